@@ -1,0 +1,402 @@
+package duckdb
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+
+	"fidelis"
+)
+
+// segment returns the SQL expression for a customer's segment under q.By, the join it needs (on
+// an orders-like table aliased o) and its bound arguments. Attribute names never reach the SQL
+// text: fixed columns come from a whitelist, free attributes are matched by a bound parameter.
+func segment(q fidelis.Query, table string) (expr, join string, args []any) {
+	switch {
+	case q.By == "":
+		return `''`, "", nil
+	case slices.Contains(fidelis.FixedDimensions, q.By):
+		return `coalesce(c.` + q.By + `, '(none)')`,
+			` LEFT JOIN customers c ON c.customer_id = ` + table + `.customer_id`, nil
+	}
+	return `coalesce(a.value, '(none)')`,
+		` LEFT JOIN customer_attrs a ON a.customer_id = ` + table + `.customer_id AND a.name = ?`, []any{q.By}
+}
+
+func (s *Store) checkDimension(ctx context.Context, q fidelis.Query) error {
+	if q.By == "" {
+		return nil
+	}
+	dims, err := s.Dimensions(ctx)
+	if err != nil {
+		return err
+	}
+	if !slices.Contains(dims, q.By) {
+		return fidelis.Errorf(fidelis.EInvalid, "no customer attribute %q to break down by", q.By).
+			WithHint("--by one of: %s", strings.Join(dims, ", "))
+	}
+	return nil
+}
+
+// Activity computes the retention counts with gaps-and-islands: a customer's purchase periods,
+// merged where the gap is at most the window, form "spells" of activity [first, last + window − 1].
+// The query returns only how many spells start and end in each period; Go accumulates them.
+// Because two spells of one customer are separated by at least one inactive period, a customer
+// active in both i−1 and i lies in one spell, so Retained(i) = Active(i) − Starts(i).
+func (s *Store) Activity(ctx context.Context, q fidelis.Query) ([]fidelis.ActivityCell, error) {
+	if err := s.checkDimension(ctx, q); err != nil {
+		return nil, err
+	}
+	k := q.ActivityWindow()
+	seg, join, args := segment(q, "o")
+	p := periodIndex(q.Grain, `o."timestamp"`)
+	query := `WITH p AS (
+		SELECT o.customer_id, ` + seg + ` AS seg, ` + p + ` AS p
+		FROM orders o` + join + ` WHERE o.amount >= 0 GROUP BY 1, 2, 3),
+	g AS (SELECT customer_id, seg, p, lag(p) OVER (PARTITION BY customer_id ORDER BY p) AS prev FROM p),
+	s AS (SELECT customer_id, seg, p, prev IS NULL AS first,
+		sum(CASE WHEN prev IS NULL OR p - prev > ` + strconv.Itoa(k) + ` THEN 1 ELSE 0 END)
+			OVER (PARTITION BY customer_id ORDER BY p ROWS UNBOUNDED PRECEDING) AS spell FROM g),
+	sp AS (SELECT seg, min(p) AS a, max(p) + ` + strconv.Itoa(k-1) + ` AS b, bool_or(first) AS first
+		FROM s GROUP BY customer_id, seg, spell)
+	SELECT seg, a, count(*), ` + countIf("first") + `, 0 FROM sp GROUP BY seg, a
+	UNION ALL SELECT seg, b + 1, 0, 0, count(*) FROM sp GROUP BY seg, b`
+	rows, err := s.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("activity: %w", err)
+	}
+	type key struct {
+		seg string
+		p   int64
+	}
+	starts, news, ends := map[key]int64{}, map[key]int64{}, map[key]int64{}
+	for rows.Next() {
+		var kk key
+		var st, nw, en int64
+		if err := rows.Scan(&kk.seg, &kk.p, &st, &nw, &en); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		starts[kk] += st
+		news[kk] += nw
+		ends[kk] += en
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	// Orders, revenue and buyers per period.
+	query = `SELECT ` + seg + `, ` + p + `, ` + countIf("o.amount >= 0") + `, sum(o.amount),
+		count(DISTINCT CASE WHEN o.amount >= 0 THEN o.customer_id END)
+		FROM orders o` + join + ` GROUP BY 1, 2`
+	rows, err = s.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("activity: %w", err)
+	}
+	defer rows.Close()
+	type sales struct {
+		orders, buyers int64
+		revenue        float64
+	}
+	bySales := map[key]sales{}
+	segs := map[string]bool{}
+	lo, hi := int64(math.MaxInt64), int64(math.MinInt64)
+	for rows.Next() {
+		var kk key
+		var v sales
+		if err := rows.Scan(&kk.seg, &kk.p, &v.orders, &v.revenue, &v.buyers); err != nil {
+			return nil, err
+		}
+		bySales[kk] = v
+		segs[kk.seg] = true
+		lo, hi = min(lo, kk.p), max(hi, kk.p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	from, to := windowIndices(q)
+	var out []fidelis.ActivityCell
+	for _, sg := range sortedSet(segs) {
+		var active, acquired int64
+		for i := lo; i <= hi; i++ {
+			kk := key{sg, i}
+			prev := active
+			active += starts[kk] - ends[kk]
+			if i >= from && i < to {
+				v := bySales[kk]
+				out = append(out, fidelis.ActivityCell{Segment: sg, Period: i, Active: active, PrevActive: prev, Acquired: acquired,
+					Retained: active - starts[kk], New: news[kk], Returning: starts[kk] - news[kk],
+					Buyers: v.buyers, Orders: v.orders, Revenue: v.revenue})
+			}
+			acquired += news[kk]
+		}
+	}
+	return out, nil
+}
+
+// windowIndices turns q's [From, To) into period indices [from, to); open ends are unbounded.
+func windowIndices(q fidelis.Query) (from, to int64) {
+	from, to = math.MinInt64, math.MaxInt64
+	if !q.From.IsZero() {
+		from = q.Grain.Index(q.From)
+		if q.Grain.Start(from).Before(q.From) {
+			from++ // only whole periods
+		}
+	}
+	if !q.To.IsZero() {
+		to = q.Grain.Index(q.To)
+		if q.Grain.Start(to).Before(q.To) {
+			to++
+		}
+	}
+	return from, to
+}
+
+// Cohorts returns per (segment, cohort, offset) the customers who bought in cohort+offset and
+// those whose last purchase is in it. Cohorts outside q's window are left out.
+func (s *Store) Cohorts(ctx context.Context, q fidelis.Query) ([]fidelis.CohortCell, error) {
+	if err := s.checkDimension(ctx, q); err != nil {
+		return nil, err
+	}
+	seg, join, args := segment(q, "o")
+	p := periodIndex(q.Grain, `o."timestamp"`)
+	query := `WITH p AS (SELECT o.customer_id, ` + seg + ` AS seg, ` + p + ` AS p
+		FROM orders o` + join + ` WHERE o.amount >= 0 GROUP BY 1, 2, 3),
+	f AS (SELECT customer_id, seg, min(p) AS c, max(p) AS l FROM p GROUP BY 1, 2)
+	SELECT f.seg, f.c, p.p - f.c, count(*), 0 FROM p JOIN f ON p.customer_id = f.customer_id GROUP BY 1, 2, 3
+	UNION ALL SELECT seg, c, l - c, 0, count(*) FROM f GROUP BY 1, 2, 3`
+	rows, err := s.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("cohorts: %w", err)
+	}
+	defer rows.Close()
+	type key struct {
+		seg  string
+		c, k int64
+	}
+	cells := map[key]*fidelis.CohortCell{}
+	from, to := windowIndices(q)
+	for rows.Next() {
+		var kk key
+		var ret, last int64
+		if err := rows.Scan(&kk.seg, &kk.c, &kk.k, &ret, &last); err != nil {
+			return nil, err
+		}
+		if kk.c < from || kk.c >= to {
+			continue
+		}
+		c := cells[kk]
+		if c == nil {
+			c = &fidelis.CohortCell{Segment: kk.seg, Cohort: kk.c, Offset: kk.k}
+			cells[kk] = c
+		}
+		c.Returned += ret
+		c.LastAt += last
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	out := make([]fidelis.CohortCell, 0, len(cells))
+	for _, c := range cells {
+		out = append(out, *c)
+	}
+	slices.SortFunc(out, func(a, b fidelis.CohortCell) int {
+		if a.Segment != b.Segment {
+			return strings.Compare(a.Segment, b.Segment)
+		}
+		if a.Cohort != b.Cohort {
+			return int(a.Cohort - b.Cohort)
+		}
+		return int(a.Offset - b.Offset)
+	})
+	return out, nil
+}
+
+// timeBounds returns the SQL condition and arguments for q's [From, To) on column col.
+func timeBounds(q fidelis.Query, col string) (string, []any) {
+	cond, args := "TRUE", []any(nil)
+	if !q.From.IsZero() {
+		cond += " AND " + col + " >= ?"
+		args = append(args, q.From.UTC())
+	}
+	if !q.To.IsZero() {
+		cond += " AND " + col + " < ?"
+		args = append(args, q.To.UTC())
+	}
+	return cond, args
+}
+
+// Purchases returns per segment the buyers, repeaters, orders and revenue of the window.
+func (s *Store) Purchases(ctx context.Context, q fidelis.Query) ([]fidelis.PurchaseCell, error) {
+	if err := s.checkDimension(ctx, q); err != nil {
+		return nil, err
+	}
+	seg, join, args := segment(q, "o")
+	cond, targs := timeBounds(q, `o."timestamp"`)
+	query := `SELECT seg, ` + countIf("n >= 1") + `, ` + countIf("n >= 2") + `, sum(n), sum(gross), sum(refunds), sum(nref)
+	FROM (SELECT o.customer_id, ` + seg + ` AS seg, ` + countIf("o.amount >= 0") + ` AS n,
+		coalesce(sum(CASE WHEN o.amount >= 0 THEN o.amount END), 0) AS gross,
+		coalesce(-sum(CASE WHEN o.amount < 0 THEN o.amount END), 0) AS refunds,
+		` + countIf("o.amount < 0") + ` AS nref
+		FROM orders o` + join + ` WHERE ` + cond + ` GROUP BY 1, 2) GROUP BY seg ORDER BY seg`
+	rows, err := s.db.QueryContext(ctx, query, append(args, targs...)...)
+	if err != nil {
+		return nil, fmt.Errorf("purchases: %w", err)
+	}
+	defer rows.Close()
+	var out []fidelis.PurchaseCell
+	for rows.Next() {
+		var c fidelis.PurchaseCell
+		if err := rows.Scan(&c.Segment, &c.Buyers, &c.Repeaters, &c.Orders, &c.Gross, &c.Refunds, &c.Refunded); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// Values returns per segment the distribution of per-customer net revenue and tenure up to q.To.
+func (s *Store) Values(ctx context.Context, q fidelis.Query, probs []float64) ([]fidelis.ValueCell, error) {
+	if err := s.checkDimension(ctx, q); err != nil {
+		return nil, err
+	}
+	asOf := q.To
+	if asOf.IsZero() {
+		_, last, err := s.Span(ctx)
+		if err != nil {
+			return nil, err
+		}
+		asOf = last
+	}
+	seg, join, args := segment(q, "o")
+	cond, targs := timeBounds(fidelis.Query{To: q.To}, `o."timestamp"`)
+	ps := make([]string, len(probs))
+	for i, p := range probs {
+		ps[i] = strconv.FormatFloat(p, 'g', -1, 64)
+	}
+	list := "[" + strings.Join(ps, ", ") + "]"
+	query := `SELECT seg, count(*), avg(net), ` + quantiles("net", list) + `, avg(tenure), ` + quantiles("tenure", list) + `, avg(lifespan)
+	FROM (SELECT o.customer_id, ` + seg + ` AS seg, sum(o.amount) AS net,
+		date_diff('second', min(o."timestamp"), ?::TIMESTAMP) / 86400.0 AS tenure,
+		date_diff('second', min(o."timestamp"), max(o."timestamp")) / 86400.0 AS lifespan
+		FROM orders o` + join + ` WHERE ` + cond + ` GROUP BY 1, 2) GROUP BY seg ORDER BY seg`
+	all := append([]any{asOf.UTC()}, args...)
+	rows, err := s.db.QueryContext(ctx, query, append(all, targs...)...)
+	if err != nil {
+		return nil, fmt.Errorf("values: %w", err)
+	}
+	defer rows.Close()
+	var out []fidelis.ValueCell
+	for rows.Next() {
+		var c fidelis.ValueCell
+		var nq, tq []any
+		if err := rows.Scan(&c.Segment, &c.Customers, &c.NetMean, &nq, &c.TenureMean, &tq, &c.LifespanMean); err != nil {
+			return nil, err
+		}
+		c.NetQuantiles, c.TenureQuantiles = floats(nq), floats(tq)
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// SubscriptionMovements compares each customer's MRR at the start and at the end of every period.
+// A subscription counts at the start of period j when it started in an earlier period and had not
+// ended before period j began.
+func (s *Store) SubscriptionMovements(ctx context.Context, q fidelis.Query) ([]fidelis.SubscriptionCell, error) {
+	if err := s.checkDimension(ctx, q); err != nil {
+		return nil, err
+	}
+	seg, join, args := segment(q, "x")
+	ps, pe := periodIndex(q.Grain, "x.started_at"), periodIndex(q.Grain, "x.ended_at")
+	// last is the latest period with any event; open subscriptions run to its end.
+	var last sql.NullInt64
+	if err := s.db.QueryRowContext(ctx, `SELECT max(greatest(`+ps+`, coalesce(`+pe+`, `+ps+`))) FROM subscriptions x`).Scan(&last); err != nil {
+		return nil, err
+	}
+	if !last.Valid {
+		return nil, nil
+	}
+	if _, lo, err := s.Span(ctx); err == nil && !lo.IsZero() {
+		last.Int64 = max(last.Int64, q.Grain.Index(lo))
+	}
+	// m: MRR per customer at the start of period j (live for j in (start, end]).
+	query := `WITH m AS (
+		SELECT customer_id, seg, j, sum(mrr) AS mrr FROM (
+			SELECT x.customer_id, ` + seg + ` AS seg, x.mrr,
+				unnest(range(` + ps + ` + 1, coalesce(` + pe + `, ?) + 1)) AS j
+			FROM subscriptions x` + join + `) GROUP BY 1, 2, 3),
+	mv AS (SELECT coalesce(a.seg, b.seg) AS seg, coalesce(a.j, b.j - 1) AS period,
+		coalesce(a.mrr, 0) AS s, coalesce(b.mrr, 0) AS e
+		FROM m a FULL OUTER JOIN m b ON a.customer_id = b.customer_id AND b.j = a.j + 1)
+	SELECT seg, period, ` + countIf("s > 0") + `, ` + countIf("s > 0 AND e = 0") + `, ` + countIf("s = 0 AND e > 0") + `,
+		sum(s), sum(CASE WHEN e = 0 THEN s ELSE 0 END), sum(CASE WHEN e > 0 AND e < s THEN s - e ELSE 0 END),
+		sum(CASE WHEN s > 0 AND e > s THEN e - s ELSE 0 END), sum(CASE WHEN s = 0 THEN e ELSE 0 END), sum(e)
+	FROM mv GROUP BY 1, 2 ORDER BY 1, 2`
+	rows, err := s.db.QueryContext(ctx, query, append(args, last.Int64+1)...)
+	if err != nil {
+		return nil, fmt.Errorf("subscriptions: %w", err)
+	}
+	defer rows.Close()
+	from, to := windowIndices(q)
+	var out []fidelis.SubscriptionCell
+	for rows.Next() {
+		var c fidelis.SubscriptionCell
+		if err := rows.Scan(&c.Segment, &c.Period, &c.StartLogos, &c.LostLogos, &c.NewLogos, &c.StartMRR,
+			&c.ChurnedMRR, &c.Contraction, &c.Expansion, &c.NewMRR, &c.EndMRR); err != nil {
+			return nil, err
+		}
+		if c.Period >= from && c.Period < to && c.Period <= last.Int64 {
+			out = append(out, c)
+		}
+	}
+	return out, rows.Err()
+}
+
+func floats(v []any) []float64 {
+	out := make([]float64, len(v))
+	for i, x := range v {
+		switch x := x.(type) {
+		case float64:
+			out[i] = x
+		case nil:
+			out[i] = math.NaN()
+		}
+	}
+	return out
+}
+
+func sortedSet(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// The dialect: the only engine-specific SQL fragments outside the migrations.
+
+// periodIndex is fidelis.Grain.Index in SQL.
+func periodIndex(g fidelis.Grain, col string) string {
+	switch g {
+	case fidelis.Day:
+		return `CAST(floor(epoch(` + col + `) / 86400) AS BIGINT)`
+	case fidelis.Week:
+		return `CAST(floor((floor(epoch(` + col + `) / 86400) + 3) / 7) AS BIGINT)`
+	case fidelis.Quarter:
+		return `(year(` + col + `) * 4 + (month(` + col + `) - 1) // 3)`
+	case fidelis.Year:
+		return `CAST(year(` + col + `) AS BIGINT)`
+	}
+	return `(year(` + col + `) * 12 + month(` + col + `) - 1)`
+}
+
+// countIf counts rows where cond holds.
+func countIf(cond string) string { return `count(*) FILTER (WHERE ` + cond + `)` }
+
+// quantiles returns the continuous quantiles of col at the probabilities in list ("[0.5, 0.9]").
+func quantiles(col, list string) string { return `quantile_cont(` + col + `, ` + list + `)` }

@@ -1,0 +1,171 @@
+package duckdb
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"fmt"
+	"strings"
+	"time"
+
+	duck "github.com/duckdb/duckdb-go/v2"
+
+	"fidelis"
+)
+
+// writer stages one import in temporary tables inside a transaction and moves the new rows into
+// the main tables at Commit. A crash or kill before COMMIT leaves the file untouched: DuckDB's
+// write-ahead log only replays committed transactions, and temporary tables die with the connection.
+type writer struct {
+	conn    *sql.Conn
+	kind    fidelis.Kind
+	schema  fidelis.Schema
+	source  string
+	app     *duck.Appender
+	attrs   *duck.Appender
+	staged  int64
+	done    bool
+	scratch []driver.Value
+}
+
+// Begin starts the atomic import of one file.
+func (s *Store) Begin(ctx context.Context, kind fidelis.Kind, source string) (fidelis.Writer, error) {
+	schema, ok := fidelis.Schemas[kind]
+	if !ok {
+		return nil, fidelis.Errorf(fidelis.EInvalid, "unknown kind %q", kind)
+	}
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	w := &writer{conn: conn, kind: kind, schema: schema, source: source}
+	stmts := []string{
+		`BEGIN TRANSACTION`,
+		`DROP TABLE IF EXISTS temp.stage`,
+		`CREATE TEMP TABLE stage AS SELECT 0::BIGINT AS line, * FROM main.` + string(kind) + ` LIMIT 0`,
+	}
+	if schema.KeepAttrs {
+		stmts = append(stmts, `DROP TABLE IF EXISTS temp.stage_attrs`,
+			`CREATE TEMP TABLE stage_attrs (line BIGINT, name VARCHAR, value VARCHAR)`)
+	}
+	for _, q := range stmts {
+		if _, err := conn.ExecContext(ctx, q); err != nil {
+			w.Rollback()
+			return nil, fmt.Errorf("begin import: %w", err)
+		}
+	}
+	err = conn.Raw(func(dc any) error {
+		var err error
+		if w.app, err = duck.NewAppender(dc.(driver.Conn), "temp", "main", "stage"); err != nil {
+			return err
+		}
+		if schema.KeepAttrs {
+			w.attrs, err = duck.NewAppender(dc.(driver.Conn), "temp", "main", "stage_attrs")
+		}
+		return err
+	})
+	if err != nil {
+		w.Rollback()
+		return nil, fmt.Errorf("begin import: %w", err)
+	}
+	return w, nil
+}
+
+func (w *writer) Write(ctx context.Context, rows []fidelis.Row) error {
+	for _, r := range rows {
+		w.scratch = append(w.scratch[:0], r.Line)
+		for _, v := range r.Values {
+			w.scratch = append(w.scratch, v)
+		}
+		if err := w.app.AppendRow(w.scratch...); err != nil {
+			return fmt.Errorf("line %d: %w", r.Line, err)
+		}
+		for _, a := range r.Attrs {
+			if err := w.attrs.AppendRow(r.Line, a.Name, a.Value); err != nil {
+				return fmt.Errorf("line %d: %w", r.Line, err)
+			}
+		}
+		w.staged++
+	}
+	return ctx.Err()
+}
+
+func (w *writer) Commit(ctx context.Context, rejected int64) (stored, duplicates int64, err error) {
+	defer func() {
+		if err != nil {
+			w.Rollback()
+		}
+	}()
+	if err = w.closeAppenders(); err != nil {
+		return 0, 0, err
+	}
+	id := w.schema.ID
+	cols := make([]string, len(w.schema.Fields))
+	for i, f := range w.schema.Fields {
+		cols[i] = `"` + f.Name + `"`
+	}
+	list := strings.Join(cols, ", ")
+	// The first occurrence (lowest line) of each id not already stored.
+	fresh := `SELECT * FROM temp.stage s WHERE NOT EXISTS (SELECT 1 FROM main.` + string(w.kind) + ` m WHERE m.` + id + ` = s.` + id + `)
+		QUALIFY row_number() OVER (PARTITION BY s.` + id + ` ORDER BY s.line) = 1`
+	if w.schema.KeepAttrs {
+		if _, err = w.conn.ExecContext(ctx, `CREATE TEMP TABLE fresh AS `+fresh); err != nil {
+			return 0, 0, err
+		}
+		defer w.conn.ExecContext(context.Background(), `DROP TABLE IF EXISTS temp.fresh`)
+		fresh = `SELECT * FROM temp.fresh`
+		if _, err = w.conn.ExecContext(ctx, `INSERT INTO main.customer_attrs SELECT f.customer_id, a.name, a.value
+			FROM temp.stage_attrs a JOIN temp.fresh f ON a.line = f.line`); err != nil {
+			return 0, 0, err
+		}
+	}
+	res, err := w.conn.ExecContext(ctx, `INSERT INTO main.`+string(w.kind)+` (`+list+`) SELECT `+list+` FROM (`+fresh+`)`)
+	if err != nil {
+		return 0, 0, err
+	}
+	if stored, err = res.RowsAffected(); err != nil {
+		return 0, 0, err
+	}
+	duplicates = w.staged - stored
+	if _, err = w.conn.ExecContext(ctx, `INSERT INTO main.imports VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		string(w.kind), w.source, time.Now().UTC(), w.staged+rejected, stored, rejected, duplicates); err != nil {
+		return 0, 0, err
+	}
+	if _, err = w.conn.ExecContext(ctx, `COMMIT`); err != nil {
+		return 0, 0, err
+	}
+	w.finish()
+	return stored, duplicates, nil
+}
+
+func (w *writer) closeAppenders() error {
+	var err error
+	if w.app != nil {
+		err = w.app.Close()
+		w.app = nil
+	}
+	if w.attrs != nil {
+		if e := w.attrs.Close(); err == nil {
+			err = e
+		}
+		w.attrs = nil
+	}
+	return err
+}
+
+func (w *writer) Rollback() error {
+	if w.done {
+		return nil
+	}
+	w.closeAppenders()
+	_, err := w.conn.ExecContext(context.Background(), `ROLLBACK`)
+	w.finish()
+	return err
+}
+
+func (w *writer) finish() {
+	w.done = true
+	w.conn.ExecContext(context.Background(), `DROP TABLE IF EXISTS temp.stage`)
+	w.conn.ExecContext(context.Background(), `DROP TABLE IF EXISTS temp.stage_attrs`)
+	w.conn.Close()
+}

@@ -1,0 +1,455 @@
+// Package ingest reads customer, order, survey and other loyalty records from CSV, TSV,
+// whitespace-separated text and JSON Lines files, maps their headers to Fidelis' canonical fields,
+// coerces and validates every value, and hands the valid rows to a Store writer in one atomic
+// import. Nothing is silently lost: every record read is stored, written to the rejects file with
+// its line, column, value and reason, or counted as a duplicate, and the summary reconciles
+// read = stored + rejected + duplicates.
+package ingest
+
+import (
+	"bufio"
+	"context"
+	"encoding/csv"
+	"fmt"
+	"hash/fnv"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"fidelis"
+)
+
+// Options override what Import would otherwise detect.
+type Options struct {
+	// Map names the column for a canonical field (field → column), overriding header matching.
+	Map map[string]string
+	// Sep is the field separator: "," ";" "|" "tab" or "whitespace"; "" detects it.
+	Sep string
+	// Decimal is the decimal separator, "." or ","; "" detects it from the sampled values.
+	Decimal string
+	// DateFormat is the timestamp layout for every time column (DD.MM.YYYY or a Go layout); ""
+	// detects it per column.
+	DateFormat string
+	// Rejects is the path of the rejects file, created only when a record is rejected; "" writes
+	// <file name>.rejects.csv in the current directory.
+	Rejects string
+	// Progress, if set, is called with bytes read so far and the file's size.
+	Progress func(done, total int64)
+}
+
+// Summary reports one file's import. Read = Stored + Rejected + Duplicates always holds.
+type Summary struct {
+	File        string            `json:"file"`
+	Kind        fidelis.Kind      `json:"kind"`
+	Read        int64             `json:"read"`
+	Stored      int64             `json:"stored"`
+	Rejected    int64             `json:"rejected"`
+	Duplicates  int64             `json:"duplicates"`
+	RejectsFile string            `json:"rejects_file,omitempty"`
+	Format      string            `json:"format"`
+	Decimal     string            `json:"decimal"`
+	DateFormats map[string]string `json:"date_formats,omitempty"`
+	Columns     map[string]string `json:"columns"`
+	Attributes  []string          `json:"attributes,omitempty"`
+	Ignored     []string          `json:"ignored_columns,omitempty"`
+	Reasons     map[string]int64  `json:"reject_reasons,omitempty"`
+	Seconds     float64           `json:"seconds"`
+}
+
+const (
+	sampleRecords = 1000
+	batchRows     = 8192
+)
+
+// Import reads path as records of kind and stores them in st, atomically.
+func Import(ctx context.Context, st fidelis.Store, kind fidelis.Kind, path string, opt Options) (Summary, error) {
+	start := time.Now()
+	schema, ok := fidelis.Schemas[kind]
+	if !ok {
+		_, err := fidelis.ParseKind(string(kind))
+		return Summary{}, err
+	}
+	sum := Summary{File: path, Kind: kind, Columns: map[string]string{}}
+	f, err := os.Open(path)
+	if err != nil {
+		if os.IsNotExist(err) {
+			return sum, fidelis.Errorf(fidelis.ENotFound, "%s: no such file", path).WithHint("check the path; fidelis import %s FILE", kind)
+		}
+		return sum, fidelis.Errorf(fidelis.EInvalid, "%s: %v", path, err)
+	}
+	defer f.Close()
+	var size int64
+	if fi, err := f.Stat(); err == nil {
+		if fi.IsDir() {
+			return sum, fidelis.Errorf(fidelis.EInvalid, "%s is a directory, not a file", path)
+		}
+		size = fi.Size()
+	}
+	cr := &countingReader{r: f, total: size, progress: opt.Progress}
+	br := bufio.NewReaderSize(cr, 1<<20)
+	if b, _ := br.Peek(3); string(b) == string(bom) {
+		br.Discard(3)
+	}
+	src, format, err := openSource(br, path, opt.Sep)
+	if err != nil {
+		return sum, fidelis.Errorf(fidelis.EInvalid, "%s: %v", path, err)
+	}
+	sum.Format = format
+
+	m, err := mapHeader(schema, src.Header(), opt.Map, path)
+	if err != nil {
+		return sum, err
+	}
+	for i, c := range m.cols {
+		if c >= 0 {
+			sum.Columns[schema.Fields[i].Name] = src.Header()[c]
+		}
+	}
+	for _, c := range m.extra {
+		if schema.KeepAttrs {
+			sum.Attributes = append(sum.Attributes, fidelis.CleanName(src.Header()[c]))
+		} else {
+			sum.Ignored = append(sum.Ignored, src.Header()[c])
+		}
+	}
+
+	// Sample the first records to detect the decimal separator and date layouts.
+	var buffered []pending
+	for len(buffered) < sampleRecords {
+		rec, line, err := src.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			if re, ok := err.(*recordError); ok {
+				buffered = append(buffered, pending{line: re.line, err: re})
+				continue
+			}
+			return sum, fidelis.Errorf(fidelis.EInvalid, "%s: %v", path, err)
+		}
+		buffered = append(buffered, pending{line: line, fields: append([]string(nil), rec...)})
+	}
+	conv, err := newConverter(schema, m, buffered, opt, src.Header(), path)
+	if err != nil {
+		return sum, err
+	}
+	sum.Decimal = string(conv.decimal)
+	sum.DateFormats = conv.layoutNames()
+
+	w, err := st.Begin(ctx, kind, filepath.Base(path))
+	if err != nil {
+		return sum, err
+	}
+	committed := false
+	defer func() {
+		if !committed {
+			w.Rollback()
+		}
+	}()
+	rej := &rejects{path: opt.Rejects, input: path, reasons: map[string]int64{}}
+	defer rej.close()
+	occ := map[uint64]int32{}
+	batch := make([]fidelis.Row, 0, batchRows)
+	handle := func(line int64, fields []string, rerr *recordError) error {
+		sum.Read++
+		if rerr != nil {
+			return rej.add(line, 0, "", "", rerr.reason)
+		}
+		row, bad := conv.row(line, fields)
+		if bad != nil {
+			return rej.add(line, bad.col+1, bad.field, bad.value, bad.reason)
+		}
+		if row.Values[0] == nil {
+			row.Values[0] = derivedID(fields, occ)
+		}
+		batch = append(batch, row)
+		if len(batch) == batchRows {
+			if err := w.Write(ctx, batch); err != nil {
+				return err
+			}
+			batch = make([]fidelis.Row, 0, batchRows)
+		}
+		return nil
+	}
+	for _, p := range buffered {
+		if err := handle(p.line, p.fields, p.err); err != nil {
+			return sum, err
+		}
+	}
+	for {
+		if err := ctx.Err(); err != nil {
+			return sum, err
+		}
+		rec, line, err := src.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			re, ok := err.(*recordError)
+			if !ok {
+				return sum, fidelis.Errorf(fidelis.EInvalid, "%s: line %d: %v", path, line, err)
+			}
+			err = handle(re.line, nil, re)
+		} else {
+			err = handle(line, rec, nil)
+		}
+		if err != nil {
+			return sum, err
+		}
+	}
+	if len(batch) > 0 {
+		if err := w.Write(ctx, batch); err != nil {
+			return sum, err
+		}
+	}
+	sum.Rejected = rej.n
+	sum.Reasons = rej.reasons
+	if err := rej.close(); err != nil {
+		return sum, err
+	}
+	sum.RejectsFile = rej.written
+	stored, dups, err := w.Commit(ctx, sum.Rejected)
+	if err != nil {
+		return sum, fmt.Errorf("%s: %w", path, err)
+	}
+	committed = true
+	sum.Stored, sum.Duplicates = stored, dups
+	if sum.Read != sum.Stored+sum.Rejected+sum.Duplicates {
+		return sum, fidelis.Errorf(fidelis.EInternal, "%s: read %d ≠ stored %d + rejected %d + duplicates %d",
+			path, sum.Read, sum.Stored, sum.Rejected, sum.Duplicates)
+	}
+	sum.Seconds = time.Since(start).Seconds()
+	if opt.Progress != nil {
+		opt.Progress(size, size)
+	}
+	return sum, nil
+}
+
+type pending struct {
+	line   int64
+	fields []string
+	err    *recordError
+}
+
+// openSource chooses the reader by extension, the --sep flag, or by sniffing the first bytes.
+func openSource(br *bufio.Reader, path, sep string) (source, string, error) {
+	ext := strings.ToLower(filepath.Ext(path))
+	switch {
+	case ext == ".jsonl" || ext == ".ndjson" || (ext == ".json" && sep == ""):
+		s, err := newJSONLSource(br)
+		return s, "jsonl", err
+	case ext == ".parquet":
+		return nil, "", fmt.Errorf("Parquet input is not supported yet; export the file as CSV or JSON Lines")
+	}
+	var c rune
+	switch strings.ToLower(sep) {
+	case "":
+		if ext == ".tsv" || ext == ".tab" {
+			c = '\t'
+		} else {
+			head, _ := br.Peek(64 << 10)
+			c = sniffDelimiter(head)
+		}
+	case "whitespace", "space", "ws":
+		c = 0
+	case "tab", `\t`, "\t":
+		c = '\t'
+	default:
+		r, n := utf8.DecodeRuneInString(sep)
+		if n != len(sep) || r == '"' || r == '\n' || r == '\r' {
+			return nil, "", fmt.Errorf("--sep %q: want one character, tab or whitespace", sep)
+		}
+		c = r
+	}
+	if c == 0 {
+		s, err := newFieldsSource(br)
+		return s, "whitespace", err
+	}
+	s, err := newCSVSource(br, c)
+	name := map[rune]string{',': "csv", ';': "csv (;)", '\t': "tsv", '|': "csv (|)"}[c]
+	if name == "" {
+		name = fmt.Sprintf("csv (%q)", c)
+	}
+	return s, name, err
+}
+
+// mapping says which header column feeds each schema field (-1 for none) and which columns are left.
+type mapping struct {
+	cols  []int
+	extra []int
+}
+
+// mapHeader matches header columns to schema fields: --map first, then the canonical name, then
+// the synonyms in order. A required field without a column is an error naming what was found.
+func mapHeader(s fidelis.Schema, header []string, user map[string]string, path string) (mapping, error) {
+	clean := make([]string, len(header))
+	for i, h := range header {
+		clean[i] = fidelis.CleanName(h)
+	}
+	used := make([]bool, len(header))
+	m := mapping{cols: make([]int, len(s.Fields))}
+	for i := range m.cols {
+		m.cols[i] = -1
+	}
+	find := func(name string) int {
+		for j, c := range clean {
+			if !used[j] && c == name {
+				return j
+			}
+		}
+		return -1
+	}
+	for field, col := range user {
+		i := s.Index(fidelis.CleanName(field))
+		if i < 0 {
+			return m, fidelis.Errorf(fidelis.EInvalid, "--map %s=%s: %s has no field %q", field, col, s.Kind, field).
+				WithHint("fields of %s", s.Describe())
+		}
+		j := -1
+		for k, h := range header {
+			if h == col || clean[k] == fidelis.CleanName(col) {
+				j = k
+				break
+			}
+		}
+		if j < 0 {
+			return m, fidelis.Errorf(fidelis.EInvalid, "--map %s=%s: %s has no column %q (found: %s)", field, col, path, col, strings.Join(header, ", "))
+		}
+		m.cols[i], used[j] = j, true
+	}
+	for pass := 0; pass < 2; pass++ { // canonical names first, so "date" cannot steal "order_date"'s place
+		for i, f := range s.Fields {
+			if m.cols[i] >= 0 {
+				continue
+			}
+			names := []string{f.Name}
+			if pass == 1 {
+				names = f.Synonyms
+			}
+			for _, n := range names {
+				if j := find(n); j >= 0 {
+					m.cols[i], used[j] = j, true
+					break
+				}
+			}
+		}
+	}
+	var missing []string
+	for i, f := range s.Fields {
+		if f.Required && m.cols[i] < 0 {
+			missing = append(missing, f.Name)
+		}
+	}
+	if len(missing) > 0 {
+		f := s.Fields[s.Index(missing[0])]
+		alt := ""
+		if len(f.Synonyms) > 0 {
+			alt = " (or " + strings.Join(f.Synonyms, ", ") + ")"
+		}
+		return m, fidelis.Errorf(fidelis.EInvalid, "%s: no column for the required %s field %s%s; found columns: %s",
+			path, s.Kind, strings.Join(missing, ", "), alt, strings.Join(header, ", ")).
+			WithHint("fidelis import %s %s --map %s=COLUMN", s.Kind, path, missing[0])
+	}
+	for j := range header {
+		if !used[j] {
+			m.extra = append(m.extra, j)
+		}
+	}
+	return m, nil
+}
+
+// derivedID identifies a row that has no id of its own by the hash of its fields and how many
+// identical rows came before it in the file: identical legitimate rows (two equal orders on one
+// day) stay distinct, while importing the same file again reproduces the same ids, so it adds
+// nothing. A hash collision only renumbers occurrences; it never merges two rows.
+func derivedID(fields []string, occ map[uint64]int32) string {
+	h := fnv.New64a()
+	for _, f := range fields {
+		h.Write([]byte(f))
+		h.Write([]byte{0x1f})
+	}
+	k := h.Sum64()
+	occ[k]++
+	return "~" + strconv.FormatUint(k, 36) + "." + strconv.Itoa(int(occ[k]))
+}
+
+// rejects writes rejected records to a CSV file created on the first rejection.
+type rejects struct {
+	path, input string
+	written     string
+	f           *os.File
+	w           *csv.Writer
+	n           int64
+	reasons     map[string]int64
+}
+
+func (r *rejects) add(line int64, col int, field, value, reason string) error {
+	r.n++
+	key := reason
+	if field != "" {
+		key = field + ": " + reason
+	}
+	r.reasons[key]++
+	if r.w == nil {
+		p := r.path
+		if p == "" {
+			p = filepath.Base(r.input) + ".rejects.csv"
+		}
+		f, err := os.Create(p)
+		if err != nil {
+			return fidelis.Errorf(fidelis.EInvalid, "rejects file: %v", err).WithHint("--rejects PATH in a writable folder")
+		}
+		r.f, r.w, r.written = f, csv.NewWriter(f), p
+		r.w.Write([]string{"file", "line", "column", "field", "value", "reason"})
+	}
+	c := ""
+	if col > 0 {
+		c = strconv.Itoa(col)
+	}
+	return r.w.Write([]string{r.input, strconv.FormatInt(line, 10), c, field, value, reason})
+}
+
+func (r *rejects) close() error {
+	if r.w == nil {
+		return nil
+	}
+	r.w.Flush()
+	err := r.w.Error()
+	if cerr := r.f.Close(); err == nil {
+		err = cerr
+	}
+	r.w = nil
+	return err
+}
+
+type countingReader struct {
+	r        io.Reader
+	n, total int64
+	progress func(done, total int64)
+	last     int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	if c.progress != nil && c.n-c.last > 1<<20 {
+		c.progress(c.n, c.total)
+		c.last = c.n
+	}
+	return n, err
+}
+
+// sortedKeys returns a map's keys in order (for stable messages).
+func sortedKeys[V any](m map[string]V) []string {
+	k := make([]string, 0, len(m))
+	for s := range m {
+		k = append(k, s)
+	}
+	sort.Strings(k)
+	return k
+}
