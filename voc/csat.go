@@ -32,6 +32,16 @@ func (s Scale) String() string { return fmt.Sprintf("%d-%d", s.Min, s.Max) }
 // MarshalText writes the canonical "min-max" form, so a Scale can key a JSON object.
 func (s Scale) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
 
+// UnmarshalText reads a scale with ParseScale, so only supported scales load.
+func (s *Scale) UnmarshalText(b []byte) error {
+	v, err := ParseScale(string(b))
+	if err != nil {
+		return err
+	}
+	*s = v
+	return nil
+}
+
 // Points returns the number of answer options, Max − Min + 1.
 func (s Scale) Points() int { return s.Max - s.Min + 1 }
 
@@ -331,4 +341,16 @@ func CESByScale(rs []Response) ([]CESResult, error) {
 		out = append(out, r)
 	}
 	return out, nil
+}
+
+// CESMap scores a score → count map of CES 2.0 answers on scale s (1-7 or 1-5); see CESCounts.
+func CESMap(s Scale, m map[int]int64) (CESResult, error) {
+	if _, _, err := CESEasy(s); err != nil {
+		return CESResult{}, err
+	}
+	c, err := countsFromMap(s, m)
+	if err != nil {
+		return CESResult{}, err
+	}
+	return CESCounts(s, c)
 }

@@ -1,6 +1,8 @@
 package voc_test
 
 import (
+	"encoding/json"
+	"strings"
 	"testing"
 
 	"fidelis/voc"
@@ -108,5 +110,17 @@ func TestCES(t *testing.T) {
 	}
 	if _, err := voc.CES(voc.Scale1to10, []float64{5}); err == nil {
 		t.Error("CES on 1–10 accepted")
+	}
+}
+
+func TestEmptyScaleResultJSON(t *testing.T) {
+	// No answers: NaN share and mean, flagged small, and JSON with nulls rather than an error.
+	r, err := voc.CESMap(voc.Scale1to7, map[int]int64{})
+	if err != nil || !r.Small || r.N != 0 {
+		t.Fatal(r, err)
+	}
+	b, err := json.Marshal(r)
+	if err != nil || !strings.Contains(string(b), `"value":null`) || !strings.Contains(string(b), `"scale":"1-7"`) {
+		t.Errorf("JSON %s, %v", b, err)
 	}
 }

@@ -61,8 +61,8 @@ type ReasonTable struct {
 	Small     bool         `json:"small_sample"`
 }
 
-// ExitReport is the exit-reason analysis: All exits, and the same table per Segment and per
-// Period (keys sorted in the slices' order of appearance: by name).
+// ExitReport is the exit-reason analysis: the ReasonTable of All exits, and the same table for
+// each segment and each period, sorted by key (segment name; period label, which sorts in time).
 type ExitReport struct {
 	All      ReasonTable     `json:"all"`
 	Segments []GroupedReason `json:"segments"`
