@@ -101,7 +101,7 @@ func newTruth(cfg Config) Truth {
 		},
 	}
 	t.Program = ProgramTruth{
-		RateEffect: 0.10, Intercept: -0.7, FrequencyCoef: 1.0, SatisfactionCoef: 0.4, EnrolDelayDays: 90,
+		RateEffect: 0.10, Intercept: -0.1, FrequencyCoef: 1.0, SatisfactionCoef: 0.4, EnrolDelayDays: 90,
 		PointsPerEUR: 1, PointValueEUR: 0.01, RedeemBlock: 500, RedeemProb: 0.6, ExpiryDays: 365,
 		Tiers: tierNames, TierThresholds: []int64{1000, 3000},
 	}
