@@ -1,0 +1,381 @@
+package btyd
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+// ParseError reports a bad value in a summary or transaction file: its 1-based line and column, the
+// column's name and the offending text.
+type ParseError struct {
+	Line   int
+	Column int    // 1-based field number; 0 when the problem concerns the whole line
+	Name   string // column name from the header, when known
+	Value  string
+	Err    error
+}
+
+func (e *ParseError) Error() string {
+	if e.Column == 0 {
+		return fmt.Sprintf("line %d: %v", e.Line, e.Err)
+	}
+	return fmt.Sprintf("line %d, column %d (%s): value %q: %v", e.Line, e.Column, e.Name, e.Value, e.Err)
+}
+
+func (e *ParseError) Unwrap() error { return e.Err }
+
+// Summaries is the content of a per-customer summary file, compressed.
+type Summaries struct {
+	Rows        []Row      // distinct (x, t_x, T) with weights
+	Spend       []SpendRow // distinct (x, mean spend) for x > 0 and spend > 0, when HasMonetary
+	HasMonetary bool
+	HasWeights  bool
+	N           float64 // customers (Σ weights)
+	Lines       int     // data lines read
+}
+
+// summaryHeader maps the recognised column names (lifetimes' and Hardie's) to field indexes.
+type summaryHeader struct {
+	names                   []string
+	freq, rec, t, mon, wt   int
+	id                      int
+	ncol                    int
+	sep                     byte
+	periodsAsT, hasMonetary bool
+}
+
+func parseSummaryHeader(line string) (*summaryHeader, error) {
+	h := &summaryHeader{freq: -1, rec: -1, t: -1, mon: -1, wt: -1, id: -1, sep: ','}
+	line = strings.TrimRight(line, "\r\n")
+	line = strings.TrimPrefix(line, "\ufeff")
+	if !strings.Contains(line, ",") && strings.Contains(line, "\t") {
+		h.sep = '\t'
+	}
+	h.names = strings.Split(line, string(h.sep))
+	h.ncol = len(h.names)
+	for i, n := range h.names {
+		n = strings.Trim(strings.TrimSpace(n), `"`)
+		h.names[i] = n
+		switch strings.ToLower(n) {
+		case "frequency", "x", "frequency_cal":
+			h.freq = i
+		case "recency", "t_x", "recency_cal":
+			h.rec = i
+		case "t", "t_cal", "periods", "n", "n_cal":
+			h.t = i
+		case "monetary_value", "zbar", "m_x", "monetary_value_cal", "monetary":
+			h.mon = i
+		case "weights", "weight", "count", "customers":
+			h.wt = i
+		case "id", "customer_id", "customer", "cust":
+			h.id = i
+		}
+	}
+	if h.freq < 0 || h.rec < 0 || h.t < 0 {
+		return nil, fmt.Errorf("header %q lacks frequency, recency and T columns (lifetimes names: frequency,recency,T[,monetary_value][,weights])", line)
+	}
+	h.hasMonetary = h.mon >= 0
+	return h, nil
+}
+
+// ReadSummaries reads a per-customer summary CSV with a header naming at least frequency, recency
+// and T (lifetimes' names; Hardie's x, t_x, T, zbar also work), optionally monetary_value and weights;
+// other columns (an ID) are ignored. It streams the input in chunks parsed by up to GOMAXPROCS
+// goroutines and compresses as it goes, so memory is proportional to the distinct rows. Errors are
+// *ParseError values naming the line, column and value.
+func ReadSummaries(r io.Reader) (*Summaries, error) {
+	const chunkSize = 4 << 20
+	buf := make([]byte, 64<<10)
+	n, err := io.ReadFull(r, buf)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+		return nil, err
+	}
+	buf = buf[:n]
+	nl := bytes.IndexByte(buf, '\n')
+	if nl < 0 && len(buf) == len(buf[:cap(buf)]) {
+		return nil, &ParseError{Line: 1, Err: errors.New("header line too long")}
+	}
+	if n == 0 {
+		return nil, &ParseError{Line: 1, Err: errors.New("empty file: a header is required")}
+	}
+	if nl < 0 {
+		nl = len(buf)
+	}
+	h, herr := parseSummaryHeader(string(buf[:nl]))
+	if herr != nil {
+		return nil, &ParseError{Line: 1, Err: herr}
+	}
+	rest := buf[min(nl+1, len(buf)):]
+
+	type chunk struct {
+		data []byte
+		line int // line number of its first line
+	}
+	workers := runtime.GOMAXPROCS(0)
+	chunks := make(chan chunk, workers)
+	type partial struct {
+		rows  map[rowKey]float64
+		spend map[[2]float64]float64
+		lines int
+		err   *ParseError
+	}
+	parts := make([]*partial, workers)
+	var wg sync.WaitGroup
+	for w := range parts {
+		p := &partial{rows: make(map[rowKey]float64, 1024)}
+		if h.hasMonetary {
+			p.spend = make(map[[2]float64]float64, 1024)
+		}
+		parts[w] = p
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			fields := make([][]byte, h.ncol)
+			for c := range chunks {
+				if p.err != nil {
+					continue
+				}
+				line := c.line
+				data := c.data
+				for len(data) > 0 {
+					var l []byte
+					if i := bytes.IndexByte(data, '\n'); i >= 0 {
+						l, data = data[:i], data[i+1:]
+					} else {
+						l, data = data, nil
+					}
+					if e := h.parseLine(l, line, fields, p.rows, p.spend, &p.lines); e != nil {
+						p.err = e
+						break
+					}
+					line++
+				}
+			}
+		}()
+	}
+	// Producer: cut the stream at line boundaries.
+	line := 2
+	var rerr error
+	pending := rest
+	for {
+		if len(pending) >= chunkSize || rerr != nil {
+			cut := len(pending)
+			if rerr == nil {
+				cut = bytes.LastIndexByte(pending, '\n') + 1
+			}
+			if cut > 0 {
+				c := chunk{data: pending[:cut], line: line}
+				line += bytes.Count(c.data, []byte{'\n'})
+				chunks <- c
+				pending = append([]byte(nil), pending[cut:]...)
+			}
+			if rerr != nil {
+				break
+			}
+		}
+		next := make([]byte, chunkSize)
+		k, e := io.ReadFull(r, next)
+		pending = append(pending, next[:k]...)
+		if e != nil {
+			if !errors.Is(e, io.EOF) && !errors.Is(e, io.ErrUnexpectedEOF) {
+				close(chunks)
+				wg.Wait()
+				return nil, e
+			}
+			rerr = io.EOF
+		}
+	}
+	close(chunks)
+	wg.Wait()
+	var first *ParseError
+	for _, p := range parts {
+		if p.err != nil && (first == nil || p.err.Line < first.Line) {
+			first = p.err
+		}
+	}
+	if first != nil {
+		return nil, first
+	}
+	s := &Summaries{HasMonetary: h.hasMonetary, HasWeights: h.wt >= 0}
+	all := parts[0].rows
+	for _, p := range parts[1:] {
+		for k, v := range p.rows {
+			all[k] += v
+		}
+	}
+	s.Rows = make([]Row, 0, len(all))
+	for k, v := range all {
+		s.Rows = append(s.Rows, Row{X: k.x, Tx: k.tx, T: k.t, Weight: v})
+		s.N += v
+	}
+	SortRows(s.Rows)
+	if h.hasMonetary {
+		sp := parts[0].spend
+		for _, p := range parts[1:] {
+			for k, v := range p.spend {
+				sp[k] += v
+			}
+		}
+		for k, v := range sp {
+			s.Spend = append(s.Spend, SpendRow{X: k[0], Mean: k[1], Weight: v})
+		}
+	}
+	for _, p := range parts {
+		s.Lines += p.lines
+	}
+	if s.Lines == 0 {
+		return nil, &ParseError{Line: 2, Err: errors.New("no data rows after the header")}
+	}
+	return s, nil
+}
+
+// splitFields splits l on sep into fields (reusing the slice); it returns the number found.
+func splitFields(l []byte, sep byte, fields [][]byte) int {
+	n := 0
+	for {
+		i := bytes.IndexByte(l, sep)
+		if n == len(fields) {
+			return n + 1 // too many
+		}
+		if i < 0 {
+			fields[n] = l
+			return n + 1
+		}
+		fields[n] = l[:i]
+		l = l[i+1:]
+		n++
+	}
+}
+
+func (h *summaryHeader) parseLine(l []byte, line int, fields [][]byte, rows map[rowKey]float64, spend map[[2]float64]float64, lines *int) *ParseError {
+	if len(l) > 0 && l[len(l)-1] == '\r' {
+		l = l[:len(l)-1]
+	}
+	if len(bytes.TrimSpace(l)) == 0 {
+		return nil
+	}
+	if nf := splitFields(l, h.sep, fields); nf != h.ncol {
+		return &ParseError{Line: line, Err: fmt.Errorf("%d fields, the header has %d", nf, h.ncol)}
+	}
+	get := func(i int) (float64, *ParseError) {
+		f := bytes.TrimSpace(fields[i])
+		v, ok := parseNumber(f)
+		if !ok {
+			return 0, &ParseError{Line: line, Column: i + 1, Name: h.names[i], Value: string(f), Err: errors.New("not a number")}
+		}
+		return v, nil
+	}
+	x, e := get(h.freq)
+	if e != nil {
+		return e
+	}
+	tx, e := get(h.rec)
+	if e != nil {
+		return e
+	}
+	T, e := get(h.t)
+	if e != nil {
+		return e
+	}
+	w := 1.0
+	if h.wt >= 0 {
+		if w, e = get(h.wt); e != nil {
+			return e
+		}
+	}
+	row := Row{X: x, Tx: tx, T: T, Weight: w}
+	if err := row.Validate(); err != nil {
+		col, name, val := h.rec, h.names[h.rec], string(fields[h.rec])
+		switch {
+		case x < 0 || x != float64(int64(x)) || !finite(x):
+			col, name, val = h.freq, h.names[h.freq], string(fields[h.freq])
+		case T < 0 || !finite(T):
+			col, name, val = h.t, h.names[h.t], string(fields[h.t])
+		case w < 0 || !finite(w):
+			col, name, val = h.wt, h.names[h.wt], string(fields[h.wt])
+		}
+		return &ParseError{Line: line, Column: col + 1, Name: name, Value: strings.TrimSpace(val), Err: err}
+	}
+	if x == 0 {
+		tx = 0
+	}
+	rows[rowKey{x, tx, T}] += w
+	if spend != nil && x > 0 {
+		m, e := get(h.mon)
+		if e != nil {
+			return e
+		}
+		if m < 0 {
+			return &ParseError{Line: line, Column: h.mon + 1, Name: h.names[h.mon], Value: string(fields[h.mon]), Err: errors.New("negative spend")}
+		}
+		if m > 0 {
+			spend[[2]float64{x, m}] += w
+		}
+	}
+	*lines++
+	return nil
+}
+
+var pow10 = [...]float64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+	1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22}
+
+// parseNumber parses a decimal number. Plain decimals with at most 15 significant digits take an
+// exact fast path (an exact integer divided by an exact power of ten is correctly rounded, so the
+// result equals strconv.ParseFloat's); anything else goes to strconv.ParseFloat.
+func parseNumber(b []byte) (float64, bool) {
+	if len(b) >= 2 && b[0] == '"' && b[len(b)-1] == '"' {
+		b = b[1 : len(b)-1]
+	}
+	if len(b) == 0 {
+		return 0, false
+	}
+	neg := false
+	i := 0
+	if b[0] == '-' || b[0] == '+' {
+		neg = b[0] == '-'
+		i++
+	}
+	var mant uint64
+	digits, frac := 0, 0
+	dot := false
+	start := i
+	for ; i < len(b); i++ {
+		c := b[i]
+		switch {
+		case c >= '0' && c <= '9':
+			if digits > 0 || c != '0' {
+				digits++
+			}
+			mant = mant*10 + uint64(c-'0')
+			if dot {
+				frac++
+			}
+		case c == '.' && !dot:
+			dot = true
+		default:
+			goto slow
+		}
+	}
+	if i == start || (dot && i == start+1) || digits > 15 || frac > 22 {
+		goto slow
+	}
+	{
+		v := float64(mant) / pow10[frac]
+		if neg {
+			v = -v
+		}
+		return v, true
+	}
+slow:
+	v, err := strconv.ParseFloat(string(b), 64)
+	if err != nil || !finite(v) {
+		return 0, false
+	}
+	return v, true
+}

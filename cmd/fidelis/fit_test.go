@@ -1,0 +1,112 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func cdnowPath(t *testing.T, name string) string {
+	t.Helper()
+	p := filepath.Join("..", "..", "..", "shared", "data", "cdnow", name)
+	if _, err := os.Stat(p); err != nil {
+		t.Skipf("reference data %s not found (a fresh clone has no ../shared/data): %v", p, err)
+	}
+	return p
+}
+
+// runCLI runs the CLI in-process and returns the exit code, stdout and stderr.
+func runCLI(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(context.Background(), &env{stdout: &out, stderr: &errb, stdin: strings.NewReader("")}, args)
+	return code, out.String(), errb.String()
+}
+
+func TestFitCDNOWJSON(t *testing.T) {
+	in := cdnowPath(t, "cdnow_customers_summary.csv")
+	code, out, errs := runCLI(t, "fit", "--model", "bgnbd", "--input", in, "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var got map[string]any
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	for _, k := range []string{"model", "params", "log_likelihood", "std_errors", "n", "converged", "seconds"} {
+		if _, ok := got[k]; !ok {
+			t.Errorf("missing %q in %s", k, out)
+		}
+	}
+	if len(got) != 7 {
+		t.Errorf("want exactly 7 keys, got %d: %s", len(got), out)
+	}
+	p := got["params"].(map[string]any)
+	// Fader, Hardie & Lee (2005): r=0.243, alpha=4.414, a=0.793, b=2.426, LL=−9582.4.
+	for k, v := range map[string]float64{"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426} {
+		if math.Abs(p[k].(float64)-v) > 0.0005*math.Max(1, math.Pow(10, math.Floor(math.Log10(v))+1)) {
+			t.Errorf("%s = %v, want %v", k, p[k], v)
+		}
+	}
+	if ll := got["log_likelihood"].(float64); math.Abs(ll+9582.4) > 0.05 || got["n"].(float64) != 2357 || got["converged"] != true {
+		t.Errorf("bad fit: %s", out)
+	}
+}
+
+func TestFitTransactionsCDNOWMaster(t *testing.T) {
+	in := cdnowPath(t, "CDNOW_master.txt")
+	code, out, errs := runCLI(t, "fit", "--model", "paretonbd", "--transactions", in, "--calibration-end", "1997-09-30",
+		"--time-unit", "day", "--time-scale", "7")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if !strings.Contains(out, "paretonbd") || !strings.Contains(out, "Converged:      yes") {
+		t.Errorf("unexpected output:\n%s", out)
+	}
+}
+
+func TestFitModels(t *testing.T) {
+	dir := t.TempDir()
+	sbg := filepath.Join(dir, "sbg.csv")
+	os.WriteFile(sbg, []byte("period,survivors\n0,1000\n1,631\n2,468\n3,382\n4,326\n5,289\n6,262\n7,241\n"), 0o644)
+	code, out, errs := runCLI(t, "fit", "--model", "sbg", "--input", sbg, "--json")
+	if code != 0 || !strings.Contains(out, `"alpha": 0.704`) {
+		t.Errorf("sbg: exit %d\n%s%s", code, out, errs)
+	}
+	bgbb := filepath.Join(dir, "bgbb.csv")
+	os.WriteFile(bgbb, []byte("frequency,recency,periods,weights\n0,0,6,3464\n1,1,6,1091\n1,2,6,277\n2,2,6,129\n1,3,6,129\n6,6,6,1203\n3,6,6,400\n2,4,6,200\n"), 0o644)
+	if code, out, errs := runCLI(t, "fit", "--model", "bgbb", "--input", bgbb); code != 0 || !strings.Contains(out, "delta") {
+		t.Errorf("bgbb: exit %d\n%s%s", code, out, errs)
+	}
+}
+
+func TestFitErrors(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.csv")
+	os.WriteFile(bad, []byte("ID,frequency,recency,T\n1,0,0,39\n2,2,30.4,38\n3,two,3,39\n"), 0o644)
+	cases := []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"fit", "--model", "bgnbd"}, []string{"Error:", "no data", "Try: fidelis fit"}},
+		{[]string{"fit", "--model", "bgnbd", "--input", bad}, []string{"bad.csv", "line 4", "column 2", "frequency", `"two"`}},
+		{[]string{"fit", "--model", "nope", "--input", bad}, []string{"unknown model"}},
+		{[]string{"fit", "--transactions", bad}, []string{"--calibration-end"}},
+	}
+	for _, c := range cases {
+		code, _, errs := runCLI(t, c.args...)
+		if code != 2 {
+			t.Errorf("%v: exit %d, want 2", c.args, code)
+		}
+		for _, w := range c.want {
+			if !strings.Contains(errs, w) {
+				t.Errorf("%v: stderr %q lacks %q", c.args, errs, w)
+			}
+		}
+	}
+}
