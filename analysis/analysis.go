@@ -1,0 +1,189 @@
+// Package analysis runs the metric catalogue against a Store and gathers the results into one
+// Analysis value, which the CLI prints and package report renders. Each section is filled by its
+// own function, so a later capability adds a field and a function here and a section in report.
+package analysis
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"time"
+
+	"fidelis"
+	"fidelis/metric"
+)
+
+// Options choose what an analysis covers.
+type Options struct {
+	Grain    fidelis.Grain
+	From, To time.Time
+	By       string // breakdown dimension; "" for none
+	Window   int    // activity window in periods; 0 for the grain's default
+	Currency string // for display only
+}
+
+// Analysis is everything Fidelis computed for one store.
+type Analysis struct {
+	Generated time.Time              `json:"generated"`
+	Grain     fidelis.Grain          `json:"grain"`
+	Window    int                    `json:"activity_window_periods"`
+	By        string                 `json:"by,omitempty"`
+	Currency  string                 `json:"currency,omitempty"`
+	Counts    map[fidelis.Kind]int64 `json:"counts"`
+	First     time.Time              `json:"first_order"`
+	Last      time.Time              `json:"last_order"`
+	// LastComplete says whether the last period of the data is over (its last day has orders);
+	// otherwise figures for it are flagged as incomplete.
+	LastComplete bool `json:"last_period_complete"`
+
+	Retention   []metric.Retention   `json:"retention"`
+	RetentionBy []metric.Retention   `json:"retention_by,omitempty"`
+	Overall     metric.Proportion    `json:"retention_pooled"`
+	Cohorts     *metric.CohortMatrix `json:"cohorts,omitempty"`
+	Purchases   metric.Purchases     `json:"purchases"`
+	PurchasesBy []metric.Purchases   `json:"purchases_by,omitempty"`
+	Value       metric.Value         `json:"value"`
+	ValueBy     []metric.Value       `json:"value_by,omitempty"`
+	// Subscriptions is nil when no subscriptions were imported.
+	Subscriptions []metric.Subscription `json:"subscriptions,omitempty"`
+	Definitions   []Definition          `json:"definitions"`
+}
+
+// Definition states what a number on screen means; every output lists the ones it uses.
+type Definition struct {
+	Name, Text string
+}
+
+// Run computes the core analysis.
+func Run(ctx context.Context, st fidelis.Store, o Options) (*Analysis, error) {
+	if o.Grain == "" {
+		o.Grain = fidelis.Month
+	}
+	q := fidelis.Query{Grain: o.Grain, From: o.From, To: o.To, Window: o.Window}
+	a := &Analysis{Generated: time.Now().UTC(), Grain: o.Grain, Window: q.ActivityWindow(), By: o.By, Currency: o.Currency}
+	var err error
+	if a.Counts, err = st.Counts(ctx); err != nil {
+		return nil, err
+	}
+	if a.Counts[fidelis.Orders] == 0 {
+		return nil, fidelis.Errorf(fidelis.EInvalid, "the store has no orders to analyse").
+			WithHint("fidelis import orders FILE --db PATH (or fidelis demo)")
+	}
+	if a.First, a.Last, err = st.Span(ctx); err != nil {
+		return nil, err
+	}
+	lastIdx := o.Grain.Index(a.Last)
+	a.LastComplete = !o.Grain.Start(lastIdx + 1).After(a.Last.Truncate(24 * time.Hour).Add(24 * time.Hour))
+	if !o.To.IsZero() && o.To.Before(a.Last) {
+		lastIdx = o.Grain.Index(o.To.Add(-time.Nanosecond))
+		a.LastComplete = true
+	}
+
+	cells, err := st.Activity(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	a.Retention = dropFirst(metric.Retentions(cells, o.Grain))
+	a.Overall = metric.Pool(a.Retention)
+
+	cc, err := st.Cohorts(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	if m := metric.Cohorts(cc, o.Grain, lastIdx, a.LastComplete); len(m) > 0 {
+		a.Cohorts = &m[0]
+	}
+	pc, err := st.Purchases(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	a.Purchases = metric.PurchaseMetrics([]fidelis.PurchaseCell{metric.TotalPurchases(pc)})[0]
+	vc, err := st.Values(ctx, q, metric.ValueProbs)
+	if err != nil {
+		return nil, err
+	}
+	if v := metric.Values(vc); len(v) > 0 {
+		a.Value = v[0]
+	}
+	if a.Counts[fidelis.Subscriptions] > 0 {
+		sc, err := st.SubscriptionMovements(ctx, q)
+		if err != nil {
+			return nil, err
+		}
+		a.Subscriptions = metric.Subscriptions(sc, o.Grain)
+	}
+	if o.By != "" {
+		qb := q
+		qb.By = o.By
+		if cells, err = st.Activity(ctx, qb); err != nil {
+			return nil, err
+		}
+		a.RetentionBy = dropFirst(metric.Retentions(cells, o.Grain))
+		if pc, err = st.Purchases(ctx, qb); err != nil {
+			return nil, err
+		}
+		a.PurchasesBy = metric.PurchaseMetrics(pc)
+		if vc, err = st.Values(ctx, qb, metric.ValueProbs); err != nil {
+			return nil, err
+		}
+		a.ValueBy = metric.Values(vc)
+	}
+	a.Definitions = a.definitions()
+	return a, nil
+}
+
+// dropFirst removes periods nobody could be retained into (S = 0): each segment's first period.
+func dropFirst(rs []metric.Retention) []metric.Retention {
+	out := rs[:0:0]
+	for _, r := range rs {
+		if r.Start > 0 {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// RetentionBySegment groups RetentionBy per segment, in order of appearance.
+func (a *Analysis) RetentionBySegment() (segs []string, rows map[string][]metric.Retention) {
+	rows = map[string][]metric.Retention{}
+	for _, r := range a.RetentionBy {
+		if _, ok := rows[r.Segment]; !ok {
+			segs = append(segs, r.Segment)
+		}
+		rows[r.Segment] = append(rows[r.Segment], r)
+	}
+	return segs, rows
+}
+
+// Latest returns the last retention row whose period is complete, or the last row.
+func (a *Analysis) Latest() (metric.Retention, bool) {
+	n := len(a.Retention)
+	if n == 0 {
+		return metric.Retention{}, false
+	}
+	if !a.LastComplete && n > 1 {
+		return a.Retention[n-2], true
+	}
+	return a.Retention[n-1], true
+}
+
+func (a *Analysis) windowText() string {
+	unit := string(a.Grain)
+	if a.Window != 1 {
+		unit += "s"
+	}
+	return fmt.Sprintf("%d %s (about %.0f days)", a.Window, unit, math.Round(float64(a.Window)*a.Grain.Days()))
+}
+
+func (a *Analysis) definitions() []Definition {
+	return []Definition{
+		{"Active customer", "bought at least once in the activity window of " + a.windowText() + " ending with the period; refunds are not purchases."},
+		{"Retention, classic", "((E − N) / S) × 100: E customers active in the period, N new in it, S active in the previous period. Counts win-backs as retained; can exceed 100."},
+		{"Retention, ID-based", "customers active in the previous period who are still active ÷ customers active in the previous period. Follows the same people; churn = 100% − this rate."},
+		{"Win-back rate", "lapsed customers (bought before, not active in the previous period) who became active again ÷ lapsed customers."},
+		{"Cohort retention", "cohort = customers whose first purchase is in the period. Bounded: bought in period c + k; unbounded: bought in c + k or later. Mean rows weight cohorts by size and include only cohorts that reached k."},
+		{"Repeat purchase rate", "customers with ≥ 2 orders ÷ customers with ≥ 1 order, both inside the window."},
+		{"Historical CLV", "net revenue to date per customer, refunds deducted."},
+		{"Intervals", "95% Wilson score intervals; n < 30 is flagged as a small sample."},
+	}
+}

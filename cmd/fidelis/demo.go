@@ -1,0 +1,83 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"fidelis"
+	"fidelis/analysis"
+	"fidelis/ingest"
+	"fidelis/synth"
+)
+
+func init() {
+	register("demo", "generate a synthetic company, import it, analyse it and write the report", runDemo)
+}
+
+// runDemo is the end-to-end path a new user runs first: synth → import (every kind, through the
+// same ingest as real files) → analysis → report, all in the current directory.
+func runDemo(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "demo", "demo [--customers N] [--seed S] [--dir DIR]")
+	customers := fs.Int("customers", synth.DefaultCustomers, "customers of the synthetic company")
+	seed := fs.Uint64("seed", 1, "random seed")
+	dir := fs.String("dir", ".", "where the data files, the store and the report go")
+	if _, err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *customers <= 0 || *seed == 0 {
+		return fidelis.Errorf(fidelis.EInvalid, "--customers and --seed must be positive")
+	}
+	start := time.Now()
+	data := filepath.Join(*dir, "fidelis-demo-data")
+	db := filepath.Join(*dir, "fidelis-demo.duckdb")
+	out := filepath.Join(*dir, "fidelis-demo-report.html")
+	fmt.Fprintf(e.stderr, "generating a synthetic company of %d customers in %s\n", *customers, data)
+	m, err := synth.Write(ctx, data, synth.Config{Customers: *customers, Seed: *seed}, nil)
+	if err != nil {
+		return err
+	}
+	for _, p := range []string{db, db + ".wal"} {
+		if err := os.Remove(p); err != nil && !os.IsNotExist(err) {
+			return err
+		}
+	}
+	st, err := openStore(ctx, db, false)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	for _, k := range fidelis.Kinds {
+		p, ok := m.Files[k]
+		if !ok {
+			continue
+		}
+		bar := newBar(e, "import "+string(k))
+		sum, err := ingest.Import(ctx, st, k, p, ingest.Options{Rejects: filepath.Join(data, string(k)+".rejects.csv"),
+			Progress: func(done, total int64) { bar.set(done, total) }})
+		bar.finish()
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stderr, "imported %-13s read %8d = stored %8d + rejected %d + duplicates %d\n", k, sum.Read, sum.Stored, sum.Rejected, sum.Duplicates)
+	}
+	a, err := analysis.Run(ctx, st, analysis.Options{Grain: fidelis.Month, By: "region", Currency: "EUR"})
+	if err != nil {
+		return err
+	}
+	if err := writeReport(e, a, "html", out); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "Fidelis demo: %d customers, %d orders, %s to %s\n", a.Counts[fidelis.Customers], a.Counts[fidelis.Orders], date(a.First), date(a.Last))
+	if r, ok := a.Latest(); ok {
+		fmt.Fprintf(e.stdout, "  ID-based retention %s: %s %% (classic %.1f %%), churn %.1f %%\n", r.Period, ci(r.IDBased), r.Classic, r.Churn.Value*100)
+	}
+	fmt.Fprintf(e.stdout, "  repeat purchase rate %s %%, %.2f orders per customer, AOV %.2f EUR, historical CLV mean %.2f EUR\n",
+		ci(a.Purchases.RepeatRate), a.Purchases.Frequency, a.Purchases.AOV, a.Value.CLVMean)
+	fmt.Fprintf(e.stdout, "  store: %s\n  report: %s\n  done in %.1fs\n", db, out, time.Since(start).Seconds())
+	return nil
+}
+
+func date(t time.Time) string { return t.Format("2006-01-02") }

@@ -1,0 +1,137 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/schollz/progressbar/v3"
+
+	"fidelis"
+	"fidelis/ingest"
+	"fidelis/report"
+)
+
+func init() {
+	register("import", "import records of one kind from CSV, TSV, whitespace text or JSON Lines", runImport)
+}
+
+type mapFlag map[string]string
+
+func (m mapFlag) String() string { return fmt.Sprint(map[string]string(m)) }
+func (m mapFlag) Set(s string) error {
+	k, v, ok := strings.Cut(s, "=")
+	if !ok || k == "" || v == "" {
+		return fmt.Errorf("want FIELD=COLUMN, got %q", s)
+	}
+	m[k] = v
+	return nil
+}
+
+func runImport(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "import", "import KIND FILE... [--db PATH] [--map FIELD=COLUMN]... [--sep C|tab|whitespace] [--decimal ,|.] [--date-format F] [--rejects FILE] [--json]")
+	db := fs.String("db", defaultDB, "DuckDB store file (created if missing)")
+	m := mapFlag{}
+	fs.Var(m, "map", "use COLUMN for FIELD (repeatable), e.g. --map amount=Brutto")
+	sep := fs.String("sep", "", "field separator: , ; | tab or whitespace (default: detected)")
+	dec := fs.String("decimal", "", "decimal separator . or , (default: detected)")
+	df := fs.String("date-format", "", "date format, e.g. DD.MM.YYYY or YYYYMMDD (default: detected)")
+	rej := fs.String("rejects", "", "rejects file (default: FILE.rejects.csv in the current folder)")
+	asJSON := fs.Bool("json", false, "print the summary as JSON")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) < 2 {
+		return fidelis.Errorf(fidelis.EInvalid, "import needs a kind and at least one file").
+			WithHint("fidelis import orders orders.csv --db shop.duckdb (kinds: customers, orders, subscriptions, surveys, referrals, program, interactions, social, exits)")
+	}
+	kind, err := fidelis.ParseKind(pos[0])
+	if err != nil {
+		return err
+	}
+	if *rej != "" && len(pos) > 2 {
+		return fidelis.Errorf(fidelis.EInvalid, "--rejects names one file, but %d inputs were given", len(pos)-1).WithHint("import the files one by one, or leave --rejects out")
+	}
+	for _, p := range pos[1:] {
+		if _, err := os.Stat(p); err != nil {
+			return fidelis.Errorf(fidelis.ENotFound, "%s: no such file", p).WithHint("check the path")
+		}
+	}
+	st, err := openStore(ctx, *db, false)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	var sums []ingest.Summary
+	for _, p := range pos[1:] {
+		bar := newBar(e, "import "+p)
+		sum, err := ingest.Import(ctx, st, kind, p, ingest.Options{Map: m, Sep: *sep, Decimal: *dec, DateFormat: *df, Rejects: *rej,
+			Progress: func(done, total int64) { bar.set(done, total) }})
+		bar.finish()
+		if err != nil {
+			return err
+		}
+		sums = append(sums, sum)
+		if !*asJSON {
+			printSummary(e, sum)
+		}
+	}
+	if *asJSON {
+		if len(sums) == 1 {
+			return report.JSON(e.stdout, sums[0])
+		}
+		return report.JSON(e.stdout, sums)
+	}
+	return nil
+}
+
+func printSummary(e *env, s ingest.Summary) {
+	fmt.Fprintf(e.stdout, "%s (%s): read %d = stored %d + rejected %d + duplicates %d  [%.1fs]\n",
+		s.File, s.Kind, s.Read, s.Stored, s.Rejected, s.Duplicates, s.Seconds)
+	fmt.Fprintf(e.stdout, "  format %s, decimal %q", s.Format, s.Decimal)
+	for f, l := range s.DateFormats {
+		fmt.Fprintf(e.stdout, ", %s as %s", f, l)
+	}
+	fmt.Fprintln(e.stdout)
+	if len(s.Attributes) > 0 {
+		fmt.Fprintf(e.stdout, "  attributes kept: %s\n", strings.Join(s.Attributes, ", "))
+	}
+	if len(s.Ignored) > 0 {
+		fmt.Fprintf(e.stdout, "  columns not used: %s\n", strings.Join(s.Ignored, ", "))
+	}
+	if s.Rejected > 0 {
+		fmt.Fprintf(e.stdout, "  rejected rows are in %s:\n", s.RejectsFile)
+		for r, n := range s.Reasons {
+			fmt.Fprintf(e.stdout, "    %6d  %s\n", n, r)
+		}
+	}
+}
+
+// bar is a progress bar on stderr that appears only for work that lasts more than a moment.
+type bar struct {
+	e     *env
+	label string
+	pb    *progressbar.ProgressBar
+}
+
+func newBar(e *env, label string) *bar { return &bar{e: e, label: label} }
+
+func (b *bar) set(done, total int64) {
+	if b.pb == nil {
+		if total <= 0 {
+			return
+		}
+		b.pb = progressbar.NewOptions64(total, progressbar.OptionSetWriter(b.e.stderr), progressbar.OptionSetDescription(b.label),
+			progressbar.OptionShowBytes(true), progressbar.OptionThrottle(200_000_000), progressbar.OptionSetWidth(30),
+			progressbar.OptionClearOnFinish())
+	}
+	b.pb.Set64(done)
+}
+
+func (b *bar) finish() {
+	if b.pb != nil {
+		b.pb.Finish()
+	}
+}

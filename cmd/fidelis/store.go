@@ -1,0 +1,87 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"os"
+	"time"
+
+	"fidelis"
+	"fidelis/analysis"
+	"fidelis/duckdb"
+)
+
+// defaultDB is the store used when --db is not given.
+const defaultDB = "fidelis.duckdb"
+
+// openStore opens the store at path; cmd is the only place that picks a concrete engine.
+// mustExist refuses to create an empty store for a read-only command.
+func openStore(ctx context.Context, path string, mustExist bool) (fidelis.Store, error) {
+	if mustExist && path != ":memory:" {
+		if _, err := os.Stat(path); err != nil {
+			return nil, fidelis.Errorf(fidelis.ENotFound, "no store at %s", path).
+				WithHint("fidelis import orders FILE --db %s, or fidelis demo", path)
+		}
+	}
+	return duckdb.Open(ctx, path)
+}
+
+// analysisFlags are the flags shared by metrics, cohorts and report.
+type analysisFlags struct {
+	db, grain, from, to, by, currency string
+	window                            int
+	json                              bool
+}
+
+func (f *analysisFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.db, "db", defaultDB, "DuckDB store file")
+	fs.StringVar(&f.grain, "grain", "month", "period: day, week, month, quarter or year")
+	fs.StringVar(&f.from, "from", "", "first day of the window (YYYY-MM-DD)")
+	fs.StringVar(&f.to, "to", "", "day after the window (YYYY-MM-DD, exclusive)")
+	fs.StringVar(&f.by, "by", "", "break down by a customer attribute (region, segment, ...)")
+	fs.IntVar(&f.window, "window", 0, "activity window in periods (default: about 90 days)")
+	fs.StringVar(&f.currency, "currency", "", "currency label for money")
+	fs.BoolVar(&f.json, "json", false, "print JSON")
+}
+
+func (f *analysisFlags) options() (analysis.Options, error) {
+	g, err := fidelis.ParseGrain(f.grain)
+	if err != nil {
+		return analysis.Options{}, err
+	}
+	o := analysis.Options{Grain: g, By: fidelis.CleanName(f.by), Window: f.window, Currency: f.currency}
+	if f.by == "" {
+		o.By = ""
+	}
+	for _, d := range []struct {
+		s   string
+		dst *time.Time
+	}{{f.from, &o.From}, {f.to, &o.To}} {
+		if d.s == "" {
+			continue
+		}
+		t, err := time.Parse("2006-01-02", d.s)
+		if err != nil {
+			return o, fidelis.Errorf(fidelis.EInvalid, "date %q: want YYYY-MM-DD", d.s)
+		}
+		*d.dst = t
+	}
+	if f.window < 0 {
+		return o, fidelis.Errorf(fidelis.EInvalid, "--window %d: want a positive number of periods", f.window)
+	}
+	return o, nil
+}
+
+// runAnalysis opens the store and runs the analysis the flags describe.
+func runAnalysis(ctx context.Context, f *analysisFlags) (*analysis.Analysis, error) {
+	o, err := f.options()
+	if err != nil {
+		return nil, err
+	}
+	st, err := openStore(ctx, f.db, true)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	return analysis.Run(ctx, st, o)
+}

@@ -1,0 +1,155 @@
+// Package report renders an Analysis as one self-contained HTML page (styles and SVG charts
+// inline, nothing fetched), as Markdown, or as JSON. A report is a list of sections; a new
+// capability adds a section value to the sections slice and nothing else changes.
+package report
+
+import (
+	"fmt"
+	"html"
+	"io"
+	"math"
+	"strings"
+	"time"
+
+	"fidelis"
+	"fidelis/analysis"
+)
+
+// Section is one part of the report. Skip, when set, hides a section with nothing to show.
+type Section struct {
+	ID, Title string
+	Skip      func(a *analysis.Analysis) bool
+	HTML      func(a *analysis.Analysis) string
+	Markdown  func(a *analysis.Analysis) string
+}
+
+// sections lists the report's parts in order.
+var sections = []Section{
+	{ID: "overview", Title: "Key figures", HTML: overviewHTML, Markdown: overviewMD},
+	{ID: "retention", Title: "Retention over time", HTML: retentionHTML, Markdown: retentionMD},
+	{ID: "cohorts", Title: "Cohort retention", Skip: func(a *analysis.Analysis) bool { return a.Cohorts == nil }, HTML: cohortsHTML, Markdown: cohortsMD},
+	{ID: "segments", Title: "Segments", Skip: func(a *analysis.Analysis) bool { return a.By == "" }, HTML: segmentsHTML, Markdown: segmentsMD},
+	{ID: "value", Title: "Customer value and tenure", HTML: valueHTML, Markdown: valueMD},
+	{ID: "subscriptions", Title: "Subscriptions", Skip: func(a *analysis.Analysis) bool { return len(a.Subscriptions) == 0 }, HTML: subscriptionsHTML, Markdown: subscriptionsMD},
+	{ID: "definitions", Title: "Definitions", HTML: definitionsHTML, Markdown: definitionsMD},
+}
+
+// Write renders a in the given format: "html", "md" or "json".
+func Write(w io.Writer, a *analysis.Analysis, format string) error {
+	switch format {
+	case "json":
+		return JSON(w, a)
+	case "md", "markdown":
+		return writeMD(w, a)
+	case "html", "":
+		return writeHTML(w, a)
+	}
+	return fidelis.Errorf(fidelis.EInvalid, "unknown report format %q", format).WithHint("--format html|md|json")
+}
+
+func writeHTML(w io.Writer, a *analysis.Analysis) error {
+	var b strings.Builder
+	b.WriteString(`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">`)
+	b.WriteString(`<title>Fidelis loyalty report</title><style>` + css + `</style></head><body><main>`)
+	fmt.Fprintf(&b, `<header><h1>Customer loyalty report</h1><p class="muted">%s customers · %s orders · %s to %s · generated %s by Fidelis</p><nav>`,
+		count(a.Counts[fidelis.Customers]), count(a.Counts[fidelis.Orders]), a.First.Format("2006-01-02"), a.Last.Format("2006-01-02"), a.Generated.Format("2006-01-02 15:04 UTC"))
+	for _, s := range sections {
+		if s.Skip == nil || !s.Skip(a) {
+			fmt.Fprintf(&b, `<a href="#%s">%s</a>`, s.ID, html.EscapeString(s.Title))
+		}
+	}
+	b.WriteString(`</nav></header>`)
+	for _, s := range sections {
+		if s.Skip != nil && s.Skip(a) {
+			continue
+		}
+		fmt.Fprintf(&b, `<section id="%s"><h2>%s</h2>%s</section>`, s.ID, html.EscapeString(s.Title), s.HTML(a))
+	}
+	b.WriteString(`</main></body></html>` + "\n")
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func writeMD(w io.Writer, a *analysis.Analysis) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# Customer loyalty report\n\n%s customers · %s orders · %s to %s · generated %s by Fidelis\n",
+		count(a.Counts[fidelis.Customers]), count(a.Counts[fidelis.Orders]), a.First.Format("2006-01-02"), a.Last.Format("2006-01-02"), a.Generated.Format("2006-01-02 15:04 UTC"))
+	for _, s := range sections {
+		if s.Skip != nil && s.Skip(a) {
+			continue
+		}
+		fmt.Fprintf(&b, "\n## %s\n\n%s\n", s.Title, s.Markdown(a))
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// Formatting helpers shared by the sections.
+
+func pct(v float64) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return "–"
+	}
+	return fmt.Sprintf("%.1f%%", v*100)
+}
+
+func pctPoints(v float64) string { return pct(v / 100) }
+
+func money(v float64) string {
+	if math.IsNaN(v) {
+		return "–"
+	}
+	return fmt.Sprintf("%s", thousands(fmt.Sprintf("%.2f", v)))
+}
+
+func num(v float64, dec int) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return "–"
+	}
+	return thousands(fmt.Sprintf("%.*f", dec, v))
+}
+
+func count(n int64) string { return thousands(fmt.Sprint(n)) }
+
+// thousands groups the integer part of a formatted number with thin spaces (ISO 80000 style,
+// unambiguous in every locale).
+func thousands(s string) string {
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	intPart, frac := s, ""
+	if i := strings.IndexByte(s, '.'); i >= 0 {
+		intPart, frac = s[:i], s[i:]
+	}
+	var b strings.Builder
+	for i, r := range intPart {
+		if i > 0 && (len(intPart)-i)%3 == 0 {
+			b.WriteString("\u202f")
+		}
+		b.WriteRune(r)
+	}
+	out := b.String() + frac
+	if neg {
+		out = "−" + out
+	}
+	return out
+}
+
+func date(t time.Time) string { return t.Format("2006-01-02") }
+
+const css = `body{font:15px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:#111827;background:#f9fafb;margin:0}
+main{max-width:1000px;margin:0 auto;padding:24px}
+header nav a{margin-right:14px;font-size:14px;color:#2563eb;text-decoration:none}
+h1{margin:0 0 4px}h2{margin-top:0;border-bottom:1px solid #e5e7eb;padding-bottom:6px}
+section{background:#fff;border:1px solid #e5e7eb;border-radius:8px;padding:18px 20px;margin:18px 0}
+.muted{color:#6b7280}.small{font-size:13px}
+.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(210px,1fr));gap:12px}
+.card{border:1px solid #e5e7eb;border-radius:8px;padding:12px}.card b{display:block;font-size:24px}
+.card span{font-size:13px;color:#6b7280}
+table{border-collapse:collapse;width:100%;font-size:13px;margin:10px 0}
+th,td{padding:4px 8px;border-bottom:1px solid #f3f4f6;text-align:right}th:first-child,td:first-child{text-align:left}
+th{background:#f9fafb;font-weight:600}
+.chart{width:100%;height:auto}.grid{stroke:#e5e7eb}.tick{font-size:11px;fill:#4b5563}
+.legend span{margin-right:16px;font-size:13px}.legend i{display:inline-block;width:12px;height:12px;margin-right:5px;vertical-align:-1px}
+.heat td{text-align:center;font-size:11px;padding:3px 2px;border:1px solid #fff}
+.flag{color:#b45309}
+`
