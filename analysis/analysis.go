@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"reflect"
 	"time"
 
 	"fidelis"
@@ -47,6 +48,32 @@ type Analysis struct {
 	// Subscriptions is nil when no subscriptions were imported.
 	Subscriptions []metric.Subscription `json:"subscriptions,omitempty"`
 	Definitions   []Definition          `json:"definitions"`
+	// Sections holds what later capabilities add (voice of the customer, advocacy, models, ...),
+	// keyed by the name they registered with; see Register.
+	Sections map[string]any `json:"sections,omitempty"`
+	// Notes records sections that could not be computed and why (e.g. no surveys imported).
+	Notes []string `json:"notes,omitempty"`
+}
+
+// Step computes one optional section of an analysis. It returns nil (and no error) when the
+// store holds nothing for it; it may read the core figures already in a.
+type Step func(ctx context.Context, st fidelis.Store, o Options, a *Analysis) (any, error)
+
+type step struct {
+	name string
+	run  Step
+}
+
+var steps []step
+
+// Register adds a section computed after the core metrics, in registration order. Each capability
+// registers from an init function in its own file, so adding one touches no shared code.
+func Register(name string, run Step) { steps = append(steps, step{name, run}) }
+
+// Section returns the section registered under name, typed, or nil when it is absent.
+func Section[T any](a *Analysis, name string) *T {
+	v, _ := a.Sections[name].(*T)
+	return v
 }
 
 // Definition states what a number on screen means; every output lists the ones it uses.
@@ -129,6 +156,18 @@ func Run(ctx context.Context, st fidelis.Store, o Options) (*Analysis, error) {
 		a.ValueBy = metric.Values(vc)
 	}
 	a.Definitions = a.definitions()
+	for _, s := range steps {
+		v, err := s.run(ctx, st, o, a)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", s.name, err)
+		}
+		if v != nil && !reflect.ValueOf(v).IsNil() {
+			if a.Sections == nil {
+				a.Sections = map[string]any{}
+			}
+			a.Sections[s.name] = v
+		}
+	}
 	return a, nil
 }
 

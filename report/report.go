@@ -8,6 +8,7 @@ import (
 	"html"
 	"io"
 	"math"
+	"sort"
 	"strings"
 	"time"
 
@@ -17,21 +18,31 @@ import (
 
 // Section is one part of the report. Skip, when set, hides a section with nothing to show.
 type Section struct {
+	// Order places the section: core sections use 10–60 and definitions 1000; later capabilities
+	// pick a number in between.
+	Order     int
 	ID, Title string
 	Skip      func(a *analysis.Analysis) bool
 	HTML      func(a *analysis.Analysis) string
 	Markdown  func(a *analysis.Analysis) string
 }
 
-// sections lists the report's parts in order.
+// sections lists the report's parts, kept sorted by Order.
 var sections = []Section{
-	{ID: "overview", Title: "Key figures", HTML: overviewHTML, Markdown: overviewMD},
-	{ID: "retention", Title: "Retention over time", HTML: retentionHTML, Markdown: retentionMD},
-	{ID: "cohorts", Title: "Cohort retention", Skip: func(a *analysis.Analysis) bool { return a.Cohorts == nil }, HTML: cohortsHTML, Markdown: cohortsMD},
-	{ID: "segments", Title: "Segments", Skip: func(a *analysis.Analysis) bool { return a.By == "" }, HTML: segmentsHTML, Markdown: segmentsMD},
-	{ID: "value", Title: "Customer value and tenure", HTML: valueHTML, Markdown: valueMD},
-	{ID: "subscriptions", Title: "Subscriptions", Skip: func(a *analysis.Analysis) bool { return len(a.Subscriptions) == 0 }, HTML: subscriptionsHTML, Markdown: subscriptionsMD},
-	{ID: "definitions", Title: "Definitions", HTML: definitionsHTML, Markdown: definitionsMD},
+	{Order: 10, ID: "overview", Title: "Key figures", HTML: overviewHTML, Markdown: overviewMD},
+	{Order: 20, ID: "retention", Title: "Retention over time", HTML: retentionHTML, Markdown: retentionMD},
+	{Order: 30, ID: "cohorts", Title: "Cohort retention", Skip: func(a *analysis.Analysis) bool { return a.Cohorts == nil }, HTML: cohortsHTML, Markdown: cohortsMD},
+	{Order: 40, ID: "segments", Title: "Segments", Skip: func(a *analysis.Analysis) bool { return a.By == "" }, HTML: segmentsHTML, Markdown: segmentsMD},
+	{Order: 50, ID: "value", Title: "Customer value and tenure", HTML: valueHTML, Markdown: valueMD},
+	{Order: 60, ID: "subscriptions", Title: "Subscriptions", Skip: func(a *analysis.Analysis) bool { return len(a.Subscriptions) == 0 }, HTML: subscriptionsHTML, Markdown: subscriptionsMD},
+	{Order: 1000, ID: "definitions", Title: "Definitions", HTML: definitionsHTML, Markdown: definitionsMD},
+}
+
+// AddSection adds a section to every report; later capabilities call it from an init function in
+// their own file. A section whose analysis part is missing should set Skip.
+func AddSection(s Section) {
+	sections = append(sections, s)
+	sort.SliceStable(sections, func(i, j int) bool { return sections[i].Order < sections[j].Order })
 }
 
 // Write renders a in the given format: "html", "md" or "json".

@@ -19,15 +19,33 @@ import (
 // Opener returns a new, empty store for one test.
 type Opener func(t *testing.T) fidelis.Store
 
+// Case is one conformance test: it gets a new, empty store and closes it.
+type Case struct {
+	Name string
+	Test func(t *testing.T, st fidelis.Store)
+}
+
+// cases is the suite; later capabilities add theirs with AddCase from their own files.
+var cases = []Case{
+	{"Import", testImport},
+	{"Activity", testActivity},
+	{"Cohorts", testCohorts},
+	{"Purchases", testPurchases},
+	{"Values", testValues},
+	{"Subscriptions", testSubscriptions},
+	{"Breakdown", testBreakdown},
+}
+
+// AddCase adds a test to the suite (call it from an init function).
+func AddCase(name string, test func(t *testing.T, st fidelis.Store)) {
+	cases = append(cases, Case{name, test})
+}
+
 // Run runs the whole suite against stores made by open.
 func Run(t *testing.T, open Opener) {
-	t.Run("Import", func(t *testing.T) { testImport(t, open(t)) })
-	t.Run("Activity", func(t *testing.T) { testActivity(t, open(t)) })
-	t.Run("Cohorts", func(t *testing.T) { testCohorts(t, open(t)) })
-	t.Run("Purchases", func(t *testing.T) { testPurchases(t, open(t)) })
-	t.Run("Values", func(t *testing.T) { testValues(t, open(t)) })
-	t.Run("Subscriptions", func(t *testing.T) { testSubscriptions(t, open(t)) })
-	t.Run("Breakdown", func(t *testing.T) { testBreakdown(t, open(t)) })
+	for _, c := range cases {
+		t.Run(c.Name, func(t *testing.T) { c.Test(t, open(t)) })
+	}
 }
 
 // Customers of the fixture; tier is a free attribute.
@@ -82,7 +100,9 @@ func loadOrders(t *testing.T, st fidelis.Store) {
 }
 
 // month is the period index of a 2024 month (1 = January).
-func month(m int) int64 { return fidelis.Month.Index(time.Date(2024, time.Month(m), 1, 0, 0, 0, 0, time.UTC)) }
+func month(m int) int64 {
+	return fidelis.Month.Index(time.Date(2024, time.Month(m), 1, 0, 0, 0, 0, time.UTC))
+}
 
 func testImport(t *testing.T, st fidelis.Store) {
 	defer st.Close()
