@@ -163,15 +163,19 @@ func validateRows(rows []Row) error {
 	if len(rows) == 0 {
 		return fmt.Errorf("btyd: no customers")
 	}
-	var n float64
+	var n, sx float64
 	for i, r := range rows {
 		if err := r.Validate(); err != nil {
 			return fmt.Errorf("btyd: row %d: %w", i, err)
 		}
 		n += r.Weight
+		sx += r.Weight * r.X
 	}
 	if n <= 0 {
 		return fmt.Errorf("btyd: total weight is zero")
+	}
+	if sx == 0 {
+		return fmt.Errorf("btyd: no customer made a repeat purchase: the purchase and dropout processes are not identified")
 	}
 	return nil
 }

@@ -290,7 +290,8 @@ func stdErrors(res *Result, obj objective) {
 	}
 	var ch mat.Cholesky
 	if !ch.Factorize(info) {
-		res.Reason += "; observed information not positive definite: no standard errors"
+		res.Converged = false
+		res.Reason += "; the likelihood is flat or not at a maximum in some direction (observed information not positive definite): the data do not identify all parameters, no standard errors"
 		return
 	}
 	var cov mat.SymDense
