@@ -346,13 +346,20 @@ func mapHeader(s fidelis.Schema, header []string, user map[string]string, path s
 		}
 	}
 	if len(missing) > 0 {
-		f := s.Fields[s.Index(missing[0])]
-		alt := ""
-		if len(f.Synonyms) > 0 {
-			alt = " (or " + strings.Join(f.Synonyms, ", ") + ")"
+		var parts []string
+		for _, name := range missing {
+			f := s.Fields[s.Index(name)]
+			if len(f.Synonyms) > 0 {
+				name += " (or " + strings.Join(f.Synonyms, ", ") + ")"
+			}
+			parts = append(parts, name)
 		}
-		return m, fidelis.Errorf(fidelis.EInvalid, "%s: no column for the required %s field %s%s; found columns: %s",
-			path, s.Kind, strings.Join(missing, ", "), alt, strings.Join(header, ", ")).
+		noun := "field"
+		if len(missing) > 1 {
+			noun = "fields"
+		}
+		return m, fidelis.Errorf(fidelis.EInvalid, "%s: no column for the required %s %s %s; found columns: %s",
+			path, s.Kind, noun, strings.Join(parts, "; "), strings.Join(header, ", ")).
 			WithHint("fidelis import %s %s --map %s=COLUMN", s.Kind, path, missing[0])
 	}
 	for j := range header {

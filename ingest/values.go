@@ -49,7 +49,8 @@ func parseLayoutFlag(s string) string {
 	if strings.Contains(s, "2006") {
 		return s
 	}
-	return strings.NewReplacer("YYYY", "2006", "MM", "01", "DD", "02", "HH", "15", "hh", "15", "mm", "04", "ss", "05").Replace(s)
+	s = strings.NewReplacer("YYYY", "2006", "MM", "01", "DD", "02", "HH", "15", "hh", "15", "mm", "04", "ss", "05").Replace(s)
+	return strings.NewReplacer("D", "2", "M", "1").Replace(s) // single D and M: no leading zero
 }
 
 // chooseLayout returns the first layout that parses every sample (ignoring values that fail in
