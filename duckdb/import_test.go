@@ -1,0 +1,142 @@
+package duckdb_test
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"fidelis"
+	"fidelis/duckdb"
+	"fidelis/ingest"
+)
+
+// sharedData is the team's reference data, beside the repository (absent in a fresh clone).
+const sharedData = "../../shared/data"
+
+func TestCDNOWMasterImport(t *testing.T) {
+	path := filepath.Join(sharedData, "cdnow", "CDNOW_master.txt")
+	if _, err := os.Stat(path); err != nil {
+		t.Skipf("reference data not found at %s (a fresh clone has no ../shared): %v", path, err)
+	}
+	ctx := context.Background()
+	st, err := duckdb.Open(ctx, ":memory:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	rej := filepath.Join(t.TempDir(), "rejects.csv")
+	sum, err := ingest.Import(ctx, st, fidelis.Orders, path, ingest.Options{Rejects: rej})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The data README: 69,659 rows, 23,570 customers, $2,500,315.63. The file has no order ids
+	// and 215 rows identical to an earlier one; every row must still be stored.
+	if sum.Read != 69659 || sum.Stored != 69659 || sum.Rejected != 0 || sum.Duplicates != 0 {
+		t.Fatalf("import %+v", sum)
+	}
+	if sum.Format != "whitespace" || sum.DateFormats["timestamp"] != "YYYYMMDD" {
+		t.Errorf("detected %s %v", sum.Format, sum.DateFormats)
+	}
+	var customers int64
+	var revenue float64
+	if err := st.DB().QueryRow(`SELECT count(DISTINCT customer_id), sum(amount) FROM orders`).Scan(&customers, &revenue); err != nil {
+		t.Fatal(err)
+	}
+	// Tolerance half a cent: the sum of 69,659 doubles with two decimals.
+	if customers != 23570 || math.Abs(revenue-2500315.63) > 0.005 {
+		t.Errorf("customers %d revenue %.2f", customers, revenue)
+	}
+	sum, err = ingest.Import(ctx, st, fidelis.Orders, path, ingest.Options{Rejects: rej})
+	if err != nil || sum.Stored != 0 || sum.Duplicates != 69659 {
+		t.Errorf("re-import %+v %v", sum, err)
+	}
+}
+
+// TestKilledImportLeavesStoreConsistent imports a large file in a child process, kills it with
+// SIGKILL in the middle, and checks that the store opens with exactly what it had before.
+func TestKilledImportLeavesStoreConsistent(t *testing.T) {
+	if testing.Short() {
+		t.Skip("spawns a process")
+	}
+	dir := t.TempDir()
+	db := filepath.Join(dir, "kill.duckdb")
+	big := filepath.Join(dir, "big.csv")
+	f, _ := os.Create(big)
+	w := bufio.NewWriter(f)
+	w.WriteString("order_id,customer_id,date,amount\n")
+	for i := 0; i < 600000; i++ {
+		fmt.Fprintf(w, "b%d,C%d,2024-%02d-%02d,%d.50\n", i, i%5000, i%12+1, i%28+1, i%90)
+	}
+	w.Flush()
+	f.Close()
+	ctx := context.Background()
+	st, err := duckdb.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	small := filepath.Join(dir, "small.csv")
+	os.WriteFile(small, []byte("order_id,customer_id,date,amount\ns1,A,2024-01-01,10\ns2,B,2024-01-02,20\n"), 0o644)
+	if _, err := ingest.Import(ctx, st, fidelis.Orders, small, ingest.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+
+	cmd := exec.Command(os.Args[0], "-test.run=^TestKillChild$")
+	cmd.Env = append(os.Environ(), "FIDELIS_KILL_DB="+db, "FIDELIS_KILL_FILE="+big)
+	out, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	sc := bufio.NewScanner(out)
+	killed := false
+	for sc.Scan() {
+		if strings.Contains(sc.Text(), "rows staged") {
+			cmd.Process.Kill()
+			killed = true
+			break
+		}
+	}
+	cmd.Wait()
+	if !killed {
+		t.Fatal("the child finished before it could be killed")
+	}
+	st, err = duckdb.Open(ctx, db)
+	if err != nil {
+		t.Fatalf("store does not open after the kill: %v", err)
+	}
+	defer st.Close()
+	n, err := st.Counts(ctx)
+	if err != nil || n[fidelis.Orders] != 2 {
+		t.Fatalf("after the kill: %v orders (%v), want 2", n[fidelis.Orders], err)
+	}
+	// And the store still takes imports.
+	if sum, err := ingest.Import(ctx, st, fidelis.Orders, small, ingest.Options{}); err != nil || sum.Duplicates != 2 {
+		t.Fatalf("import after kill: %+v %v", sum, err)
+	}
+}
+
+// TestKillChild is the child of TestKilledImportLeavesStoreConsistent; it does nothing otherwise.
+func TestKillChild(t *testing.T) {
+	db, file := os.Getenv("FIDELIS_KILL_DB"), os.Getenv("FIDELIS_KILL_FILE")
+	if db == "" {
+		t.Skip("only runs as a child process")
+	}
+	st, err := duckdb.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	said := false
+	ingest.Import(context.Background(), st, fidelis.Orders, file, ingest.Options{Progress: func(done, total int64) {
+		if !said && done > total/3 {
+			fmt.Println("rows staged")
+			said = true
+		}
+	}})
+	fmt.Println("finished")
+}
