@@ -1,6 +1,7 @@
 package btyd
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
@@ -378,4 +379,66 @@ slow:
 		return 0, false
 	}
 	return v, true
+}
+
+// ReadCustomers reads a per-customer summary CSV (as [ReadSummaries]) without compressing: one
+// [Customer] per line, keeping the ID column when there is one (else the line number). A weights
+// column, if present, is ignored.
+func ReadCustomers(r io.Reader) ([]Customer, error) {
+	br := bufio.NewReaderSize(r, 1<<20)
+	head, err := br.ReadString('\n')
+	if err != nil && head == "" {
+		return nil, &ParseError{Line: 1, Err: errors.New("empty file: a header is required")}
+	}
+	h, herr := parseSummaryHeader(head)
+	if herr != nil {
+		return nil, &ParseError{Line: 1, Err: herr}
+	}
+	fields := make([][]byte, h.ncol)
+	rows := map[rowKey]float64{}
+	var spend map[[2]float64]float64
+	if h.hasMonetary {
+		spend = map[[2]float64]float64{}
+	}
+	var out []Customer
+	var lines int
+	for line := 2; ; line++ {
+		l, err := br.ReadSlice('\n')
+		if len(l) > 0 {
+			before := lines
+			if e := h.parseLine(bytes.TrimRight(l, "\n"), line, fields, rows, spend, &lines); e != nil {
+				return nil, e
+			}
+			if lines > before {
+				get := func(i int) float64 { v, _ := parseNumber(bytes.TrimSpace(fields[i])); return v }
+				c := Customer{Frequency: get(h.freq), Recency: get(h.rec), T: get(h.t)}
+				if c.Frequency == 0 {
+					c.Recency = 0
+				}
+				if h.hasMonetary && c.Frequency > 0 {
+					c.Monetary = get(h.mon)
+				}
+				if h.id >= 0 {
+					c.ID = string(bytes.Trim(bytes.TrimSpace(fields[h.id]), `"`))
+				} else {
+					c.ID = strconv.Itoa(line - 1)
+				}
+				out = append(out, c)
+			}
+			clear(rows)
+			if spend != nil {
+				clear(spend)
+			}
+		}
+		if err == bufio.ErrBufferFull {
+			return nil, &ParseError{Line: line, Err: errors.New("line too long")}
+		}
+		if err != nil {
+			break
+		}
+	}
+	if len(out) == 0 {
+		return nil, &ParseError{Line: 2, Err: errors.New("no data rows after the header")}
+	}
+	return out, nil
 }
