@@ -1,0 +1,227 @@
+package duckdb
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"fidelis"
+)
+
+var _ fidelis.SurveyStore = (*Store)(nil)
+
+// SurveyScores counts answers per segment, period, kind, scale, channel and score.
+func (s *Store) SurveyScores(ctx context.Context, q fidelis.Query) ([]fidelis.ScoreCell, error) {
+	if err := s.checkDimension(ctx, q); err != nil {
+		return nil, err
+	}
+	seg, join, args := segment(q, "s")
+	cond, targs := timeBounds(q, `s."timestamp"`)
+	p := periodIndex(q.Grain, `s."timestamp"`)
+	query := `SELECT ` + seg + `, ` + p + `, s.kind, coalesce(s.scale, ''), coalesce(s.channel, ''), s.score, count(*)
+		FROM surveys s` + join + ` WHERE ` + cond + ` GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, 5, 6`
+	rows, err := s.db.QueryContext(ctx, query, append(args, targs...)...)
+	if err != nil {
+		return nil, fmt.Errorf("survey scores: %w", err)
+	}
+	defer rows.Close()
+	var out []fidelis.ScoreCell
+	for rows.Next() {
+		var c fidelis.ScoreCell
+		if err := rows.Scan(&c.Segment, &c.Period, &c.Kind, &c.Scale, &c.Channel, &c.Score, &c.Count); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// SurveyComments returns the non-empty comments of the window, newest first.
+func (s *Store) SurveyComments(ctx context.Context, q fidelis.Query, limit int) ([]fidelis.SurveyComment, error) {
+	if err := s.checkDimension(ctx, q); err != nil {
+		return nil, err
+	}
+	seg, join, args := segment(q, "s")
+	cond, targs := timeBounds(q, `s."timestamp"`)
+	query := `SELECT s.response_id, coalesce(s.customer_id, ''), ` + seg + `, s."timestamp", s.kind, coalesce(s.scale, ''), s.score,
+		coalesce(s.language, ''), coalesce(s.channel, ''), s.comment
+		FROM surveys s` + join + ` WHERE ` + cond + ` AND trim(coalesce(s.comment, '')) <> ''
+		ORDER BY s."timestamp" DESC, s.response_id`
+	all := append(args, targs...)
+	if limit > 0 {
+		query += ` LIMIT ?`
+		all = append(all, limit)
+	}
+	rows, err := s.db.QueryContext(ctx, query, all...)
+	if err != nil {
+		return nil, fmt.Errorf("survey comments: %w", err)
+	}
+	defer rows.Close()
+	var out []fidelis.SurveyComment
+	for rows.Next() {
+		var c fidelis.SurveyComment
+		if err := rows.Scan(&c.ID, &c.Customer, &c.Segment, &c.Time, &c.Kind, &c.Scale, &c.Score, &c.Language, &c.Channel, &c.Text); err != nil {
+			return nil, err
+		}
+		c.Time = c.Time.UTC()
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// Separators of the answer patterns built in SQL (ASCII unit and record separators, which no
+// survey kind or scale label contains in practice; a kind containing one is refused).
+const unitSep, recordSep = "\x1f", "\x1e"
+
+// SurveyItems returns the distinct patterns of customers' latest answers to the given kinds. The
+// latest answer is the one with the greatest timestamp, ties broken by the greatest response id.
+func (s *Store) SurveyItems(ctx context.Context, q fidelis.Query, kinds []string) ([]fidelis.ItemPattern, error) {
+	if err := s.checkDimension(ctx, q); err != nil {
+		return nil, err
+	}
+	if len(kinds) == 0 {
+		return nil, nil
+	}
+	marks := make([]string, len(kinds))
+	var kargs []any
+	for i, k := range kinds {
+		if strings.ContainsAny(k, unitSep+recordSep) {
+			return nil, fidelis.Errorf(fidelis.EInvalid, "survey kind %q contains a control character", k)
+		}
+		marks[i] = "?"
+		kargs = append(kargs, k)
+	}
+	seg, join, args := segment(q, "l")
+	cond, targs := timeBounds(q, `s."timestamp"`)
+	query := `WITH r AS (
+		SELECT s.customer_id, s.kind, coalesce(s.scale, '') AS scale, s.score,
+			row_number() OVER (PARTITION BY s.customer_id, s.kind ORDER BY s."timestamp" DESC, s.response_id DESC) AS rn
+		FROM surveys s WHERE ` + cond + ` AND s.customer_id IS NOT NULL AND s.kind IN (` + strings.Join(marks, ", ") + `)),
+	l AS (SELECT customer_id, string_agg(kind || chr(31) || scale || chr(31) || CAST(score AS VARCHAR), chr(30) ORDER BY kind) AS pat
+		FROM r WHERE rn = 1 GROUP BY customer_id)
+	SELECT ` + seg + ` AS seg, l.pat, count(*) FROM l` + join + ` GROUP BY 1, 2 ORDER BY 1, 2`
+	all := append(append(targs, kargs...), args...)
+	rows, err := s.db.QueryContext(ctx, query, all...)
+	if err != nil {
+		return nil, fmt.Errorf("survey items: %w", err)
+	}
+	defer rows.Close()
+	var out []fidelis.ItemPattern
+	for rows.Next() {
+		var p fidelis.ItemPattern
+		var pat string
+		if err := rows.Scan(&p.Segment, &pat, &p.Customers); err != nil {
+			return nil, err
+		}
+		for _, a := range strings.Split(pat, recordSep) {
+			f := strings.Split(a, unitSep)
+			if len(f) != 3 {
+				return nil, fmt.Errorf("survey items: bad pattern %q", pat)
+			}
+			v, err := strconv.ParseFloat(f[2], 64)
+			if err != nil {
+				return nil, fmt.Errorf("survey items: %w", err)
+			}
+			p.Answers = append(p.Answers, fidelis.ItemAnswer{Kind: f[0], Scale: f[1], Score: v})
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// ExitRecords returns the exits of the window with each customer's segment and net revenue and
+// orders up to the exit.
+func (s *Store) ExitRecords(ctx context.Context, q fidelis.Query) ([]fidelis.ExitRecord, error) {
+	if err := s.checkDimension(ctx, q); err != nil {
+		return nil, err
+	}
+	seg, join, args := segment(q, "x")
+	cond, targs := timeBounds(q, `x."timestamp"`)
+	query := `SELECT x.exit_id, x.customer_id, x."timestamp", x.reason, coalesce(x.comment, ''), ` + seg + `,
+		coalesce(v.net, 0), coalesce(v.n, 0)
+		FROM exits x` + join + `
+		LEFT JOIN (SELECT x2.exit_id, sum(o.amount) AS net, ` + countIf("o.amount >= 0") + ` AS n
+			FROM exits x2 JOIN orders o ON o.customer_id = x2.customer_id AND o."timestamp" <= x2."timestamp"
+			GROUP BY x2.exit_id) v ON v.exit_id = x.exit_id
+		WHERE ` + cond + ` ORDER BY x."timestamp", x.exit_id`
+	rows, err := s.db.QueryContext(ctx, query, append(args, targs...)...)
+	if err != nil {
+		return nil, fmt.Errorf("exits: %w", err)
+	}
+	defer rows.Close()
+	var out []fidelis.ExitRecord
+	for rows.Next() {
+		var e fidelis.ExitRecord
+		if err := rows.Scan(&e.ID, &e.Customer, &e.Time, &e.Reason, &e.Comment, &e.Segment, &e.Revenue, &e.Orders); err != nil {
+			return nil, err
+		}
+		e.Time = e.Time.UTC()
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// DefectorProfiles counts attribute values among defectors and loyal customers; see
+// fidelis.ProfileCounts for the definitions. The activity window is ActivityWindow periods of
+// Grain.Days() days each, ending at AsOf.
+func (s *Store) DefectorProfiles(ctx context.Context, q fidelis.Query) (fidelis.ProfileCounts, error) {
+	var pc fidelis.ProfileCounts
+	end := q.To
+	if end.IsZero() {
+		_, last, err := s.Span(ctx)
+		if err != nil {
+			return pc, err
+		}
+		if last.IsZero() {
+			return pc, nil
+		}
+		end = last.Add(time.Second)
+	}
+	end = end.UTC()
+	pc.AsOf = end
+	start := end.Add(-time.Duration(float64(q.ActivityWindow()) * q.Grain.Days() * 24 * float64(time.Hour)))
+	cond, targs := timeBounds(fidelis.Query{From: q.From, To: end}, `x."timestamp"`)
+	pop := `WITH d AS (SELECT DISTINCT x.customer_id FROM exits x WHERE ` + cond + `),
+	l AS (SELECT o.customer_id FROM orders o WHERE o.amount >= 0 AND o."timestamp" < ? GROUP BY 1
+		HAVING max(o."timestamp") >= ? AND o.customer_id NOT IN (SELECT customer_id FROM exits)),
+	pop AS (SELECT customer_id, true AS def FROM d UNION ALL SELECT customer_id, false FROM l)`
+	pargs := append(targs, end, start)
+	if err := s.db.QueryRowContext(ctx, pop+` SELECT `+countIf("def")+`, `+countIf("NOT def")+` FROM pop`, pargs...).
+		Scan(&pc.Defectors, &pc.Loyal); err != nil {
+		return pc, fmt.Errorf("profiles: %w", err)
+	}
+	var fixed []string
+	for _, d := range fidelis.FixedDimensions {
+		fixed = append(fixed, `SELECT customer_id, '`+d+`' AS name, `+d+` AS value FROM customers`)
+	}
+	query := pop + `,
+	b AS (SELECT p.customer_id,
+		EXISTS (SELECT 1 FROM subscriptions x WHERE x.customer_id = p.customer_id AND x.started_at < ?) AS sub,
+		EXISTS (SELECT 1 FROM program x WHERE x.customer_id = p.customer_id AND lower(x.type) = 'enroll' AND x."timestamp" < ?) AS mem,
+		(SELECT count(*) FROM orders x WHERE x.customer_id = p.customer_id AND x.amount >= 0 AND x."timestamp" < ?) AS n,
+		(SELECT count(*) FROM interactions x WHERE x.customer_id = p.customer_id AND lower(x.channel) = 'support' AND x."timestamp" < ?) AS sup
+		FROM pop p),
+	av AS (` + strings.Join(fixed, " UNION ALL ") + `
+		UNION ALL SELECT customer_id, name, value FROM customer_attrs
+		UNION ALL SELECT customer_id, 'subscriber', CASE WHEN sub THEN 'yes' ELSE 'no' END FROM b
+		UNION ALL SELECT customer_id, 'programme_member', CASE WHEN mem THEN 'yes' ELSE 'no' END FROM b
+		UNION ALL SELECT customer_id, 'orders', CASE WHEN n = 0 THEN '0' WHEN n = 1 THEN '1' WHEN n <= 3 THEN '2-3' WHEN n <= 9 THEN '4-9' ELSE '10+' END FROM b
+		UNION ALL SELECT customer_id, 'support_contacts', CASE WHEN sup = 0 THEN '0' WHEN sup <= 2 THEN '1-2' ELSE '3+' END FROM b)
+	SELECT av.name, av.value, p.def, count(DISTINCT p.customer_id) FROM pop p JOIN av ON av.customer_id = p.customer_id
+	WHERE av.value IS NOT NULL AND av.value <> '' GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`
+	rows, err := s.db.QueryContext(ctx, query, append(pargs, end, end, end, end)...)
+	if err != nil {
+		return pc, fmt.Errorf("profiles: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c fidelis.ProfileCell
+		if err := rows.Scan(&c.Attribute, &c.Value, &c.Defector, &c.Customers); err != nil {
+			return pc, err
+		}
+		pc.Cells = append(pc.Cells, c)
+	}
+	return pc, rows.Err()
+}
