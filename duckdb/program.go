@@ -1,0 +1,178 @@
+package duckdb
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"math"
+	"slices"
+	"time"
+
+	"fidelis"
+)
+
+var _ fidelis.ProgramStore = (*Store)(nil)
+
+// ProgramActivity sums the programme events per segment and period; running totals are
+// accumulated in Go over every period of the data before the window is cut.
+func (s *Store) ProgramActivity(ctx context.Context, q fidelis.Query) ([]fidelis.ProgramCell, error) {
+	if err := s.checkDimension(ctx, q); err != nil {
+		return nil, err
+	}
+	seg, join, args := segment(q, "x")
+	p := periodIndex(q.Grain, `x."timestamp"`)
+	query := `WITH e AS (SELECT x.customer_id, ` + seg + ` AS seg, ` + p + ` AS p, lower(x.type) AS t, x.points, x.value
+			FROM program x` + join + `),
+		f AS (SELECT customer_id, seg, min(p) AS p FROM e GROUP BY 1, 2)
+	SELECT seg, p, 0, count(DISTINCT customer_id),
+		coalesce(sum(points) FILTER (WHERE t = 'earn'), 0),
+		coalesce(sum(abs(points)) FILTER (WHERE t = 'redeem'), 0),
+		coalesce(sum(abs(points)) FILTER (WHERE t = 'expire'), 0),
+		coalesce(sum(points) FILTER (WHERE t = 'adjust'), 0),
+		coalesce(sum(abs(points)) FILTER (WHERE points <> 0 AND value IS NOT NULL), 0),
+		coalesce(sum(abs(value)) FILTER (WHERE points <> 0 AND value IS NOT NULL), 0)
+	FROM e GROUP BY 1, 2
+	UNION ALL SELECT seg, p, count(*), 0, 0, 0, 0, 0, 0, 0 FROM f GROUP BY 1, 2`
+	rows, err := s.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("programme: %w", err)
+	}
+	defer rows.Close()
+	type key struct {
+		seg string
+		p   int64
+	}
+	cells := map[key]*fidelis.ProgramCell{}
+	for rows.Next() {
+		var c fidelis.ProgramCell
+		if err := rows.Scan(&c.Segment, &c.Period, &c.Enrolled, &c.Active, &c.Earned, &c.Redeemed, &c.Expired, &c.Adjusted, &c.ValuedPoints, &c.Value); err != nil {
+			return nil, err
+		}
+		k := key{c.Segment, c.Period}
+		if d := cells[k]; d != nil {
+			d.Enrolled += c.Enrolled
+			d.Active += c.Active
+			d.Earned += c.Earned
+			d.Redeemed += c.Redeemed
+			d.Expired += c.Expired
+			d.Adjusted += c.Adjusted
+			d.ValuedPoints += c.ValuedPoints
+			d.Value += c.Value
+		} else {
+			cells[k] = &c
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	segs := map[string]bool{}
+	lo, hi := int64(math.MaxInt64), int64(math.MinInt64)
+	for k := range cells {
+		segs[k.seg] = true
+		lo, hi = min(lo, k.p), max(hi, k.p)
+	}
+	from, to := windowIndices(q)
+	var out []fidelis.ProgramCell
+	for _, sg := range sortedSet(segs) {
+		var run fidelis.ProgramCell
+		for i := lo; i <= hi; i++ {
+			c := fidelis.ProgramCell{Segment: sg, Period: i}
+			if d := cells[key{sg, i}]; d != nil {
+				c = *d
+			}
+			run.Members += c.Enrolled
+			run.EarnedToDate += c.Earned
+			run.RedeemedToDate += c.Redeemed
+			run.ExpiredToDate += c.Expired
+			run.AdjustedToDate += c.Adjusted
+			c.Members, c.EarnedToDate, c.RedeemedToDate, c.ExpiredToDate, c.AdjustedToDate =
+				run.Members, run.EarnedToDate, run.RedeemedToDate, run.ExpiredToDate, run.AdjustedToDate
+			if i >= from && i < to {
+				out = append(out, c)
+			}
+		}
+	}
+	return out, nil
+}
+
+// ProgramTiers counts tier changes: consecutive programme rows of a customer carrying different
+// non-empty tiers (the first one moves from "").
+func (s *Store) ProgramTiers(ctx context.Context, q fidelis.Query) ([]fidelis.TierMove, error) {
+	if err := s.checkDimension(ctx, q); err != nil {
+		return nil, err
+	}
+	seg, join, args := segment(q, "x")
+	p := periodIndex(q.Grain, `x."timestamp"`)
+	query := `SELECT seg, p, coalesce(prev, ''), tier, count(*) FROM (
+		SELECT ` + seg + ` AS seg, ` + p + ` AS p, x.tier,
+			lag(x.tier) OVER (PARTITION BY x.customer_id ORDER BY x."timestamp", x.event_id) AS prev
+		FROM program x` + join + ` WHERE coalesce(x.tier, '') <> '')
+	WHERE prev IS DISTINCT FROM tier GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`
+	rows, err := s.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("programme tiers: %w", err)
+	}
+	defer rows.Close()
+	from, to := windowIndices(q)
+	var out []fidelis.TierMove
+	for rows.Next() {
+		var m fidelis.TierMove
+		if err := rows.Scan(&m.Segment, &m.Period, &m.From, &m.To, &m.Customers); err != nil {
+			return nil, err
+		}
+		if m.Period >= from && m.Period < to {
+			out = append(out, m)
+		}
+	}
+	return out, rows.Err()
+}
+
+// ProgramCustomers streams each customer's enrolment and orders up to q.To.
+func (s *Store) ProgramCustomers(ctx context.Context, q fidelis.Query, fn func(fidelis.ProgramCustomer) error) error {
+	if err := s.checkDimension(ctx, q); err != nil {
+		return err
+	}
+	seg, join, args := segment(q, "o")
+	cond, targs := timeBounds(fidelis.Query{To: q.To}, `o."timestamp"`)
+	mcond, margs := timeBounds(fidelis.Query{To: q.To}, `"timestamp"`)
+	query := `WITH m AS (SELECT customer_id, min("timestamp") AS e FROM program WHERE ` + mcond + ` GROUP BY 1)
+	SELECT o.customer_id, ` + seg + `, coalesce(cp.region, '') || '|' || coalesce(cp.segment, ''), any_value(m.e),
+		list(o."timestamp" ORDER BY o."timestamp") FILTER (WHERE o.amount >= 0),
+		list(o.amount ORDER BY o."timestamp") FILTER (WHERE o.amount >= 0),
+		coalesce(-sum(o.amount) FILTER (WHERE o.amount < 0), 0)
+	FROM orders o` + join + ` LEFT JOIN customers cp ON cp.customer_id = o.customer_id
+		LEFT JOIN m ON m.customer_id = o.customer_id
+	WHERE ` + cond + ` GROUP BY 1, 2, 3 ORDER BY 1`
+	all := append(margs, args...)
+	rows, err := s.db.QueryContext(ctx, query, append(all, targs...)...)
+	if err != nil {
+		return fmt.Errorf("programme customers: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c fidelis.ProgramCustomer
+		var e sql.NullTime
+		var ts, am []any
+		if err := rows.Scan(&c.Customer, &c.Segment, &c.Profile, &e, &ts, &am, &c.Refunds); err != nil {
+			return err
+		}
+		if e.Valid {
+			c.Enrolled = e.Time.UTC()
+		}
+		for i := range ts {
+			t, ok := ts[i].(time.Time)
+			if !ok {
+				continue
+			}
+			c.Orders = append(c.Orders, t.UTC())
+			c.Amounts = append(c.Amounts, am[i].(float64))
+		}
+		if !slices.IsSortedFunc(c.Orders, func(a, b time.Time) int { return a.Compare(b) }) {
+			return fmt.Errorf("programme customers: orders of %s out of order", c.Customer)
+		}
+		if err := fn(c); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}

@@ -1,0 +1,120 @@
+package storetest
+
+import (
+	"context"
+	"reflect"
+	"testing"
+	"time"
+
+	"fidelis"
+)
+
+func init() {
+	AddCase("ProgramActivity", testProgramActivity)
+	AddCase("ProgramTiers", testProgramTiers)
+	AddCase("ProgramCustomers", testProgramCustomers)
+}
+
+// Programme events of the fixture: A enrols in January and earns 100 (Jan) and 100 (Feb),
+// redeems 50 (Feb, ledger sign) and loses 150 to expiry (Mar); B enrols in February (no points),
+// earns 300 and reaches silver in March, redeems 100 (written positive) and is adjusted by −10.
+// Every valued event is worth 0.01 a point.
+const programCSV = `event_id,customer_id,timestamp,type,points,value,tier
+e1,A,2024-01-15,enroll,0,0,bronze
+e2,A,2024-01-15,earn,100,1,
+e3,A,2024-02-15,earn,100,1,
+e4,A,2024-02-20,redeem,-50,-0.5,
+e5,B,2024-02-01,enroll,,,bronze
+e6,B,2024-03-15,earn,300,3,
+e7,B,2024-03-15,tier,,,silver
+e8,A,2024-03-20,expire,-150,-1.5,
+e9,B,2024-03-25,redeem,100,1,
+e10,B,2024-03-26,adjust,-10,,
+`
+
+func programStore(t *testing.T, st fidelis.Store) fidelis.ProgramStore {
+	p, ok := st.(fidelis.ProgramStore)
+	if !ok {
+		t.Skip("store does not implement fidelis.ProgramStore")
+	}
+	return p
+}
+
+func testProgramActivity(t *testing.T, st fidelis.Store) {
+	defer st.Close()
+	ps := programStore(t, st)
+	loadAdvocacy(t, st)
+	// Valued points: events with points ≠ 0 and a value: Jan e2; Feb e3, e4; Mar e6, e8, e9.
+	want := []fidelis.ProgramCell{
+		{Period: month(1), Enrolled: 1, Active: 1, Earned: 100, ValuedPoints: 100, Value: 1, Members: 1, EarnedToDate: 100},
+		{Period: month(2), Enrolled: 1, Active: 2, Earned: 100, Redeemed: 50, ValuedPoints: 150, Value: 1.5,
+			Members: 2, EarnedToDate: 200, RedeemedToDate: 50},
+		{Period: month(3), Active: 2, Earned: 300, Redeemed: 100, Expired: 150, Adjusted: -10, ValuedPoints: 550, Value: 5.5,
+			Members: 2, EarnedToDate: 500, RedeemedToDate: 150, ExpiredToDate: 150, AdjustedToDate: -10},
+	}
+	got, err := ps.ProgramActivity(context.Background(), fidelis.Query{Grain: fidelis.Month})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("programme:\n got %+v\nwant %+v", got, want)
+	}
+	// From March: running totals still count January and February.
+	got, err = ps.ProgramActivity(context.Background(), fidelis.Query{Grain: fidelis.Month, From: time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want[2:]) {
+		t.Errorf("programme from March:\n got %+v\nwant %+v", got, want[2:])
+	}
+	// By segment: A consumer, B business.
+	got, err = ps.ProgramActivity(context.Background(), fidelis.Query{Grain: fidelis.Month, By: "segment"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 6 || got[0].Segment != "business" || got[0].Members != 0 || got[5].Segment != "consumer" || got[5].ExpiredToDate != 150 {
+		t.Errorf("programme by segment: %+v", got)
+	}
+}
+
+func testProgramTiers(t *testing.T, st fidelis.Store) {
+	defer st.Close()
+	ps := programStore(t, st)
+	loadAdvocacy(t, st)
+	got, err := ps.ProgramTiers(context.Background(), fidelis.Query{Grain: fidelis.Month})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []fidelis.TierMove{
+		{Period: month(1), To: "bronze", Customers: 1},
+		{Period: month(2), To: "bronze", Customers: 1},
+		{Period: month(3), From: "bronze", To: "silver", Customers: 1},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("tiers:\n got %+v\nwant %+v", got, want)
+	}
+}
+
+func testProgramCustomers(t *testing.T, st fidelis.Store) {
+	defer st.Close()
+	ps := programStore(t, st)
+	loadAdvocacy(t, st)
+	d := func(m, day int) time.Time { return time.Date(2024, time.Month(m), day, 0, 0, 0, 0, time.UTC) }
+	var got []fidelis.ProgramCustomer
+	// Up to April 1: D's April order and refund are left out.
+	err := ps.ProgramCustomers(context.Background(), fidelis.Query{Grain: fidelis.Month, To: d(4, 1)},
+		func(c fidelis.ProgramCustomer) error { got = append(got, c); return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []fidelis.ProgramCustomer{
+		{Customer: "A", Profile: "North|consumer", Enrolled: d(1, 15), Orders: []time.Time{d(1, 15), d(2, 15), d(3, 15)}, Amounts: []float64{10, 10, 10}},
+		{Customer: "B", Profile: "North|business", Enrolled: d(2, 1), Orders: []time.Time{d(1, 15), d(3, 15)}, Amounts: []float64{10, 10}},
+		{Customer: "C", Profile: "South|consumer", Orders: []time.Time{d(2, 15)}, Amounts: []float64{10}},
+		{Customer: "D", Profile: "South|consumer", Orders: []time.Time{d(3, 15)}, Amounts: []float64{10}},
+		{Customer: "E", Profile: "North|business", Orders: []time.Time{d(1, 15)}, Amounts: []float64{10}},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("programme customers:\n got %+v\nwant %+v", got, want)
+	}
+}
