@@ -1,0 +1,338 @@
+package report
+
+import (
+	"fmt"
+	"html"
+	"math"
+	"strings"
+
+	"fidelis/analysis"
+	"fidelis/voc"
+)
+
+// The voice-of-the-customer section (analysis section "voc").
+func init() {
+	AddSection(Section{Order: 70, ID: "voc", Title: "Voice of the customer",
+		Skip:     func(a *analysis.Analysis) bool { return analysis.Section[analysis.VoC](a, "voc") == nil },
+		HTML:     vocHTML,
+		Markdown: vocMD,
+	})
+}
+
+func esc(s string) string { return html.EscapeString(s) }
+
+// mdCell makes data text safe inside a Markdown table cell.
+func mdCell(s string) string { return strings.NewReplacer("|", `\|`, "\n", " ").Replace(s) }
+
+func npsText(r voc.NPSResult) string {
+	if r.N == 0 {
+		return "–"
+	}
+	s := fmt.Sprintf("%+.1f (%+.1f to %+.1f, n=%d)", r.Score.Value, r.Score.Low, r.Score.High, r.N)
+	if r.Small {
+		s += " ⚑"
+	}
+	return s
+}
+
+func shareText(s voc.Share) string {
+	if math.IsNaN(s.Value) {
+		return "–"
+	}
+	out := fmt.Sprintf("%s (%s–%s)", pct(s.Value), pct(s.Low), pct(s.High))
+	if s.Small {
+		out += " ⚑"
+	}
+	return out
+}
+
+func estText(e voc.Estimate, dec int) string {
+	if math.IsNaN(e.Value) {
+		return "–"
+	}
+	s := num(e.Value, dec)
+	if !math.IsNaN(e.Low) {
+		s += fmt.Sprintf(" (%s–%s)", num(e.Low, dec), num(e.High, dec))
+	}
+	if e.Small {
+		s += " ⚑"
+	}
+	return s
+}
+
+func diffShort(d voc.NPSDiff) string {
+	if math.IsNaN(d.Z) {
+		return "–"
+	}
+	sig := "not significant"
+	if d.Significant {
+		sig = "significant"
+	}
+	return fmt.Sprintf("%+.1f points (%+.1f to %+.1f), p = %.3f, %s", d.Diff, d.Low, d.High, d.P, sig)
+}
+
+func vocFigures(v *analysis.VoC) []figure {
+	var f []figure
+	if v.NPS.N > 0 {
+		f = append(f, figure{fmt.Sprintf("%+.1f", v.NPS.Score.Value), fmt.Sprintf("NPS, all answers (95%% CI %+.1f to %+.1f, n=%d)", v.NPS.Score.Low, v.NPS.Score.High, v.NPS.N)})
+	}
+	if c := v.NPSChange; c != nil {
+		f = append(f, figure{fmt.Sprintf("%+.1f", c.Diff.Diff), "NPS change " + c.From + " → " + c.To + ": " + diffShort(c.Diff)})
+	}
+	for _, r := range v.CSAT {
+		f = append(f, figure{pct(r.Share.Value), fmt.Sprintf("CSAT on %s, top box %s (n=%d)", r.Scale, boxLabel(r.TopBox), r.N)})
+	}
+	for _, r := range v.CES {
+		f = append(f, figure{num(r.Mean.Value, 2), fmt.Sprintf("CES 2.0 mean on %s; %s answer easy (n=%d)", r.Scale, pct(r.Share.Value), r.N)})
+	}
+	for _, ix := range v.Indices {
+		if ix.Included > 0 {
+			f = append(f, figure{num(ix.Mean.Value, 1), fmt.Sprintf("%s, 0–100 (95%% CI %s–%s, %d customers)", ix.Name, num(ix.Mean.Low, 1), num(ix.Mean.High, 1), ix.Included)})
+		}
+	}
+	if v.Exits != nil {
+		f = append(f, figure{count(v.Exits.All.N), "exits recorded; revenue to date lost " + money(v.Exits.All.Revenue)})
+	}
+	return f
+}
+
+func boxLabel(b []int) string {
+	if len(b) == 0 {
+		return "–"
+	}
+	if b[0] == b[len(b)-1] {
+		return fmt.Sprint(b[0])
+	}
+	return fmt.Sprintf("%d–%d", b[0], b[len(b)-1])
+}
+
+func vocHTML(a *analysis.Analysis) string {
+	v := analysis.Section[analysis.VoC](a, "voc")
+	var b strings.Builder
+	b.WriteString(`<div class="cards">`)
+	for _, f := range vocFigures(v) {
+		card(&b, f.value, f.label)
+	}
+	b.WriteString(`</div>`)
+	if len(v.NPSPeriods) > 0 {
+		labels := make([]string, len(v.NPSPeriods))
+		val, lo, hi := make([]float64, len(labels)), make([]float64, len(labels)), make([]float64, len(labels))
+		for i, p := range v.NPSPeriods {
+			labels[i] = p.Period
+			val[i], lo[i], hi[i] = p.NPS.Score.Value, p.NPS.Score.Low, p.NPS.Score.High
+			if !p.Complete {
+				labels[i] += " (incomplete)"
+			}
+		}
+		b.WriteString(`<h3>NPS over time</h3>`)
+		b.WriteString(lineChart(labels, []series{{Name: "NPS (95% adjusted-Wald band)", Values: val, Low: lo, High: hi}},
+			func(x float64) string { return fmt.Sprintf("%+.0f", x) }))
+		fmt.Fprintf(&b, `<p class="muted small">Band: 95%% adjusted-Wald interval (Rocks 2016). ⚑ marks n &lt; %d; a ±10-point interval needs about %d answers.</p>`, v.MinSample, v.NPSMargin10)
+		b.WriteString(`<table><tr><th>period</th><th>n</th><th>promoters</th><th>passives</th><th>detractors</th><th>NPS (95% CI)</th></tr>`)
+		for _, p := range v.NPSPeriods {
+			name := p.Period
+			if !p.Complete {
+				name += " (incomplete)"
+			}
+			r := p.NPS
+			fmt.Fprintf(&b, `<tr><td>%s</td><td>%d</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>`, esc(name), r.N,
+				pct(r.Promoters.Value), pct(r.Passives.Value), pct(r.Detractors.Value), esc(npsText(r)))
+		}
+		b.WriteString(`</table>`)
+		for _, g := range []struct {
+			title string
+			gs    []analysis.NPSGroup
+		}{{"NPS by " + v.By, v.NPSSegments}, {"NPS by channel", v.NPSChannels}} {
+			if len(g.gs) == 0 {
+				continue
+			}
+			fmt.Fprintf(&b, `<h3>%s</h3><table><tr><th>group</th><th>NPS (95%% CI)</th><th>difference from all other respondents</th></tr>`, esc(g.title))
+			for _, x := range g.gs {
+				fmt.Fprintf(&b, `<tr><td>%s</td><td>%s</td><td>%s</td></tr>`, esc(x.Name), esc(npsText(x.NPS)), esc(diffShort(x.VsRest)))
+			}
+			b.WriteString(`</table>`)
+		}
+	}
+	b.WriteString(scoreDistributions(v))
+	if len(v.Indices) > 0 {
+		b.WriteString(`<h3>Composite indices</h3><table><tr><th>index</th><th>mean, 0–100 (95% CI)</th><th>customers</th><th>excluded</th><th>definition</th></tr>`)
+		for _, ix := range v.Indices {
+			def := ix.Definition
+			if ix.Note != "" {
+				def += ". " + ix.Note
+			}
+			fmt.Fprintf(&b, `<tr><td>%s</td><td>%s</td><td>%d</td><td>%d</td><td class="small" style="text-align:left">%s</td></tr>`,
+				esc(ix.Name), esc(estText(ix.Mean, 1)), ix.Included, ix.Excluded, esc(def))
+		}
+		b.WriteString(`</table>`)
+	}
+	if v.Drivers != nil {
+		fmt.Fprintf(&b, `<h3>What detractors and promoters say</h3><p class="muted small">%d comments; %s. z &gt; 1.96 is conventionally significant.</p>`, v.Comments, esc(v.Drivers.Method))
+		b.WriteString(driversHTML(*v.Drivers))
+		for _, l := range v.DriversByLanguage {
+			fmt.Fprintf(&b, `<h4>Language: %s</h4>`, esc(l.Language))
+			b.WriteString(driversHTML(l.Drivers))
+		}
+	}
+	if len(v.Themes) > 0 {
+		b.WriteString(`<h3>Themes</h3><table><tr><th>theme</th><th>mentions</th><th>share of comments (95% CI)</th><th>sentiment: NPS of those comments</th><th>recent periods</th></tr>`)
+		for _, t := range v.Themes {
+			var last []string
+			for _, p := range t.Periods[max(0, len(t.Periods)-6):] {
+				last = append(last, fmt.Sprintf("%s: %d", p.Period, p.Mentions))
+			}
+			fmt.Fprintf(&b, `<tr><td>%s</td><td>%d</td><td>%s</td><td>%s</td><td class="small">%s</td></tr>`, esc(t.Name), t.Mentions,
+				esc(shareText(t.Share)), esc(npsText(t.Sentiment)), esc(strings.Join(last, ", ")))
+		}
+		b.WriteString(`</table>`)
+	}
+	if v.Exits != nil && v.Exits.All.N > 0 {
+		all := v.Exits.All
+		b.WriteString(`<h3>Why customers leave</h3>`)
+		labels := make([]string, len(all.ByCount))
+		vals, lo, hi := make([]float64, len(labels)), make([]float64, len(labels)), make([]float64, len(labels))
+		for i, r := range all.ByCount {
+			labels[i], vals[i], lo[i], hi[i] = r.Reason, r.Share.Value, r.Share.Low, r.Share.High
+		}
+		b.WriteString(barChart(labels, vals, lo, hi, pct))
+		fmt.Fprintf(&b, `<table><tr><th>reason</th><th>exits</th><th>share (95%% CI)</th><th>revenue to date lost %s</th><th>share of revenue lost</th><th>CLV lost</th></tr>`, esc(a.Currency))
+		for _, r := range all.ByCount {
+			fmt.Fprintf(&b, `<tr><td>%s</td><td>%d</td><td>%s</td><td>%s</td><td>%s</td><td>n/a</td></tr>`, esc(r.Reason), r.Count, esc(shareText(r.Share)), money(r.Revenue), pct(r.RevenueShare))
+		}
+		b.WriteString(`</table>`)
+		fmt.Fprintf(&b, `<p class="muted small">CLV lost: %s</p>`, esc(v.CLV))
+		for _, s := range v.Exits.Segments {
+			if len(s.Table.ByCount) > 0 {
+				top := s.Table.ByCount[0]
+				fmt.Fprintf(&b, `<p class="small">%s = %s: %d exits, most often %s (%s)</p>`, esc(v.By), esc(s.Key), s.Table.N, esc(top.Reason), esc(shareText(top.Share)))
+			}
+		}
+	}
+	if d := v.Defection; d != nil {
+		fmt.Fprintf(&b, `<h3>Defectors against loyal customers</h3><p class="muted small">%d defectors (an exit record) and %d loyal customers (no exit record, a purchase within the activity window) as of %s; q = Benjamini–Hochberg adjusted p-value.</p>`,
+			d.Defectors, d.Loyal, date(d.AsOf))
+		b.WriteString(`<table><tr><th>attribute = value</th><th>defectors</th><th>loyal</th><th>difference</th><th>test</th><th>q</th></tr>`)
+		for i, x := range d.Effects {
+			if i == 12 {
+				break
+			}
+			q := fmt.Sprintf("%.3g", x.Q)
+			if x.Significant {
+				q = "<b>" + q + "</b>"
+			}
+			fmt.Fprintf(&b, `<tr><td>%s = %s</td><td>%s</td><td>%s</td><td>%+.1f pp</td><td>%s</td><td>%s</td></tr>`, esc(x.Attribute), esc(x.Value),
+				esc(shareText(x.Defectors)), esc(shareText(x.Loyal)), x.Diff, esc(x.Test), q)
+		}
+		b.WriteString(`</table>`)
+	}
+	if len(v.Warnings) > 0 {
+		b.WriteString(`<ul class="small flag">`)
+		for _, w := range v.Warnings {
+			fmt.Fprintf(&b, `<li>%s</li>`, esc(w))
+		}
+		b.WriteString(`</ul>`)
+	}
+	fmt.Fprintf(&b, `<p class="muted small">Response rate: %s.</p>`, esc(v.ResponseRate))
+	return b.String()
+}
+
+// scoreDistributions draws the answer counts of NPS and of every CSAT and CES scale.
+func scoreDistributions(v *analysis.VoC) string {
+	var b strings.Builder
+	draw := func(title string, lo int, counts []int64) {
+		var n int64
+		for _, c := range counts {
+			n += c
+		}
+		if n == 0 {
+			return
+		}
+		labels := make([]string, len(counts))
+		vals := make([]float64, len(counts))
+		for i, c := range counts {
+			labels[i] = fmt.Sprint(lo + i)
+			vals[i] = float64(c) / float64(n)
+		}
+		fmt.Fprintf(&b, `<h4>%s (n=%d)</h4>`, esc(title), n)
+		b.WriteString(barChart(labels, vals, nil, nil, pct))
+	}
+	if v.NPS.N > 0 || len(v.CSAT)+len(v.CES) > 0 {
+		b.WriteString(`<h3>Score distributions</h3>`)
+	}
+	if v.NPS.N > 0 {
+		draw("NPS question, 0–10", 0, v.NPS.Counts[:])
+	}
+	for _, r := range v.CSAT {
+		draw("CSAT, "+r.Scale.String(), r.Scale.Min, r.Counts)
+	}
+	for _, r := range v.CES {
+		draw("CES 2.0, "+r.Scale.String(), r.Scale.Min, r.Counts)
+	}
+	return b.String()
+}
+
+func driversHTML(r voc.DriversResult) string {
+	var b strings.Builder
+	for _, side := range []voc.DriverSide{r.A, r.B} {
+		fmt.Fprintf(&b, `<p><b>%s</b> (%d comments)</p><table><tr><th>word or phrase</th><th>z</th><th>here</th><th>other side</th><th style="text-align:left">example comment</th></tr>`,
+			esc(side.Label), side.Comments)
+		for i, t := range side.Terms {
+			if i == 8 {
+				break
+			}
+			ex := ""
+			if len(t.Examples) > 0 {
+				ex = t.Examples[0]
+			}
+			fmt.Fprintf(&b, `<tr><td>%s</td><td>%.1f</td><td>%d</td><td>%d</td><td style="text-align:left">%s</td></tr>`, esc(t.Term), t.Z, t.Count, t.OtherCount, esc(ex))
+		}
+		b.WriteString(`</table>`)
+	}
+	return b.String()
+}
+
+func vocMD(a *analysis.Analysis) string {
+	v := analysis.Section[analysis.VoC](a, "voc")
+	var b strings.Builder
+	for _, f := range vocFigures(v) {
+		fmt.Fprintf(&b, "- **%s** %s\n", f.value, f.label)
+	}
+	if len(v.NPSPeriods) > 0 {
+		b.WriteString("\n| period | n | NPS (95% adjusted-Wald CI) |\n|---|---:|---|\n")
+		for _, p := range v.NPSPeriods {
+			name := p.Period
+			if !p.Complete {
+				name += " (incomplete)"
+			}
+			fmt.Fprintf(&b, "| %s | %d | %s |\n", name, p.NPS.N, npsText(p.NPS))
+		}
+	}
+	if v.Drivers != nil {
+		for _, side := range []voc.DriverSide{v.Drivers.A, v.Drivers.B} {
+			var terms []string
+			for i, t := range side.Terms {
+				if i == 8 {
+					break
+				}
+				terms = append(terms, fmt.Sprintf("%s (z %.1f)", t.Term, t.Z))
+			}
+			fmt.Fprintf(&b, "\n**%s** say: %s\n", side.Label, strings.Join(terms, ", "))
+		}
+	}
+	if len(v.Themes) > 0 {
+		b.WriteString("\n| theme | mentions | share | sentiment (NPS) |\n|---|---:|---|---|\n")
+		for _, t := range v.Themes {
+			fmt.Fprintf(&b, "| %s | %d | %s | %s |\n", mdCell(t.Name), t.Mentions, shareText(t.Share), npsText(t.Sentiment))
+		}
+	}
+	if v.Exits != nil && v.Exits.All.N > 0 {
+		b.WriteString("\n| exit reason | exits | share | revenue to date lost | CLV lost |\n|---|---:|---|---:|---|\n")
+		for _, r := range v.Exits.All.ByCount {
+			fmt.Fprintf(&b, "| %s | %d | %s | %s | n/a |\n", mdCell(r.Reason), r.Count, shareText(r.Share), money(r.Revenue))
+		}
+	}
+	for _, w := range v.Warnings {
+		fmt.Fprintf(&b, "\n⚑ %s\n", w)
+	}
+	return b.String()
+}
