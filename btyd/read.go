@@ -91,7 +91,7 @@ func parseSummaryHeader(line string) (*summaryHeader, error) {
 // goroutines and compresses as it goes, so memory is proportional to the distinct rows. Errors are
 // *ParseError values naming the line, column and value.
 func ReadSummaries(r io.Reader) (*Summaries, error) {
-	const chunkSize = 4 << 20
+	const chunkSize = 1 << 20
 	buf := make([]byte, 64<<10)
 	n, err := io.ReadFull(r, buf)
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
@@ -121,7 +121,7 @@ func ReadSummaries(r io.Reader) (*Summaries, error) {
 	workers := runtime.GOMAXPROCS(0)
 	chunks := make(chan chunk, workers)
 	type partial struct {
-		rows  map[rowKey]float64
+		rows  *rowTable
 		spend map[[2]float64]float64
 		lines int
 		err   *ParseError
@@ -129,7 +129,7 @@ func ReadSummaries(r io.Reader) (*Summaries, error) {
 	parts := make([]*partial, workers)
 	var wg sync.WaitGroup
 	for w := range parts {
-		p := &partial{rows: make(map[rowKey]float64, 1024)}
+		p := &partial{rows: newRowTable()}
 		if h.hasMonetary {
 			p.spend = make(map[[2]float64]float64, 1024)
 		}
@@ -206,15 +206,13 @@ func ReadSummaries(r io.Reader) (*Summaries, error) {
 	s := &Summaries{HasMonetary: h.hasMonetary, HasWeights: h.wt >= 0}
 	all := parts[0].rows
 	for _, p := range parts[1:] {
-		for k, v := range p.rows {
-			all[k] += v
-		}
+		p.rows.each(all.add)
 	}
-	s.Rows = make([]Row, 0, len(all))
-	for k, v := range all {
+	s.Rows = make([]Row, 0, all.n)
+	all.each(func(k rowKey, v float64) {
 		s.Rows = append(s.Rows, Row{X: k.x, Tx: k.tx, T: k.t, Weight: v})
 		s.N += v
-	}
+	})
 	SortRows(s.Rows)
 	if h.hasMonetary {
 		sp := parts[0].spend
@@ -254,7 +252,7 @@ func splitFields(l []byte, sep byte, fields [][]byte) int {
 	}
 }
 
-func (h *summaryHeader) parseLine(l []byte, line int, fields [][]byte, rows map[rowKey]float64, spend map[[2]float64]float64, lines *int) *ParseError {
+func (h *summaryHeader) parseLine(l []byte, line int, fields [][]byte, rows *rowTable, spend map[[2]float64]float64, lines *int) *ParseError {
 	if len(l) > 0 && l[len(l)-1] == '\r' {
 		l = l[:len(l)-1]
 	}
@@ -264,14 +262,7 @@ func (h *summaryHeader) parseLine(l []byte, line int, fields [][]byte, rows map[
 	if nf := splitFields(l, h.sep, fields); nf != h.ncol {
 		return &ParseError{Line: line, Err: fmt.Errorf("%d fields, the header has %d", nf, h.ncol)}
 	}
-	get := func(i int) (float64, *ParseError) {
-		f := bytes.TrimSpace(fields[i])
-		v, ok := parseNumber(f)
-		if !ok {
-			return 0, &ParseError{Line: line, Column: i + 1, Name: h.names[i], Value: string(f), Err: errors.New("not a number")}
-		}
-		return v, nil
-	}
+	get := func(i int) (float64, *ParseError) { return h.number(fields, i, line) }
 	x, e := get(h.freq)
 	if e != nil {
 		return e
@@ -306,7 +297,7 @@ func (h *summaryHeader) parseLine(l []byte, line int, fields [][]byte, rows map[
 	if x == 0 {
 		tx = 0
 	}
-	rows[rowKey{x, tx, T}] += w
+	rows.add(rowKey{x, tx, T}, w)
 	if spend != nil && x > 0 {
 		m, e := get(h.mon)
 		if e != nil {
@@ -321,6 +312,19 @@ func (h *summaryHeader) parseLine(l []byte, line int, fields [][]byte, rows map[
 	}
 	*lines++
 	return nil
+}
+
+// number parses field i of a line.
+func (h *summaryHeader) number(fields [][]byte, i, line int) (float64, *ParseError) {
+	f := fields[i]
+	v, ok := parseNumber(f)
+	if !ok {
+		f = bytes.TrimSpace(f)
+		if v, ok = parseNumber(f); !ok {
+			return 0, &ParseError{Line: line, Column: i + 1, Name: h.names[i], Value: string(f), Err: errors.New("not a number")}
+		}
+	}
+	return v, nil
 }
 
 var pow10 = [...]float64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
@@ -395,7 +399,7 @@ func ReadCustomers(r io.Reader) ([]Customer, error) {
 		return nil, &ParseError{Line: 1, Err: herr}
 	}
 	fields := make([][]byte, h.ncol)
-	rows := map[rowKey]float64{}
+	rows := newRowTable()
 	var spend map[[2]float64]float64
 	if h.hasMonetary {
 		spend = map[[2]float64]float64{}
@@ -425,7 +429,9 @@ func ReadCustomers(r io.Reader) ([]Customer, error) {
 				}
 				out = append(out, c)
 			}
-			clear(rows)
+			if rows.n > 1024 {
+				rows = newRowTable()
+			}
 			if spend != nil {
 				clear(spend)
 			}
