@@ -1,3 +1,7 @@
+//go:build cgo
+
+// The fixture runs on the DuckDB store, which needs cgo.
+
 package analysis_test
 
 import (
