@@ -140,3 +140,41 @@ func TestKillChild(t *testing.T) {
 	}})
 	fmt.Println("finished")
 }
+
+// TestDuplicateIDsKeepFirst covers both writer modes: the first import into an empty table
+// (direct append, repeated ids deleted after the fact) and a later one (staged, anti-join).
+func TestDuplicateIDsKeepFirst(t *testing.T) {
+	ctx := context.Background()
+	st, err := duckdb.Open(ctx, ":memory:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	dir := t.TempDir()
+	imp := func(body string) ingest.Summary {
+		p := filepath.Join(dir, "e.csv")
+		os.WriteFile(p, []byte("exit_id,customer_id,date,reason\n"+body), 0o644)
+		sum, err := ingest.Import(ctx, st, fidelis.Exits, p, ingest.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sum
+	}
+	reasons := func() string {
+		var s string
+		st.DB().QueryRow(`SELECT string_agg(exit_id || '=' || reason, ' ' ORDER BY exit_id) FROM exits`).Scan(&s)
+		return s
+	}
+	if s := imp("x1,A,2024-01-01,price\nx2,B,2024-01-01,delivery\nx1,A,2024-01-02,support\n"); s.Stored != 2 || s.Duplicates != 1 {
+		t.Fatalf("first import %+v", s)
+	}
+	if got := reasons(); got != "x1=price x2=delivery" {
+		t.Errorf("direct mode kept %q", got)
+	}
+	if s := imp("x3,C,2024-01-01,moved\nx2,B,2024-01-05,other\nx3,C,2024-01-06,competitor\n"); s.Stored != 1 || s.Duplicates != 2 {
+		t.Fatalf("second import %+v", s)
+	}
+	if got := reasons(); got != "x1=price x2=delivery x3=moved" {
+		t.Errorf("staged mode kept %q", got)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -13,9 +14,15 @@ import (
 	"fidelis"
 )
 
-// writer stages one import in temporary tables inside a transaction and moves the new rows into
-// the main tables at Commit. A crash or kill before COMMIT leaves the file untouched: DuckDB's
-// write-ahead log only replays committed transactions, and temporary tables die with the connection.
+// writer imports one file inside a transaction. A crash or kill before COMMIT leaves the file
+// untouched: DuckDB's write-ahead log only replays committed transactions, and temporary tables
+// die with the connection.
+//
+// Two modes. Into an empty table of a kind without attributes (the first import of orders, say),
+// rows are appended straight into the table, and the 64-bit hashes of their ids are kept; only if
+// two hashes repeat does Commit look for repeated ids and delete every occurrence after the first
+// (rowids follow the append order, which is file order). Otherwise rows are staged in a temporary
+// table and Commit inserts the first occurrence of each id not stored yet (an anti-join).
 type writer struct {
 	conn    *sql.Conn
 	kind    fidelis.Kind
@@ -26,6 +33,8 @@ type writer struct {
 	staged  int64
 	done    bool
 	scratch []driver.Value
+	direct  bool
+	hashes  []uint64
 }
 
 // Begin starts the atomic import of one file.
@@ -39,10 +48,20 @@ func (s *Store) Begin(ctx context.Context, kind fidelis.Kind, source string) (fi
 		return nil, err
 	}
 	w := &writer{conn: conn, kind: kind, schema: schema, source: source}
-	stmts := []string{
-		`BEGIN TRANSACTION`,
-		`DROP TABLE IF EXISTS temp.stage`,
-		`CREATE TEMP TABLE stage AS SELECT 0::BIGINT AS line, * FROM main.` + string(kind) + ` LIMIT 0`,
+	if _, err := conn.ExecContext(ctx, `BEGIN TRANSACTION`); err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("begin import: %w", err)
+	}
+	var existing int64
+	if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM main.`+string(kind)).Scan(&existing); err != nil {
+		w.Rollback()
+		return nil, fmt.Errorf("begin import: %w", err)
+	}
+	w.direct = existing == 0 && !schema.KeepAttrs
+	var stmts []string
+	if !w.direct {
+		stmts = append(stmts, `DROP TABLE IF EXISTS temp.stage`,
+			`CREATE TEMP TABLE stage AS SELECT 0::BIGINT AS line, * FROM main.`+string(kind)+` LIMIT 0`)
 	}
 	if schema.KeepAttrs {
 		stmts = append(stmts, `DROP TABLE IF EXISTS temp.stage_attrs`,
@@ -56,6 +75,10 @@ func (s *Store) Begin(ctx context.Context, kind fidelis.Kind, source string) (fi
 	}
 	err = conn.Raw(func(dc any) error {
 		var err error
+		if w.direct {
+			w.app, err = duck.NewAppender(dc.(driver.Conn), "", "main", string(kind))
+			return err
+		}
 		if w.app, err = duck.NewAppender(dc.(driver.Conn), "temp", "main", "stage"); err != nil {
 			return err
 		}
@@ -73,7 +96,12 @@ func (s *Store) Begin(ctx context.Context, kind fidelis.Kind, source string) (fi
 
 func (w *writer) Write(ctx context.Context, rows []fidelis.Row) error {
 	for _, r := range rows {
-		w.scratch = append(w.scratch[:0], r.Line)
+		w.scratch = w.scratch[:0]
+		if w.direct {
+			w.hashes = append(w.hashes, hashID(r.Values[0].(string)))
+		} else {
+			w.scratch = append(w.scratch, r.Line)
+		}
 		for _, v := range r.Values {
 			w.scratch = append(w.scratch, v)
 		}
@@ -100,6 +128,9 @@ func (w *writer) Commit(ctx context.Context, rejected int64) (stored, duplicates
 		return 0, 0, err
 	}
 	id := w.schema.ID
+	if w.direct {
+		return w.commitDirect(ctx, rejected)
+	}
 	cols := make([]string, len(w.schema.Fields))
 	for i, f := range w.schema.Fields {
 		cols[i] = `"` + f.Name + `"`
@@ -126,16 +157,59 @@ func (w *writer) Commit(ctx context.Context, rejected int64) (stored, duplicates
 	if stored, err = res.RowsAffected(); err != nil {
 		return 0, 0, err
 	}
-	duplicates = w.staged - stored
-	if _, err = w.conn.ExecContext(ctx, `INSERT INTO main.imports VALUES (?, ?, ?, ?, ?, ?, ?)`,
+	return w.finishCommit(ctx, stored, rejected)
+}
+
+// commitDirect removes repeated ids from rows appended straight into an empty table.
+func (w *writer) commitDirect(ctx context.Context, rejected int64) (stored, duplicates int64, err error) {
+	slices.Sort(w.hashes)
+	repeats := false
+	for i := 1; i < len(w.hashes); i++ {
+		if w.hashes[i] == w.hashes[i-1] {
+			repeats = true
+			break
+		}
+	}
+	w.hashes = nil
+	stored = w.staged
+	if repeats {
+		t, id := "main."+string(w.kind), w.schema.ID
+		res, err := w.conn.ExecContext(ctx, `DELETE FROM `+t+` WHERE rowid IN (
+			SELECT rowid FROM (SELECT rowid, row_number() OVER (PARTITION BY `+id+` ORDER BY rowid) AS rn FROM `+t+`
+				WHERE `+id+` IN (SELECT `+id+` FROM `+t+` GROUP BY `+id+` HAVING count(*) > 1)) WHERE rn > 1)`)
+		if err != nil {
+			return 0, 0, err
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return 0, 0, err
+		}
+		stored -= n
+	}
+	return w.finishCommit(ctx, stored, rejected)
+}
+
+func (w *writer) finishCommit(ctx context.Context, stored, rejected int64) (int64, int64, error) {
+	duplicates := w.staged - stored
+	if _, err := w.conn.ExecContext(ctx, `INSERT INTO main.imports VALUES (?, ?, ?, ?, ?, ?, ?)`,
 		string(w.kind), w.source, time.Now().UTC(), w.staged+rejected, stored, rejected, duplicates); err != nil {
 		return 0, 0, err
 	}
-	if _, err = w.conn.ExecContext(ctx, `COMMIT`); err != nil {
+	if _, err := w.conn.ExecContext(ctx, `COMMIT`); err != nil {
 		return 0, 0, err
 	}
 	w.finish()
 	return stored, duplicates, nil
+}
+
+// hashID is FNV-1a, 64 bits: cheap, and a collision only costs the exact check in SQL.
+func hashID(s string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= 1099511628211
+	}
+	return h
 }
 
 func (w *writer) closeAppenders() error {

@@ -15,6 +15,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -153,59 +154,11 @@ func Import(ctx context.Context, st fidelis.Store, kind fidelis.Kind, path strin
 	}()
 	rej := &rejects{path: opt.Rejects, input: path, reasons: map[string]int64{}}
 	defer rej.close()
-	occ := map[uint64]int32{}
-	batch := make([]fidelis.Row, 0, batchRows)
-	handle := func(line int64, fields []string, rerr *recordError) error {
-		sum.Read++
-		if rerr != nil {
-			return rej.add(line, 0, "", "", rerr.reason)
-		}
-		row, bad := conv.row(line, fields)
-		if bad != nil {
-			return rej.add(line, bad.col+1, bad.field, bad.value, bad.reason)
-		}
-		if row.Values[0] == nil {
-			row.Values[0] = derivedID(fields, occ)
-		}
-		batch = append(batch, row)
-		if len(batch) == batchRows {
-			if err := w.Write(ctx, batch); err != nil {
-				return err
-			}
-			batch = make([]fidelis.Row, 0, batchRows)
-		}
-		return nil
-	}
-	for _, p := range buffered {
-		if err := handle(p.line, p.fields, p.err); err != nil {
+	if err := pipeline(ctx, src, buffered, conv, m, w, rej, &sum.Read); err != nil {
+		if _, ok := err.(*fidelis.Error); ok || ctx.Err() != nil {
 			return sum, err
 		}
-	}
-	for {
-		if err := ctx.Err(); err != nil {
-			return sum, err
-		}
-		rec, line, err := src.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			re, ok := err.(*recordError)
-			if !ok {
-				return sum, fidelis.Errorf(fidelis.EInvalid, "%s: line %d: %v", path, line, err)
-			}
-			err = handle(re.line, nil, re)
-		} else {
-			err = handle(line, rec, nil)
-		}
-		if err != nil {
-			return sum, err
-		}
-	}
-	if len(batch) > 0 {
-		if err := w.Write(ctx, batch); err != nil {
-			return sum, err
-		}
+		return sum, fmt.Errorf("%s: %w", path, err)
 	}
 	sum.Rejected = rej.n
 	sum.Reasons = rej.reasons
@@ -234,6 +187,138 @@ type pending struct {
 	line   int64
 	fields []string
 	err    *recordError
+	id     string // derived id, for records whose id field is empty
+}
+
+// chunk is a run of consecutive records converted by one worker.
+type chunk struct {
+	recs []pending
+	rows []fidelis.Row
+	bad  []rejection
+	done chan struct{}
+}
+
+type rejection struct {
+	line         int64
+	col          int
+	field, value string
+	reason       string
+}
+
+const chunkRecords = 4096
+
+// pipeline reads records in one goroutine, converts chunks of them on every core, and hands the
+// rows to the store writer in file order, so that the rejects file and "first occurrence" follow
+// the file. Records are counted in read as they are written or rejected.
+func pipeline(ctx context.Context, src source, buffered []pending, conv *converter, m mapping, w fidelis.Writer, rej *rejects, read *int64) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	workers := max(1, runtime.GOMAXPROCS(0))
+	work := make(chan *chunk, workers)
+	ordered := make(chan *chunk, 2*workers)
+	var readErr error
+	go func() { // reader: the only goroutine touching src and the occurrence counts
+		defer close(work)
+		defer close(ordered)
+		occ := map[uint64]int32{}
+		idCol := m.cols[0]
+		c := &chunk{done: make(chan struct{})}
+		emit := func() bool {
+			select {
+			case work <- c:
+			case <-ctx.Done():
+				return false
+			}
+			select {
+			case ordered <- c:
+			case <-ctx.Done():
+				return false
+			}
+			c = &chunk{done: make(chan struct{}), recs: make([]pending, 0, chunkRecords)}
+			return true
+		}
+		add := func(p pending) bool {
+			if p.fields != nil && (idCol < 0 || strings.TrimSpace(p.fields[idCol]) == "") {
+				p.id = derivedID(p.fields, occ)
+			}
+			c.recs = append(c.recs, p)
+			return len(c.recs) < chunkRecords || emit()
+		}
+		for _, p := range buffered {
+			if !add(p) {
+				return
+			}
+		}
+		for ctx.Err() == nil {
+			rec, line, err := src.Next()
+			if err == io.EOF {
+				break
+			}
+			var p pending
+			if err != nil {
+				re, ok := err.(*recordError)
+				if !ok {
+					readErr = fmt.Errorf("line %d: %w", line, err)
+					cancel()
+					return
+				}
+				p = pending{line: re.line, err: re}
+			} else {
+				p = pending{line: line, fields: append([]string(nil), rec...)}
+			}
+			if !add(p) {
+				return
+			}
+		}
+		if len(c.recs) > 0 {
+			emit()
+		}
+	}()
+	for i := 0; i < workers; i++ {
+		go func() {
+			for c := range work {
+				c.rows = make([]fidelis.Row, 0, len(c.recs))
+				for _, p := range c.recs {
+					if p.err != nil {
+						c.bad = append(c.bad, rejection{line: p.line, reason: p.err.reason})
+						continue
+					}
+					row, bad := conv.row(p.line, p.fields)
+					if bad != nil {
+						c.bad = append(c.bad, rejection{p.line, bad.col + 1, bad.field, bad.value, bad.reason})
+						continue
+					}
+					if row.Values[0] == nil {
+						row.Values[0] = p.id
+					}
+					c.rows = append(c.rows, row)
+				}
+				close(c.done)
+			}
+		}()
+	}
+	for c := range ordered {
+		select {
+		case <-c.done:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		for _, b := range c.bad {
+			if err := rej.add(b.line, b.col, b.field, b.value, b.reason); err != nil {
+				cancel()
+				return err
+			}
+		}
+		if err := w.Write(ctx, c.rows); err != nil {
+			cancel()
+			return err
+		}
+		*read += int64(len(c.recs))
+	}
+	if readErr != nil {
+		return readErr
+	}
+	return ctx.Err()
 }
 
 // openSource chooses the reader by extension, the --sep flag, or by sniffing the first bytes.
