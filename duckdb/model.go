@@ -1,0 +1,91 @@
+package duckdb
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"fidelis"
+)
+
+var _ fidelis.ModelStore = (*Store)(nil)
+
+// Summaries streams each customer's calibration summary and holdout counts (see
+// fidelis.CustomerSummary). Purchases are days with a non-negative order total.
+func (s *Store) Summaries(ctx context.Context, q fidelis.Query, calEnd, obsEnd time.Time, fn func(fidelis.CustomerSummary) error) error {
+	if err := s.checkDimension(ctx, q); err != nil {
+		return err
+	}
+	seg, join, args := segment(q, "f")
+	query := `WITH d AS (
+		SELECT customer_id, CAST("timestamp" AS DATE) AS day, sum(amount) AS amt
+		FROM orders WHERE amount >= 0 AND "timestamp" < ? GROUP BY 1, 2),
+	f AS (SELECT customer_id, min(day) AS first FROM d GROUP BY 1 HAVING min(day) < CAST(? AS DATE)),
+	n AS (SELECT customer_id, sum(amount) AS net FROM orders WHERE "timestamp" < ? GROUP BY 1)
+	SELECT f.customer_id, ` + seg + `, f.first,
+		` + countIf("d.day < CAST(? AS DATE)") + ` - 1,
+		date_diff('day', f.first, max(d.day) FILTER (WHERE d.day < CAST(? AS DATE))),
+		date_diff('day', f.first, CAST(? AS DATE)),
+		coalesce(sum(d.amt) FILTER (WHERE d.day < CAST(? AS DATE) AND d.day > f.first), 0),
+		` + countIf("d.day >= CAST(? AS DATE)") + `,
+		coalesce(sum(d.amt) FILTER (WHERE d.day >= CAST(? AS DATE)), 0),
+		any_value(n.net)
+	FROM f JOIN d ON d.customer_id = f.customer_id LEFT JOIN n ON n.customer_id = f.customer_id` + join + `
+	GROUP BY f.customer_id, f.first, 2`
+	ce, oe := calEnd.UTC(), obsEnd.UTC()
+	// Arguments in the order of the text: the CTEs, six calibration ends, then the segment join's.
+	all := append([]any{oe, ce, oe, ce, ce, ce, ce, ce, ce}, args...)
+	rows, err := s.db.QueryContext(ctx, query, all...)
+	if err != nil {
+		return fmt.Errorf("summaries: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c fidelis.CustomerSummary
+		var x, tx, t, hold int64
+		var repeatSum float64
+		var net sql.NullFloat64
+		if err := rows.Scan(&c.Customer, &c.Segment, &c.First, &x, &tx, &t, &repeatSum, &hold, &c.HoldoutSpend, &net); err != nil {
+			return err
+		}
+		c.X, c.Tx, c.T, c.Holdout, c.Net = float64(x), float64(tx), float64(t), float64(hold), net.Float64
+		if x > 0 {
+			c.Monetary = repeatSum / float64(x)
+		}
+		if err := fn(c); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// HoldoutDays counts purchase days per step-day interval after calEnd.
+func (s *Store) HoldoutDays(ctx context.Context, calEnd, obsEnd time.Time, stepDays int) ([]int64, error) {
+	if stepDays <= 0 {
+		return nil, fidelis.Errorf(fidelis.EInvalid, "holdout step must be positive")
+	}
+	query := `WITH d AS (SELECT DISTINCT customer_id, CAST("timestamp" AS DATE) AS day FROM orders
+		WHERE amount >= 0 AND "timestamp" < ?),
+	f AS (SELECT customer_id FROM d GROUP BY 1 HAVING min(day) < CAST(? AS DATE))
+	SELECT CAST(floor(date_diff('day', CAST(? AS DATE), d.day) / ?) AS BIGINT) AS k, count(*)
+	FROM d JOIN f ON d.customer_id = f.customer_id WHERE d.day >= CAST(? AS DATE) GROUP BY 1 ORDER BY 1`
+	ce := calEnd.UTC()
+	rows, err := s.db.QueryContext(ctx, query, obsEnd.UTC(), ce, ce, stepDays, ce)
+	if err != nil {
+		return nil, fmt.Errorf("holdout days: %w", err)
+	}
+	defer rows.Close()
+	n := int((obsEnd.Sub(calEnd).Hours()/24 + float64(stepDays) - 1) / float64(stepDays))
+	out := make([]int64, max(n, 0))
+	for rows.Next() {
+		var k, c int64
+		if err := rows.Scan(&k, &c); err != nil {
+			return nil, err
+		}
+		if k >= 0 && int(k) < len(out) {
+			out[k] = c
+		}
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,58 @@
+package storetest
+
+import (
+	"context"
+	"reflect"
+	"testing"
+	"time"
+
+	"fidelis"
+)
+
+func init() { AddCase("ModelSummaries", testModelSummaries) }
+
+// testModelSummaries checks the customer-base model inputs on the order fixture, calibration
+// ending 2024-03-01 and observation 2024-05-01 (2024 is a leap year):
+//
+//	A: Jan 15, Feb 15 | Mar 15  → x 1, t_x 31, T 46, mean repeat 10; holdout 1 (10); net 30
+//	B: Jan 15         | Mar 15  → x 0, t_x 0,  T 46;                 holdout 1 (10); net 20
+//	C: Feb 15                    → x 0,         T 15;                 holdout 0;      net 10
+//	E: Jan 15                    → x 0,         T 46;                 holdout 0;      net 10
+//	D first buys on Mar 15, after the calibration end, and is left out.
+func testModelSummaries(t *testing.T, st fidelis.Store) {
+	defer st.Close()
+	ms, ok := st.(fidelis.ModelStore)
+	if !ok {
+		t.Skip("store does not implement ModelStore")
+	}
+	loadOrders(t, st)
+	ctx := context.Background()
+	cal := time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)
+	obs := time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC)
+	got := map[string]fidelis.CustomerSummary{}
+	err := ms.Summaries(ctx, fidelis.Query{By: "region"}, cal, obs, func(c fidelis.CustomerSummary) error {
+		c.First = time.Time{}
+		got[c.Customer] = c
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]fidelis.CustomerSummary{
+		"A": {Customer: "A", Segment: "North", X: 1, Tx: 31, T: 46, Monetary: 10, Holdout: 1, HoldoutSpend: 10, Net: 30},
+		"B": {Customer: "B", Segment: "North", T: 46, Holdout: 1, HoldoutSpend: 10, Net: 20},
+		"C": {Customer: "C", Segment: "South", T: 15, Net: 10},
+		"E": {Customer: "E", Segment: "North", T: 46, Net: 10},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("summaries:\n got %+v\nwant %+v", got, want)
+	}
+	// A and B buy on Mar 15, day 14 after the calibration end: the third week.
+	days, err := ms.HoldoutDays(ctx, cal, obs, 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []int64{0, 0, 2, 0, 0, 0, 0, 0, 0}; !reflect.DeepEqual(days, want) {
+		t.Errorf("holdout days %v, want %v", days, want)
+	}
+}
