@@ -1,0 +1,132 @@
+package advocacy
+
+import (
+	"sort"
+
+	"fidelis"
+	"fidelis/metric"
+)
+
+// ChannelEngagement is one channel's engagement over the window.
+type ChannelEngagement struct {
+	Channel      string  `json:"channel"`
+	Interactions int64   `json:"interactions"`
+	Customers    int64   `json:"customer_periods"`
+	PerCustomer  float64 `json:"interactions_per_engaged_customer"`
+	// Depth is the mean depth (pages or seconds, as the data records it for the channel).
+	Depth float64 `json:"mean_depth"`
+}
+
+// EngagementPeriod is one period's engagement.
+type EngagementPeriod struct {
+	Segment      string `json:"segment,omitempty"`
+	Period       string `json:"period"`
+	Index        int64  `json:"-"`
+	Interactions int64  `json:"interactions"`
+	Engaged      int64  `json:"engaged_customers"`
+	Active       int64  `json:"active_customers"`
+	// PerActive = interactions ÷ active (buying) customers; PerEngaged = interactions ÷ engaged.
+	PerActive  float64 `json:"interactions_per_active_customer"`
+	PerEngaged float64 `json:"interactions_per_engaged_customer"`
+	// Multichannel = engaged customers using ≥ 2 channels in the period ÷ engaged customers.
+	Multichannel metric.Proportion `json:"multichannel_share"`
+}
+
+// EngagementRetention is repeat purchase by engagement bucket.
+type EngagementRetention struct {
+	Segment string            `json:"segment,omitempty"`
+	Bucket  string            `json:"interactions_in_period"`
+	Rate    metric.Proportion `json:"bought_again_within_window"`
+}
+
+// BucketNames labels the buckets of fidelis.EngagementRetentionCell.
+var BucketNames = []string{"none", "1–2", "3–5", "6+"}
+
+// EngagementChannels sums cells per channel (Customers sums distinct customers per period:
+// customer-periods), busiest channel first.
+func EngagementChannels(cells []fidelis.EngagementCell) []ChannelEngagement {
+	m := map[string]*ChannelEngagement{}
+	depth, dn := map[string]float64{}, map[string]float64{}
+	for _, c := range cells {
+		e := m[c.Channel]
+		if e == nil {
+			e = &ChannelEngagement{Channel: c.Channel}
+			m[c.Channel] = e
+		}
+		e.Interactions += c.Interactions
+		e.Customers += c.Customers
+		depth[c.Channel] += c.Depth
+		dn[c.Channel] += float64(c.DepthN)
+	}
+	var out []ChannelEngagement
+	for ch, e := range m {
+		e.PerCustomer = ratio(float64(e.Interactions), float64(e.Customers))
+		e.Depth = ratio(depth[ch], dn[ch])
+		out = append(out, *e)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Interactions > out[j].Interactions })
+	return out
+}
+
+// EngagementPeriods computes per segment and period interactions per active customer (active as
+// in the retention metrics), per engaged customer, and the multichannel share.
+func EngagementPeriods(cells []fidelis.EngagementCell, mix []fidelis.ChannelMix, activity []fidelis.ActivityCell, g fidelis.Grain) []EngagementPeriod {
+	type key struct {
+		seg string
+		p   int64
+	}
+	rows := map[key]*EngagementPeriod{}
+	get := func(k key) *EngagementPeriod {
+		r := rows[k]
+		if r == nil {
+			r = &EngagementPeriod{Segment: k.seg, Period: g.Label(k.p), Index: k.p}
+			rows[k] = r
+		}
+		return r
+	}
+	multi := map[key]int64{}
+	for _, c := range cells {
+		get(key{c.Segment, c.Period}).Interactions += c.Interactions
+	}
+	for _, x := range mix {
+		r := get(key{x.Segment, x.Period})
+		r.Engaged += x.Customers
+		if x.Channels >= 2 {
+			multi[key{x.Segment, x.Period}] += x.Customers
+		}
+	}
+	for _, a := range activity {
+		if r := rows[key{a.Segment, a.Period}]; r != nil {
+			r.Active = a.Active
+		}
+	}
+	var out []EngagementPeriod
+	for k, r := range rows {
+		r.PerActive = ratio(float64(r.Interactions), float64(r.Active))
+		r.PerEngaged = ratio(float64(r.Interactions), float64(r.Engaged))
+		r.Multichannel = metric.NewProportion(multi[k], r.Engaged)
+		out = append(out, *r)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Segment != out[j].Segment {
+			return out[i].Segment < out[j].Segment
+		}
+		return out[i].Index < out[j].Index
+	})
+	return out
+}
+
+// EngagementRetentions turns the store's buckets into repeat-purchase rates with Wilson
+// intervals: of the customers who bought in a period with that many interactions, the share who
+// bought again within the activity window.
+func EngagementRetentions(cells []fidelis.EngagementRetentionCell) []EngagementRetention {
+	var out []EngagementRetention
+	for _, c := range cells {
+		name := "?"
+		if c.Bucket >= 0 && c.Bucket < len(BucketNames) {
+			name = BucketNames[c.Bucket]
+		}
+		out = append(out, EngagementRetention{Segment: c.Segment, Bucket: name, Rate: metric.NewProportion(c.Returned, c.Buyers)})
+	}
+	return out
+}

@@ -1,0 +1,97 @@
+package analysis
+
+import (
+	"context"
+
+	"fidelis"
+	"fidelis/advocacy"
+)
+
+func init() { Register("program", runProgram) }
+
+// Program is the loyalty-programme section.
+type Program struct {
+	Periods    []advocacy.ProgramPeriod  `json:"periods"`
+	Summary    advocacy.ProgramSummary   `json:"summary"`
+	SummaryBy  []advocacy.ProgramSummary `json:"summary_by,omitempty"`
+	Tiers      []advocacy.TierCount      `json:"tiers_at_end"`
+	Flows      []advocacy.TierFlow       `json:"tier_movements"`
+	Upgrades   int64                     `json:"upgrades"`
+	Downgrades int64                     `json:"downgrades"`
+	Comparison advocacy.Comparison       `json:"members_vs_non_members"`
+	Notes      []string                  `json:"definitions"`
+}
+
+func runProgram(ctx context.Context, st fidelis.Store, o Options, a *Analysis) (any, error) {
+	ps, ok := st.(fidelis.ProgramStore)
+	if !ok || a.Counts[fidelis.Program] == 0 {
+		return nil, nil
+	}
+	q := fidelis.Query{Grain: o.Grain, From: o.From, To: o.To, Window: o.Window}
+	out := &Program{Notes: programNotes}
+	summarize := func(q fidelis.Query) ([]advocacy.ProgramPeriod, []advocacy.ProgramSummary, error) {
+		cells, err := ps.ProgramActivity(ctx, q)
+		if err != nil {
+			return nil, nil, err
+		}
+		act, err := st.Activity(ctx, q)
+		if err != nil {
+			return nil, nil, err
+		}
+		periods := advocacy.ProgramPeriods(cells, act, o.Grain)
+		var sums []advocacy.ProgramSummary
+		for i := 0; i < len(periods); {
+			j := i
+			for j < len(periods) && periods[j].Segment == periods[i].Segment {
+				j++
+			}
+			sums = append(sums, advocacy.SummarizeProgram(periods[i:j], cells[i:j]))
+			i = j
+		}
+		return periods, sums, nil
+	}
+	periods, sums, err := summarize(q)
+	if err != nil {
+		return nil, err
+	}
+	out.Periods = periods
+	if len(sums) > 0 {
+		out.Summary = sums[0]
+	}
+	if o.By != "" {
+		qb := q
+		qb.By = o.By
+		if _, out.SummaryBy, err = summarize(qb); err != nil {
+			return nil, err
+		}
+	}
+	all, err := ps.ProgramTiers(ctx, fidelis.Query{Grain: o.Grain, To: o.To})
+	if err != nil {
+		return nil, err
+	}
+	win, err := ps.ProgramTiers(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	out.Tiers, out.Flows, out.Upgrades, out.Downgrades = advocacy.Tiers(all, win)
+	var c advocacy.Comparer
+	if err := ps.ProgramCustomers(ctx, fidelis.Query{Grain: o.Grain, To: o.To}, func(p fidelis.ProgramCustomer) error { c.Add(p); return nil }); err != nil {
+		return nil, err
+	}
+	end := a.Last
+	if !o.To.IsZero() && o.To.Before(end) {
+		end = o.To
+	}
+	out.Comparison = c.Compare(advocacy.CompareOptions{End: end})
+	return out, nil
+}
+
+var programNotes = []string{
+	"Member: a customer with any programme event, from the first one. Active member: at least one programme event in the period.",
+	"Enrolment rate = members ÷ customers with a first purchase so far; participation rate = active members ÷ members.",
+	"Points: earn rows add, redeem and expire rows remove the absolute value of their points, adjust rows add their signed points.",
+	"Redemption rate = points redeemed ÷ points earned in the same window (not ÷ points issued to date, nor a mean of per-member rates).",
+	"Outstanding points = earned − redeemed − expired + adjustments to date: the programme liability (IFRS 15 / ASC 606), valued at the data's money value per point.",
+	"Breakage rate = expired ÷ (redeemed + expired) to date, the share of settled points never redeemed; estimated breakage applies it to the outstanding points.",
+	"Tier movement: consecutive tier values of a member; tiers ranked by first appearance, so a move to a later tier is an upgrade.",
+}
