@@ -1,0 +1,301 @@
+package insight
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+)
+
+// Comparison is one observation against one benchmark row. Position is "above", "below",
+// "in line" (the interval overlaps the benchmark's range, or the value lies inside it) or
+// "not comparable" (Reason says why).
+type Comparison struct {
+	Metric    string    `json:"metric"`
+	Name      string    `json:"name"`
+	Unit      string    `json:"unit"`
+	Value     float64   `json:"value"`
+	Low       float64   `json:"low"`
+	High      float64   `json:"high"`
+	N         int64     `json:"n"`
+	Benchmark Benchmark `json:"benchmark"`
+	Position  string    `json:"position"`
+	// Better is +1 when the position is favourable (above for higher-is-better metrics), −1
+	// when unfavourable, 0 in line or not comparable.
+	Better int    `json:"better"`
+	Reason string `json:"reason,omitempty"`
+	// Z is the distance from the nearest end of the benchmark range in standard errors (NaN
+	// without an interval).
+	Z float64 `json:"z"`
+}
+
+// Compare places o against b.
+func Compare(o Observation, b Benchmark) Comparison {
+	info, _ := Info(o.Metric)
+	c := Comparison{Metric: o.Metric, Name: o.Name, Unit: o.Unit, Value: o.Value, Low: o.Low, High: o.High, N: o.N, Benchmark: b, Z: math.NaN()}
+	switch {
+	case b.NotComparable:
+		c.Position, c.Reason = "not comparable", "the benchmark is marked not comparable (a different measure)"
+		return c
+	case b.Unit != o.Unit:
+		c.Position, c.Reason = "not comparable", fmt.Sprintf("units differ (%s vs %s)", b.Unit, o.Unit)
+		return c
+	case b.Period != "" && o.Grain != "" && b.Period != o.Grain:
+		c.Position, c.Reason = "not comparable", fmt.Sprintf("the benchmark is a per-%s rate, this one per %s", b.Period, o.Grain)
+		return c
+	case math.IsNaN(o.Value):
+		c.Position, c.Reason = "not comparable", "no value"
+		return c
+	}
+	lo, hi := b.Range()
+	if o.HasInterval() {
+		switch {
+		case o.Low > hi:
+			c.Position = "above"
+		case o.High < lo:
+			c.Position = "below"
+		default:
+			c.Position = "in line"
+		}
+		if se := o.se(); se > 0 {
+			switch {
+			case o.Value > hi:
+				c.Z = (o.Value - hi) / se
+			case o.Value < lo:
+				c.Z = (o.Value - lo) / se
+			default:
+				c.Z = 0
+			}
+		}
+	} else {
+		switch {
+		case o.Value > hi:
+			c.Position = "above"
+		case o.Value < lo:
+			c.Position = "below"
+		default:
+			c.Position = "in line"
+		}
+		c.Reason = "no sampling interval: compared by value only"
+	}
+	if c.Position == "above" {
+		c.Better = 1
+	} else if c.Position == "below" {
+		c.Better = -1
+	}
+	if !info.Higher {
+		c.Better = -c.Better
+	}
+	return c
+}
+
+// Finding is one strength or weakness with its evidence. Kind is "benchmark", "target",
+// "trend" or "segment"; Score orders findings (larger = stronger evidence).
+type Finding struct {
+	Metric   string  `json:"metric"`
+	Kind     string  `json:"kind"`
+	Strength bool    `json:"strength"`
+	Score    float64 `json:"score"`
+	Evidence string  `json:"evidence"`
+}
+
+// Report is the insight section: benchmark comparisons, targets, ranked strengths and
+// weaknesses, observations that are in line (neither), and composition warnings.
+type Report struct {
+	Industry     string        `json:"industry,omitempty"`
+	Observations []Observation `json:"observations"`
+	Comparisons  []Comparison  `json:"comparisons"`
+	Targets      []Target      `json:"targets,omitempty"`
+	Strengths    []Finding     `json:"strengths"`
+	Weaknesses   []Finding     `json:"weaknesses"`
+	InLine       []Finding     `json:"in_line,omitempty"`
+	Mix          []Mix         `json:"mix,omitempty"`
+	Notes        []string      `json:"notes,omitempty"`
+}
+
+// Assess builds the report: each observation against the benchmarks of its metric (bs already
+// filtered to an industry, or all rows), its goals, its last change and its groups.
+func Assess(obs []Observation, bs []Benchmark, goals []Goal, mix []Mix) Report {
+	r := Report{Observations: obs, Mix: mix}
+	byMetric := map[string]*Observation{}
+	for i := range obs {
+		byMetric[obs[i].Metric] = &obs[i]
+	}
+	for _, o := range obs {
+		info, _ := Info(o.Metric)
+		var cs []Comparison
+		for _, b := range bs {
+			if b.Metric == o.Metric {
+				c := Compare(o, b)
+				cs = append(cs, c)
+				r.Comparisons = append(r.Comparisons, c)
+			}
+		}
+		if f, ok := benchmarkFinding(o, info, cs); ok {
+			r.add(f)
+		}
+		if o.Change != nil {
+			r.add(trendFinding(o, info))
+		}
+		for _, g := range o.Groups {
+			if f, ok := groupFinding(o, info, g); ok {
+				r.add(f)
+			}
+		}
+	}
+	for _, g := range goals {
+		t := EvaluateTarget(g, byMetric[g.Metric])
+		r.Targets = append(r.Targets, t)
+		f := Finding{Metric: g.Metric, Kind: "target", Evidence: "Target " + t.Evidence}
+		switch t.Status {
+		case "met, significantly", "met":
+			f.Strength, f.Score = true, 1
+			r.add(f)
+		case "off track":
+			f.Score = 1
+			if se := (Observation{Low: t.Low, High: t.High}).se(); se > 0 {
+				f.Score = t.Gap / se
+			}
+			r.add(f)
+		case "on track", "no trend":
+			r.InLine = append(r.InLine, f)
+		}
+	}
+	for _, m := range mix {
+		if m.Warning != "" {
+			r.Notes = append(r.Notes, fmt.Sprintf("Composition (%s by %s, %s → %s): %s.", m.Metric, m.By, m.From, m.To, m.Warning))
+		}
+	}
+	sort.SliceStable(r.Strengths, func(i, j int) bool { return r.Strengths[i].Score > r.Strengths[j].Score })
+	sort.SliceStable(r.Weaknesses, func(i, j int) bool { return r.Weaknesses[i].Score > r.Weaknesses[j].Score })
+	return r
+}
+
+func (r *Report) add(f Finding) {
+	switch {
+	case f.Kind == "" || f.Evidence == "":
+	case f.Score == 0:
+		r.InLine = append(r.InLine, f)
+	case f.Strength:
+		r.Strengths = append(r.Strengths, f)
+	default:
+		r.Weaknesses = append(r.Weaknesses, f)
+	}
+}
+
+func valueText(o Observation) string {
+	s := unitText(o.Value, o.Unit)
+	if o.HasInterval() {
+		s += fmt.Sprintf(" (95%% CI %s to %s", unitText(o.Low, o.Unit), unitText(o.High, o.Unit))
+		if o.N > 0 {
+			s += fmt.Sprintf(", n=%d", o.N)
+		}
+		s += ")"
+	}
+	if o.Period != "" {
+		s += " in " + o.Period
+	}
+	return s
+}
+
+// benchmarkFinding summarises the comparisons of one observation: a strength when it is better
+// than every comparable benchmark, a weakness when worse than every one, in line otherwise.
+func benchmarkFinding(o Observation, info MetricInfo, cs []Comparison) (Finding, bool) {
+	var comp []Comparison
+	for _, c := range cs {
+		if c.Position != "not comparable" {
+			comp = append(comp, c)
+		}
+	}
+	if len(comp) == 0 {
+		return Finding{}, false
+	}
+	better, worse := 0, 0
+	score := math.Inf(1)
+	var refs []string
+	for _, c := range comp {
+		switch c.Better {
+		case 1:
+			better++
+		case -1:
+			worse++
+		}
+		z := math.Abs(c.Z)
+		if math.IsNaN(z) {
+			z = 1
+		}
+		score = math.Min(score, z)
+		refs = append(refs, fmt.Sprintf("%s (%s, %s)", c.Benchmark.Text(), c.Benchmark.Industry, c.Benchmark.Citation()))
+	}
+	f := Finding{Metric: o.Metric, Kind: "benchmark"}
+	lead := fmt.Sprintf("%s %s", capitalise(info.Name), valueText(o))
+	note := ""
+	if !o.HasInterval() {
+		note = " (no sampling interval; compared by value)"
+	}
+	switch {
+	case better == len(comp):
+		f.Strength, f.Score = true, score
+		f.Evidence = fmt.Sprintf("%s is better than the benchmark%s: %s%s.", lead, plural(len(comp)), strings.Join(refs, "; "), note)
+	case worse == len(comp):
+		f.Score = score
+		f.Evidence = fmt.Sprintf("%s is worse than the benchmark%s: %s%s.", lead, plural(len(comp)), strings.Join(refs, "; "), note)
+	default:
+		f.Evidence = fmt.Sprintf("%s is in line with the benchmark%s (its interval overlaps, or the sources disagree): %s%s.", lead, plural(len(comp)), strings.Join(refs, "; "), note)
+	}
+	return f, true
+}
+
+func trendFinding(o Observation, info MetricInfo) Finding {
+	c := o.Change
+	f := Finding{Metric: o.Metric, Kind: "trend"}
+	unit := "points"
+	if o.Unit == "points" {
+		unit = "NPS points"
+	}
+	s := fmt.Sprintf("%s changed %+.1f %s from %s to %s (95%% CI %+.1f to %+.1f, p=%.3f, %s)", capitalise(info.Name), c.Diff, unit, c.From, c.To, c.Low, c.High, c.P, c.Method)
+	if !c.Significant {
+		f.Evidence = s + ": not a significant change."
+		return f
+	}
+	f.Score = math.Abs(c.Z)
+	good := (c.Diff > 0) == info.Higher
+	f.Strength = good
+	if good {
+		f.Evidence = s + ": a significant improvement."
+	} else {
+		f.Evidence = s + ": a significant deterioration."
+	}
+	return f
+}
+
+func groupFinding(o Observation, info MetricInfo, g Group) (Finding, bool) {
+	if !g.Significant || math.IsNaN(g.Z) {
+		return Finding{}, false
+	}
+	lead := (g.Value > g.Rest) == info.Higher
+	verb := "lags"
+	if lead {
+		verb = "leads"
+	}
+	return Finding{Metric: o.Metric, Kind: "segment", Strength: lead, Score: math.Abs(g.Z),
+		Evidence: fmt.Sprintf("%s %s %s the rest of the base on %s: %s (95%% CI %s to %s, n=%d) against %s, z=%.1f, p=%.3g.",
+			o.GroupBy, g.Name, verb, info.Name, unitText(g.Value, o.Unit), unitText(g.Low, o.Unit), unitText(g.High, o.Unit), g.N, unitText(g.Rest, o.Unit), g.Z, g.P)}, true
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+func capitalise(s string) string {
+	if s == "" {
+		return s
+	}
+	if s == "NPS" || strings.HasPrefix(s, "ID-") || strings.HasPrefix(s, "CSAT") {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}

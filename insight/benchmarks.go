@@ -1,0 +1,220 @@
+package insight
+
+import (
+	"bytes"
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"sort"
+	"strings"
+
+	"fidelis"
+)
+
+//go:embed benchmarks.json
+var shippedJSON []byte
+
+// Benchmark is one published figure. Value is a point figure; Low/High a range (either may be
+// given; Range returns the pair). Unit is "percent" (0–100) or "points" (NPS). Period is the
+// period a per-period rate refers to ("month", "year"), "" when none applies.
+type Benchmark struct {
+	Metric     string   `json:"metric"`
+	Industry   string   `json:"industry"`
+	Value      *float64 `json:"value,omitempty"`
+	Low        *float64 `json:"low,omitempty"`
+	High       *float64 `json:"high,omitempty"`
+	Unit       string   `json:"unit"`
+	Period     string   `json:"period,omitempty"`
+	Population string   `json:"population"`
+	Source     string   `json:"source"`
+	Year       int      `json:"year"`
+	URL        string   `json:"url,omitempty"`
+	// Kind is "survey" (vendor survey or vendor customer data) or "study" (peer-reviewed or
+	// independent).
+	Kind string `json:"kind"`
+	// NotComparable keeps a figure for reference that must never be compared with a Fidelis
+	// metric (e.g. an ACSI index against a top-box CSAT share).
+	NotComparable bool   `json:"not_comparable,omitempty"`
+	Note          string `json:"note,omitempty"`
+	// User marks rows from a user's benchmark file (set by MergeBenchmarks).
+	User bool `json:"user,omitempty"`
+}
+
+// Range returns the benchmark as an interval: [Value, Value] for a point figure.
+func (b Benchmark) Range() (lo, hi float64) {
+	lo, hi = math.NaN(), math.NaN()
+	if b.Value != nil {
+		lo, hi = *b.Value, *b.Value
+	}
+	if b.Low != nil {
+		lo = *b.Low
+	}
+	if b.High != nil {
+		hi = *b.High
+	}
+	if math.IsNaN(lo) {
+		lo = hi
+	}
+	if math.IsNaN(hi) {
+		hi = lo
+	}
+	return lo, hi
+}
+
+// Text formats the figure with its unit, e.g. "5.48%" or "25–35%" or "28.4 points".
+func (b Benchmark) Text() string {
+	lo, hi := b.Range()
+	u := "%"
+	if b.Unit == "points" {
+		u = " points"
+	}
+	if lo == hi {
+		return trimNum(lo) + u
+	}
+	return trimNum(lo) + "–" + trimNum(hi) + u
+}
+
+// Citation is the source, year and kind in one line.
+func (b Benchmark) Citation() string {
+	s := fmt.Sprintf("%s, %d", b.Source, b.Year)
+	if b.Kind == "survey" {
+		s += " (vendor survey)"
+	}
+	return s
+}
+
+func trimNum(v float64) string {
+	s := fmt.Sprintf("%.2f", v)
+	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	return s
+}
+
+// Shipped returns the benchmarks embedded in the binary.
+func Shipped() []Benchmark {
+	bs, err := ParseBenchmarks(bytes.NewReader(shippedJSON))
+	if err != nil {
+		panic("insight: embedded benchmarks.json: " + err.Error())
+	}
+	return bs
+}
+
+// ParseBenchmarks reads a JSON array of benchmark rows and validates each: metric, industry,
+// a value or range, unit percent|points, source, year and kind survey|study are required.
+func ParseBenchmarks(r io.Reader) ([]Benchmark, error) {
+	var bs []Benchmark
+	dec := json.NewDecoder(r)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&bs); err != nil {
+		return nil, fidelis.Errorf(fidelis.EInvalid, "benchmarks: %v", err).WithHint("a JSON array of rows; see fidelis benchmarks --json")
+	}
+	for i := range bs {
+		b := &bs[i]
+		b.Metric = strings.ToLower(strings.TrimSpace(b.Metric))
+		b.Industry = strings.ToLower(strings.TrimSpace(b.Industry))
+		var miss []string
+		if b.Metric == "" {
+			miss = append(miss, "metric")
+		}
+		if b.Industry == "" {
+			miss = append(miss, "industry")
+		}
+		if b.Value == nil && b.Low == nil && b.High == nil {
+			miss = append(miss, "value or low/high")
+		}
+		if strings.TrimSpace(b.Source) == "" {
+			miss = append(miss, "source")
+		}
+		if b.Year < 1900 {
+			miss = append(miss, "year")
+		}
+		if len(miss) > 0 {
+			return nil, fidelis.Errorf(fidelis.EInvalid, "benchmark row %d (%s, %s): missing %s", i+1, b.Metric, b.Industry, strings.Join(miss, ", ")).
+				WithHint("no number without a source: every row needs metric, industry, value, unit, source, year and kind")
+		}
+		if b.Unit != "percent" && b.Unit != "points" {
+			return nil, fidelis.Errorf(fidelis.EInvalid, "benchmark row %d (%s, %s): unit %q: want percent or points", i+1, b.Metric, b.Industry, b.Unit)
+		}
+		if b.Kind != "survey" && b.Kind != "study" {
+			return nil, fidelis.Errorf(fidelis.EInvalid, "benchmark row %d (%s, %s): kind %q: want survey (vendor) or study (independent)", i+1, b.Metric, b.Industry, b.Kind)
+		}
+		if lo, hi := b.Range(); lo > hi {
+			return nil, fidelis.Errorf(fidelis.EInvalid, "benchmark row %d (%s, %s): low %v above high %v", i+1, b.Metric, b.Industry, lo, hi)
+		}
+	}
+	return bs, nil
+}
+
+// MergeBenchmarks lays user rows over base rows: a user row replaces every base row of the same
+// metric and industry; other base rows are kept. The result is sorted by metric, industry, year.
+func MergeBenchmarks(base, user []Benchmark) []Benchmark {
+	type key struct{ m, i string }
+	over := map[key]bool{}
+	for _, u := range user {
+		over[key{u.Metric, u.Industry}] = true
+	}
+	var out []Benchmark
+	for _, b := range base {
+		if !over[key{b.Metric, b.Industry}] {
+			out = append(out, b)
+		}
+	}
+	for _, u := range user {
+		u.User = true
+		out = append(out, u)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Metric != out[j].Metric {
+			return out[i].Metric < out[j].Metric
+		}
+		if out[i].Industry != out[j].Industry {
+			return out[i].Industry < out[j].Industry
+		}
+		return out[i].Year > out[j].Year
+	})
+	return out
+}
+
+// ForIndustry returns the rows of industry (and of "all"); every row when industry is "".
+func ForIndustry(bs []Benchmark, industry string) []Benchmark {
+	industry = strings.ToLower(strings.TrimSpace(industry))
+	if industry == "" {
+		return bs
+	}
+	var out []Benchmark
+	for _, b := range bs {
+		if b.Industry == industry || b.Industry == "all" {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+// Industries lists the industries with at least one row, sorted.
+func Industries(bs []Benchmark) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, b := range bs {
+		if !seen[b.Industry] && b.Industry != "all" {
+			seen[b.Industry] = true
+			out = append(out, b.Industry)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// CheckIndustry returns an error naming the known industries when industry has no rows.
+func CheckIndustry(bs []Benchmark, industry string) error {
+	if industry == "" {
+		return nil
+	}
+	for _, i := range Industries(bs) {
+		if i == strings.ToLower(strings.TrimSpace(industry)) {
+			return nil
+		}
+	}
+	return fidelis.Errorf(fidelis.EInvalid, "no benchmarks for industry %q", industry).
+		WithHint("--industry %s (or add your own rows with --benchmarks FILE)", strings.Join(Industries(bs), "|"))
+}
