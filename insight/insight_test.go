@@ -201,7 +201,7 @@ func TestClassification(t *testing.T) {
 		{Metric: "subscription_churn_monthly", Name: "monthly subscriber (logo) churn", Unit: "percent", Value: 10, Low: 8, High: 12, N: 900, Grain: "month"},
 		// NPS 20 (15–25) against 40: below → weakness; z = (20 − 40)/(10/1.96).
 		{Metric: "nps", Name: "NPS", Unit: "points", Value: 20, Low: 15, High: 25, N: 300,
-			Change: &insight.Change{From: "a", To: "b", Diff: -8, Low: -14, High: -2, Z: -2.6, P: 0.009, Significant: true, Method: "t"},
+			Change:  &insight.Change{From: "a", To: "b", Diff: -8, Low: -14, High: -2, Z: -2.6, P: 0.009, Significant: true, Method: "t"},
 			GroupBy: "region", Groups: []insight.Group{{Name: "north", Value: 35, Low: 28, High: 42, N: 100, Rest: 12, Z: 3.1, P: 0.002, Significant: true},
 				{Name: "south", Value: 18, Low: 10, High: 26, N: 100, Rest: 21, Z: -0.5, P: 0.6}}},
 		// repeat rate 50 without interval against 32: above → strength.
