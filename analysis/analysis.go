@@ -81,8 +81,9 @@ type Definition struct {
 	Name, Text string
 }
 
-// Run computes the core analysis.
-func Run(ctx context.Context, st fidelis.Store, o Options) (*Analysis, error) {
+// Basics returns an Analysis with only the store's counts, order span and the options filled in:
+// enough for commands that need the data's time frame but not the metrics.
+func Basics(ctx context.Context, st fidelis.Store, o Options) (*Analysis, error) {
 	if o.Grain == "" {
 		o.Grain = fidelis.Month
 	}
@@ -102,8 +103,24 @@ func Run(ctx context.Context, st fidelis.Store, o Options) (*Analysis, error) {
 	lastIdx := o.Grain.Index(a.Last)
 	a.LastComplete = !o.Grain.Start(lastIdx + 1).After(a.Last.Truncate(24 * time.Hour).Add(24 * time.Hour))
 	if !o.To.IsZero() && o.To.Before(a.Last) {
-		lastIdx = o.Grain.Index(o.To.Add(-time.Nanosecond))
 		a.LastComplete = true
+	}
+	return a, nil
+}
+
+// Run computes the core analysis and every registered section.
+func Run(ctx context.Context, st fidelis.Store, o Options) (*Analysis, error) {
+	if o.Grain == "" {
+		o.Grain = fidelis.Month
+	}
+	q := fidelis.Query{Grain: o.Grain, From: o.From, To: o.To, Window: o.Window}
+	a, err := Basics(ctx, st, o)
+	if err != nil {
+		return nil, err
+	}
+	lastIdx := o.Grain.Index(a.Last)
+	if !o.To.IsZero() && o.To.Before(a.Last) {
+		lastIdx = o.Grain.Index(o.To.Add(-time.Nanosecond))
 	}
 
 	cells, err := st.Activity(ctx, q)

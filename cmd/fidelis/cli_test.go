@@ -3,11 +3,16 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/parquet-go/parquet-go"
 )
 
 // cli runs one command line in-process and returns its exit code, stdout and stderr.
@@ -71,6 +76,48 @@ func TestDemoEndToEnd(t *testing.T) {
 		if r.IDBased.N == 0 || r.IDBased.Low > r.IDBased.Value || r.IDBased.Value > r.IDBased.High {
 			t.Errorf("%s: interval %+v", r.Period, r.IDBased)
 		}
+	}
+
+	// The customer-base model fitted straight from the store's orders.
+	code, out, errs = cli(t, "fit", "--db", db, "--model", "bgnbd", "--json")
+	var fit struct {
+		Params    map[string]float64 `json:"params"`
+		Converged bool               `json:"converged"`
+		N         float64            `json:"n"`
+	}
+	if code != 0 || json.Unmarshal([]byte(out), &fit) != nil || !fit.Converged || fit.N < 1000 || !(fit.Params["r"] > 0) {
+		t.Errorf("fit from the store: %d %s %s", code, out, errs)
+	}
+	if !bytes.Contains(html, []byte("Who is still a customer")) || !bytes.Contains(html, []byte("holdout")) {
+		t.Error("report lacks the customer-base model section")
+	}
+
+	// The churn-risk list: ranked by value at stake, every row inside the filters, Parquet readable.
+	riskCSV := filepath.Join(dir, "risk.csv")
+	if code, _, errs := cli(t, "risk", "--db", db, "--out", riskCSV, "--by", "region"); code != 0 {
+		t.Fatalf("risk: %s", errs)
+	}
+	rf, _ := os.Open(riskCSV)
+	recs, err := csv.NewReader(rf).ReadAll()
+	rf.Close()
+	if err != nil || len(recs) < 10 || recs[0][1] != "customer_id" || recs[0][10] != "value_at_stake" {
+		t.Fatalf("risk CSV: %v %d rows", err, len(recs))
+	}
+	prev := math.Inf(1)
+	for _, r := range recs[1:] {
+		p, _ := strconv.ParseFloat(r[3], 64)
+		v, _ := strconv.ParseFloat(r[10], 64)
+		if v > prev+1e-9 || p < 0.05 || p > 0.5 || r[2] == "" {
+			t.Fatalf("risk row out of order or filter: %v", r)
+		}
+		prev = v
+	}
+	riskPQ := filepath.Join(dir, "risk.parquet")
+	if code, _, errs := cli(t, "risk", "--db", db, "--out", riskPQ, "--top", "20"); code != 0 {
+		t.Fatalf("risk parquet: %s", errs)
+	}
+	if rows, err := parquet.ReadFile[riskRow](riskPQ); err != nil || len(rows) != 20 || rows[0].Rank != 1 || rows[0].AtStake < rows[19].AtStake {
+		t.Errorf("risk parquet: %v, %d rows", err, len(rows))
 	}
 
 	code, out, _ = cli(t, "metrics", "--db", db)

@@ -26,7 +26,7 @@ const modelNames = "bgnbd|mbgnbd|paretonbd|bgbb|gammagamma|sbg"
 
 // sourceFlags are the input flags shared by fit and predict.
 type sourceFlags struct {
-	input, transactions, calEnd, unit string
+	input, transactions, calEnd, unit, db string
 	scale                             float64
 }
 
@@ -38,6 +38,7 @@ func (s *sourceFlags) register(fs interface {
 	fs.StringVar(&s.transactions, "transactions", "", "transaction log (customer id, date YYYY-MM-DD or YYYYMMDD, optional amount; CSV or whitespace)")
 	fs.StringVar(&s.calEnd, "calibration-end", "", "with --transactions: last day of the calibration period (YYYY-MM-DD)")
 	fs.StringVar(&s.unit, "time-unit", "week", "with --transactions: day, week or month")
+	fs.StringVar(&s.db, "db", defaultDB, "with neither --input nor --transactions: the store whose orders are summarised (days, in weeks)")
 	fs.Float64Var(&s.scale, "time-scale", 1, "with --transactions: divide durations by this (lifetimes' freq_multiplier; --time-unit day --time-scale 7 counts purchase days and measures weeks)")
 }
 
@@ -47,10 +48,7 @@ func (s *sourceFlags) check(cmd string) error {
 	case s.input != "" && s.transactions != "":
 		return fidelis.Errorf(fidelis.EInvalid, "%s: give --input or --transactions, not both", cmd)
 	case s.input == "" && s.transactions == "":
-		// This is where reading the store's orders will go (the lead's part): until then, a source
-		// file is required.
-		return fidelis.Errorf(fidelis.EInvalid, "%s: no data: give --input FILE (a summary CSV) or --transactions FILE --calibration-end DATE", cmd).
-			WithHint("fidelis %s --model bgnbd --input customers.csv", cmd)
+		return nil // the store's orders
 	case s.transactions != "" && s.calEnd == "":
 		return fidelis.Errorf(fidelis.EInvalid, "%s: --transactions needs --calibration-end DATE", cmd).
 			WithHint("fidelis %s --transactions orders.csv --calibration-end 1997-09-30 --time-unit week", cmd)
@@ -103,8 +101,15 @@ func (s *sourceFlags) loadTransactions() (*btyd.Summary, error) {
 	return sum, nil
 }
 
-// loadSummaries returns compressed summaries from --input or --transactions.
-func (s *sourceFlags) loadSummaries() (*btyd.Summaries, error) {
+// loadSummaries returns compressed summaries from --input, --transactions or the store.
+func (s *sourceFlags) loadSummaries(ctx context.Context) (*btyd.Summaries, error) {
+	if s.input == "" && s.transactions == "" {
+		cs, err := s.storeCustomers(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return &btyd.Summaries{Rows: btyd.Compress(cs), Spend: btyd.CompressSpend(cs), HasMonetary: true, N: float64(len(cs)), Lines: len(cs)}, nil
+	}
 	if s.input != "" {
 		f, err := os.Open(s.input)
 		if err != nil {
@@ -225,7 +230,7 @@ func runFit(ctx context.Context, e *env, args []string) error {
 			return fidelis.Errorf(fidelis.EInvalid, "%s: %v", src.input, err)
 		}
 	case "bgnbd", "mbgnbd", "paretonbd", "bgbb", "gammagamma":
-		sum, err := src.loadSummaries()
+		sum, err := src.loadSummaries(ctx)
 		if err != nil {
 			return err
 		}
@@ -237,6 +242,9 @@ func runFit(ctx context.Context, e *env, args []string) error {
 			name := src.input
 			if name == "" {
 				name = src.transactions
+			}
+			if name == "" {
+				name = src.db
 			}
 			return fidelis.Errorf(fidelis.EInvalid, "%s: %v", name, err)
 		}

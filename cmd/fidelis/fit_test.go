@@ -91,17 +91,19 @@ func TestFitErrors(t *testing.T) {
 	os.WriteFile(bad, []byte("ID,frequency,recency,T\n1,0,0,39\n2,2,30.4,38\n3,two,3,39\n"), 0o644)
 	cases := []struct {
 		args []string
+		code int
 		want []string
 	}{
-		{[]string{"fit", "--model", "bgnbd"}, []string{"Error:", "no data", "Try: fidelis fit"}},
-		{[]string{"fit", "--model", "bgnbd", "--input", bad}, []string{"bad.csv", "line 4", "column 2", "frequency", `"two"`}},
-		{[]string{"fit", "--model", "nope", "--input", bad}, []string{"unknown model"}},
-		{[]string{"fit", "--transactions", bad}, []string{"--calibration-end"}},
+		// With no file, fit reads the store's orders; a missing store is named, with a way out.
+		{[]string{"fit", "--model", "bgnbd", "--db", filepath.Join(dir, "none.duckdb")}, 1, []string{"Error:", "no store at", "Try: fidelis import orders"}},
+		{[]string{"fit", "--model", "bgnbd", "--input", bad}, 2, []string{"bad.csv", "line 4", "column 2", "frequency", `"two"`}},
+		{[]string{"fit", "--model", "nope", "--input", bad}, 2, []string{"unknown model"}},
+		{[]string{"fit", "--transactions", bad}, 2, []string{"--calibration-end"}},
 	}
 	for _, c := range cases {
 		code, _, errs := runCLI(t, c.args...)
-		if code != 2 {
-			t.Errorf("%v: exit %d, want 2", c.args, code)
+		if code != c.code {
+			t.Errorf("%v: exit %d, want %d", c.args, code, c.code)
 		}
 		for _, w := range c.want {
 			if !strings.Contains(errs, w) {

@@ -67,13 +67,18 @@ func runPredict(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return fileError(src.input, err)
 		}
-	} else {
+	} else if src.transactions != "" {
 		name = src.transactions
 		sum, err := src.loadTransactions()
 		if err != nil {
 			return err
 		}
 		cs = sum.Customers
+	} else {
+		name = src.db
+		if cs, err = src.storeCustomers(ctx); err != nil {
+			return err
+		}
 	}
 	rows := btyd.Compress(cs)
 	var m btyd.Transactor

@@ -1,0 +1,165 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/csv"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/parquet-go/parquet-go"
+
+	"fidelis"
+	"fidelis/analysis"
+	"fidelis/report"
+)
+
+func init() {
+	register("risk", "customers ranked by churn risk and value at stake, for a CRM or e-mail tool (CSV, Parquet, JSON)", runRisk)
+}
+
+// riskRow is one line of the churn-risk list.
+type riskRow struct {
+	Rank         int     `parquet:"rank" json:"rank"`
+	Customer     string  `parquet:"customer_id" json:"customer_id"`
+	Segment      string  `parquet:"segment" json:"segment,omitempty"`
+	PAlive       float64 `parquet:"p_alive" json:"p_alive"`
+	PAliveBefore float64 `parquet:"p_alive_before" json:"p_alive_before"`
+	Change       float64 `parquet:"p_alive_change" json:"p_alive_change"`
+	DaysSince    float64 `parquet:"days_since_last_purchase" json:"days_since_last_purchase"`
+	Repeats      float64 `parquet:"repeat_purchase_days" json:"repeat_purchase_days"`
+	Revenue      float64 `parquet:"revenue_to_date" json:"revenue_to_date"`
+	CLV          float64 `parquet:"predicted_clv" json:"predicted_clv"`
+	AtStake      float64 `parquet:"value_at_stake" json:"value_at_stake"`
+}
+
+// atStake is the expected value lost to churn: the customer's value if still active, CLV / P(alive)
+// (for BG/NBD, E[purchases | alive] = E[purchases] / P(alive)), times the chance they are gone,
+// 1 − P(alive). Zero when P(alive) is 0 (nothing left to lose in the model's view).
+func atStake(clv, p float64) float64 {
+	if p <= 1e-12 {
+		return 0
+	}
+	return clv / p * (1 - p)
+}
+
+func runRisk(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "risk", "risk [--db PATH] [--out FILE.csv|.parquet|.json] [--top N] [--min-risk R] [--by ATTR]")
+	db := fs.String("db", defaultDB, "DuckDB store file")
+	out := fs.String("out", "", "write the list to FILE (.csv, .parquet or .json); default: a table on stdout")
+	top := fs.Int("top", 0, "keep the N customers with the most value at stake (default: 25 on screen, all in a file)")
+	minRisk := fs.Float64("min-risk", 0.5, "keep customers whose churn risk 1 − P(alive) is at least this")
+	minAlive := fs.Float64("min-alive", 0.05, "leave out customers whose P(alive) is below this: almost surely gone, a win-back list rather than a retention one")
+	by := fs.String("by", "", "add the customer attribute as the segment column")
+	if _, err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *minRisk < 0 || *minRisk > 1 {
+		return fidelis.Errorf(fidelis.EInvalid, "--min-risk %v: want a probability between 0 and 1", *minRisk)
+	}
+	st, err := openStore(ctx, *db, true)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	ms, ok := st.(fidelis.ModelStore)
+	if !ok {
+		return fidelis.Errorf(fidelis.EInvalid, "the store at %s cannot summarise orders for the models", *db)
+	}
+	a, err := analysis.Basics(ctx, st, analysis.Options{Grain: fidelis.Month})
+	if err != nil {
+		return err
+	}
+	f, err := analysis.Scores(ctx, ms, a, fidelis.CleanName(*by), true)
+	if err != nil {
+		return err
+	}
+	var rows []riskRow
+	for _, s := range f.Scores {
+		if 1-s.PAlive < *minRisk || s.PAlive < *minAlive {
+			continue
+		}
+		rows = append(rows, riskRow{Customer: s.Customer, Segment: s.Segment, PAlive: s.PAlive, PAliveBefore: s.PAlivePrev,
+			Change: s.PAlive - s.PAlivePrev, DaysSince: s.Recency, Repeats: s.X, Revenue: s.Net, CLV: s.CLV, AtStake: atStake(s.CLV, s.PAlive)})
+	}
+	sort.SliceStable(rows, func(i, j int) bool { return rows[i].AtStake > rows[j].AtStake })
+	n := *top
+	if n <= 0 && *out == "" {
+		n = 25
+	}
+	if n > 0 && n < len(rows) {
+		rows = rows[:n]
+	}
+	var total float64
+	for i := range rows {
+		rows[i].Rank = i + 1
+		total += rows[i].AtStake
+	}
+	fmt.Fprintf(e.stderr, "%d customers with churn risk ≥ %.0f%% and P(alive) ≥ %.0f%%, %.2f value at stake (%d-month predicted value if they stay, discounted %.0f%%/month)\n",
+		len(rows), *minRisk*100, *minAlive*100, total, analysis.CLVMonths, analysis.MonthlyDiscount*100)
+	switch ext := strings.ToLower(filepath.Ext(*out)); {
+	case *out == "":
+		tw := tabwriter.NewWriter(e.stdout, 2, 4, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintln(tw, "rank\tcustomer\tsegment\tP(alive)\tchange\tdays since last\trevenue to date\tpredicted CLV\tvalue at stake\t")
+		for _, r := range rows {
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%.2f\t%s\t%.0f\t%.2f\t%.2f\t%.2f\t\n", r.Rank, r.Customer, r.Segment, r.PAlive, signed(r.Change), r.DaysSince, r.Revenue, r.CLV, r.AtStake)
+		}
+		return tw.Flush()
+	case ext == ".parquet":
+		return writeAtomic(*out, func(f *os.File) error { return parquet.Write(f, rows) })
+	case ext == ".json":
+		return writeAtomic(*out, func(f *os.File) error { return report.JSON(f, rows) })
+	case ext == ".csv":
+		return writeAtomic(*out, func(f *os.File) error { return writeRiskCSV(f, rows) })
+	default:
+		return fidelis.Errorf(fidelis.EInvalid, "--out %s: want a .csv, .parquet or .json file", *out)
+	}
+}
+
+func signed(v float64) string {
+	if math.IsNaN(v) {
+		return "new"
+	}
+	return fmt.Sprintf("%+.2f", v)
+}
+
+func writeRiskCSV(f *os.File, rows []riskRow) error {
+	w := csv.NewWriter(bufio.NewWriter(f))
+	w.Write([]string{"rank", "customer_id", "segment", "p_alive", "p_alive_before", "p_alive_change", "days_since_last_purchase",
+		"repeat_purchase_days", "revenue_to_date", "predicted_clv", "value_at_stake"})
+	num := func(v float64) string {
+		if math.IsNaN(v) {
+			return ""
+		}
+		return strconv.FormatFloat(v, 'f', 4, 64)
+	}
+	for _, r := range rows {
+		w.Write([]string{strconv.Itoa(r.Rank), r.Customer, r.Segment, num(r.PAlive), num(r.PAliveBefore), num(r.Change), num(r.DaysSince),
+			num(r.Repeats), num(r.Revenue), num(r.CLV), num(r.AtStake)})
+	}
+	w.Flush()
+	return w.Error()
+}
+
+// writeAtomic writes a file through a temporary one, so that a failure leaves no half file.
+func writeAtomic(path string, write func(*os.File) error) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".fidelis-*")
+	if err != nil {
+		return fidelis.Errorf(fidelis.EInvalid, "write %s: %v", path, err)
+	}
+	defer os.Remove(tmp.Name())
+	if err := write(tmp); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
