@@ -45,7 +45,8 @@
 // the metric on time (days) over the last ProjectionPeriods complete periods (at least three),
 // evaluated at the target date. The goal is "met" when the current value already satisfies it
 // ("met, significantly" when the whole interval does), "on track" when the projection reaches it by
-// the date, "off track" otherwise, and "no trend" when fewer than three periods exist. The gap is
+// the date (a goal without a date: when the trend moves towards it), "off track" otherwise, and
+// "no trend" when fewer than three periods exist. The gap is
 // also given in customers (gap in points ÷ 100 × the customers the rate applies to, e.g. customers
 // active at the start of the period for retention; for NPS, detractors who would have to become
 // promoters: gap × respondents ÷ 200) and in money (gap customers × yearly revenue per active

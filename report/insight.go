@@ -229,6 +229,14 @@ func insightMD(a *analysis.Analysis) string {
 		for _, t := range r.Targets {
 			fmt.Fprintf(&b, "| %s %s %s | %s | %s | %s | %s | %s |\n", mdCell(t.Name), map[string]string{">=": "≥", "<=": "≤"}[t.Goal.Op], insVal(t.Goal.Value, t.Unit), t.Status, pct(t.Progress), insVal(t.Projected, t.Unit), num(t.GapCustomers, 0), money(t.GapRevenue))
 		}
+		b.WriteString("\n")
+	}
+	if len(r.Mix) > 0 {
+		b.WriteString("| composition | pooled | total | within segments | segment mix |\n|---|---|---|---|---|\n")
+		for _, m := range r.Mix {
+			fmt.Fprintf(&b, "| %s by %s, %s → %s | %s → %s | %+.1f pts | %+.1f pts | %+.1f pts |\n", mdCell(m.Metric), mdCell(m.By), m.From, m.To,
+				pct(m.PooledBefore), pct(m.PooledAfter), 100*m.Change, 100*m.RateEffect, 100*m.MixEffect)
+		}
 	}
 	return b.String()
 }
