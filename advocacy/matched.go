@@ -130,19 +130,22 @@ type follow struct {
 	// Orders in the RateWindow days before and after the reference day (ok: the window before
 	// starts after the first order).
 	winPre, winPost float64
+	winPostX        float64 // days of the window after the reference day before any enrolment
 	winOK           bool
 	clean           bool // not enrolled during the whole follow-up (controls)
 	preCount        int  // orders before the reference day
 }
 
-func (u *unit) follow(ref, horizon, lastDay float64) follow {
-	f := follow{aov: math.NaN(), back: ref, winOK: ref > RateWindow}
+// follow measures u around day ref; censor (days from the first order) ends the rate window
+// after ref early: a control who enrols during it counts only until enrolment.
+func (u *unit) follow(ref, horizon, censor float64) follow {
+	f := follow{aov: math.NaN(), back: ref, winOK: ref > RateWindow, winPostX: math.Min(RateWindow, censor-ref)}
 	end := ref + horizon
 	for i, t := range u.orders {
 		d := float64(t)
 		if i > 0 && d >= ref-RateWindow && d < ref {
 			f.winPre++
-		} else if d >= ref && d < ref+RateWindow {
+		} else if d >= ref && d < ref+f.winPostX {
 			f.winPost++
 		}
 		if d < ref {
@@ -259,26 +262,32 @@ func (c *Comparer) Compare(o CompareOptions) Comparison {
 	var members, controls, naive []rec
 	for _, i := range mem {
 		u := &c.units[i]
-		f := u.follow(u.enrol, H, 0)
+		f := u.follow(u.enrol, H, math.Inf(1))
 		members = append(members, rec{f, stratum{u.profile, quarter(u.first), delayBucket(u.enrol), countClass(f.preCount)}})
 	}
 	for i := range c.units {
 		u := &c.units[i]
 		if math.IsNaN(u.enrol) && !u.first.Add(time.Duration((median+H)*24*float64(time.Hour))).After(o.End) {
-			naive = append(naive, rec{f: u.follow(median, H, 0)})
+			naive = append(naive, rec{f: u.follow(median, H, math.Inf(1))})
 		}
 		for b, d := range rep {
 			// Risk-set matching (Li, Propert & Rosenbaum 2001, JASA 96(455)): a control is any
-			// customer not yet enrolled at the reference day and through the rate window; one who
-			// enrols later is a control until then. Requiring "never enrolled" would keep only
-			// those who did not live to enrol, and bias the controls towards dying customers.
-			if !math.IsNaN(u.enrol) && u.enrol < d+RateWindow {
+			// customer not yet enrolled at the reference day, whatever happens later; one who
+			// enrols later is a control until then (censored at enrolment). Requiring "never
+			// enrolled", or "not enrolled during the window", conditions on the future: it keeps
+			// the would-be members who did not live to enrol, and biases the controls towards
+			// customers about to lapse.
+			if !math.IsNaN(u.enrol) && u.enrol <= d {
 				continue
 			}
 			if u.first.Add(time.Duration((d + H) * 24 * float64(time.Hour))).After(o.End) {
 				continue
 			}
-			f := u.follow(d, H, 0)
+			censor := math.Inf(1)
+			if !math.IsNaN(u.enrol) {
+				censor = u.enrol
+			}
+			f := u.follow(d, H, censor)
 			f.clean = math.IsNaN(u.enrol) || u.enrol >= d+H
 			if !f.alive {
 				continue
@@ -399,19 +408,35 @@ func rateDiD(mf []follow, mw []float64, cf []follow, cw []float64) float64 {
 // Only customers whose first order precedes the window before count (the first order is not
 // part of the purchase process), and only customers still buying after the reference day.
 func windowRatio(fs []follow, w []float64) float64 {
-	var a, b float64
-	for i, f := range fs {
-		if !f.winOK {
-			continue
+	score := func(lt float64) float64 {
+		th := math.Exp(lt)
+		var sc float64
+		for i, f := range fs {
+			n := f.winPre + f.winPost
+			if !f.winOK || n == 0 || f.winPostX <= 0 {
+				continue
+			}
+			wi := 1.0
+			if w != nil {
+				wi = w[i]
+			}
+			sc += wi * (f.winPost - n*th*f.winPostX/(th*f.winPostX+RateWindow))
 		}
-		wi := 1.0
-		if w != nil {
-			wi = w[i]
-		}
-		a += wi * f.winPost
-		b += wi * f.winPre
+		return sc
 	}
-	return a / b
+	lo, hi := -10.0, 10.0
+	if score(lo) <= 0 || score(hi) >= 0 {
+		return math.NaN()
+	}
+	for range 100 {
+		mid := (lo + hi) / 2
+		if score(mid) > 0 {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return math.Exp((lo + hi) / 2)
 }
 
 // withinRatio estimates θ, the ratio of a group's purchase rate after the reference day to its

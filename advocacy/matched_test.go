@@ -83,10 +83,15 @@ func synthCustomers(t *testing.T, dir string) ([]fidelis.ProgramCustomer, time.T
 	return out, last
 }
 
-// TestMatchedRecoversProgramEffect plants synth's +10% purchase-rate effect of enrolment, with
-// members self-selecting on purchase rate and satisfaction, and checks that the matched
-// difference-in-differences recovers it while the naive comparison does not.
-func TestMatchedRecoversProgramEffect(t *testing.T) {
+// TestMatchedVersusNaiveProgramEffect runs the comparison on a synthetic company of 40 000
+// customers where synth plants a +10% purchase-rate effect of enrolment and members self-select
+// on purchase rate and satisfaction. The naive rate ratio is about +117%; the matched
+// difference-in-differences about +22% (bootstrap 95% +16% to +28%). That is far closer, but it
+// does NOT yet recover the planted +10%: the residual bias comes from the controls' steeper
+// post-reference decline in orders (BG/NBD dropout at purchases interacts with the
+// pre-period matching). The test therefore asserts only that matching removes at least two
+// thirds of the naive bias; recovering +10% within the bootstrap interval is open work.
+func TestMatchedVersusNaiveProgramEffect(t *testing.T) {
 	if testing.Short() {
 		t.Skip("generates a synthetic company")
 	}
@@ -104,8 +109,7 @@ func TestMatchedRecoversProgramEffect(t *testing.T) {
 	truth := m.Truth.Program.RateEffect
 	t.Logf("members %d, matched %d in %d strata; naive rate effect %+.3f; matched DiD %+.3f [%+.3f, %+.3f]; truth %+.3f",
 		r.Members, r.Matched, r.Strata, r.NaiveRateEffect, r.RateEffect, r.RateLow, r.RateHigh, truth)
-	// The matched estimate must be far closer to the truth than the naive one. (It does not yet
-	// recover the planted +10% within its bootstrap interval: see the package notes.)
+	// Matching must remove at least two thirds of the naive bias.
 	if math.Abs(r.RateEffect-truth) > math.Abs(r.NaiveRateEffect-truth)/3 {
 		t.Errorf("matched rate effect %+.3f is not much closer to the truth %+.3f than the naive %+.3f", r.RateEffect, truth, r.NaiveRateEffect)
 	}
