@@ -246,6 +246,11 @@ func FitModels(ctx context.Context, ms fidelis.ModelStore, a *Analysis, by strin
 // purchases and CLV over CLVMonths. With withPrev it also computes each customer's P(alive) one
 // activity window ago (from their history up to then), so that falling P(alive) can be ranked.
 func Scores(ctx context.Context, ms fidelis.ModelStore, a *Analysis, by string, withPrev bool) (*Forecast, error) {
+	return ScoresFor(ctx, ms, a, by, withPrev, CLVMonths)
+}
+
+// ScoresFor is Scores with CLV over the given number of months.
+func ScoresFor(ctx context.Context, ms fidelis.ModelStore, a *Analysis, by string, withPrev bool, months int) (*Forecast, error) {
 	obs := observationEnd(a)
 	cs, raw, err := summaries(ctx, ms, by, obs, obs)
 	if err != nil {
@@ -255,7 +260,7 @@ func Scores(ctx context.Context, ms fidelis.ModelStore, a *Analysis, by string, 
 	if err != nil {
 		return nil, fmt.Errorf("fit: %w", err)
 	}
-	f := &Forecast{Model: model, Fit: res, CLV: btyd.CLVOptions{Periods: CLVMonths, PeriodLength: weeksPerMonth, Discount: MonthlyDiscount, Margin: 1}}
+	f := &Forecast{Model: model, Fit: res, CLV: btyd.CLVOptions{Periods: months, PeriodLength: weeksPerMonth, Discount: MonthlyDiscount, Margin: 1}}
 	if sr := btyd.CompressSpend(cs); len(sr) >= 2 {
 		if gg, _, err := btyd.FitGammaGamma(sr, nil); err == nil {
 			f.Spend = &gg

@@ -56,3 +56,34 @@ func testModelSummaries(t *testing.T, st fidelis.Store) {
 		t.Errorf("holdout days %v, want %v", days, want)
 	}
 }
+
+func init() { AddCase("LatestAnswers", testLatestAnswers) }
+
+// testLatestAnswers: A answered 3 then 9 (latest 9); B answered 6; C's csat answer is another kind.
+func testLatestAnswers(t *testing.T, st fidelis.Store) {
+	defer st.Close()
+	as, ok := st.(fidelis.AnswerStore)
+	if !ok {
+		t.Skip("store does not implement AnswerStore")
+	}
+	Load(t, st, map[fidelis.Kind]string{fidelis.Surveys: `response_id,customer_id,date,kind,score,scale
+r1,A,2024-01-01,nps,3,0-10
+r2,A,2024-02-01,nps,9,0-10
+r3,B,2024-01-15,nps,6,0-10
+r4,C,2024-01-15,csat,5,1-5
+`})
+	got := map[string]float64{}
+	err := as.LatestAnswers(context.Background(), "nps", func(c string, s float64, scale string) error {
+		if scale != "0-10" {
+			t.Errorf("%s: scale %q", c, scale)
+		}
+		got[c] = s
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, map[string]float64{"A": 9, "B": 6}) {
+		t.Errorf("latest answers %v", got)
+	}
+}

@@ -186,3 +186,50 @@ func TestImportJSONSummary(t *testing.T) {
 		t.Errorf("summary %v", s)
 	}
 }
+
+// TestWhatIfWiring checks on the demo store that whatif's gain is the scenario formula applied to
+// the base it reports (the formula itself is checked by hand in package scenario).
+func TestWhatIfWiring(t *testing.T) {
+	dir := t.TempDir()
+	if code, _, errs := cli(t, "demo", "--customers", "1200", "--dir", dir); code != 0 {
+		t.Fatal(errs)
+	}
+	db := filepath.Join(dir, "fidelis-demo.duckdb")
+	code, out, errs := cli(t, "whatif", "--db", db, "--retention", "+5", "--segment", "region=North", "--horizon", "1y", "--json")
+	if code != 0 {
+		t.Fatalf("whatif: %s", errs)
+	}
+	var r struct {
+		Base struct {
+			Active    float64 `json:"active_customers"`
+			Retention float64 `json:"retention_per_period"`
+			Revenue   float64 `json:"revenue_per_active_customer"`
+			Discount  float64 `json:"discount_per_period"`
+		} `json:"base"`
+		Gain    float64 `json:"gain"`
+		Horizon int     `json:"horizon_periods"`
+	}
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	val := func(rr float64) float64 {
+		var v, f float64 = 0, 1
+		for k := 0; k < r.Horizon; k++ {
+			f *= rr / (1 + r.Base.Discount)
+			v += f
+		}
+		return r.Base.Active * r.Base.Revenue * v
+	}
+	want := val(r.Base.Retention+0.05) - val(r.Base.Retention)
+	if r.Horizon != 12 || r.Base.Active == 0 || math.Abs(r.Gain-want) > 1e-6*want {
+		t.Errorf("gain %v, want %v (%+v)", r.Gain, want, r)
+	}
+	for _, args := range [][]string{{"whatif", "--db", db, "--detractors", "-10"}, {"whatif", "--db", db, "--frequency", "+10"}, {"whatif", "--db", db, "--churn", "-1"}} {
+		if code, out, errs := cli(t, args...); code != 0 || !strings.Contains(out, "Assumptions:") {
+			t.Errorf("%v: %d %s %s", args, code, out, errs)
+		}
+	}
+	if code, _, errs := cli(t, "whatif", "--db", db); code != 2 || !strings.Contains(errs, "exactly one of") {
+		t.Errorf("no question: %d %s", code, errs)
+	}
+}
