@@ -154,7 +154,7 @@ func benchmarkChart(cs []insight.Comparison) string {
 	if len(rows) == 0 {
 		return ""
 	}
-	const rowH, labelW, w = 30, 250, 760
+	const rowH, labelW, w = 30, 320, 760
 	h := rowH*len(rows) + 24
 	var bld strings.Builder
 	fmt.Fprintf(&bld, `<svg class="chart" viewBox="0 0 %d %d" role="img" xmlns="http://www.w3.org/2000/svg">`, w, h)
@@ -188,7 +188,7 @@ func benchmarkChart(cs []insight.Comparison) string {
 		fmt.Fprintf(&bld, `<circle cx="%.1f" cy="%.1f" r="5" fill="%s"/>`, x(c.Value), y+10, col)
 		fmt.Fprintf(&bld, `<text x="%.1f" y="%.1f" class="tick">%s</text>`, x(max)+6, y+14, esc(insVal(c.Value, c.Unit)))
 	}
-	fmt.Fprintf(&bld, `<text x="%d" y="%d" class="tick">● ours with 95%% interval · grey: benchmark (range or point); rows scaled 0–100%% (NPS −100…100)</text>`, labelW, h-4)
+	fmt.Fprintf(&bld, `<text x="%d" y="%d" class="tick">● ours, 95%% interval · grey: benchmark · scale 0–100%% (NPS −100…100)</text>`, labelW, h-4)
 	bld.WriteString(`</svg>`)
 	return bld.String()
 }
