@@ -53,6 +53,10 @@ type Analysis struct {
 	Sections map[string]any `json:"sections,omitempty"`
 	// Notes records sections that could not be computed and why (e.g. no surveys imported).
 	Notes []string `json:"notes,omitempty"`
+	// Actions is the prioritised action list, ranked by money at stake.
+	Actions []Action `json:"actions,omitempty"`
+
+	forecast *Forecast // the models section's per-customer forecast, for the actions
 }
 
 // Step computes one optional section of an analysis. It returns nil (and no error) when the
@@ -185,6 +189,7 @@ func Run(ctx context.Context, st fidelis.Store, o Options) (*Analysis, error) {
 			a.Sections[s.name] = v
 		}
 	}
+	a.Actions = buildActions(ctx, st, a)
 	return a, nil
 }
 

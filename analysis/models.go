@@ -99,6 +99,7 @@ type CustomerScore struct {
 	Segment  string  `json:"segment,omitempty"`
 	X        float64 `json:"repeat_purchase_days"`
 	Recency  float64 `json:"days_since_last_purchase"`
+	Age      float64 `json:"days_since_first_purchase"`
 	Net      float64 `json:"revenue_to_date"`
 	PAlive   float64 `json:"p_alive"`
 	// PAlivePrev is P(alive) one activity window ago (NaN for customers who had not bought yet).
@@ -210,6 +211,7 @@ func FitModels(ctx context.Context, ms fidelis.ModelStore, a *Analysis, by strin
 	if err != nil {
 		return nil, err
 	}
+	a.forecast = f
 	m.Current = summarize(f.Fit)
 	if f.Spend != nil {
 		s := FitSummary{Model: "gammagamma", Params: map[string]float64{"p": f.Spend.P, "q": f.Spend.Q, "gamma": f.Spend.Gamma}, Converged: true}
@@ -285,7 +287,7 @@ func ScoresFor(ctx context.Context, ms fidelis.ModelStore, a *Analysis, by strin
 		if !ok {
 			pp = math.NaN()
 		}
-		f.Scores[i] = CustomerScore{Customer: r.Customer, Segment: r.Segment, X: r.X, Recency: r.T - r.Tx, Net: r.Net,
+		f.Scores[i] = CustomerScore{Customer: r.Customer, Segment: r.Segment, X: r.X, Recency: r.T - r.Tx, Age: r.T, Net: r.Net,
 			PAlive: p.PAlive, PAlivePrev: pp, Expected: p.Expected, Spend: p.Spend, CLV: p.CLV}
 	}
 	return f, nil

@@ -195,6 +195,19 @@ func StopWords(lang Language) []string {
 	return out
 }
 
+// negations are kept out of the stop lists although they are function words: "not happy",
+// "nie polecam", "nu recomand", "ne iesaku" carry the complaint, and dropping the negation would
+// leave the opposite word as a detractor driver.
+var negations = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(`not no never nor neither nothing nobody none noone nowhere cannot can't
+		couldn't didn't doesn't don't hadn't hasn't haven't isn't mustn't shan't shouldn't wasn't weren't won't
+		wouldn't aren't nie nigdy żaden nic nu niciodată nimic nici ne nekad nekas nav nebija`) {
+		m[Normalize(w)] = true
+	}
+	return m
+}()
+
 var stopSets = func() map[Language]map[string]bool {
 	all := map[string]bool{}
 	sets := map[Language]map[string]bool{}
@@ -202,6 +215,9 @@ var stopSets = func() map[Language]map[string]bool {
 		m := map[string]bool{}
 		for _, w := range strings.Fields(list) {
 			w = Normalize(w)
+			if negations[w] {
+				continue
+			}
 			m[w] = true
 			all[w] = true
 		}

@@ -40,7 +40,7 @@ func TestTermsAndStopWords(t *testing.T) {
 		t.Errorf("bigrams %q, want %q", bi, want)
 	}
 	for lang, ws := range map[voc.Language][]string{
-		voc.English:  {"the", "and", "was", "don't", "very"},
+		voc.English:  {"the", "and", "was", "very"},
 		voc.Polish:   {"się", "że", "jest", "ale", "bardzo", "który"},
 		voc.Romanian: {"și", "şi", "că", "este", "foarte", "pentru", "într"},
 		voc.Latvian:  {"un", "ir", "ļoti", "bet", "kā", "tikai"},
@@ -58,5 +58,20 @@ func TestTermsAndStopWords(t *testing.T) {
 		if voc.IsStopWord(voc.Normalize(w), voc.AnyLanguage) {
 			t.Errorf("%q must not be a stop word", w)
 		}
+	}
+}
+
+func TestNegationsAreNotStopWords(t *testing.T) {
+	// "not happy" must keep its negation, or "happy" would become a detractor driver.
+	for _, c := range []struct {
+		w    string
+		lang voc.Language
+	}{{"not", voc.English}, {"never", voc.English}, {"nie", voc.Polish}, {"nu", voc.Romanian}, {"ne", voc.Latvian}, {"nav", voc.Latvian}} {
+		if voc.IsStopWord(c.w, c.lang) {
+			t.Errorf("%q is a stop word in %s", c.w, c.lang)
+		}
+	}
+	if !voc.IsStopWord("the", voc.English) {
+		t.Error("the should stay a stop word")
 	}
 }

@@ -39,16 +39,6 @@ type riskRow struct {
 	AtStake      float64 `parquet:"value_at_stake" json:"value_at_stake"`
 }
 
-// atStake is the expected value lost to churn: the customer's value if still active, CLV / P(alive)
-// (for BG/NBD, E[purchases | alive] = E[purchases] / P(alive)), times the chance they are gone,
-// 1 − P(alive). Zero when P(alive) is 0 (nothing left to lose in the model's view).
-func atStake(clv, p float64) float64 {
-	if p <= 1e-12 {
-		return 0
-	}
-	return clv / p * (1 - p)
-}
-
 func runRisk(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "risk", "risk [--db PATH] [--out FILE.csv|.parquet|.json] [--top N] [--min-risk R] [--by ATTR]")
 	db := fs.String("db", defaultDB, "DuckDB store file")
@@ -86,7 +76,7 @@ func runRisk(ctx context.Context, e *env, args []string) error {
 			continue
 		}
 		rows = append(rows, riskRow{Customer: s.Customer, Segment: s.Segment, PAlive: s.PAlive, PAliveBefore: s.PAlivePrev,
-			Change: s.PAlive - s.PAlivePrev, DaysSince: s.Recency, Repeats: s.X, Revenue: s.Net, CLV: s.CLV, AtStake: atStake(s.CLV, s.PAlive)})
+			Change: s.PAlive - s.PAlivePrev, DaysSince: s.Recency, Repeats: s.X, Revenue: s.Net, CLV: s.CLV, AtStake: analysis.ValueAtStake(s.CLV, s.PAlive)})
 	}
 	sort.SliceStable(rows, func(i, j int) bool { return rows[i].AtStake > rows[j].AtStake })
 	n := *top

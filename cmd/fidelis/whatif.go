@@ -35,27 +35,6 @@ func parseHorizon(s string) (int, error) {
 	return n * mult, nil
 }
 
-// pooledSince pools ID-based retention over the last n complete periods and returns it with the
-// active customers at the end of the last complete period and net revenue per active customer per
-// period over those periods.
-func pooledSince(rows []metric.Retention, lastComplete bool, n int) (r, active, revPerActive float64) {
-	if !lastComplete && len(rows) > 0 {
-		rows = rows[:len(rows)-1]
-	}
-	if len(rows) > n {
-		rows = rows[len(rows)-n:]
-	}
-	if len(rows) == 0 {
-		return math.NaN(), 0, math.NaN()
-	}
-	var rev, act float64
-	for _, x := range rows {
-		rev += x.Revenue
-		act += float64(x.End)
-	}
-	return metric.Pool(rows).Value, float64(rows[len(rows)-1].End), rev / act
-}
-
 func runWhatIf(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "whatif", "whatif (--retention +5 | --churn -1 | --frequency +10 | --detractors -10) [--segment ATTR=VALUE] [--horizon 12m] [--json]")
 	db := fs.String("db", defaultDB, "DuckDB store file")
@@ -119,7 +98,7 @@ func runWhatIf(ctx context.Context, e *env, args []string) error {
 	if len(rows) == 0 {
 		return fidelis.Errorf(fidelis.EInvalid, "no customers with %s = %q", by, value).WithHint("fidelis metrics --by %s lists the values", by)
 	}
-	r, active, m := pooledSince(rows, a.LastComplete, 6)
+	r, active, m := analysis.PooledRetention(rows, a.LastComplete, 6)
 	base := scenario.Base{Segment: *seg, Active: active, Retention: r, RevenuePerActive: m, Discount: analysis.MonthlyDiscount, Period: "month"}
 	var res scenario.Result
 	switch kind {
@@ -131,9 +110,16 @@ func runWhatIf(ctx context.Context, e *env, args []string) error {
 	case "frequency":
 		res, err = scenario.Frequency(base, delta, months)
 	case "detractors":
-		var c scenario.Classes
-		if c, err = npsClasses(ctx, st, a, by, value, months); err == nil {
-			res, err = scenario.Detractors(base, c, -delta, months)
+		ms, ok := st.(fidelis.ModelStore)
+		if !ok {
+			return fidelis.Errorf(fidelis.EInvalid, "whatif: this store cannot fit the customer-base model")
+		}
+		var f *analysis.Forecast
+		if f, err = analysis.ScoresFor(ctx, ms, a, by, false, months); err == nil {
+			var c scenario.Classes
+			if c, err = analysis.NPSClassValues(ctx, st, f, by, value); err == nil {
+				res, err = scenario.Detractors(base, c, -delta, months)
+			}
 		}
 	}
 	if err != nil {
@@ -153,46 +139,4 @@ func runWhatIf(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(e.stdout, "  - %s\n", s)
 	}
 	return nil
-}
-
-// npsClasses joins each respondent's latest NPS answer with the model's predicted value.
-func npsClasses(ctx context.Context, st fidelis.Store, a *analysis.Analysis, by, value string, months int) (scenario.Classes, error) {
-	var c scenario.Classes
-	as, ok := st.(fidelis.AnswerStore)
-	ms, ok2 := st.(fidelis.ModelStore)
-	if !ok || !ok2 {
-		return c, fmt.Errorf("this store cannot join survey answers with the model")
-	}
-	class := map[string]float64{}
-	if err := as.LatestAnswers(ctx, "nps", func(cust string, s float64, _ string) error {
-		class[cust] = s
-		return nil
-	}); err != nil {
-		return c, err
-	}
-	f, err := analysis.ScoresFor(ctx, ms, a, by, false, months)
-	if err != nil {
-		return c, err
-	}
-	for _, s := range f.Scores {
-		score, ok := class[s.Customer]
-		if !ok || (by != "" && s.Segment != value) {
-			continue
-		}
-		switch {
-		case score <= 6:
-			c.Detractors++
-			c.DetractorCLV += s.CLV
-		case score <= 8:
-			c.Passives++
-			c.PassiveCLV += s.CLV
-		}
-	}
-	if c.Detractors > 0 {
-		c.DetractorCLV /= c.Detractors
-	}
-	if c.Passives > 0 {
-		c.PassiveCLV /= c.Passives
-	}
-	return c, nil
 }

@@ -1,0 +1,55 @@
+package analysis
+
+import (
+	"context"
+	"math"
+	"testing"
+
+	"fidelis"
+	"fidelis/metric"
+)
+
+func TestValueAtStake(t *testing.T) {
+	// CLV 100 at P(alive) 0.25: worth 400 if alive, 0.75 of it at stake = 300.
+	if v := ValueAtStake(100, 0.25); math.Abs(v-300) > 1e-9 {
+		t.Errorf("%v", v)
+	}
+	if v := ValueAtStake(5, 0); v != 0 {
+		t.Errorf("P(alive) 0: %v", v)
+	}
+}
+
+// TestActionsRankByGain works two actions by hand and checks that the list follows the money.
+func TestActionsRankByGain(t *testing.T) {
+	a := &Analysis{Grain: fidelis.Month, Window: 3, LastComplete: true,
+		Retention: []metric.Retention{{WinBack: metric.NewProportion(1, 100)}},
+		forecast: &Forecast{Scores: []CustomerScore{
+			{Customer: "c1", PAlive: 0.25, CLV: 100, Net: 100, Recency: 10, Age: 300},
+			{Customer: "c2", PAlive: 0.40, CLV: 40, Net: 50, Recency: 20, Age: 300},
+			{Customer: "c3", PAlive: 0.90, CLV: 500, Net: 2000, Recency: 5, Age: 700},
+			{Customer: "c4", PAlive: 0.01, CLV: 1, Net: 5000, Recency: 200, Age: 730},
+		}}}
+	acts := buildActions(context.Background(), nil, a)
+	if len(acts) != 2 {
+		t.Fatalf("%d actions: %+v", len(acts), acts)
+	}
+	// Save: c1 at stake 300, c2 40/0.4·0.6 = 60 → exposed 360, gain 10% = 36.
+	// Win-back: net values 50, 100, 2000, 5000 → top quarter ≥ 5000: c4, lapsed 200 > 91.3 days;
+	// yearly 5000/730·365.25 = 2501.71; win-back 1/100 a month → 1 − 0.99¹² = 0.113615 a year;
+	// gain 2501.71 · 0.113615 · 25% = 71.06.
+	win, save := acts[0], acts[1]
+	if win.ID != "winback" || save.ID != "save" {
+		t.Fatalf("order %s, %s: the ranking must follow the expected gain", win.ID, save.ID)
+	}
+	if math.Abs(save.Exposed-360) > 1e-9 || math.Abs(save.Gain-36) > 1e-9 || save.Customers != 2 || save.List[0] != "c1" {
+		t.Errorf("save %+v", save)
+	}
+	if math.Abs(win.Exposed-2501.7123) > 1e-3 || math.Abs(win.Gain-71.058) > 1e-2 || win.List[0] != "c4" {
+		t.Errorf("win-back %+v", win)
+	}
+	for _, x := range acts {
+		if len(x.Assumptions) == 0 {
+			t.Errorf("%s has no assumptions", x.ID)
+		}
+	}
+}
