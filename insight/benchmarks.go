@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -176,15 +177,28 @@ func MergeBenchmarks(base, user []Benchmark) []Benchmark {
 	return out
 }
 
-// ForIndustry returns the rows of industry (and of "all"); every row when industry is "".
+// industryList splits "ecommerce, retail" into its lower-cased names (a business can sit in more
+// than one benchmark population: an online retailer is both).
+func industryList(industry string) []string {
+	var out []string
+	for _, s := range strings.Split(industry, ",") {
+		if s = strings.ToLower(strings.TrimSpace(s)); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// ForIndustry returns the rows of the industry, or of any of a comma-separated list, and of "all";
+// every row when industry is "".
 func ForIndustry(bs []Benchmark, industry string) []Benchmark {
-	industry = strings.ToLower(strings.TrimSpace(industry))
-	if industry == "" {
+	want := industryList(industry)
+	if len(want) == 0 {
 		return bs
 	}
 	var out []Benchmark
 	for _, b := range bs {
-		if b.Industry == industry || b.Industry == "all" {
+		if b.Industry == "all" || slices.Contains(want, b.Industry) {
 			out = append(out, b)
 		}
 	}
@@ -207,14 +221,13 @@ func Industries(bs []Benchmark) []string {
 
 // CheckIndustry returns an error naming the known industries when industry has no rows.
 func CheckIndustry(bs []Benchmark, industry string) error {
-	if industry == "" {
-		return nil
-	}
-	for _, i := range Industries(bs) {
-		if i == strings.ToLower(strings.TrimSpace(industry)) {
-			return nil
+	known := Industries(bs)
+	for _, want := range industryList(industry) {
+		if slices.Contains(known, want) {
+			continue
 		}
+		return fidelis.Errorf(fidelis.EInvalid, "no benchmarks for industry %q", want).
+			WithHint("--industry %s, or several separated by commas (or add your own rows with --benchmarks FILE)", strings.Join(known, "|"))
 	}
-	return fidelis.Errorf(fidelis.EInvalid, "no benchmarks for industry %q", industry).
-		WithHint("--industry %s (or add your own rows with --benchmarks FILE)", strings.Join(Industries(bs), "|"))
+	return nil
 }

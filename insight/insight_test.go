@@ -257,3 +257,17 @@ func TestClassification(t *testing.T) {
 		}
 	}
 }
+
+func TestIndustryLists(t *testing.T) {
+	bs := []insight.Benchmark{{Metric: "nps", Industry: "retail"}, {Metric: "repeat_purchase_rate", Industry: "ecommerce"}, {Metric: "breakage", Industry: "all"}, {Metric: "nps", Industry: "telecom"}}
+	got := insight.ForIndustry(bs, "ecommerce, Retail")
+	if len(got) != 3 {
+		t.Errorf("ecommerce,retail: %+v", got)
+	}
+	if err := insight.CheckIndustry(bs, "ecommerce,retail"); err != nil {
+		t.Error(err)
+	}
+	if err := insight.CheckIndustry(bs, "retail,shipping"); err == nil || !strings.Contains(err.Error(), "shipping") {
+		t.Errorf("unknown industry in a list: %v", err)
+	}
+}

@@ -24,6 +24,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	customers := fs.Int("customers", synth.DefaultCustomers, "customers of the synthetic company")
 	seed := fs.Uint64("seed", 1, "random seed")
 	dir := fs.String("dir", ".", "where the data files, the store and the report go")
+	industry := fs.String("industry", "ecommerce,retail", "benchmarks to compare with (fidelis benchmarks lists them)")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -63,6 +64,11 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 		}
 		fmt.Fprintf(e.stderr, "imported %-13s read %8d = stored %8d + rejected %d + duplicates %d\n", k, sum.Read, sum.Stored, sum.Rejected, sum.Duplicates)
 	}
+	inf := insightFlags{industry: *industry}
+	if err := inf.apply(); err != nil {
+		return err
+	}
+	defer func() { analysis.InsightOptions = analysis.InsightConfig{} }()
 	a, err := analysis.Run(ctx, st, analysis.Options{Grain: fidelis.Month, By: "region", Currency: "EUR"})
 	if err != nil {
 		return err

@@ -31,6 +31,7 @@ type analysisFlags struct {
 	db, grain, from, to, by, currency string
 	window                            int
 	json                              bool
+	insight                           insightFlags
 }
 
 func (f *analysisFlags) register(fs *flag.FlagSet) {
@@ -42,6 +43,7 @@ func (f *analysisFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&f.window, "window", 0, "activity window in periods (default: about 90 days)")
 	fs.StringVar(&f.currency, "currency", "", "currency label for money")
 	fs.BoolVar(&f.json, "json", false, "print JSON")
+	f.insight.register(fs, true)
 }
 
 func (f *analysisFlags) options() (analysis.Options, error) {
@@ -78,6 +80,10 @@ func runAnalysis(ctx context.Context, f *analysisFlags) (*analysis.Analysis, err
 	if err != nil {
 		return nil, err
 	}
+	if err := f.insight.apply(); err != nil {
+		return nil, err
+	}
+	defer func() { analysis.InsightOptions = analysis.InsightConfig{} }()
 	st, err := openStore(ctx, f.db, true)
 	if err != nil {
 		return nil, err

@@ -18,21 +18,15 @@ func init() {
 
 func runTargets(ctx context.Context, e *env, args []string) error {
 	var f analysisFlags
-	var inf insightFlags
 	fs := newFlags(e, "targets", "targets --goals FILE [--db PATH] [--grain month] [--by ATTR] [--industry X] [--benchmarks FILE] [--json]")
 	f.register(fs)
-	inf.register(fs, true)
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if inf.goals == "" {
+	if f.insight.goals == "" {
 		return fidelis.Errorf(fidelis.EInvalid, "--goals FILE is required").
 			WithHint("echo 'retention: 85%% by 2026-12-31' > goals.txt; fidelis targets --goals goals.txt")
 	}
-	if err := inf.apply(); err != nil {
-		return err
-	}
-	defer func() { analysis.InsightOptions = analysis.InsightConfig{} }()
 	a, err := runAnalysis(ctx, &f)
 	if err != nil {
 		return err
