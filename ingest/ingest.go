@@ -100,6 +100,9 @@ func Import(ctx context.Context, st fidelis.Store, kind fidelis.Kind, path strin
 	if err != nil {
 		return sum, fidelis.Errorf(fidelis.EInvalid, "%s: %v", path, err)
 	}
+	if c, ok := src.(io.Closer); ok {
+		defer c.Close()
+	}
 	sum.Format = format
 
 	m, err := mapHeader(schema, src.Header(), opt.Map, path)
@@ -329,7 +332,8 @@ func openSource(br *bufio.Reader, path, sep string) (source, string, error) {
 		s, err := newJSONLSource(br)
 		return s, "jsonl", err
 	case ext == ".parquet":
-		return nil, "", fmt.Errorf("Parquet input is not supported yet; export the file as CSV or JSON Lines")
+		s, err := newParquetSource(path)
+		return s, "parquet", err
 	}
 	var c rune
 	switch strings.ToLower(sep) {

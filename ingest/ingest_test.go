@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/parquet-go/parquet-go"
+
 	"fidelis"
 	"fidelis/ingest"
 )
@@ -220,5 +222,45 @@ func TestClearErrors(t *testing.T) {
 	sum, err := ingest.Import(ctx, st, fidelis.Program, write(t, "p.csv", "event_id,customer_id,date,type,points\ne1,A,2024-01-01,Earn,10\ne2,A,2024-01-02,gift,5\n"), ingest.Options{Rejects: filepath.Join(t.TempDir(), "r.csv")})
 	if err != nil || sum.Stored != 1 || sum.Rejected != 1 || st.rows["e1"].Values[3] != "earn" {
 		t.Errorf("programme types: %+v %v", sum, err)
+	}
+}
+
+func TestParquet(t *testing.T) {
+	type order struct {
+		OrderID  string    `parquet:"order_id"`
+		Customer string    `parquet:"Customer"`
+		When     time.Time `parquet:"created_at"`
+		Total    float64   `parquet:"total"`
+		Qty      int64     `parquet:"qty"`
+		Channel  *string   `parquet:"channel,optional"`
+	}
+	web := "web"
+	rows := []order{
+		{"p1", "A", time.Date(2024, 5, 1, 10, 30, 0, 0, time.UTC), 12.5, 2, &web},
+		{"p2", "B", time.Date(2024, 5, 2, 0, 0, 0, 0, time.UTC), -3, 1, nil},
+		{"p3", "", time.Date(2024, 5, 3, 0, 0, 0, 0, time.UTC), 5, 1, nil}, // no customer: rejected
+	}
+	p := filepath.Join(t.TempDir(), "orders.parquet")
+	if err := parquet.WriteFile(p, rows); err != nil {
+		t.Fatal(err)
+	}
+	st := &memStore{}
+	rej := filepath.Join(t.TempDir(), "rej.csv")
+	sum, err := ingest.Import(context.Background(), st, fidelis.Orders, p, ingest.Options{Rejects: rej})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Format != "parquet" || sum.Read != 3 || sum.Stored != 2 || sum.Rejected != 1 {
+		t.Fatalf("%+v", sum)
+	}
+	got := st.rows["p1"].Values
+	if !got[2].(time.Time).Equal(rows[0].When) || got[3] != 12.5 || got[5] != "web" || got[6] != 2.0 {
+		t.Errorf("p1 %v", got)
+	}
+	if st.rows["p2"].Values[5] != nil || st.rows["p2"].Values[3] != -3.0 {
+		t.Errorf("p2 %v", st.rows["p2"].Values)
+	}
+	if r := readRejects(t, rej); len(r) != 1 || r[0][1] != "4" || r[0][3] != "customer_id" {
+		t.Errorf("rejects %v", r)
 	}
 }

@@ -14,7 +14,7 @@ import (
 )
 
 func init() {
-	register("import", "import records of one kind from CSV, TSV, whitespace text or JSON Lines", runImport)
+	register("import", "import records of one kind from CSV, TSV, whitespace text, JSON Lines or Parquet", runImport)
 }
 
 type mapFlag map[string]string
