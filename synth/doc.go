@@ -45,7 +45,8 @@
 // 1.5% a month (the basic row ends and a plus row starts). ended_at is empty while live.
 //
 // Surveys: 8% of orders are followed by an answer: NPS (0-10), CSAT (1-5), CES (1-7), trust
-// (1-5), emotional_bond and emotional_pride (1-5), each round(centre + slope·(s + 0.7·e)).
+// (1-5), and the emotional items attachment, belonging and identification (1-7), each
+// round(centre + slope·(s + 0.7·e)).
 // Comments are in the language of the customer's country (en, pl, ro, lv, with their
 // diacritics), built from phrase templates whose phrase pool depends on the answer's group
 // (detractor/passive/promoter): the planted driver phrases (late delivery, rude support, ... vs

@@ -42,7 +42,7 @@ type gen struct {
 	countryName                                         [4][]string
 	countryLang                                         [4][]int
 	orderChanCum                                        [3][]float64
-	items                                               [6]SurveyScale
+	items                                               [7]SurveyScale
 	subShare                                            [3]float64
 	exitW                                               [3][3][6]float64 // [segment][sat low/mid/high][reason] cumulative
 	interBase                                           [6]float64

@@ -20,7 +20,7 @@ var (
 	regionNames   = []string{"North", "South", "East", "West"}
 	exitReasons   = []string{"price", "delivery", "support", "product_quality", "moved", "competitor"}
 	orderChannels = []string{"web", "app", "store"}
-	surveyKinds   = []string{"nps", "csat", "ces", "trust", "emotional_bond", "emotional_pride"}
+	surveyKinds   = []string{"nps", "csat", "ces", "trust", "attachment", "belonging", "identification"}
 	groupNames    = []string{"detractor", "passive", "promoter"}
 	interChannels = []string{"email", "web", "app", "store", "support", "chat"}
 	platforms     = []string{"instagram", "facebook", "x", "tiktok", "trustpilot"}
@@ -90,14 +90,16 @@ func newTruth(cfg Config) Truth {
 	t.Satisfaction = SatisfactionTruth{
 		Rho: 0.5, Noise: 0.7, SurveyPerOrder: 0.08, DriverNoise: 0.1,
 		KindShares: []Share{{"nps", 0.40}, {"csat", 0.25}, {"ces", 0.15}, {"trust", 0.08},
-			{"emotional_bond", 0.06}, {"emotional_pride", 0.06}},
+			{"attachment", 0.04}, {"belonging", 0.04}, {"identification", 0.04}},
 		Items: map[string]SurveyScale{
-			"nps":             {Scale: "0-10", Min: 0, Max: 10, Center: 8.0, Slope: 1.9, CommentShare: 0.6},
-			"csat":            {Scale: "1-5", Min: 1, Max: 5, Center: 3.9, Slope: 0.9, CommentShare: 0.4},
-			"ces":             {Scale: "1-7", Min: 1, Max: 7, Center: 5.2, Slope: 1.2, CommentShare: 0.3},
-			"trust":           {Scale: "1-5", Min: 1, Max: 5, Center: 3.7, Slope: 0.9},
-			"emotional_bond":  {Scale: "1-5", Min: 1, Max: 5, Center: 3.3, Slope: 1.0},
-			"emotional_pride": {Scale: "1-5", Min: 1, Max: 5, Center: 3.1, Slope: 1.0},
+			"nps":   {Scale: "0-10", Min: 0, Max: 10, Center: 8.0, Slope: 1.9, CommentShare: 0.6},
+			"csat":  {Scale: "1-5", Min: 1, Max: 5, Center: 3.9, Slope: 0.9, CommentShare: 0.4},
+			"ces":   {Scale: "1-7", Min: 1, Max: 7, Center: 5.2, Slope: 1.2, CommentShare: 0.3},
+			"trust": {Scale: "1-5", Min: 1, Max: 5, Center: 3.7, Slope: 0.9},
+			// The emotional-attachment items of voc's Emotional Loyalty Index, on its 1-7 scale.
+			"attachment":     {Scale: "1-7", Min: 1, Max: 7, Center: 4.45, Slope: 1.5},
+			"belonging":      {Scale: "1-7", Min: 1, Max: 7, Center: 4.3, Slope: 1.5},
+			"identification": {Scale: "1-7", Min: 1, Max: 7, Center: 4.15, Slope: 1.5},
 		},
 	}
 	t.Program = ProgramTruth{

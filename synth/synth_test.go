@@ -463,7 +463,7 @@ func TestSurveys(t *testing.T) {
 	counts := map[key]int{}
 	var nps, promoters, detractors int
 	scaleRange := map[string][2]int{"nps": {0, 10}, "csat": {1, 5}, "ces": {1, 7}, "trust": {1, 5},
-		"emotional_bond": {1, 5}, "emotional_pride": {1, 5}}
+		"attachment": {1, 7}, "belonging": {1, 7}, "identification": {1, 7}}
 	for _, r := range tb.rows {
 		kind, lang, comment := r[3], r[7], r[6]
 		score, err := strconv.Atoi(r[4])

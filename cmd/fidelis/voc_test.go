@@ -87,10 +87,10 @@ func TestVoCCommand(t *testing.T) {
 		t.Errorf("json: periods %v, exits %d, clv %q", got.NPSPeriods, got.Exits.All.N, got.CLV)
 	}
 
-	// An index config mapping the synthetic company's emotional items (1-5) fills the emotional index.
+	// An index config of one's own (two of the emotional items, weighted 2:1) fills the emotional index.
 	cfg := filepath.Join(t.TempDir(), "indices.json")
 	os.WriteFile(cfg, []byte(`{"emotional": {"name": "Emotional Loyalty Index", "min_weight_share": 0.5,
-		"items": [{"name": "emotional_bond", "scale": "1-5", "weight": 1}, {"name": "emotional_pride", "scale": "1-5", "weight": 1}]}}`), 0o644)
+		"items": [{"name": "attachment", "scale": "1-7", "weight": 2}, {"name": "belonging", "scale": "1-7", "weight": 1}]}}`), 0o644)
 	code, out, errs = runCLI(t, "voc", "--db", db, "--json", "--index-config", cfg)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
