@@ -21,6 +21,9 @@ type Options struct {
 	By       string // breakdown dimension; "" for none
 	Window   int    // activity window in periods; 0 for the grain's default
 	Currency string // for display only
+	// Core computes only the core metrics: no registered sections, no actions (benchmarks and
+	// commands that need nothing else).
+	Core bool
 }
 
 // Analysis is everything Fidelis computed for one store.
@@ -177,6 +180,9 @@ func Run(ctx context.Context, st fidelis.Store, o Options) (*Analysis, error) {
 		a.ValueBy = metric.Values(vc)
 	}
 	a.Definitions = a.definitions()
+	if o.Core {
+		return a, nil
+	}
 	for _, s := range steps {
 		v, err := s.run(ctx, st, o, a)
 		if err != nil {

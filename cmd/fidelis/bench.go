@@ -34,6 +34,7 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	dir := fs.String("dir", "", "folder for the generated files and the store")
 	path := fs.String("path", "fidelis", "fidelis (validated import) or floor (DuckDB read_csv, no validation)")
 	prof := fs.String("cpuprofile", "", "write a Go CPU profile of the timed stages to this file")
+	all := fs.Bool("all", false, "also time the full analysis (customer-base models and every section) after the core metrics")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -86,11 +87,18 @@ func runBench(ctx context.Context, e *env, args []string) error {
 		stage(fmt.Sprintf("import %s (%d)", k, n), t)
 	}
 	t := time.Now()
-	if _, err := analysis.Run(ctx, st, analysis.Options{Grain: fidelis.Month}); err != nil {
+	if _, err := analysis.Run(ctx, st, analysis.Options{Grain: fidelis.Month, Core: true}); err != nil {
 		return err
 	}
-	stage("metrics", t)
-	stage("import + metrics", total)
+	stage("core metrics", t)
+	stage("import + core metrics", total)
+	if *all {
+		t = time.Now()
+		if _, err := analysis.Run(ctx, st, analysis.Options{Grain: fidelis.Month}); err != nil {
+			return err
+		}
+		stage("full analysis (models)", t)
+	}
 	return nil
 }
 
