@@ -65,7 +65,7 @@ func printProgram(w io.Writer, v *analysis.Program) {
 		fmt.Fprintf(tw, "%s\t%.3f\t%.3f\t%+.3f (%+.1f%%)\t%.3f\t%+.3f ± %.3f (%+.1f%%)\t\n", o.Name, o.Members, o.NonMembers, o.NaiveDiff, o.NaiveRelative*100, o.MatchedControls, o.MatchedDiff, o.MatchedSE, o.MatchedRelative*100)
 	}
 	tw.Flush()
-	fmt.Fprintf(w, "Purchase-rate effect: naive %+.1f%%; matched difference-in-differences %+.1f%% (95%% bootstrap %+.1f%% to %+.1f%%)\n",
-		c.NaiveRateEffect*100, c.RateEffect*100, c.RateLow*100, c.RateHigh*100)
+	fmt.Fprintf(w, "Purchase-rate effect: naive %+.1f%%; matched within-customer difference-in-differences %+.1f%% (95%% bootstrap %+.1f%% to %+.1f%%; %d members, %d control records, each over the time they were certainly still buying)\n",
+		c.NaiveRateEffect*100, c.RateEffect*100, c.RateLow*100, c.RateHigh*100, c.RateMembers, c.RateControls)
 	fmt.Fprintf(w, "Caveat: %s\n", c.Caveat)
 }
