@@ -178,3 +178,42 @@ func TestDuplicateIDsKeepFirst(t *testing.T) {
 		t.Errorf("staged mode kept %q", got)
 	}
 }
+
+// TestCustomerDuplicatesKeepFirstAttributes: the first customers import (direct mode) keeps the
+// first row of a repeated id with its own attributes; a later import (staged) adds only new ids.
+func TestCustomerDuplicatesKeepFirstAttributes(t *testing.T) {
+	ctx := context.Background()
+	st, err := duckdb.Open(ctx, ":memory:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	dir := t.TempDir()
+	imp := func(body string) ingest.Summary {
+		p := filepath.Join(dir, "c.csv")
+		os.WriteFile(p, []byte("customer_id,region,tier\n"+body), 0o644)
+		sum, err := ingest.Import(ctx, st, fidelis.Customers, p, ingest.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sum
+	}
+	state := func() string {
+		var s string
+		st.DB().QueryRow(`SELECT string_agg(c.customer_id || ':' || c.region || ':' || coalesce(a.value, '-'), ' ' ORDER BY c.customer_id)
+			FROM customers c LEFT JOIN customer_attrs a ON a.customer_id = c.customer_id AND a.name = 'tier'`).Scan(&s)
+		return s
+	}
+	if s := imp("A,North,gold\nB,South,silver\nA,West,bronze\n"); s.Stored != 2 || s.Duplicates != 1 {
+		t.Fatalf("first import %+v", s)
+	}
+	if got := state(); got != "A:North:gold B:South:silver" {
+		t.Errorf("direct mode kept %q", got)
+	}
+	if s := imp("C,East,gold\nB,East,bronze\n"); s.Stored != 1 || s.Duplicates != 1 {
+		t.Fatalf("second import %+v", s)
+	}
+	if got := state(); got != "A:North:gold B:South:silver C:East:gold" {
+		t.Errorf("staged mode kept %q", got)
+	}
+}

@@ -18,11 +18,13 @@ import (
 // untouched: DuckDB's write-ahead log only replays committed transactions, and temporary tables
 // die with the connection.
 //
-// Two modes. Into an empty table of a kind without attributes (the first import of orders, say),
-// rows are appended straight into the table, and the 64-bit hashes of their ids are kept; only if
-// two hashes repeat does Commit look for repeated ids and delete every occurrence after the first
-// (rowids follow the append order, which is file order). Otherwise rows are staged in a temporary
-// table and Commit inserts the first occurrence of each id not stored yet (an anti-join).
+// Two modes. Into an empty table (the first import of orders, say), rows are appended straight
+// into the table. For kinds without attributes the 64-bit hashes of their ids are kept; only if two
+// hashes repeat does Commit look for repeated ids and delete every occurrence after the first
+// (rowids follow the append order, which is file order). Customers, whose attributes go to a second
+// table, are deduplicated exactly as they arrive (a set of ids: customers are few next to orders).
+// Otherwise rows are staged in a temporary table and Commit inserts the first occurrence of each id
+// not stored yet (an anti-join).
 type writer struct {
 	conn    *sql.Conn
 	kind    fidelis.Kind
@@ -35,6 +37,8 @@ type writer struct {
 	scratch []driver.Value
 	direct  bool
 	hashes  []uint64
+	seen    map[string]struct{} // direct mode with attributes: ids appended so far
+	skipped int64               // direct mode with attributes: repeated ids not appended
 }
 
 // Begin starts the atomic import of one file.
@@ -57,13 +61,16 @@ func (s *Store) Begin(ctx context.Context, kind fidelis.Kind, source string) (fi
 		w.Rollback()
 		return nil, fmt.Errorf("begin import: %w", err)
 	}
-	w.direct = existing == 0 && !schema.KeepAttrs
+	w.direct = existing == 0
+	if w.direct && schema.KeepAttrs {
+		w.seen = map[string]struct{}{}
+	}
 	var stmts []string
 	if !w.direct {
 		stmts = append(stmts, `DROP TABLE IF EXISTS temp.stage`,
 			`CREATE TEMP TABLE stage AS SELECT 0::BIGINT AS line, * FROM main.`+string(kind)+` LIMIT 0`)
 	}
-	if schema.KeepAttrs {
+	if schema.KeepAttrs && !w.direct {
 		stmts = append(stmts, `DROP TABLE IF EXISTS temp.stage_attrs`,
 			`CREATE TEMP TABLE stage_attrs (line BIGINT, name VARCHAR, value VARCHAR)`)
 	}
@@ -76,7 +83,10 @@ func (s *Store) Begin(ctx context.Context, kind fidelis.Kind, source string) (fi
 	err = conn.Raw(func(dc any) error {
 		var err error
 		if w.direct {
-			w.app, err = duck.NewAppender(dc.(driver.Conn), "", "main", string(kind))
+			if w.app, err = duck.NewAppender(dc.(driver.Conn), "", "main", string(kind)); err != nil || !schema.KeepAttrs {
+				return err
+			}
+			w.attrs, err = duck.NewAppender(dc.(driver.Conn), "", "main", "customer_attrs")
 			return err
 		}
 		if w.app, err = duck.NewAppender(dc.(driver.Conn), "temp", "main", "stage"); err != nil {
@@ -96,10 +106,19 @@ func (s *Store) Begin(ctx context.Context, kind fidelis.Kind, source string) (fi
 
 func (w *writer) Write(ctx context.Context, rows []fidelis.Row) error {
 	for _, r := range rows {
+		w.staged++
+		id := r.Values[0].(string)
 		w.scratch = w.scratch[:0]
-		if w.direct {
-			w.hashes = append(w.hashes, hashID(r.Values[0].(string)))
-		} else {
+		switch {
+		case w.seen != nil:
+			if _, dup := w.seen[id]; dup {
+				w.skipped++
+				continue
+			}
+			w.seen[id] = struct{}{}
+		case w.direct:
+			w.hashes = append(w.hashes, hashID(id))
+		default:
 			w.scratch = append(w.scratch, r.Line)
 		}
 		for _, v := range r.Values {
@@ -109,11 +128,16 @@ func (w *writer) Write(ctx context.Context, rows []fidelis.Row) error {
 			return fmt.Errorf("line %d: %w", r.Line, err)
 		}
 		for _, a := range r.Attrs {
-			if err := w.attrs.AppendRow(r.Line, a.Name, a.Value); err != nil {
+			// Staged attributes carry the line (to follow the customer row chosen at Commit);
+			// direct ones the customer id.
+			key := any(r.Line)
+			if w.direct {
+				key = id
+			}
+			if err := w.attrs.AppendRow(key, a.Name, a.Value); err != nil {
 				return fmt.Errorf("line %d: %w", r.Line, err)
 			}
 		}
-		w.staged++
 	}
 	return ctx.Err()
 }
@@ -171,7 +195,7 @@ func (w *writer) commitDirect(ctx context.Context, rejected int64) (stored, dupl
 		}
 	}
 	w.hashes = nil
-	stored = w.staged
+	stored = w.staged - w.skipped
 	if repeats {
 		t, id := "main."+string(w.kind), w.schema.ID
 		res, err := w.conn.ExecContext(ctx, `DELETE FROM `+t+` WHERE rowid IN (
