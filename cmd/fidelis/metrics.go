@@ -97,6 +97,26 @@ func printMetrics(w io.Writer, a *analysis.Analysis) {
 		fmt.Fprintf(tw, "%s\t%d\t%.2f\t%.2f\t%.2f\t%.0f\t%.0f\t\n", v.Segment, v.Customers, v.CLVMean, metric.Median(v.CLVQuantiles), quantile(v.CLVQuantiles, 0.9), v.TenureMean, v.LifespanMean)
 	}
 	tw.Flush()
+	if l := analysis.Section[analysis.Lifetime](a, "lifetime"); l != nil {
+		fmt.Fprintf(w, "\nCustomer lifetime (Kaplan-Meier; a lapse is %d days without a purchase; still-active customers censored)\n", l.WindowDays)
+		tw = tabwriter.NewWriter(w, 2, 4, 2, ' ', tabwriter.AlignRight)
+		head := "segment\tcustomers\tlapsed\tmedian days [95% CI]\t"
+		for _, m := range l.Milestones {
+			head += fmt.Sprintf("active at %dd %%\t", m)
+		}
+		fmt.Fprintln(tw, head)
+		curves := append([]metric.Survival{l.Overall}, l.BySegment...)
+		curves[0].Segment = "all"
+		for _, c := range curves {
+			line := fmt.Sprintf("%s\t%d\t%d\t%s\t", c.Segment, c.Customers, c.Lapsed, medianText(c))
+			for _, m := range l.Milestones {
+				v, lo, hi := c.At(m)
+				line += fmt.Sprintf("%.1f [%.1f–%.1f]\t", v*100, lo*100, hi*100)
+			}
+			fmt.Fprintln(tw, line)
+		}
+		tw.Flush()
+	}
 	if len(a.Subscriptions) > 0 {
 		fmt.Fprintln(w, "\nSubscriptions (MRR compared at the start and end of each period)")
 		tw = tabwriter.NewWriter(w, 2, 4, 2, ' ', tabwriter.AlignRight)
@@ -115,4 +135,14 @@ func quantile(q []float64, p float64) float64 {
 		}
 	}
 	return math.NaN()
+}
+
+func medianText(c metric.Survival) string {
+	f := func(v float64) string {
+		if math.IsNaN(v) {
+			return "not reached"
+		}
+		return fmt.Sprintf("%.0f", v)
+	}
+	return fmt.Sprintf("%s [%s–%s]", f(c.Median), f(c.MedianLow), f(c.MedianHigh))
 }
