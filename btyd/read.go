@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"runtime"
 	"strconv"
 	"strings"
@@ -44,12 +45,23 @@ type Summaries struct {
 // summaryHeader maps the recognised column names (lifetimes' and Hardie's) to field indexes.
 type summaryHeader struct {
 	names                   []string
+	kind                    []uint8 // per column: kSkip, kFreq, kRec, kT, kWt or kMon
 	freq, rec, t, mon, wt   int
 	id                      int
 	ncol                    int
 	sep                     byte
 	periodsAsT, hasMonetary bool
 }
+
+// Column kinds of summaryHeader.kind.
+const (
+	kSkip = iota
+	kFreq
+	kRec
+	kT
+	kWt
+	kMon
+)
 
 func parseSummaryHeader(line string) (*summaryHeader, error) {
 	h := &summaryHeader{freq: -1, rec: -1, t: -1, mon: -1, wt: -1, id: -1, sep: ','}
@@ -82,6 +94,12 @@ func parseSummaryHeader(line string) (*summaryHeader, error) {
 		return nil, fmt.Errorf("header %q lacks frequency, recency and T columns (lifetimes names: frequency,recency,T[,monetary_value][,weights])", line)
 	}
 	h.hasMonetary = h.mon >= 0
+	h.kind = make([]uint8, h.ncol)
+	for k, c := range []int{kFreq: h.freq, kRec: h.rec, kT: h.t, kWt: h.wt, kMon: h.mon} {
+		if k != kSkip && c >= 0 {
+			h.kind[c] = uint8(k)
+		}
+	}
 	return h, nil
 }
 
@@ -115,11 +133,13 @@ func ReadSummaries(r io.Reader) (*Summaries, error) {
 	rest := buf[min(nl+1, len(buf)):]
 
 	type chunk struct {
-		data []byte
-		line int // line number of its first line
+		data []byte // whole lines
+		buf  []byte // the buffer to recycle once parsed
+		line int    // line number of its first line
 	}
 	workers := runtime.GOMAXPROCS(0)
 	chunks := make(chan chunk, workers)
+	free := make(chan []byte, workers+2)
 	type partial struct {
 		rows  *rowTable
 		spend map[[2]float64]float64
@@ -139,57 +159,57 @@ func ReadSummaries(r io.Reader) (*Summaries, error) {
 			defer wg.Done()
 			fields := make([][]byte, h.ncol)
 			for c := range chunks {
-				if p.err != nil {
-					continue
+				if p.err == nil {
+					p.err = h.parseChunk(c.data, c.line, fields, p.rows, p.spend, &p.lines)
 				}
-				line := c.line
-				data := c.data
-				for len(data) > 0 {
-					var l []byte
-					if i := bytes.IndexByte(data, '\n'); i >= 0 {
-						l, data = data[:i], data[i+1:]
-					} else {
-						l, data = data, nil
-					}
-					if e := h.parseLine(l, line, fields, p.rows, p.spend, &p.lines); e != nil {
-						p.err = e
-						break
-					}
-					line++
+				select {
+				case free <- c.buf:
+				default:
 				}
 			}
 		}()
 	}
-	// Producer: cut the stream at line boundaries.
+	// Producer: read chunkSize blocks, cut at the last line end, carry the partial line over.
 	line := 2
-	var rerr error
-	pending := rest
+	carry := rest
 	for {
-		if len(pending) >= chunkSize || rerr != nil {
-			cut := len(pending)
-			if rerr == nil {
-				cut = bytes.LastIndexByte(pending, '\n') + 1
-			}
-			if cut > 0 {
-				c := chunk{data: pending[:cut], line: line}
-				line += bytes.Count(c.data, []byte{'\n'})
-				chunks <- c
-				pending = append([]byte(nil), pending[cut:]...)
-			}
-			if rerr != nil {
-				break
-			}
+		var buf []byte
+		select {
+		case buf = <-free:
+		default:
+			buf = make([]byte, chunkSize+64<<10)
 		}
-		next := make([]byte, chunkSize)
-		k, e := io.ReadFull(r, next)
-		pending = append(pending, next[:k]...)
+		if need := len(carry) + chunkSize; cap(buf) < need {
+			buf = make([]byte, need)
+		}
+		buf = buf[:cap(buf)]
+		n := copy(buf, carry)
+		k, e := io.ReadFull(r, buf[n:n+chunkSize])
+		n += k
+		eof := false
 		if e != nil {
 			if !errors.Is(e, io.EOF) && !errors.Is(e, io.ErrUnexpectedEOF) {
 				close(chunks)
 				wg.Wait()
 				return nil, e
 			}
-			rerr = io.EOF
+			eof = true
+		}
+		cut := n
+		if !eof {
+			cut = bytes.LastIndexByte(buf[:n], '\n') + 1
+		}
+		if cut > 0 {
+			c := chunk{data: buf[:cut], buf: buf, line: line}
+			line += bytes.Count(c.data, []byte{'\n'})
+			// The carry must be copied out before the buffer is handed to a worker and recycled.
+			carry = append([]byte(nil), buf[cut:n]...)
+			chunks <- c
+		} else {
+			carry = append([]byte(nil), buf[:n]...)
+		}
+		if eof {
+			break
 		}
 	}
 	close(chunks)
@@ -447,4 +467,110 @@ func ReadCustomers(r io.Reader) ([]Customer, error) {
 		return nil, &ParseError{Line: 2, Err: errors.New("no data rows after the header")}
 	}
 	return out, nil
+}
+
+// parseChunk parses whole lines, the first being line number line. Lines of plain unsigned decimals
+// take a fast path (fastLine); a line with anything else (quotes, spaces, signs, exponents, a wrong
+// field count, an invalid summary) goes through parseLine, which parses it carefully and reports
+// errors.
+func (h *summaryHeader) parseChunk(data []byte, line int, fields [][]byte, rows *rowTable, spend map[[2]float64]float64, lines *int) *ParseError {
+	for len(data) > 0 {
+		if data[0] == '\n' { // blank line
+			data = data[1:]
+			line++
+			continue
+		}
+		if n, ok := h.fastLine(data, rows, spend); ok {
+			data = data[n:]
+			*lines++
+			line++
+			continue
+		}
+		var l []byte
+		if i := bytes.IndexByte(data, '\n'); i >= 0 {
+			l, data = data[:i], data[i+1:]
+		} else {
+			l, data = data, nil
+		}
+		if e := h.parseLine(l, line, fields, rows, spend, lines); e != nil {
+			return e
+		}
+		line++
+	}
+	return nil
+}
+
+// fastLine parses and stores one line made only of unsigned plain decimals (at most 15 digits, as
+// parseNumber's exact fast path) in the used columns, returning the bytes consumed (with the line
+// end). It reports false, having stored nothing, for anything else, including a summary that
+// Row.Validate would reject.
+func (h *summaryHeader) fastLine(data []byte, rows *rowTable, spend map[[2]float64]float64) (int, bool) {
+	var vals [8]float64
+	vals[kWt] = 1
+	i := 0
+	sep := h.sep
+	kinds := h.kind
+	last := len(kinds) - 1
+	for c, kind := range kinds {
+		if kind == kSkip {
+			for i < len(data) && data[i] != sep && data[i] != '\n' {
+				i++
+			}
+		} else {
+			var mant uint64
+			digits, frac := 0, 0
+			dot := false
+			for ; i < len(data); i++ {
+				ch := data[i]
+				if ch-'0' <= 9 {
+					mant = mant*10 + uint64(ch-'0')
+					digits++
+					if dot {
+						frac++
+					}
+				} else if ch == '.' && !dot {
+					dot = true
+				} else {
+					break
+				}
+			}
+			if digits == 0 || digits > 15 {
+				return 0, false
+			}
+			v := float64(mant)
+			if frac > 0 {
+				v /= pow10[frac]
+			}
+			vals[kind&7] = v
+		}
+		// The field must end at a separator, or at the line end for the last column.
+		if c < last {
+			if i >= len(data) || data[i] != sep {
+				return 0, false
+			}
+			i++
+			continue
+		}
+		if i < len(data) && data[i] == '\r' {
+			i++
+		}
+		if i < len(data) {
+			if data[i] != '\n' {
+				return 0, false
+			}
+			i++
+		}
+	}
+	x, tx, T, w, m := vals[kFreq], vals[kRec], vals[kT], vals[kWt], vals[kMon]
+	if x != math.Trunc(x) || (x > 0 && (tx <= 0 || tx > T*(1+1e-9))) {
+		return 0, false
+	}
+	if x == 0 {
+		tx = 0
+	}
+	rows.add(rowKey{x, tx, T}, w)
+	if spend != nil && x > 0 && m > 0 {
+		spend[[2]float64{x, m}] += w
+	}
+	return i, true
 }

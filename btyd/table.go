@@ -1,20 +1,37 @@
 package btyd
 
-import "math"
+import (
+	"math"
+	"math/bits"
+)
 
 // rowTable is an open-addressing hash table from (x, t_x, T) to a weight, used while reading large
-// summary files: it avoids the generic map's hashing cost, which dominates reading 1M+ rows.
+// summary files: it avoids the generic map's hashing cost, which dominates reading 1M+ rows. Each
+// slot holds its key and weight together (32 bytes), so a lookup touches one cache line; a slot
+// whose x is negative is empty (stored keys have x ≥ 0, see [Row.Validate]).
 type rowTable struct {
-	keys []rowKey
-	vals []float64
-	used []bool
-	n    int
-	mask uint64
+	slots []rowSlot
+	n     int
+	mask  uint64
+}
+
+type rowSlot struct {
+	k rowKey
+	w float64
 }
 
 func newRowTable() *rowTable {
-	const size = 1 << 12
-	return &rowTable{keys: make([]rowKey, size), vals: make([]float64, size), used: make([]bool, size), mask: size - 1}
+	t := &rowTable{}
+	t.alloc(1 << 12)
+	return t
+}
+
+func (t *rowTable) alloc(size int) {
+	t.slots = make([]rowSlot, size)
+	for i := range t.slots {
+		t.slots[i].k.x = -1
+	}
+	t.mask = uint64(size - 1)
 }
 
 // mix64 is the SplitMix64 finaliser (Steele, Lea & Flood 2014): right shifts first, so the
@@ -26,42 +43,49 @@ func mix64(z uint64) uint64 {
 	return z ^ z>>31
 }
 
-func (t *rowTable) hash(k rowKey) uint64 {
-	return mix64(math.Float64bits(k.x) ^ mix64(math.Float64bits(k.tx)^mix64(math.Float64bits(k.t))))
+// hash combines the three bit patterns by rotation (so equal components in different positions do
+// not cancel) and mixes once.
+func (k rowKey) hash() uint64 {
+	return mix64(math.Float64bits(k.x) ^ bits.RotateLeft64(math.Float64bits(k.tx), 21) ^ bits.RotateLeft64(math.Float64bits(k.t), 42))
 }
 
+// add adds w to key k's weight. Keys are canonicalised (−0 → +0) so equal values share a slot.
 func (t *rowTable) add(k rowKey, w float64) {
-	if 2*(t.n+1) > len(t.keys) {
+	k.x += 0
+	k.tx += 0
+	k.t += 0
+	if 4*(t.n+1) > 3*len(t.slots) {
 		t.grow()
 	}
-	for i := t.hash(k) & t.mask; ; i = (i + 1) & t.mask {
-		if !t.used[i] {
-			t.used[i], t.keys[i], t.vals[i] = true, k, w
-			t.n++
+	for i := k.hash() & t.mask; ; i = (i + 1) & t.mask {
+		s := &t.slots[i]
+		if s.k == k {
+			s.w += w
 			return
 		}
-		if t.keys[i] == k {
-			t.vals[i] += w
+		if s.k.x < 0 {
+			s.k, s.w = k, w
+			t.n++
 			return
 		}
 	}
 }
 
 func (t *rowTable) grow() {
-	old := *t
-	size := 2 * len(old.keys)
-	*t = rowTable{keys: make([]rowKey, size), vals: make([]float64, size), used: make([]bool, size), mask: uint64(size - 1)}
-	for i, u := range old.used {
-		if u {
-			t.add(old.keys[i], old.vals[i])
+	old := t.slots
+	t.alloc(2 * len(old))
+	t.n = 0
+	for _, s := range old {
+		if s.k.x >= 0 {
+			t.add(s.k, s.w)
 		}
 	}
 }
 
 func (t *rowTable) each(f func(k rowKey, w float64)) {
-	for i, u := range t.used {
-		if u {
-			f(t.keys[i], t.vals[i])
+	for _, s := range t.slots {
+		if s.k.x >= 0 {
+			f(s.k, s.w)
 		}
 	}
 }
