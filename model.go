@@ -36,3 +36,24 @@ type ModelStore interface {
 	// purchase days in each step-day interval of [calEnd, obsEnd): the actual side of a tracking plot.
 	HoldoutDays(ctx context.Context, calEnd, obsEnd time.Time, stepDays int) ([]int64, error)
 }
+
+// SummaryRow is a distinct (X, Tx, T) calibration summary, in days, with the number of customers
+// who share it and the total of their repeat-purchase means (for a Gamma-Gamma input, X > 0).
+type SummaryRow struct {
+	X, Tx, T float64
+	Customers int64
+}
+
+// SpendRow is a distinct (X, mean repeat-purchase value rounded to the cent) with its customers.
+type SpendRow struct {
+	X, Mean   float64
+	Customers int64
+}
+
+// CompressedModelStore is implemented by stores that compress the model inputs themselves, so that
+// a fit on a hundred million customers moves only the distinct summaries out of the store.
+type CompressedModelStore interface {
+	// CompressedSummaries returns the distinct calibration summaries as of calEnd (see Summaries)
+	// and the distinct Gamma-Gamma inputs.
+	CompressedSummaries(ctx context.Context, calEnd time.Time) ([]SummaryRow, []SpendRow, error)
+}

@@ -89,3 +89,57 @@ func (s *Store) HoldoutDays(ctx context.Context, calEnd, obsEnd time.Time, stepD
 	}
 	return out, rows.Err()
 }
+
+var _ fidelis.CompressedModelStore = (*Store)(nil)
+
+// CompressedSummaries groups the calibration summaries by (x, t_x, T) in the store (and the
+// Gamma-Gamma inputs by x and mean value rounded to the cent): the GROUP BY is pushed down.
+func (s *Store) CompressedSummaries(ctx context.Context, calEnd time.Time) ([]fidelis.SummaryRow, []fidelis.SpendRow, error) {
+	ce := calEnd.UTC()
+	per := `WITH d AS (
+		SELECT customer_id, CAST("timestamp" AS DATE) AS day, sum(amount) AS amt
+		FROM orders WHERE amount >= 0 AND "timestamp" < ? GROUP BY 1, 2),
+	c AS (SELECT customer_id, min(day) AS first, count(*) - 1 AS x, max(day) AS last,
+			sum(amt) - arg_min(amt, day) AS repeat_sum
+		FROM d GROUP BY 1)
+	`
+	rows, err := s.db.QueryContext(ctx, per+`SELECT x, date_diff('day', first, last), date_diff('day', first, CAST(? AS DATE)), count(*)
+		FROM c GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`, ce, ce)
+	if err != nil {
+		return nil, nil, fmt.Errorf("compressed summaries: %w", err)
+	}
+	var rs []fidelis.SummaryRow
+	for rows.Next() {
+		var r fidelis.SummaryRow
+		var x, tx, t int64
+		if err := rows.Scan(&x, &tx, &t, &r.Customers); err != nil {
+			rows.Close()
+			return nil, nil, err
+		}
+		r.X, r.Tx, r.T = float64(x), float64(tx), float64(t)
+		if x == 0 {
+			r.Tx = 0
+		}
+		rs = append(rs, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, nil, err
+	}
+	rows, err = s.db.QueryContext(ctx, per+`SELECT x, round(repeat_sum / x, 2), count(*) FROM c WHERE x > 0 GROUP BY 1, 2 ORDER BY 1, 2`, ce)
+	if err != nil {
+		return nil, nil, fmt.Errorf("compressed spend: %w", err)
+	}
+	defer rows.Close()
+	var ss []fidelis.SpendRow
+	for rows.Next() {
+		var r fidelis.SpendRow
+		var x int64
+		if err := rows.Scan(&x, &r.Mean, &r.Customers); err != nil {
+			return nil, nil, err
+		}
+		r.X = float64(x)
+		ss = append(ss, r)
+	}
+	return rs, ss, rows.Err()
+}

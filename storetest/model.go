@@ -87,3 +87,28 @@ r4,C,2024-01-15,csat,5,1-5
 		t.Errorf("latest answers %v", got)
 	}
 }
+
+func init() { AddCase("CompressedSummaries", testCompressedSummaries) }
+
+// testCompressedSummaries: calibration ending 2024-03-01 on the order fixture. A: x 1, t_x 31,
+// T 46 (mean repeat 10); B and E: x 0, T 46 (two customers in one row); C: x 0, T 15. D's first
+// purchase is after the calibration end.
+func testCompressedSummaries(t *testing.T, st fidelis.Store) {
+	defer st.Close()
+	cs, ok := st.(fidelis.CompressedModelStore)
+	if !ok {
+		t.Skip("store does not implement CompressedModelStore")
+	}
+	loadOrders(t, st)
+	rows, spend, err := cs.CompressedSummaries(context.Background(), time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []fidelis.SummaryRow{{X: 0, Tx: 0, T: 15, Customers: 1}, {X: 0, Tx: 0, T: 46, Customers: 2}, {X: 1, Tx: 31, T: 46, Customers: 1}}
+	if !reflect.DeepEqual(rows, want) {
+		t.Errorf("rows %+v, want %+v", rows, want)
+	}
+	if want := []fidelis.SpendRow{{X: 1, Mean: 10, Customers: 1}}; !reflect.DeepEqual(spend, want) {
+		t.Errorf("spend %+v, want %+v", spend, want)
+	}
+}
