@@ -1,7 +1,9 @@
 package btyd
 
 import (
+	"cmp"
 	"math"
+	"slices"
 
 	"gonum.org/v1/gonum/mathext"
 )
@@ -32,19 +34,67 @@ func (m BGNBD) Params() []float64 { return []float64{m.R, m.Alpha, m.A, m.B} }
 type bgnbdObj struct {
 	d       *txData
 	workers int
-	mod     bool // MBG/NBD variant
+	mod     bool     // MBG/NBD variant
+	pairs   *txPairs // rows grouped by (T, t_x); built on first use
+}
+
+// txPairs groups rows by their distinct (T, t_x) pair, rows within a pair in increasing x, so the
+// likelihood can compute powers of (α+T)/(α+t_x) once per pair and step through x by multiplication.
+type txPairs struct {
+	start []int32 // pair p holds ord[start[p]:start[p+1]]; start has one more entry, len(ord)
+	iT    []int32 // pair → index in ts
+	itx   []int32 // pair → index in txs
+	ord   []int32 // row indices
+}
+
+func groupPairs(d *txData) *txPairs {
+	n := len(d.ix)
+	ord := make([]int32, n)
+	for i := range ord {
+		ord[i] = int32(i)
+	}
+	slices.SortFunc(ord, func(i, j int32) int {
+		if c := cmp.Compare(d.iT[i], d.iT[j]); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(d.itx[i], d.itx[j]); c != 0 {
+			return c
+		}
+		return cmp.Compare(d.xs[d.ix[i]], d.xs[d.ix[j]])
+	})
+	p := &txPairs{ord: ord}
+	for k, j := range ord {
+		if k == 0 || d.iT[j] != d.iT[ord[k-1]] || d.itx[j] != d.itx[ord[k-1]] {
+			p.start = append(p.start, int32(k))
+			p.iT = append(p.iT, d.iT[j])
+			p.itx = append(p.itx, d.itx[j])
+		}
+	}
+	p.start = append(p.start, int32(n))
+	return p
 }
 
 // eval implements objective. See BGNBD and MBGNBD for the formulas; the gradient follows by
 // differentiating each log term (digamma for the gamma-function ratios).
+//
+// Per row, with A3 = −(r+x) ln(α+T) and A4 = ln a − ln(b+x−1) − (r+x) ln(α+t_x), the log of the
+// bracket is A3 + ln(1+E), E = e^(A4−A3) = a/(b+x−1) · e^(rD) · (e^D)^x, D = ln(α+T) − ln(α+t_x).
+// Rows sharing (T, t_x) share e^(rD) and e^D, and their powers of e^D follow by multiplication in
+// increasing x, so a row costs one logarithm and no exponential. When |A4−A3| could leave the
+// range where E is a safe double, the row takes the direct log-space path (logAddExp).
 func (o *bgnbdObj) eval(p, grad []float64) float64 {
 	r, alpha, a, b := p[0], p[1], p[2], p[3]
 	d := o.d
+	if o.pairs == nil {
+		o.pairs = groupPairs(d)
+	}
+	pr := o.pairs
 	nx := len(d.xs)
 	// Per distinct x: the gamma-function terms and their derivatives.
 	type xterm struct {
 		c, dr, da, db float64 // ln Γ(r+x)−ln Γ(r) + ln B(a, b+x[+1]) − ln B(a,b), and derivatives
 		lb, ib        float64 // ln(b+x−1) [b+x for MBG], 1/(b+x−1)
+		ab            float64 // a/(b+x−1) [a/(b+x) for MBG]
 		live          bool    // second term present
 	}
 	xt := make([]xterm, nx)
@@ -73,6 +123,7 @@ func (o *bgnbdObj) eval(p, grad []float64) float64 {
 			t.live = true
 			t.lb, t.ib = math.Log(b+x-1), 1/(b+x-1)
 		}
+		t.ab = a * t.ib
 		xt[i] = t
 	}
 	lT := make([]float64, len(d.ts))
@@ -86,32 +137,55 @@ func (o *bgnbdObj) eval(p, grad []float64) float64 {
 		lt[i], it[i] = math.Log(alpha+t), 1/(alpha+t)
 	}
 	la, ia, lalpha := math.Log(a), 1/a, math.Log(alpha)
+	// |A4−A3| below this keeps E and 1+E far from overflow and underflow.
+	const safe = 600
 	return parallelSum(len(d.w), o.workers, 4, grad, func(lo, hi int, g []float64) float64 {
+		// This chunk handles the pairs that start in [lo, hi).
+		p0, _ := slices.BinarySearch(pr.start[:len(pr.start)-1], int32(lo))
+		p1, _ := slices.BinarySearch(pr.start[:len(pr.start)-1], int32(hi))
 		var ll, gr, gal, ga, gb float64
-		for j := lo; j < hi; j++ {
-			w := d.w[j]
-			if w == 0 {
-				continue
+		for q := p0; q < p1; q++ {
+			lTq, iTq := lT[pr.iT[q]], iT[pr.iT[q]]
+			ltq, itq := lt[pr.itx[q]], it[pr.itx[q]]
+			D := lTq - ltq
+			eD, erD := math.Exp(D), math.Exp(r*D)
+			pw, px := 1.0, 0.0 // pw = eD^px
+			for _, j := range pr.ord[pr.start[q]:pr.start[q+1]] {
+				w := d.w[j]
+				if w == 0 {
+					continue
+				}
+				x := d.xs[d.ix[j]]
+				t := &xt[d.ix[j]]
+				rx := r + x
+				a3 := -rx * lTq
+				v, om3, om4 := a3, 1.0, 0.0
+				if t.live {
+					if s := la - t.lb + rx*D; s > -safe && s < safe {
+						if x-px > 16 {
+							pw, px = math.Pow(eD, x), x
+						}
+						for ; px < x; px++ {
+							pw *= eD
+						}
+						E := t.ab * erD * pw
+						om3 = 1 / (1 + E)
+						om4 = E * om3
+						v = a3 + math.Log(1+E)
+					} else {
+						v, om3 = logAddExp(a3, la-t.lb-rx*ltq)
+						om4 = 1 - om3
+					}
+				}
+				ll += w * (t.c + r*lalpha + v)
+				if g == nil {
+					continue
+				}
+				gr += w * (t.dr + lalpha - om3*lTq - om4*ltq)
+				gal += w * (r/alpha - rx*(om3*iTq+om4*itq))
+				ga += w * (t.da + om4*ia)
+				gb += w * (t.db - om4*t.ib)
 			}
-			x := d.xs[d.ix[j]]
-			t := &xt[d.ix[j]]
-			rx := r + x
-			a3 := -rx * lT[d.iT[j]]
-			v, om3 := a3, 1.0
-			var a4 float64
-			if t.live {
-				a4 = la - t.lb - rx*lt[d.itx[j]]
-				v, om3 = logAddExp(a3, a4)
-			}
-			ll += w * (t.c + r*lalpha + v)
-			if g == nil {
-				continue
-			}
-			om4 := 1 - om3
-			gr += w * (t.dr + lalpha - om3*lT[d.iT[j]] - om4*lt[d.itx[j]])
-			gal += w * (r/alpha - rx*(om3*iT[d.iT[j]]+om4*it[d.itx[j]]))
-			ga += w * (t.da + om4*ia)
-			gb += w * (t.db - om4*t.ib)
 		}
 		if g != nil {
 			g[0] += gr

@@ -568,7 +568,7 @@ func (h *summaryHeader) fastLine(data []byte, rows *rowTable, spend map[[2]float
 	if x == 0 {
 		tx = 0
 	}
-	rows.add(rowKey{x, tx, T}, w)
+	rows.push(rowKey{x, tx, T}, w)
 	if spend != nil && x > 0 && m > 0 {
 		spend[[2]float64{x, m}] += w
 	}

@@ -13,6 +13,42 @@ type rowTable struct {
 	slots []rowSlot
 	n     int
 	mask  uint64
+	// pend batches keys for flush: hashing a batch first and then probing lets the processor
+	// overlap the batch's cache misses, which otherwise dominate inserting into a table larger
+	// than the L2 cache.
+	pend [64]rowSlot
+	np   int
+}
+
+// push adds w to key k's weight, possibly later: call flush (each does) before reading.
+func (t *rowTable) push(k rowKey, w float64) {
+	t.pend[t.np] = rowSlot{k, w}
+	t.np++
+	if t.np == len(t.pend) {
+		t.flush()
+	}
+}
+
+// flush adds the pushed keys.
+func (t *rowTable) flush() {
+	np := t.np
+	t.np = 0
+	if 4*(t.n+np) > 3*len(t.slots) {
+		for 4*(t.n+np) > 3*len(t.slots) {
+			t.grow()
+		}
+	}
+	var hs [len(t.pend)]uint64
+	for i := range np {
+		s := &t.pend[i]
+		s.k.x += 0
+		s.k.tx += 0
+		s.k.t += 0
+		hs[i] = s.k.hash() & t.mask
+	}
+	for i := range np {
+		t.insert(hs[i], t.pend[i].k, t.pend[i].w)
+	}
 }
 
 type rowSlot struct {
@@ -57,7 +93,12 @@ func (t *rowTable) add(k rowKey, w float64) {
 	if 4*(t.n+1) > 3*len(t.slots) {
 		t.grow()
 	}
-	for i := k.hash() & t.mask; ; i = (i + 1) & t.mask {
+	t.insert(k.hash()&t.mask, k, w)
+}
+
+// insert adds w to canonical key k, probing from slot i; the table has a free slot.
+func (t *rowTable) insert(i uint64, k rowKey, w float64) {
+	for ; ; i = (i + 1) & t.mask {
 		s := &t.slots[i]
 		if s.k == k {
 			s.w += w
@@ -83,6 +124,9 @@ func (t *rowTable) grow() {
 }
 
 func (t *rowTable) each(f func(k rowKey, w float64)) {
+	if t.np > 0 {
+		t.flush()
+	}
 	for _, s := range t.slots {
 		if s.k.x >= 0 {
 			f(s.k, s.w)
