@@ -27,6 +27,19 @@ type Action struct {
 	Assumptions []string `json:"assumptions"`
 	Command     string   `json:"command,omitempty"`
 	List        []string `json:"customers_top,omitempty"`
+	// The texts above as messages with their arguments, for translated reports.
+	TitleMsg, WhyMsg, WhoMsg fidelis.Msg  `json:"-"`
+	AssumptionMsgs           fidelis.Msgs `json:"-"`
+}
+
+// withText fills the English texts from the messages.
+func (x Action) withText() Action {
+	x.Title, x.Why, x.Who = x.TitleMsg.String(), x.WhyMsg.String(), x.WhoMsg.String()
+	x.Assumptions = make([]string, len(x.AssumptionMsgs))
+	for i, m := range x.AssumptionMsgs {
+		x.Assumptions[i] = m.String()
+	}
+	return x
 }
 
 // Assumed effects of each action. They are not measured by Fidelis: they are planning figures to
@@ -79,12 +92,12 @@ func buildActions(ctx context.Context, st fidelis.Store, a *Analysis) []Action {
 			return ValueAtStake(risk[i].CLV, risk[i].PAlive) > ValueAtStake(risk[j].CLV, risk[j].PAlive)
 		})
 		if len(risk) > 0 {
-			acts = append(acts, Action{ID: "save", Title: "Retention contact for valuable customers who are slipping away",
-				Why: fmt.Sprintf("%d customers have a P(alive) between 5%% and 50%%: the model expects most of them to be gone; if they stay they are worth %.0f over %d months.", len(risk), exposed, CLVMonths),
-				Who: "customers with 5% ≤ P(alive) < 50%, highest value at stake first", Customers: int64(len(risk)), Exposed: exposed,
+			acts = append(acts, Action{ID: "save", TitleMsg: fidelis.M("Retention contact for valuable customers who are slipping away"),
+				WhyMsg: fidelis.M("%d customers have a P(alive) between 5%% and 50%%: the model expects most of them to be gone; if they stay they are worth %.0f over %d months.", len(risk), exposed, CLVMonths),
+				WhoMsg: fidelis.M("customers with 5% ≤ P(alive) < 50%, highest value at stake first"), Customers: int64(len(risk)), Exposed: exposed,
 				Gain: exposed * AssumedSaveRate, Command: "fidelis risk --out at-risk.csv", List: names(risk, 10),
-				Assumptions: []string{fmt.Sprintf("the contact keeps %.0f%% of them active (planning figure: test it with a holdout group)", AssumedSaveRate*100),
-					"value at stake = predicted CLV ÷ P(alive) × (1 − P(alive)), BG/NBD + Gamma-Gamma, " + fmt.Sprint(CLVMonths) + " months"}})
+				AssumptionMsgs: fidelis.Msgs{fidelis.M("the contact keeps %.0f%% of them active (planning figure: test it with a holdout group)", AssumedSaveRate*100),
+					fidelis.M("value at stake = predicted CLV ÷ P(alive) × (1 − P(alive)), BG/NBD + Gamma-Gamma, %d months", CLVMonths)}})
 		}
 		// 2. Win back lapsed high-value customers.
 		nets := make([]float64, 0, len(f.Scores))
@@ -109,12 +122,12 @@ func buildActions(ctx context.Context, st fidelis.Store, a *Analysis) []Action {
 				yearly += s.Net / math.Max(days, s.Age) * 365.25
 			}
 			if len(lapsed) > 0 && !math.IsNaN(w) {
-				acts = append(acts, Action{ID: "winback", Title: "Win-back campaign for lapsed high-value customers",
-					Why: fmt.Sprintf("%d customers in the top quarter by revenue have not bought for more than %.0f days; over their time with you they brought %.0f a year.", len(lapsed), days, yearly),
-					Who: "lapsed customers (no purchase in the activity window) with revenue to date in the top 25%", Customers: int64(len(lapsed)),
+				acts = append(acts, Action{ID: "winback", TitleMsg: fidelis.M("Win-back campaign for lapsed high-value customers"),
+					WhyMsg: fidelis.M("%d customers in the top quarter by revenue have not bought for more than %.0f days; over their time with you they brought %.0f a year.", len(lapsed), days, yearly),
+					WhoMsg: fidelis.M("lapsed customers (no purchase in the activity window) with revenue to date in the top 25%"), Customers: int64(len(lapsed)),
 					Exposed: yearly, Gain: yearly * w * AssumedWinBackLift, Command: "fidelis risk --min-alive 0 --min-risk 0 --out lapsed.csv", List: names(lapsed, 10),
-					Assumptions: []string{fmt.Sprintf("%.1f%% of lapsed customers come back on their own within a year (observed win-back rate per %s, compounded); the campaign brings back %.0f%% more than that", w*100, a.Grain, AssumedWinBackLift*100),
-						"a won-back customer brings their average yearly revenue since their first purchase"}})
+					AssumptionMsgs: fidelis.Msgs{fidelis.M("%.1f%% of lapsed customers come back on their own within a year (observed win-back rate per %s, compounded); the campaign brings back %.0f%% more than that", w*100, fidelis.M(string(a.Grain)), AssumedWinBackLift*100),
+						fidelis.M("a won-back customer brings their average yearly revenue since their first purchase")}})
 			}
 		}
 	}
@@ -130,14 +143,16 @@ func buildActions(ctx context.Context, st fidelis.Store, a *Analysis) []Action {
 				complaint, mention = side.Terms[0].Term, side.Terms[0].Docs
 			}
 			exposed := c.Detractors * (c.PassiveCLV - c.DetractorCLV)
-			why := fmt.Sprintf("%.0f detractors are worth %.0f less each than passives over %d months", c.Detractors, c.PassiveCLV-c.DetractorCLV, CLVMonths)
+			why := fidelis.M("%.0f detractors are worth %.0f less each than passives over %d months.", c.Detractors, c.PassiveCLV-c.DetractorCLV, CLVMonths)
+			title := fidelis.M("Service recovery for detractors")
 			if complaint != "" {
-				why += fmt.Sprintf("; what most sets their comments apart is %q (%d comments)", complaint, mention)
+				why = fidelis.M("%.0f detractors are worth %.0f less each than passives over %d months; what most sets their comments apart is %q (%d comments).", c.Detractors, c.PassiveCLV-c.DetractorCLV, CLVMonths, complaint, mention)
+				title = fidelis.M("Service recovery for detractors about “%s”", complaint)
 			}
-			acts = append(acts, Action{ID: "recovery", Title: "Service recovery for detractors" + map[bool]string{true: " about “" + complaint + "”", false: ""}[complaint != ""],
-				Why: why + ".", Who: "customers whose latest NPS answer is 0–6", Customers: int64(c.Detractors), Exposed: exposed, Gain: exposed * AssumedRecovery,
-				Command: "fidelis voc --json", Assumptions: []string{fmt.Sprintf("%.0f%% of contacted detractors become passive and take the passives' mean predicted value", AssumedRecovery*100),
-					"the value gap between detractors and passives is observational, not causal"}})
+			acts = append(acts, Action{ID: "recovery", TitleMsg: title,
+				WhyMsg: why, WhoMsg: fidelis.M("customers whose latest NPS answer is 0–6"), Customers: int64(c.Detractors), Exposed: exposed, Gain: exposed * AssumedRecovery,
+				Command: "fidelis voc --json", AssumptionMsgs: fidelis.Msgs{fidelis.M("%.0f%% of contacted detractors become passive and take the passives' mean predicted value", AssumedRecovery*100),
+					fidelis.M("the value gap between detractors and passives is observational, not causal")}})
 		}
 	}
 	// 4. Programme changes when members do not use it.
@@ -154,15 +169,15 @@ func buildActions(ctx context.Context, st fidelis.Store, a *Analysis) []Action {
 		if (lowRedemption || lowParticipation) && perMember > 0 {
 			dormant := float64(s.Members) * (1 - s.Participation.Value)
 			exposed := dormant * perMember
-			why := fmt.Sprintf("Only %.0f%% of members were active in the last period", s.Participation.Value*100)
+			why := fidelis.M("Only %.0f%% of members were active in the last period; matched members bring %.0f more revenue a year than similar non-members.", s.Participation.Value*100, perMember)
 			if lowRedemption {
-				why += fmt.Sprintf(" and %.0f%% of points earned were redeemed", s.RedemptionRate*100)
+				why = fidelis.M("Only %.0f%% of members were active in the last period and %.0f%% of points earned were redeemed; matched members bring %.0f more revenue a year than similar non-members.", s.Participation.Value*100, s.RedemptionRate*100, perMember)
 			}
-			acts = append(acts, Action{ID: "programme", Title: "Make the loyalty programme easier to use (rewards within reach, reminders)",
-				Why: why + fmt.Sprintf("; matched members bring %.0f more revenue a year than similar non-members.", perMember),
-				Who: "enrolled members with no programme event in the last period", Customers: int64(dormant), Exposed: exposed, Gain: exposed * AssumedReengagement,
-				Command: "fidelis program", Assumptions: []string{fmt.Sprintf("%.0f%% of dormant members become active and gain the matched member effect", AssumedReengagement*100),
-					"the matched comparison removes only the self-selection it can see"}})
+			acts = append(acts, Action{ID: "programme", TitleMsg: fidelis.M("Make the loyalty programme easier to use (rewards within reach, reminders)"),
+				WhyMsg: why,
+				WhoMsg: fidelis.M("enrolled members with no programme event in the last period"), Customers: int64(dormant), Exposed: exposed, Gain: exposed * AssumedReengagement,
+				Command: "fidelis program", AssumptionMsgs: fidelis.Msgs{fidelis.M("%.0f%% of dormant members become active and gain the matched member effect", AssumedReengagement*100),
+					fidelis.M("the matched comparison removes only the self-selection it can see")}})
 		}
 	}
 	// 5. Onboarding when new customers do not come back.
@@ -185,12 +200,13 @@ func buildActions(ctx context.Context, st fidelis.Store, a *Analysis) []Action {
 			perPeriods := int(math.Round(365.25 / a.Grain.Days()))
 			value := scenario.Value(1, r, m, MonthlyDiscount, perPeriods)
 			gainers := newPer * float64(perPeriods) * AssumedOnboardingLift
-			acts = append(acts, Action{ID: "onboarding", Title: "Onboarding that brings new customers back for a second purchase",
-				Why: fmt.Sprintf("%.0f%% of new customers never buy again after their first %s (weighted over cohorts); about %.0f new customers start each %s.", (1-second.Value)*100, a.Grain, newPer, a.Grain),
-				Who: "customers in their first " + string(a.Grain), Customers: int64(newPer * float64(perPeriods)), Exposed: newPer * float64(perPeriods) * (1 - second.Value) * value,
+			g := fidelis.M(string(a.Grain))
+			acts = append(acts, Action{ID: "onboarding", TitleMsg: fidelis.M("Onboarding that brings new customers back for a second purchase"),
+				WhyMsg: fidelis.M("%.0f%% of new customers never buy again after their first %s (weighted over cohorts); about %.0f new customers start each %s.", (1-second.Value)*100, g, newPer, g),
+				WhoMsg: fidelis.M("customers in their first %s", g), Customers: int64(newPer * float64(perPeriods)), Exposed: newPer * float64(perPeriods) * (1 - second.Value) * value,
 				Gain: gainers * value, Command: "fidelis cohorts --unbounded",
-				Assumptions: []string{fmt.Sprintf("onboarding lifts the share who buy again by %.0f points for a year of new customers", AssumedOnboardingLift*100),
-					fmt.Sprintf("a customer who stays is worth %.0f over a year (retention %.1f%% and revenue %.2f per active customer per %s)", value, r*100, m, a.Grain)}})
+				AssumptionMsgs: fidelis.Msgs{fidelis.M("onboarding lifts the share who buy again by %.0f points for a year of new customers", AssumedOnboardingLift*100),
+					fidelis.M("a customer who stays is worth %.0f over a year (retention %.1f%% and revenue %.2f per active customer per %s)", value, r*100, m, g)}})
 		}
 	}
 	// 6. An advocate programme for likely advocates.
@@ -203,12 +219,15 @@ func buildActions(ctx context.Context, st fidelis.Store, a *Analysis) []Action {
 		for _, l := range ad.Likely {
 			list = append(list, l.Customer)
 		}
-		acts = append(acts, Action{ID: "advocates", Title: "Invite likely advocates to a referral programme",
-			Why: fmt.Sprintf("The likely-advocate model ranks customers with AUC %.2f and top-decile lift %.1f; a referral converts %.0f%% of the time and a referred customer brings %.0f.", ad.Backtest.AUC, ad.Backtest.TopDecileLift, ad.Total.Conversion.Value*100, ad.Revenue.RevenuePerReferred),
-			Who: "the top 10% of customers by predicted probability of referring", Customers: int64(top), Exposed: exposed, Gain: exposed * AssumedReferralLift,
+		acts = append(acts, Action{ID: "advocates", TitleMsg: fidelis.M("Invite likely advocates to a referral programme"),
+			WhyMsg: fidelis.M("The likely-advocate model ranks customers with AUC %.2f and top-decile lift %.1f; a referral converts %.0f%% of the time and a referred customer brings %.0f.", ad.Backtest.AUC, ad.Backtest.TopDecileLift, ad.Total.Conversion.Value*100, ad.Revenue.RevenuePerReferred),
+			WhoMsg: fidelis.M("the top 10% of customers by predicted probability of referring"), Customers: int64(top), Exposed: exposed, Gain: exposed * AssumedReferralLift,
 			Command: "fidelis advocacy", List: list[:min(10, len(list))],
-			Assumptions: []string{fmt.Sprintf("the programme raises their referrals by %.0f%% over %d days", AssumedReferralLift*100, ad.Backtest.HorizonDays),
-				"their referral rate is the base rate times the backtest's top-decile lift"}})
+			AssumptionMsgs: fidelis.Msgs{fidelis.M("the programme raises their referrals by %.0f%% over %d days", AssumedReferralLift*100, ad.Backtest.HorizonDays),
+				fidelis.M("their referral rate is the base rate times the backtest's top-decile lift")}})
+	}
+	for i := range acts {
+		acts[i] = acts[i].withText()
 	}
 	sort.SliceStable(acts, func(i, j int) bool { return acts[i].Gain > acts[j].Gain })
 	return acts

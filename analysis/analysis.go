@@ -86,6 +86,9 @@ func Section[T any](a *Analysis, name string) *T {
 // Definition states what a number on screen means; every output lists the ones it uses.
 type Definition struct {
 	Name, Text string
+	// Msg, when set, is Text as a message with arguments (for translated reports); otherwise
+	// Text is its own message key.
+	Msg fidelis.Msg `json:"-"`
 }
 
 // Basics returns an Analysis with only the store's counts, order span and the options filled in:
@@ -242,15 +245,22 @@ func (a *Analysis) windowText() string {
 	return fmt.Sprintf("%d %s (about %.0f days)", a.Window, unit, math.Round(float64(a.Window)*a.Grain.Days()))
 }
 
+// GrainCount is "3 months" as a plural message.
+func GrainCount(n int, g fidelis.Grain) fidelis.Msg {
+	return fidelis.M("%d "+string(g)+"|%d "+string(g)+"s", n)
+}
+
 func (a *Analysis) definitions() []Definition {
 	return []Definition{
-		{"Active customer", "bought at least once in the activity window of " + a.windowText() + " ending with the period; refunds are not purchases."},
-		{"Retention, classic", "((E − N) / S) × 100: E customers active in the period, N new in it, S active in the previous period. Counts win-backs as retained; can exceed 100."},
-		{"Retention, ID-based", "customers active in the previous period who are still active ÷ customers active in the previous period. Follows the same people; churn = 100% − this rate."},
-		{"Win-back rate", "lapsed customers (bought before, not active in the previous period) who became active again ÷ lapsed customers."},
-		{"Cohort retention", "cohort = customers whose first purchase is in the period. Bounded: bought in period c + k; unbounded: bought in c + k or later. Mean rows weight cohorts by size and include only cohorts that reached k."},
-		{"Repeat purchase rate", "customers with ≥ 2 orders ÷ customers with ≥ 1 order, both inside the window."},
-		{"Historical CLV", "net revenue to date per customer, refunds deducted."},
-		{"Intervals", "95% Wilson score intervals; n < 30 is flagged as a small sample."},
+		{Name: "Active customer", Text: "bought at least once in the activity window of " + a.windowText() + " ending with the period; refunds are not purchases.",
+			Msg: fidelis.M("bought at least once in the activity window of %s (about %.0f days) ending with the period; refunds are not purchases.",
+				GrainCount(a.Window, a.Grain), math.Round(float64(a.Window)*a.Grain.Days()))},
+		{Name: "Retention, classic", Text: "((E − N) / S) × 100: E customers active in the period, N new in it, S active in the previous period. Counts win-backs as retained; can exceed 100."},
+		{Name: "Retention, ID-based", Text: "customers active in the previous period who are still active ÷ customers active in the previous period. Follows the same people; churn = 100% − this rate."},
+		{Name: "Win-back rate", Text: "lapsed customers (bought before, not active in the previous period) who became active again ÷ lapsed customers."},
+		{Name: "Cohort retention", Text: "cohort = customers whose first purchase is in the period. Bounded: bought in period c + k; unbounded: bought in c + k or later. Mean rows weight cohorts by size and include only cohorts that reached k."},
+		{Name: "Repeat purchase rate", Text: "customers with ≥ 2 orders ÷ customers with ≥ 1 order, both inside the window."},
+		{Name: "Historical CLV", Text: "net revenue to date per customer, refunds deducted."},
+		{Name: "Intervals", Text: "95% Wilson score intervals; n < 30 is flagged as a small sample."},
 	}
 }

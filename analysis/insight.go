@@ -46,8 +46,8 @@ func init() {
 		if err != nil || r == nil {
 			return r, err
 		}
-		a.Definitions = append(a.Definitions, Definition{"Benchmarks and strengths",
-			"each metric is compared with published figures (source and year beside each; vendor surveys marked): above or below only when its whole 95% interval is, \"in line\" when the interval overlaps the benchmark. Changes are tested between the last two complete periods (two-proportion z; NPS: adjusted-Wald difference); segments against the rest of the base. Target projections: least squares on the last 6 complete periods. Composition: Kitagawa (1955) split of a pooled change into rate and mix effects."})
+		a.Definitions = append(a.Definitions, Definition{Name: "Benchmarks and strengths",
+			Text: "each metric is compared with published figures (source and year beside each; vendor surveys marked): above or below only when its whole 95% interval is, \"in line\" when the interval overlaps the benchmark. Changes are tested between the last two complete periods (two-proportion z; NPS: adjusted-Wald difference); segments against the rest of the base. Target projections: least squares on the last 6 complete periods. Composition: Kitagawa (1955) split of a pooled change into rate and mix effects."})
 		return r, nil
 	})
 }

@@ -91,6 +91,7 @@ type Models struct {
 	PAliveHistogram [10]int        `json:"p_alive_histogram"`
 	BySegment       []SegmentValue `json:"by_segment,omitempty"`
 	Assumptions     string         `json:"assumptions"`
+	AssumptionsMsg  fidelis.Msg    `json:"-"`
 }
 
 // CustomerScore is one customer's model forecast, the basis of churn-risk lists and what-ifs.
@@ -174,8 +175,8 @@ func FitModels(ctx context.Context, ms fidelis.ModelStore, a *Analysis, by strin
 	obs := observationEnd(a)
 	hw := holdoutWeeks(obs.Sub(a.First))
 	cal := obs.AddDate(0, 0, -int(hw*7))
-	m := &Models{Unit: "week", CalibrationEnd: cal, ObservationEnd: obs, HoldoutWeeks: hw,
-		Assumptions: fmt.Sprintf("BG/NBD + Gamma-Gamma; purchases counted in distinct days, time in weeks; CLV = expected revenue over %d months discounted at %.0f%% a month, margin 100%% (revenue, not profit)", CLVMonths, MonthlyDiscount*100)}
+	am := fidelis.M("BG/NBD + Gamma-Gamma; purchases counted in distinct days, time in weeks; CLV = expected revenue over %d months discounted at %.0f%% a month, margin 100%% (revenue, not profit)", CLVMonths, MonthlyDiscount*100)
+	m := &Models{Unit: "week", CalibrationEnd: cal, ObservationEnd: obs, HoldoutWeeks: hw, Assumptions: am.String(), AssumptionsMsg: am}
 	cs, raw, err := summaries(ctx, ms, "", cal, obs)
 	if err != nil {
 		return nil, err

@@ -103,7 +103,9 @@ type VoC struct {
 	Defection         *Defection         `json:"defection,omitempty"`
 	CLV               string             `json:"clv"`
 	Warnings          []string           `json:"warnings,omitempty"`
-	Definitions       []Definition       `json:"-"`
+	// WarningMsgs holds the warnings as messages, for reports in other languages.
+	WarningMsgs fidelis.Msgs `json:"-"`
+	Definitions []Definition `json:"-"`
 }
 
 // KindCount is the number of answers of one survey kind on one scale.
@@ -300,7 +302,7 @@ func (v *VoC) scores(cells []fidelis.ScoreCell, complete func(int64) bool, label
 		return v.Responses[i].Scale < v.Responses[j].Scale
 	})
 	if bad > 0 {
-		v.Warnings = append(v.Warnings, fmt.Sprintf("%d NPS answers not on the 0-10 scale or not whole numbers were left out", bad))
+		v.warn("%d NPS answers not on the 0-10 scale or not whole numbers were left out", bad)
 	}
 	all := npsGroups(cells, func(fidelis.ScoreCell) string { return "" }, complete, label)
 	if len(all) == 1 {
@@ -323,11 +325,11 @@ func (v *VoC) scores(cells []fidelis.ScoreCell, complete func(int64) bool, label
 		}
 	}
 	if len(small) > 0 {
-		v.Warnings = append(v.Warnings, fmt.Sprintf("NPS of %d complete period(s) rests on fewer than %d answers, so its interval is wide: %s",
-			len(small), metric.SmallSample, strings.Join(small, ", ")))
+		v.warn("NPS of %d complete period(s) rests on fewer than %d answers, so its interval is wide: %s",
+			len(small), metric.SmallSample, strings.Join(small, ", "))
 	}
-	v.CSAT, v.CSATPeriods = scaleResults[voc.CSATResult](cells, "csat", label, &v.Warnings, func(s voc.Scale, m map[int]int64) (any, error) { return voc.CSATMap(s, m) })
-	v.CES, v.CESPeriods = scaleResults[voc.CESResult](cells, "ces", label, &v.Warnings, func(s voc.Scale, m map[int]int64) (any, error) { return voc.CESMap(s, m) })
+	v.CSAT, v.CSATPeriods = scaleResults[voc.CSATResult](cells, "csat", label, v.warn, func(s voc.Scale, m map[int]int64) (any, error) { return voc.CSATMap(s, m) })
+	v.CES, v.CESPeriods = scaleResults[voc.CESResult](cells, "ces", label, v.warn, func(s voc.Scale, m map[int]int64) (any, error) { return voc.CESMap(s, m) })
 }
 
 // npsGroups returns the NPS of each group (key of a cell) over all periods with its trend and its
@@ -407,7 +409,7 @@ func lastChange(cells []fidelis.ScoreCell, complete func(int64) bool, label func
 // scaleResults scores one kind (csat or ces) per scale overall and per period per scale. Answers
 // whose scale is missing or unsupported, or whose score is off the scale, are left out with a
 // warning: a scale is never guessed.
-func scaleResults[T any](cells []fidelis.ScoreCell, kind string, label func(int64) string, warn *[]string,
+func scaleResults[T any](cells []fidelis.ScoreCell, kind string, label func(int64) string, warn func(string, ...any),
 	score func(voc.Scale, map[int]int64) (any, error)) ([]T, []ScalePeriod) {
 	type key struct {
 		scale  voc.Scale
@@ -446,7 +448,7 @@ func scaleResults[T any](cells []fidelis.ScoreCell, kind string, label func(int6
 	for _, s := range scales {
 		r, err := score(s, tot[s])
 		if err != nil {
-			*warn = append(*warn, fmt.Sprintf("%s on %s: %v", strings.ToUpper(kind), s, err))
+			warn("%s on %s: %v", strings.ToUpper(kind), s.String(), err.Error())
 			continue
 		}
 		out = append(out, r.(T))
@@ -468,7 +470,7 @@ func scaleResults[T any](cells []fidelis.ScoreCell, kind string, label func(int6
 		}
 	}
 	if bad > 0 {
-		*warn = append(*warn, fmt.Sprintf("%d %s answers with a missing or unsupported scale, or off their scale, were left out", bad, strings.ToUpper(kind)))
+		warn("%d %s answers with a missing or unsupported scale, or off their scale, were left out", bad, strings.ToUpper(kind))
 	}
 	return out, ps
 }
@@ -581,7 +583,7 @@ func (v *VoC) indices(ctx context.Context, ss fidelis.SurveyStore, q fidelis.Que
 			}
 		}
 		if ix.ScaleMismatch > 0 {
-			v.Warnings = append(v.Warnings, fmt.Sprintf("%s: %d answers on another scale than the item's were left out", ix.Name, ix.ScaleMismatch))
+			v.warn("%s: %d answers on another scale than the item's were left out", ix.Name, ix.ScaleMismatch)
 		}
 		v.Indices = append(v.Indices, ix)
 	}
@@ -600,7 +602,7 @@ func (v *VoC) comments(ctx context.Context, ss fidelis.SurveyStore, q fidelis.Qu
 		return nil
 	}
 	if vo.CommentLimit > 0 && len(cs) == vo.CommentLimit {
-		v.Warnings = append(v.Warnings, fmt.Sprintf("comments: only the newest %d were analysed", vo.CommentLimit))
+		v.warn("comments: only the newest %d were analysed", vo.CommentLimit)
 	}
 	all := make([]voc.Comment, 0, len(cs))
 	byLang := map[string][]voc.Comment{}
@@ -686,7 +688,7 @@ func (v *VoC) exits(ctx context.Context, ss fidelis.SurveyStore, q fidelis.Query
 		return err
 	}
 	if pc.Defectors == 0 || pc.Loyal == 0 {
-		v.Warnings = append(v.Warnings, fmt.Sprintf("defector profiles need both groups: %d defectors, %d loyal customers", pc.Defectors, pc.Loyal))
+		v.warn("defector profiles need both groups: %d defectors, %d loyal customers", pc.Defectors, pc.Loyal)
 		return nil
 	}
 	eff, err := voc.CompareProfiles(profilesFromCounts(pc), 0.05)
@@ -764,14 +766,22 @@ func sortedKeys[V any](m map[string]V) []string {
 
 func vocDefinitions(v *VoC) []Definition {
 	d := []Definition{
-		{"NPS", "% promoters (9–10) − % detractors (0–6) of answers to the 0–10 likelihood-to-recommend question (kind nps), passives (7–8) in the denominator; 95% adjusted-Wald interval (Rocks 2016, The American Statistician 70(4)). Changes and group differences: z = (NPS'₁ − NPS'₂)/√(SE₁² + SE₂²), significant at p < 0.05."},
-		{"CSAT", "share of answers in the top box of their scale × 100 (1–3: 3; 1–5: 4–5; 1–7: 5–7; 1–10 and 0–10: 8–10), Wilson interval; mean answer with a t interval; scales are never mixed. Not comparable with the ACSI."},
-		{"CES", "Customer Effort Score 2.0: mean agreement that the company made it easy (1–7, or 1–5) with a t interval, and the share answering easy (5–7 on 1–7, 4–5 on 1–5) with a Wilson interval."},
-		{"Composite indices", "Fidelis definitions, no industry standard: each customer's latest answer to each item rescaled to 0–100, weighted mean over answered items (customers answering under the minimum weight share are excluded); population mean with a t interval."},
-		{"Comment drivers", "words and phrases over-represented in detractors' versus promoters' comments by weighted log-odds with an informative Dirichlet prior (Monroe, Colaresi & Quinn 2008, Political Analysis 16(4)); z > 1.96 is conventionally significant."},
-		{"Theme sentiment", "the NPS of the scored comments that mention a theme (a proxy from the scores, not text sentiment)."},
-		{"Exit reasons", "exits by reason, ranked by count and by net revenue to the exit (revenue lost to date); CLV lost " + v.CLV + "."},
-		{"Defector profiles", "defectors (an exit record in the window) against loyal customers (no exit record, a purchase within the activity window ending at the last order): share with each attribute value, two-proportion z or Fisher exact test, Benjamini–Hochberg q-values across all values."},
+		{Name: "NPS", Text: "% promoters (9–10) − % detractors (0–6) of answers to the 0–10 likelihood-to-recommend question (kind nps), passives (7–8) in the denominator; 95% adjusted-Wald interval (Rocks 2016, The American Statistician 70(4)). Changes and group differences: z = (NPS'₁ − NPS'₂)/√(SE₁² + SE₂²), significant at p < 0.05."},
+		{Name: "CSAT", Text: "share of answers in the top box of their scale × 100 (1–3: 3; 1–5: 4–5; 1–7: 5–7; 1–10 and 0–10: 8–10), Wilson interval; mean answer with a t interval; scales are never mixed. Not comparable with the ACSI."},
+		{Name: "CES", Text: "Customer Effort Score 2.0: mean agreement that the company made it easy (1–7, or 1–5) with a t interval, and the share answering easy (5–7 on 1–7, 4–5 on 1–5) with a Wilson interval."},
+		{Name: "Composite indices", Text: "Fidelis definitions, no industry standard: each customer's latest answer to each item rescaled to 0–100, weighted mean over answered items (customers answering under the minimum weight share are excluded); population mean with a t interval."},
+		{Name: "Comment drivers", Text: "words and phrases over-represented in detractors' versus promoters' comments by weighted log-odds with an informative Dirichlet prior (Monroe, Colaresi & Quinn 2008, Political Analysis 16(4)); z > 1.96 is conventionally significant."},
+		{Name: "Theme sentiment", Text: "the NPS of the scored comments that mention a theme (a proxy from the scores, not text sentiment)."},
+		{Name: "Exit reasons", Text: "exits by reason, ranked by count and by net revenue to the exit (revenue lost to date); CLV lost " + v.CLV + ".",
+			Msg: fidelis.M("exits by reason, ranked by count and by net revenue to the exit (revenue lost to date); CLV lost %s.", fidelis.M(v.CLV))},
+		{Name: "Defector profiles", Text: "defectors (an exit record in the window) against loyal customers (no exit record, a purchase within the activity window ending at the last order): share with each attribute value, two-proportion z or Fisher exact test, Benjamini–Hochberg q-values across all values."},
 	}
 	return d
+}
+
+// warn records a warning, in English and as a message for translated reports.
+func (v *VoC) warn(key string, args ...any) {
+	m := fidelis.M(key, args...)
+	v.Warnings = append(v.Warnings, m.String())
+	v.WarningMsgs = append(v.WarningMsgs, m)
 }

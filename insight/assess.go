@@ -1,6 +1,7 @@
 package insight
 
 import (
+	"fidelis"
 	"fmt"
 	"math"
 	"sort"
@@ -97,6 +98,9 @@ type Finding struct {
 	Strength bool    `json:"strength"`
 	Score    float64 `json:"score"`
 	Evidence string  `json:"evidence"`
+	// Msg is the evidence as a message with its arguments, for translated reports (the first
+	// letter is capitalised when rendered).
+	Msg fidelis.Msg `json:"-"`
 }
 
 // Report is the insight section: benchmark comparisons, targets, ranked strengths and
@@ -146,7 +150,7 @@ func Assess(obs []Observation, bs []Benchmark, goals []Goal, mix []Mix) Report {
 	for _, g := range goals {
 		t := EvaluateTarget(g, byMetric[g.Metric])
 		r.Targets = append(r.Targets, t)
-		f := Finding{Metric: g.Metric, Kind: "target", Evidence: "Target " + t.Evidence}
+		f := Finding{Metric: g.Metric, Kind: "target", Evidence: "Target " + t.Evidence, Msg: fidelis.M("Target %s", targetMsg(t, info(g.Metric)))}
 		switch t.Status {
 		case "met, significantly", "met":
 			f.Strength, f.Score = true, 1
@@ -183,6 +187,35 @@ func (r *Report) add(f Finding) {
 	}
 }
 
+func info(id string) MetricInfo { i, _ := Info(id); return i }
+
+// unitMsg is a value in its unit: "12.5%" or "+34.5" (NPS points).
+func unitMsg(v float64, unit string) fidelis.Msg {
+	if math.IsNaN(v) {
+		return fidelis.M("–")
+	}
+	if unit == "points" {
+		return fidelis.M("%+.1f", v)
+	}
+	return fidelis.M("%.1f%%", v)
+}
+
+// valueMsg is valueText as a message.
+func valueMsg(o Observation) fidelis.Msg {
+	m := unitMsg(o.Value, o.Unit)
+	if o.HasInterval() {
+		if o.N > 0 {
+			m = fidelis.M("%s (95%% CI %s to %s, n=%d)", m, unitMsg(o.Low, o.Unit), unitMsg(o.High, o.Unit), o.N)
+		} else {
+			m = fidelis.M("%s (95%% CI %s to %s)", m, unitMsg(o.Low, o.Unit), unitMsg(o.High, o.Unit))
+		}
+	}
+	if o.Period != "" {
+		m = fidelis.M("%s in %s", m, fidelis.M(o.Period))
+	}
+	return m
+}
+
 func valueText(o Observation) string {
 	s := unitText(o.Value, o.Unit)
 	if o.HasInterval() {
@@ -213,6 +246,7 @@ func benchmarkFinding(o Observation, info MetricInfo, cs []Comparison) (Finding,
 	better, worse := 0, 0
 	score := math.Inf(1)
 	var refs []string
+	var refMsgs fidelis.Msgs
 	for _, c := range comp {
 		switch c.Better {
 		case 1:
@@ -226,12 +260,35 @@ func benchmarkFinding(o Observation, info MetricInfo, cs []Comparison) (Finding,
 		}
 		score = math.Min(score, z)
 		refs = append(refs, fmt.Sprintf("%s (%s, %s)", c.Benchmark.Text(), c.Benchmark.Industry, c.Benchmark.Citation()))
+		lo, hi := c.Benchmark.Range()
+		bv := unitMsg(lo, c.Unit)
+		if hi != lo {
+			bv = fidelis.M("%.0f–%.0f%%", lo, hi)
+			if c.Unit == "points" {
+				bv = fidelis.M("%+.0f to %+.0f", lo, hi)
+			}
+		} else if c.Unit == "points" {
+			bv = fidelis.M("%.1f points", lo)
+		} else {
+			bv = fidelis.M("%g%%", lo)
+		}
+		refMsgs = append(refMsgs, fidelis.M("%s (%s, %s)", bv, fidelis.M(c.Benchmark.Industry), c.Benchmark.Citation()))
 	}
 	f := Finding{Metric: o.Metric, Kind: "benchmark"}
 	lead := fmt.Sprintf("%s %s", capitalise(info.Name), valueText(o))
 	note := ""
 	if !o.HasInterval() {
 		note = " (no sampling interval; compared by value)"
+	}
+	name, val, noteMsg := fidelis.M(info.Name), valueMsg(o), fidelis.M(note)
+	pl := map[bool]string{true: "benchmark", false: "benchmarks"}[len(comp) == 1]
+	switch {
+	case better == len(comp):
+		f.Msg = fidelis.M("%s %s is better than the "+pl+": %s%s.", name, val, refMsgs, noteMsg)
+	case worse == len(comp):
+		f.Msg = fidelis.M("%s %s is worse than the "+pl+": %s%s.", name, val, refMsgs, noteMsg)
+	default:
+		f.Msg = fidelis.M("%s %s is in line with the "+pl+" (its interval overlaps, or the sources disagree): %s%s.", name, val, refMsgs, noteMsg)
 	}
 	switch {
 	case better == len(comp):
@@ -254,8 +311,13 @@ func trendFinding(o Observation, info MetricInfo) Finding {
 		unit = "NPS points"
 	}
 	s := fmt.Sprintf("%s changed %+.1f %s from %s to %s (95%% CI %+.1f to %+.1f, p=%.3f, %s)", capitalise(info.Name), c.Diff, unit, c.From, c.To, c.Low, c.High, c.P, c.Method)
+	msg := func(verdict string) fidelis.Msg {
+		return fidelis.M("%s changed %+.1f "+unit+" from %s to %s (95%% CI %+.1f to %+.1f, p=%.3f, %s): "+verdict, fidelis.M(info.Name), c.Diff,
+			fidelis.M(c.From), fidelis.M(c.To), c.Low, c.High, c.P, fidelis.M(c.Method))
+	}
 	if !c.Significant {
 		f.Evidence = s + ": not a significant change."
+		f.Msg = msg("not a significant change.")
 		return f
 	}
 	f.Score = math.Abs(c.Z)
@@ -263,8 +325,10 @@ func trendFinding(o Observation, info MetricInfo) Finding {
 	f.Strength = good
 	if good {
 		f.Evidence = s + ": a significant improvement."
+		f.Msg = msg("a significant improvement.")
 	} else {
 		f.Evidence = s + ": a significant deterioration."
+		f.Msg = msg("a significant deterioration.")
 	}
 	return f
 }
@@ -278,7 +342,9 @@ func groupFinding(o Observation, info MetricInfo, g Group) (Finding, bool) {
 	if lead {
 		verb = "leads"
 	}
-	return Finding{Metric: o.Metric, Kind: "segment", Strength: lead, Score: math.Abs(g.Z),
+	msg := fidelis.M("%s %s "+verb+" the rest of the base on %s: %s (95%% CI %s to %s, n=%d) against %s, z=%.1f, p=%.3g.",
+		o.GroupBy, g.Name, fidelis.M(info.Name), unitMsg(g.Value, o.Unit), unitMsg(g.Low, o.Unit), unitMsg(g.High, o.Unit), g.N, unitMsg(g.Rest, o.Unit), g.Z, g.P)
+	return Finding{Metric: o.Metric, Kind: "segment", Strength: lead, Score: math.Abs(g.Z), Msg: msg,
 		Evidence: fmt.Sprintf("%s %s %s the rest of the base on %s: %s (95%% CI %s to %s, n=%d) against %s, z=%.1f, p=%.3g.",
 			o.GroupBy, g.Name, verb, info.Name, unitText(g.Value, o.Unit), unitText(g.Low, o.Unit), unitText(g.High, o.Unit), g.N, unitText(g.Rest, o.Unit), g.Z, g.P)}, true
 }

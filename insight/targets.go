@@ -298,6 +298,43 @@ func unitText(v float64, unit string) string {
 	return fmt.Sprintf("%.1f%%", v)
 }
 
+// targetMsg is targetSentence as a message.
+func targetMsg(t Target, info MetricInfo) fidelis.Msg {
+	op := map[string]string{">=": "≥", "<=": "≤"}[t.Goal.Op]
+	goal := fidelis.M("%s "+op+" %s", fidelis.M(info.Name), unitMsg(t.Goal.Value, t.Unit))
+	if !t.Goal.By.IsZero() {
+		goal = fidelis.M("%s by %s", goal, t.Goal.By)
+	}
+	now := unitMsg(t.Current, t.Unit)
+	if !math.IsNaN(t.Low) {
+		if t.N > 0 {
+			now = fidelis.M("%s (95%% CI %s to %s, n=%d)", now, unitMsg(t.Low, t.Unit), unitMsg(t.High, t.Unit), t.N)
+		} else {
+			now = fidelis.M("%s (95%% CI %s to %s)", now, unitMsg(t.Low, t.Unit), unitMsg(t.High, t.Unit))
+		}
+	}
+	if t.Period != "" {
+		now = fidelis.M("%s in %s", now, fidelis.M(t.Period))
+	}
+	parts := fidelis.Msgs{fidelis.M("%s: now %s", goal, now), fidelis.M(t.Status)}
+	if t.Trend != nil {
+		if !math.IsNaN(t.Projected) {
+			parts = append(parts, fidelis.M("trend %+.2f per 30 days over %d periods, projected %s at the date", t.Trend.Slope*30, t.Trend.N, unitMsg(t.Projected, t.Unit)))
+		} else {
+			parts = append(parts, fidelis.M("trend %+.2f per 30 days over %d periods", t.Trend.Slope*30, t.Trend.N))
+		}
+	}
+	if t.Gap > 0 && !math.IsNaN(t.GapCustomers) {
+		u := map[string]string{"percent": "points", "points": "NPS points"}[t.Unit]
+		if !math.IsNaN(t.GapRevenue) {
+			parts = append(parts, fidelis.M("gap %.1f "+u+" ≈ %.0f customers ≈ %.0f a year in revenue", t.Gap, t.GapCustomers, t.GapRevenue))
+		} else {
+			parts = append(parts, fidelis.M("gap %.1f "+u+" ≈ %.0f customers", t.Gap, t.GapCustomers))
+		}
+	}
+	return fidelis.M("%s", parts)
+}
+
 func targetSentence(t Target, info MetricInfo) string {
 	goal := fmt.Sprintf("%s %s %s", info.Name, map[string]string{">=": "≥", "<=": "≤"}[t.Goal.Op], unitText(t.Goal.Value, t.Unit))
 	if !t.Goal.By.IsZero() {

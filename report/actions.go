@@ -2,9 +2,9 @@ package report
 
 import (
 	"fmt"
-	"html"
 	"strings"
 
+	"fidelis"
 	"fidelis/analysis"
 )
 
@@ -13,29 +13,50 @@ func init() {
 		Skip: func(a *analysis.Analysis) bool { return len(a.Actions) == 0 }, HTML: actionsHTML, Markdown: actionsMD})
 }
 
+// actionText renders an action's title, why, who and assumptions in the report's language (the
+// English texts when an action carries no messages).
+func actionText(x analysis.Action) (title, why, who string, assumptions []string) {
+	pick := func(m fidelis.Msg, s string) string {
+		if m.Key != "" {
+			return tm(m)
+		}
+		return T(s)
+	}
+	title, why, who = pick(x.TitleMsg, x.Title), pick(x.WhyMsg, x.Why), pick(x.WhoMsg, x.Who)
+	for i, s := range x.Assumptions {
+		if i < len(x.AssumptionMsgs) {
+			assumptions = append(assumptions, tm(x.AssumptionMsgs[i]))
+		} else {
+			assumptions = append(assumptions, T(s))
+		}
+	}
+	return
+}
+
 func actionsHTML(a *analysis.Analysis) string {
 	var b strings.Builder
-	b.WriteString(`<p class="muted small">Ranked by expected gain: the value the models put at stake times an assumed effect of the action. The assumptions are planning figures to replace with your own test results.</p>`)
+	b.WriteString(`<p class="muted small">` + esc(T("Ranked by expected gain: the value the models put at stake times an assumed effect of the action. The assumptions are planning figures to replace with your own test results.")) + `</p>`)
 	labels := make([]string, len(a.Actions))
 	gains := make([]float64, len(a.Actions))
 	for i, x := range a.Actions {
-		labels[i] = x.ID
+		labels[i] = T(x.ID)
 		gains[i] = x.Gain
 	}
 	b.WriteString(barChart(labels, gains, nil, nil, money))
 	b.WriteString(`<ol>`)
 	for _, x := range a.Actions {
-		fmt.Fprintf(&b, `<li><b>%s</b> — expected gain <b>%s</b> %s (value exposed %s; %s customers)<br>%s<br><span class="muted small">For: %s.`,
-			html.EscapeString(x.Title), money(x.Gain), html.EscapeString(a.Currency), money(x.Exposed), count(x.Customers), html.EscapeString(x.Why), html.EscapeString(x.Who))
+		title, why, who, as := actionText(x)
+		fmt.Fprintf(&b, `<li><b>%s</b> — %s<br>%s<br><span class="muted small">%s`,
+			esc(title), esc(T("expected gain %s (value exposed %s; %s)", moneyC(x.Gain, a.Currency), moneyC(x.Exposed, a.Currency), T("%d customer|%d customers", x.Customers))),
+			esc(why), esc(T("For: %s.", who)))
 		if x.Command != "" {
-			fmt.Fprintf(&b, ` The list: <code>%s</code>.`, html.EscapeString(x.Command))
+			fmt.Fprintf(&b, ` %s <code>%s</code>.`, esc(T("The list:")), esc(x.Command))
 		}
 		if len(x.List) > 0 {
-			fmt.Fprintf(&b, ` First: %s.`, html.EscapeString(strings.Join(x.List, ", ")))
+			b.WriteString(" " + esc(T("First: %s.", strings.Join(x.List, ", "))))
 		}
-		b.WriteString(` Assumptions: `)
-		b.WriteString(html.EscapeString(strings.Join(x.Assumptions, "; ")))
-		b.WriteString(`.</span></li>`)
+		b.WriteString(" " + esc(T("Assumptions: %s.", strings.Join(as, "; "))))
+		b.WriteString(`</span></li>`)
 	}
 	b.WriteString(`</ol>`)
 	return b.String()
@@ -44,8 +65,10 @@ func actionsHTML(a *analysis.Analysis) string {
 func actionsMD(a *analysis.Analysis) string {
 	var b strings.Builder
 	for i, x := range a.Actions {
-		fmt.Fprintf(&b, "%d. **%s**: expected gain %s (value exposed %s, %d customers). %s Assumptions: %s.\n",
-			i+1, x.Title, money(x.Gain), money(x.Exposed), x.Customers, x.Why, strings.Join(x.Assumptions, "; "))
+		title, why, _, as := actionText(x)
+		fmt.Fprintf(&b, "%d. **%s**: %s. %s %s\n", i+1, title,
+			T("expected gain %s (value exposed %s; %s)", moneyC(x.Gain, a.Currency), moneyC(x.Exposed, a.Currency), T("%d customer|%d customers", x.Customers)),
+			why, T("Assumptions: %s.", strings.Join(as, "; ")))
 	}
 	return b.String()
 }

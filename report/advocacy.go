@@ -36,17 +36,17 @@ func advHTML(ts []advTable) string {
 	var b strings.Builder
 	for _, t := range ts {
 		if t.title != "" {
-			fmt.Fprintf(&b, `<h3>%s</h3>`, html.EscapeString(t.title))
+			fmt.Fprintf(&b, `<h3>%s</h3>`, esc(T(t.title)))
 		}
 		if t.note != "" {
-			fmt.Fprintf(&b, `<p class="muted small">%s</p>`, html.EscapeString(t.note))
+			fmt.Fprintf(&b, `<p class="muted small">%s</p>`, esc(t.note))
 		}
 		if len(t.head) == 0 {
 			continue
 		}
 		b.WriteString(`<table><tr>`)
 		for _, h := range t.head {
-			fmt.Fprintf(&b, `<th>%s</th>`, html.EscapeString(h))
+			fmt.Fprintf(&b, `<th>%s</th>`, esc(T(h)))
 		}
 		b.WriteString(`</tr>`)
 		for _, r := range t.rows {
@@ -66,7 +66,7 @@ func advMD(ts []advTable) string {
 	cell := strings.NewReplacer("|", `\|`, "\n", " ")
 	for _, t := range ts {
 		if t.title != "" {
-			fmt.Fprintf(&b, "### %s\n\n", t.title)
+			fmt.Fprintf(&b, "### %s\n\n", T(t.title))
 		}
 		if t.note != "" {
 			fmt.Fprintf(&b, "%s\n\n", t.note)
@@ -74,7 +74,11 @@ func advMD(ts []advTable) string {
 		if len(t.head) == 0 {
 			continue
 		}
-		b.WriteString("| " + strings.Join(t.head, " | ") + " |\n|")
+		head := make([]string, len(t.head))
+		for i, h := range t.head {
+			head[i] = T(h)
+		}
+		b.WriteString("| " + strings.Join(head, " | ") + " |\n|")
 		for range t.head {
 			b.WriteString("---|")
 		}
@@ -92,37 +96,37 @@ func advMD(ts []advTable) string {
 
 func f2(v float64) string { return num(v, 2) }
 
-func percentAxis(v float64) string { return fmt.Sprintf("%.0f%%", v*100) }
+func percentAxis(v float64) string { return sf("%.0f%%", v*100) }
 
 func advocacyTables(a *analysis.Analysis) []advTable {
 	v := analysis.Section[analysis.Advocacy](a, "advocacy")
-	t := advTable{title: "Referrals by period", note: "Referrer share = customers who referred ÷ active customers; conversion = converted ÷ referrals; k-factor = referrals per active customer × conversion. ⚑ marks n < 30.",
+	t := advTable{title: "Referrals by period", note: T("Referrer share = customers who referred ÷ active customers; conversion = converted ÷ referrals; k-factor = referrals per active customer × conversion. ⚑ marks n < 30."),
 		head: []string{"Period", "Referrals", "Referrers", "Referrer share (95% CI)", "Conversion (95% CI)", "k-factor", "Days to convert", "First-order revenue"}}
 	for _, r := range append(v.Referrals, v.Total) {
 		t.rows = append(t.rows, []string{r.Period, count(r.Invites), count(r.Referrers), interval(r.ReferrerShare), interval(r.Conversion), num(r.KFactor, 4), f2(r.DaysToConvert), money(r.FirstOrderRevenue)})
 	}
 	ts := []advTable{t}
 	if len(v.ReferralsBy) > 0 {
-		s := advTable{title: "By " + a.By, head: []string{"Segment", "Referrals", "Converted", "Referrer share (95% CI)", "Conversion (95% CI)", "k-factor"}}
+		s := advTable{title: T("By %s", a.By), head: []string{"Segment", "Referrals", "Converted", "Referrer share (95% CI)", "Conversion (95% CI)", "k-factor"}}
 		for _, r := range v.ReferralsBy {
 			s.rows = append(s.rows, []string{r.Segment, count(r.Invites), count(r.Converted), interval(r.ReferrerShare), interval(r.Conversion), num(r.KFactor, 4)})
 		}
 		ts = append(ts, s)
 	}
 	rv := v.Revenue
-	ts = append(ts, advTable{title: "Revenue from advocacy", note: fmt.Sprintf("Referred customers (%s, %s of buyers) brought %s of %s net revenue in the window (%s); their first orders %s.",
+	ts = append(ts, advTable{title: "Revenue from advocacy", note: T("Referred customers (%s, %s of buyers) brought %s of %s net revenue in the window (%s); their first orders %s.",
 		count(rv.Referred), interval(rv.CustomerShare), money(rv.Revenue), money(rv.AllRevenue), pct(rv.Share), money(rv.FirstOrders))})
-	top := advTable{title: "Top advocates", note: v.ScoreNote + fmt.Sprintf(" Advocates: %s of %s customers (%s).", count(v.Advocates.K), count(v.Customers), interval(v.Advocates)),
+	top := advTable{title: "Top advocates", note: T(v.ScoreNote) + " " + T("Advocates: %d of %d customers (%s).", v.Advocates.K, v.Customers, interval(v.Advocates)),
 		head: []string{"Customer", "Score", "Referrals", "Converted", "Latest NPS"}}
 	for _, x := range v.Top[:min(10, len(v.Top))] {
 		top.rows = append(top.rows, []string{x.Customer, num(x.Score, 0), count(x.Referrals), count(x.Converted), num(x.NPS, 0)})
 	}
 	b := v.Backtest
-	lk := advTable{title: "Likely advocates", note: v.ModelNote + fmt.Sprintf(" Backtest (train cut-off %s, test cut-off %s, %s test customers, %s positives): AUC %s, top-decile lift %s; the advocacy score alone: AUC %s.",
-		date(b.TrainCutoff), date(b.TestCutoff), count(int64(b.TestN)), count(int64(b.TestPositives)), f2(b.AUC), f2(b.TopDecileLift), f2(b.ScoreAUC)),
+	lk := advTable{title: "Likely advocates", note: T(v.ModelNote) + " " + T("Backtest (train cut-off %s, test cut-off %s, %d test customers, %d positives): AUC %.2f, top-decile lift %.2f; the advocacy score alone: AUC %.2f.",
+		date(b.TrainCutoff), date(b.TestCutoff), b.TestN, b.TestPositives, b.AUC, b.TopDecileLift, b.ScoreAUC),
 		head: []string{"Customer", "P(referral in 180 days)", "Score", "Reasons"}}
 	for _, x := range v.Likely[:min(10, len(v.Likely))] {
-		lk.rows = append(lk.rows, []string{x.Customer, num(x.Probability, 3), num(x.Score, 0), strings.Join(x.Reasons, "; ")})
+		lk.rows = append(lk.rows, []string{x.Customer, num(x.Probability, 3), num(x.Score, 0), reasons(x.Reasons)})
 	}
 	return append(ts, top, lk)
 }
@@ -131,10 +135,10 @@ func advocacyHTML(a *analysis.Analysis) string {
 	v := analysis.Section[analysis.Advocacy](a, "advocacy")
 	var b strings.Builder
 	b.WriteString(`<div class="cards">`)
-	card(&b, interval(v.Total.Conversion), "referral conversion (converted ÷ referrals)")
-	card(&b, num(v.Total.KFactor, 3), "k-factor (referrals per active customer × conversion), per period")
-	card(&b, pct(v.Revenue.Share), "share of revenue from referred customers")
-	card(&b, f2(v.Backtest.AUC), fmt.Sprintf("likely-advocate model AUC (top-decile lift %s)", f2(v.Backtest.TopDecileLift)))
+	card(&b, interval(v.Total.Conversion), T("referral conversion (converted ÷ referrals)"))
+	card(&b, num(v.Total.KFactor, 3), T("k-factor (referrals per active customer × conversion), per period"))
+	card(&b, pct(v.Revenue.Share), T("share of revenue from referred customers"))
+	card(&b, f2(v.Backtest.AUC), T("likely-advocate model AUC (top-decile lift %s)", f2(v.Backtest.TopDecileLift)))
 	b.WriteString(`</div>`)
 	var labels []string
 	share, lo, hi, conv := []float64{}, []float64{}, []float64{}, []float64{}
@@ -143,7 +147,7 @@ func advocacyHTML(a *analysis.Analysis) string {
 		share, lo, hi = append(share, r.ReferrerShare.Value), append(lo, r.ReferrerShare.Low), append(hi, r.ReferrerShare.High)
 		conv = append(conv, r.Conversion.Value)
 	}
-	b.WriteString(lineChart(labels, []series{{Name: "Conversion", Values: conv}, {Name: "Referrer share (95% band)", Values: share, Low: lo, High: hi}}, percentAxis))
+	b.WriteString(lineChart(labels, []series{{Name: T("Conversion"), Values: conv}, {Name: T("Referrer share (95% band)"), Values: share, Low: lo, High: hi}}, percentAxis))
 	b.WriteString(advHTML(advocacyTables(a)))
 	return b.String()
 }
@@ -156,25 +160,25 @@ func programTables(a *analysis.Analysis) []advTable {
 		t.rows = append(t.rows, []string{p.Period, count(p.Enrolled), count(p.Members), interval(p.EnrolmentRate), count(p.Active), interval(p.Participation),
 			num(p.Earned, 0), num(p.Redeemed, 0), num(p.Expired, 0), pct(p.RedemptionRate), num(p.Outstanding, 0)})
 	}
-	pts := advTable{title: "Points and liability", note: fmt.Sprintf("In the window: earned %s, redeemed %s, expired %s points; redemption rate (redeemed ÷ earned in the window) %s. Breakage (expired ÷ settled points) %s. Outstanding %s points at %s a point: liability %s (%s net of estimated breakage).",
-		num(s.Earned, 0), num(s.Redeemed, 0), num(s.Expired, 0), pct(s.RedemptionRate), pct(s.BreakageRate), num(s.Outstanding, 0), num(s.PointValue, 4), money(s.Liability), money(s.NetLiability))}
-	tiers := advTable{title: "Tiers", note: fmt.Sprintf("%d upgrades and %d downgrades in the window.", v.Upgrades, v.Downgrades), head: []string{"From", "To", "Members"}}
+	pts := advTable{title: "Points and liability", note: T("In the window: earned %s, redeemed %s, expired %s points; redemption rate (redeemed ÷ earned in the window) %s. Breakage (expired ÷ settled points) %s. Outstanding %s points at %s a point: liability %s (%s net of estimated breakage).",
+		num(s.Earned, 0), num(s.Redeemed, 0), num(s.Expired, 0), pct(s.RedemptionRate), pct(s.BreakageRate), num(s.Outstanding, 0), num(s.PointValue, 4), moneyC(s.Liability, a.Currency), moneyC(s.NetLiability, a.Currency))}
+	tiers := advTable{title: "Tiers", note: T("%d upgrades and %d downgrades in the window.", v.Upgrades, v.Downgrades), head: []string{"From", "To", "Members"}}
 	for _, f := range v.Flows {
 		from := f.From
 		if from == "" {
-			from = "(joined)"
+			from = T("(joined)")
 		}
-		tiers.rows = append(tiers.rows, []string{from, f.To, count(f.Customers)})
+		tiers.rows = append(tiers.rows, []string{T(from), T(f.To), count(f.Customers)})
 	}
 	c := v.Comparison
-	cmp := advTable{title: "Members versus non-members", note: fmt.Sprintf("Over %d days after enrolment; %d members followed, %d matched in %d strata. Purchase-rate effect: naive %+.1f%%, matched difference-in-differences %+.1f%% (95%% bootstrap %+.1f%% to %+.1f%%). %s",
-		c.HorizonDays, c.Members, c.Matched, c.Strata, c.NaiveRateEffect*100, c.RateEffect*100, c.RateLow*100, c.RateHigh*100, c.Caveat),
+	cmp := advTable{title: "Members versus non-members", note: T("Over %d days after enrolment; %d members followed, %d matched in %d strata. Purchase-rate effect: naive %+.1f%%, matched difference-in-differences %+.1f%% (95%% bootstrap %+.1f%% to %+.1f%%). %s",
+		c.HorizonDays, c.Members, c.Matched, c.Strata, c.NaiveRateEffect*100, c.RateEffect*100, c.RateLow*100, c.RateHigh*100, T(c.Caveat)),
 		head: []string{"Outcome", "Members", "Non-members", "Naive difference", "Matched controls", "Matched difference ± SE"}}
 	for _, o := range c.Outcomes {
-		cmp.rows = append(cmp.rows, []string{o.Name, f2(o.Members), f2(o.NonMembers), fmt.Sprintf("%+.2f (%+.1f%%)", o.NaiveDiff, o.NaiveRelative*100),
-			f2(o.MatchedControls), fmt.Sprintf("%+.2f ± %.2f (%+.1f%%)", o.MatchedDiff, o.MatchedSE, o.MatchedRelative*100)})
+		cmp.rows = append(cmp.rows, []string{T(o.Name), f2(o.Members), f2(o.NonMembers), sf("%+.2f (%+.1f%%)", o.NaiveDiff, o.NaiveRelative*100),
+			f2(o.MatchedControls), sf("%+.2f ± %.2f (%+.1f%%)", o.MatchedDiff, o.MatchedSE, o.MatchedRelative*100)})
 	}
-	return []advTable{pts, cmp, tiers, t, {title: "Definitions", note: strings.Join(v.Notes, " ")}}
+	return []advTable{pts, cmp, tiers, t, {title: "Definitions", note: joinT(v.Notes)}}
 }
 
 func programHTML(a *analysis.Analysis) string {
@@ -182,10 +186,10 @@ func programHTML(a *analysis.Analysis) string {
 	s := v.Summary
 	var b strings.Builder
 	b.WriteString(`<div class="cards">`)
-	card(&b, count(s.Members), "members; enrolment rate "+interval(s.EnrolmentRate))
-	card(&b, interval(s.Participation), "participation (active members ÷ members), last period")
-	card(&b, pct(s.RedemptionRate), "redemption rate (redeemed ÷ earned in the window)")
-	card(&b, money(s.Liability), fmt.Sprintf("liability: %s outstanding points", num(s.Outstanding, 0)))
+	card(&b, count(s.Members), T("members; enrolment rate %s", interval(s.EnrolmentRate)))
+	card(&b, interval(s.Participation), T("participation (active members ÷ members), last period"))
+	card(&b, pct(s.RedemptionRate), T("redemption rate (redeemed ÷ earned in the window)"))
+	card(&b, moneyC(s.Liability, a.Currency), T("liability: %.0f outstanding points", s.Outstanding))
 	b.WriteString(`</div>`)
 	var labels []string
 	var earned, redeemed, expired, part []float64
@@ -197,15 +201,15 @@ func programHTML(a *analysis.Analysis) string {
 		earned, redeemed, expired = append(earned, p.Earned), append(redeemed, p.Redeemed), append(expired, p.Expired)
 		part = append(part, p.Participation.Value)
 	}
-	b.WriteString(lineChart(labels, []series{{Name: "Points earned", Values: earned}, {Name: "Redeemed", Values: redeemed}, {Name: "Expired", Values: expired}}, func(x float64) string { return num(x, 0) }))
+	b.WriteString(lineChart(labels, []series{{Name: T("Points earned"), Values: earned}, {Name: T("Redeemed"), Values: redeemed}, {Name: T("Expired"), Values: expired}}, func(x float64) string { return num(x, 0) }))
 	var names []string
 	var vals []float64
 	for _, o := range v.Comparison.Outcomes {
-		names = append(names, "naive: "+trimOutcome(o.Name), "matched: "+trimOutcome(o.Name))
+		names = append(names, T("naive: %s", T(trimOutcome(o.Name))), T("matched: %s", T(trimOutcome(o.Name))))
 		vals = append(vals, o.NaiveRelative*100, o.MatchedRelative*100)
 	}
-	b.WriteString(`<p class="muted small">Members versus non-members, relative difference in % (naive and matched):</p>`)
-	b.WriteString(barChart(names, absAll(vals), nil, nil, func(x float64) string { return fmt.Sprintf("%.1f%%", x) }))
+	b.WriteString(`<p class="muted small">` + esc(T("Members versus non-members, relative difference in % (naive and matched):")) + `</p>`)
+	b.WriteString(barChart(names, absAll(vals), nil, nil, func(x float64) string { return sf("%.1f%%", x) }))
 	b.WriteString(advHTML(programTables(a)))
 	return b.String()
 }
@@ -230,18 +234,18 @@ func engagementTables(a *analysis.Analysis) []advTable {
 	v := analysis.Section[analysis.Engagement](a, "engagement")
 	ch := advTable{title: "Channels", head: []string{"Channel", "Interactions", "Customer-periods", "Per engaged customer", "Mean depth"}}
 	for _, c := range v.Channels {
-		ch.rows = append(ch.rows, []string{c.Channel, count(c.Interactions), count(c.Customers), f2(c.PerCustomer), f2(c.Depth)})
+		ch.rows = append(ch.rows, []string{T(c.Channel), count(c.Interactions), count(c.Customers), f2(c.PerCustomer), f2(c.Depth)})
 	}
-	rt := advTable{title: "Engagement and repeat purchase", note: fmt.Sprintf("Multichannel share (pooled): %s.", interval(v.Multichannel)),
+	rt := advTable{title: "Engagement and repeat purchase", note: T("Multichannel share (pooled): %s.", interval(v.Multichannel)),
 		head: []string{"Segment", "Interactions in the purchase period", "Buyers", "Bought again within the window (95% CI)"}}
 	for _, r := range append(v.Retention, v.RetentionBy...) {
 		seg := r.Segment
 		if seg == "" {
-			seg = "all"
+			seg = T("all")
 		}
 		rt.rows = append(rt.rows, []string{seg, r.Bucket, count(r.Rate.N), interval(r.Rate)})
 	}
-	return []advTable{ch, rt, {title: "Definitions", note: strings.Join(v.Notes, " ")}}
+	return []advTable{ch, rt, {title: "Definitions", note: joinT(v.Notes)}}
 }
 
 func engagementHTML(a *analysis.Analysis) string {
@@ -253,23 +257,23 @@ func engagementHTML(a *analysis.Analysis) string {
 		labels = append(labels, p.Period)
 		per, multi = append(per, p.PerActive), append(multi, p.Multichannel.Value)
 	}
-	b.WriteString(`<p class="muted small">Interactions per active customer by period:</p>`)
-	b.WriteString(lineChart(labels, []series{{Name: "Interactions per active customer", Values: per}}, func(x float64) string { return num(x, 2) }))
+	b.WriteString(`<p class="muted small">` + esc(T("Interactions per active customer by period:")) + `</p>`)
+	b.WriteString(lineChart(labels, []series{{Name: T("Interactions per active customer"), Values: per}}, func(x float64) string { return num(x, 2) }))
 	var names []string
 	var vals, lo, hi []float64
 	for _, r := range v.Retention {
-		names = append(names, r.Bucket+" interactions")
+		names = append(names, T("%s interactions", r.Bucket))
 		vals, lo, hi = append(vals, r.Rate.Value*100), append(lo, r.Rate.Low*100), append(hi, r.Rate.High*100)
 	}
-	b.WriteString(`<p class="muted small">Bought again within the activity window, by interactions in the purchase period (95% intervals):</p>`)
-	b.WriteString(barChart(names, vals, lo, hi, func(x float64) string { return fmt.Sprintf("%.1f%%", x) }))
+	b.WriteString(`<p class="muted small">` + esc(T("Bought again within the activity window, by interactions in the purchase period (95% intervals):")) + `</p>`)
+	b.WriteString(barChart(names, vals, lo, hi, func(x float64) string { return sf("%.1f%%", x) }))
 	b.WriteString(advHTML(engagementTables(a)))
 	return b.String()
 }
 
 func socialTables(a *analysis.Analysis) []advTable {
 	v := analysis.Section[analysis.Social](a, "social")
-	pl := advTable{title: "Platforms", note: fmt.Sprintf("%d mentions labelled in the data, %d labelled from their text, %d without sentiment.", v.Labelled, v.FromText, v.Unlabelled),
+	pl := advTable{title: "Platforms", note: T("%d mentions labelled in the data, %d labelled from their text, %d without sentiment.", v.Labelled, v.FromText, v.Unlabelled),
 		head: []string{"Platform", "Mentions", "Likes", "Shares", "Comments", "Reach", "Engagement rate", "Positive (95% CI)", "Negative (95% CI)"}}
 	for _, p := range v.Platforms {
 		pl.rows = append(pl.rows, []string{p.Platform, count(p.Mentions), count(p.Likes), count(p.Shares), count(p.Comments), count(p.Reach), pct(p.EngagementRate), interval(p.Positive), interval(p.Negative)})
@@ -282,7 +286,7 @@ func socialTables(a *analysis.Analysis) []advTable {
 	for _, x := range v.Amplifiers {
 		am.rows = append(am.rows, []string{x.Customer, count(x.Mentions), count(x.Positive), count(x.Negative), count(x.Likes), count(x.Shares), count(x.Reach)})
 	}
-	return []advTable{pl, am, pe, {title: "Definitions", note: strings.Join(v.Notes, " ")}}
+	return []advTable{pl, am, pe, {title: "Definitions", note: joinT(v.Notes)}}
 }
 
 func socialHTML(a *analysis.Analysis) string {
@@ -294,14 +298,36 @@ func socialHTML(a *analysis.Analysis) string {
 		labels = append(labels, p.Period)
 		pos, neg = append(pos, p.Positive.Value), append(neg, p.Negative.Value)
 	}
-	b.WriteString(lineChart(labels, []series{{Name: "Positive share", Values: pos, Color: palette[2]}, {Name: "Negative share", Values: neg, Color: palette[1]}}, percentAxis))
+	b.WriteString(lineChart(labels, []series{{Name: T("Positive share"), Values: pos, Color: palette[2]}, {Name: T("Negative share"), Values: neg, Color: palette[1]}}, percentAxis))
 	var names []string
 	var reach []float64
 	for _, p := range v.Platforms {
 		names, reach = append(names, p.Platform), append(reach, float64(p.Reach))
 	}
-	b.WriteString(`<p class="muted small">Reach by platform:</p>`)
+	b.WriteString(`<p class="muted small">` + esc(T("Reach by platform:")) + `</p>`)
 	b.WriteString(barChart(names, reach, nil, nil, func(x float64) string { return num(x, 0) }))
 	b.WriteString(advHTML(socialTables(a)))
 	return b.String()
+}
+
+func joinT(ss []string) string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = T(s)
+	}
+	return strings.Join(out, " ")
+}
+
+// reasons translates the likely-advocate reasons ("high recency_days").
+func reasons(rs []string) string {
+	out := make([]string, len(rs))
+	for i, r := range rs {
+		side, feature, ok := strings.Cut(r, " ")
+		if ok && (side == "high" || side == "low") {
+			out[i] = T(side+" %s", T(feature))
+		} else {
+			out[i] = T(r)
+		}
+	}
+	return strings.Join(out, "; ")
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"fidelis/analysis"
 	"fidelis/insight"
@@ -24,18 +26,18 @@ func insVal(v float64, unit string) string {
 		return "–"
 	}
 	if unit == "points" {
-		return fmt.Sprintf("%+.1f", v)
+		return sf("%+.1f", v)
 	}
-	return fmt.Sprintf("%.1f%%", v)
+	return sf("%.1f%%", v)
 }
 
 func insInterval(c insight.Comparison) string {
 	s := insVal(c.Value, c.Unit)
 	if !math.IsNaN(c.Low) {
-		s += fmt.Sprintf(" (%s to %s)", insVal(c.Low, c.Unit), insVal(c.High, c.Unit))
+		s += T(" (%s to %s)", insVal(c.Low, c.Unit), insVal(c.High, c.Unit))
 	}
 	if c.N > 0 {
-		s += fmt.Sprintf(" n=%d", c.N)
+		s += sf(" n=%d", c.N)
 	}
 	return s
 }
@@ -43,24 +45,20 @@ func insInterval(c insight.Comparison) string {
 func positionText(c insight.Comparison) string {
 	switch c.Better {
 	case 1:
-		return c.Position + " ✓"
+		return T(c.Position) + " ✓"
 	case -1:
-		return c.Position + " ✗"
+		return T(c.Position) + " ✗"
 	}
 	if c.Reason != "" && c.Position == "not comparable" {
-		return c.Position + ": " + c.Reason
+		return T(c.Position) + ": " + T(c.Reason)
 	}
-	return c.Position
+	return T(c.Position)
 }
 
 func insightHTML(a *analysis.Analysis) string {
 	r := analysis.Section[insight.Report](a, "insight")
 	var b strings.Builder
-	ind := r.Industry
-	if ind == "" {
-		ind = "all industries"
-	}
-	fmt.Fprintf(&b, `<p class="muted small">Benchmarks for %s. A figure is above or below a benchmark only when its whole 95%% interval is; otherwise it is in line. Vendor-survey figures are marked; each row names its source and year.</p>`, esc(ind))
+	fmt.Fprintf(&b, `<p class="muted small">%s</p>`, esc(T("Benchmarks for %s. A figure is above or below a benchmark only when its whole 95%% interval is; otherwise it is in line. Vendor-survey figures are marked; each row names its source and year.", industries(r.Industry))))
 	// Strengths and weaknesses first: what the reader came for.
 	b.WriteString(`<div class="cards" style="grid-template-columns:1fr 1fr">`)
 	for _, side := range []struct {
@@ -68,13 +66,13 @@ func insightHTML(a *analysis.Analysis) string {
 		fs    []insight.Finding
 		color string
 	}{{"Strengths", r.Strengths, "#16a34a"}, {"Weaknesses", r.Weaknesses, "#dc2626"}} {
-		fmt.Fprintf(&b, `<div class="card"><h3 style="margin:0 0 6px;color:%s">%s</h3>`, side.color, side.title)
+		fmt.Fprintf(&b, `<div class="card"><h3 style="margin:0 0 6px;color:%s">%s</h3>`, side.color, esc(T(side.title)))
 		if len(side.fs) == 0 {
-			b.WriteString(`<p class="muted small">None the evidence supports.</p>`)
+			b.WriteString(`<p class="muted small">` + esc(T("None the evidence supports.")) + `</p>`)
 		} else {
 			b.WriteString(`<ol class="small" style="padding-left:18px;margin:0">`)
 			for _, f := range side.fs {
-				fmt.Fprintf(&b, `<li>%s <span class="muted">[%s]</span></li>`, esc(f.Evidence), esc(f.Kind))
+				fmt.Fprintf(&b, `<li>%s <span class="muted">[%s]</span></li>`, esc(evidence(f)), esc(T(f.Kind)))
 			}
 			b.WriteString(`</ol>`)
 		}
@@ -82,41 +80,36 @@ func insightHTML(a *analysis.Analysis) string {
 	}
 	b.WriteString(`</div>`)
 	if len(r.InLine) > 0 {
-		b.WriteString(`<details><summary class="small">In line or not significant (`)
-		fmt.Fprintf(&b, "%d", len(r.InLine))
-		b.WriteString(`)</summary><ul class="small">`)
+		fmt.Fprintf(&b, `<details open><summary class="small">%s</summary><ul class="small">`, esc(T("In line or not significant (%d)", len(r.InLine))))
 		for _, f := range r.InLine {
-			fmt.Fprintf(&b, `<li>%s</li>`, esc(f.Evidence))
+			fmt.Fprintf(&b, `<li>%s</li>`, esc(evidence(f)))
 		}
 		b.WriteString(`</ul></details>`)
 	}
 	for _, n := range r.Notes {
-		fmt.Fprintf(&b, `<p class="flag small">⚠ %s</p>`, esc(n))
+		fmt.Fprintf(&b, `<p class="flag small">⚠ %s</p>`, esc(T(n)))
 	}
 	if len(r.Comparisons) > 0 {
-		b.WriteString(`<h3>Against benchmarks</h3>`)
+		b.WriteString(`<h3>` + esc(T("Against benchmarks")) + `</h3>`)
 		b.WriteString(benchmarkChart(r.Comparisons))
-		b.WriteString(`<table><tr><th>metric</th><th>ours (95% CI)</th><th>benchmark</th><th>industry</th><th>position</th><th>source</th></tr>`)
+		b.WriteString(`<table>` + th("metric", "ours (95% CI)", "benchmark", "industry", "position", "source"))
 		for _, c := range r.Comparisons {
 			src := esc(c.Benchmark.Citation())
 			if c.Benchmark.URL != "" {
 				src = fmt.Sprintf(`<a href="%s">%s</a>`, esc(c.Benchmark.URL), src)
 			}
 			fmt.Fprintf(&b, `<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td style="text-align:left">%s<br><span class="muted">%s</span></td></tr>`,
-				esc(c.Name), esc(insInterval(c)), esc(c.Benchmark.Text()), esc(c.Benchmark.Industry), esc(positionText(c)), src, esc(c.Benchmark.Population))
+				esc(T(c.Name)), esc(insInterval(c)), esc(benchText(c)), esc(T(c.Benchmark.Industry)), esc(positionText(c)), src, esc(c.Benchmark.Population))
 		}
 		b.WriteString(`</table>`)
 	}
 	if len(r.Targets) > 0 {
-		b.WriteString(`<h3>Targets</h3><table><tr><th>target</th><th>now (95% CI)</th><th>progress</th><th>projected at date</th><th>status</th><th>gap: customers</th><th>gap: revenue / year</th></tr>`)
+		b.WriteString(`<h3>` + esc(T("Targets")) + `</h3><table>` + th("target", "now (95% CI)", "progress", "projected at date", "status", "gap: customers", "gap: revenue / year"))
 		for _, t := range r.Targets {
-			goal := fmt.Sprintf("%s %s %s", t.Name, map[string]string{">=": "≥", "<=": "≤"}[t.Goal.Op], insVal(t.Goal.Value, t.Unit))
-			if !t.Goal.By.IsZero() {
-				goal += " by " + date(t.Goal.By)
-			}
+			goal := goalText(t)
 			now := insVal(t.Current, t.Unit)
 			if !math.IsNaN(t.Low) {
-				now += fmt.Sprintf(" (%s to %s)", insVal(t.Low, t.Unit), insVal(t.High, t.Unit))
+				now += T(" (%s to %s)", insVal(t.Low, t.Unit), insVal(t.High, t.Unit))
 			}
 			color := "#16a34a"
 			if t.Status == "off track" {
@@ -127,17 +120,17 @@ func insightHTML(a *analysis.Analysis) string {
 			bar := fmt.Sprintf(`<svg width="120" height="12" role="img"><rect width="120" height="12" fill="#e5e7eb" rx="2"/><rect width="%.0f" height="12" fill="%s" rx="2"/></svg> %s`,
 				120*math.Max(0, math.Min(1, t.Progress)), color, pct(t.Progress))
 			fmt.Fprintf(&b, `<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td style="color:%s">%s</td><td>%s</td><td>%s</td></tr>`,
-				esc(goal), esc(now), bar, esc(insVal(t.Projected, t.Unit)), color, esc(t.Status), esc(num(t.GapCustomers, 0)), esc(money(t.GapRevenue)))
+				esc(goal), esc(now), bar, esc(insVal(t.Projected, t.Unit)), color, esc(T(t.Status)), esc(num(t.GapCustomers, 0)), esc(money(t.GapRevenue)))
 		}
-		b.WriteString(`</table><p class="muted small">Projection: ordinary least squares on the last 6 complete periods, evaluated at the target date. Gap in customers: gap ÷ 100 × the customers the rate applies to (NPS: detractors who would have to become promoters); revenue: × yearly revenue per active customer.</p>`)
+		b.WriteString(`</table><p class="muted small">` + esc(T("Projection: ordinary least squares on the last 6 complete periods, evaluated at the target date. Gap in customers: gap ÷ 100 × the customers the rate applies to (NPS: detractors who would have to become promoters); revenue: × yearly revenue per active customer.")) + `</p>`)
 	}
 	if len(r.Mix) > 0 {
-		b.WriteString(`<h3>Composition check</h3><table><tr><th>change</th><th>pooled</th><th>total</th><th>within segments</th><th>segment mix</th></tr>`)
+		b.WriteString(`<h3>` + esc(T("Composition check")) + `</h3><table>` + th("change", "pooled", "total", "within segments", "segment mix"))
 		for _, m := range r.Mix {
-			fmt.Fprintf(&b, `<tr><td>%s by %s, %s → %s</td><td>%s → %s</td><td>%+.1f pts</td><td>%+.1f pts</td><td>%+.1f pts</td></tr>`,
-				esc(m.Metric), esc(m.By), esc(m.From), esc(m.To), pct(m.PooledBefore), pct(m.PooledAfter), 100*m.Change, 100*m.RateEffect, 100*m.MixEffect)
+			fmt.Fprintf(&b, `<tr><td>%s</td><td>%s → %s</td><td>%s</td><td>%s</td><td>%s</td></tr>`,
+				esc(T("%s by %s, %s → %s", T(m.Metric), m.By, m.From, m.To)), pct(m.PooledBefore), pct(m.PooledAfter), esc(T("%+.1f pts", 100*m.Change)), esc(T("%+.1f pts", 100*m.RateEffect)), esc(T("%+.1f pts", 100*m.MixEffect)))
 		}
-		b.WriteString(`</table><p class="muted small">Kitagawa (1955) decomposition: within-segment effect Σ w̄(r₁ − r₀), mix effect Σ r̄(w₁ − w₀); they add up to the pooled change.</p>`)
+		b.WriteString(`</table><p class="muted small">` + esc(T("Kitagawa (1955) decomposition: within-segment effect Σ w̄(r₁ − r₀), mix effect Σ r̄(w₁ − w₀); they add up to the pooled change.")) + `</p>`)
 	}
 	return b.String()
 }
@@ -172,10 +165,10 @@ func benchmarkChart(cs []insight.Comparison) string {
 		}
 		x := func(v float64) float64 { return labelW + (v-min)/(max-min)*float64(w-labelW-70) }
 		y := float64(i*rowH + 8)
-		fmt.Fprintf(&bld, `<text x="%d" y="%.1f" class="tick" text-anchor="end">%s (%s)</text>`, labelW-8, y+14, esc(c.Name), esc(c.Benchmark.Industry))
+		fmt.Fprintf(&bld, `<text x="%d" y="%.1f" class="tick" text-anchor="end">%s (%s)</text>`, labelW-8, y+14, esc(T(c.Name)), esc(T(c.Benchmark.Industry)))
 		fmt.Fprintf(&bld, `<line x1="%.1f" x2="%.1f" y1="%.1f" y2="%.1f" class="grid"/>`, x(min), x(max), y+10, y+10)
 		bw := math.Max(3, x(hi)-x(lo))
-		fmt.Fprintf(&bld, `<rect x="%.1f" y="%.1f" width="%.1f" height="20" fill="#9ca3af" fill-opacity="0.5"><title>benchmark %s</title></rect>`, x(lo)-(bw-(x(hi)-x(lo)))/2, y, bw, esc(c.Benchmark.Text()))
+		fmt.Fprintf(&bld, `<rect x="%.1f" y="%.1f" width="%.1f" height="20" fill="#9ca3af" fill-opacity="0.5"><title>%s</title></rect>`, x(lo)-(bw-(x(hi)-x(lo)))/2, y, bw, esc(benchText(c)))
 		col := palette[0]
 		if c.Better == 1 {
 			col = "#16a34a"
@@ -188,7 +181,7 @@ func benchmarkChart(cs []insight.Comparison) string {
 		fmt.Fprintf(&bld, `<circle cx="%.1f" cy="%.1f" r="5" fill="%s"/>`, x(c.Value), y+10, col)
 		fmt.Fprintf(&bld, `<text x="%.1f" y="%.1f" class="tick">%s</text>`, x(max)+6, y+14, esc(insVal(c.Value, c.Unit)))
 	}
-	fmt.Fprintf(&bld, `<text x="%d" y="%d" class="tick">● ours, 95%% interval · grey: benchmark · scale 0–100%% (NPS −100…100)</text>`, labelW, h-4)
+	fmt.Fprintf(&bld, `<text x="%d" y="%d" class="tick">%s</text>`, labelW, h-4, esc(T("● ours, 95% interval · grey: benchmark · scale 0–100% (NPS −100…100)")))
 	bld.WriteString(`</svg>`)
 	return bld.String()
 }
@@ -196,47 +189,93 @@ func benchmarkChart(cs []insight.Comparison) string {
 func insightMD(a *analysis.Analysis) string {
 	r := analysis.Section[insight.Report](a, "insight")
 	var b strings.Builder
-	ind := r.Industry
-	if ind == "" {
-		ind = "all industries"
-	}
-	fmt.Fprintf(&b, "Benchmarks for %s; above/below only when the whole 95%% interval is, otherwise in line.\n\n", ind)
+	b.WriteString(T("Benchmarks for %s; above/below only when the whole 95%% interval is, otherwise in line.", industries(r.Industry)) + "\n\n")
 	for _, side := range []struct {
 		t  string
 		fs []insight.Finding
 	}{{"Strengths", r.Strengths}, {"Weaknesses", r.Weaknesses}} {
-		fmt.Fprintf(&b, "**%s**\n\n", side.t)
+		fmt.Fprintf(&b, "**%s**\n\n", T(side.t))
 		if len(side.fs) == 0 {
-			b.WriteString("- none the evidence supports\n")
+			b.WriteString("- " + T("None the evidence supports.") + "\n")
 		}
 		for i, f := range side.fs {
-			fmt.Fprintf(&b, "%d. %s\n", i+1, f.Evidence)
+			fmt.Fprintf(&b, "%d. %s\n", i+1, evidence(f))
 		}
 		b.WriteString("\n")
 	}
 	for _, n := range r.Notes {
-		fmt.Fprintf(&b, "> ⚠ %s\n\n", n)
+		fmt.Fprintf(&b, "> ⚠ %s\n\n", T(n))
 	}
 	if len(r.Comparisons) > 0 {
-		b.WriteString("| metric | ours (95% CI) | benchmark | industry | position | source |\n|---|---|---|---|---|---|\n")
+		b.WriteString(mdHead("|---|---|---|---|---|---|", "metric", "ours (95% CI)", "benchmark", "industry", "position", "source"))
 		for _, c := range r.Comparisons {
-			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", mdCell(c.Name), mdCell(insInterval(c)), mdCell(c.Benchmark.Text()), mdCell(c.Benchmark.Industry), mdCell(positionText(c)), mdCell(c.Benchmark.Citation()))
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", mdCell(T(c.Name)), mdCell(insInterval(c)), mdCell(benchText(c)), mdCell(T(c.Benchmark.Industry)), mdCell(positionText(c)), mdCell(c.Benchmark.Citation()))
 		}
 		b.WriteString("\n")
 	}
 	if len(r.Targets) > 0 {
-		b.WriteString("| target | status | progress | projected | gap customers | gap revenue/year |\n|---|---|---|---|---|---|\n")
+		b.WriteString(mdHead("|---|---|---|---|---|---|", "target", "status", "progress", "projected", "gap customers", "gap revenue/year"))
 		for _, t := range r.Targets {
-			fmt.Fprintf(&b, "| %s %s %s | %s | %s | %s | %s | %s |\n", mdCell(t.Name), map[string]string{">=": "≥", "<=": "≤"}[t.Goal.Op], insVal(t.Goal.Value, t.Unit), t.Status, pct(t.Progress), insVal(t.Projected, t.Unit), num(t.GapCustomers, 0), money(t.GapRevenue))
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", mdCell(goalText(t)), T(t.Status), pct(t.Progress), insVal(t.Projected, t.Unit), num(t.GapCustomers, 0), money(t.GapRevenue))
 		}
 		b.WriteString("\n")
 	}
 	if len(r.Mix) > 0 {
-		b.WriteString("| composition | pooled | total | within segments | segment mix |\n|---|---|---|---|---|\n")
+		b.WriteString(mdHead("|---|---|---|---|---|", "composition", "pooled", "total", "within segments", "segment mix"))
 		for _, m := range r.Mix {
-			fmt.Fprintf(&b, "| %s by %s, %s → %s | %s → %s | %+.1f pts | %+.1f pts | %+.1f pts |\n", mdCell(m.Metric), mdCell(m.By), m.From, m.To,
-				pct(m.PooledBefore), pct(m.PooledAfter), 100*m.Change, 100*m.RateEffect, 100*m.MixEffect)
+			fmt.Fprintf(&b, "| %s | %s → %s | %s | %s | %s |\n", mdCell(T("%s by %s, %s → %s", T(m.Metric), m.By, m.From, m.To)),
+				pct(m.PooledBefore), pct(m.PooledAfter), T("%+.1f pts", 100*m.Change), T("%+.1f pts", 100*m.RateEffect), T("%+.1f pts", 100*m.MixEffect))
 		}
 	}
 	return b.String()
+}
+
+// evidence is a finding's sentence in the report's language, first letter capitalised.
+func evidence(f insight.Finding) string {
+	if f.Msg.Key == "" {
+		return T(f.Evidence)
+	}
+	return upperFirst(tm(f.Msg))
+}
+
+func upperFirst(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 {
+		return s
+	}
+	return string(unicode.ToUpper(r)) + s[n:]
+}
+
+// industries names the benchmark industries ("ecommerce,retail"), translated.
+func industries(s string) string {
+	if s == "" {
+		return T("all industries")
+	}
+	parts := strings.Split(s, ",")
+	for i, p := range parts {
+		parts[i] = T(strings.TrimSpace(p))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// benchText is a benchmark's value in its unit ("32%", "25–35%", "28.4 points").
+func benchText(c insight.Comparison) string {
+	lo, hi := c.Benchmark.Range()
+	switch {
+	case c.Unit == "points" && lo != hi:
+		return T("%+.0f to %+.0f", lo, hi)
+	case c.Unit == "points":
+		return T("%.1f points", lo)
+	case lo != hi:
+		return T("%.0f–%.0f%%", lo, hi)
+	}
+	return sf("%g%%", lo)
+}
+
+func goalText(t insight.Target) string {
+	goal := T(t.Name) + " " + map[string]string{">=": "≥", "<=": "≤"}[t.Goal.Op] + " " + insVal(t.Goal.Value, t.Unit)
+	if !t.Goal.By.IsZero() {
+		goal = T("%s by %s", goal, t.Goal.By)
+	}
+	return goal
 }

@@ -5,12 +5,9 @@ package report
 
 import (
 	"fmt"
-	"html"
 	"io"
-	"math"
 	"sort"
 	"strings"
-	"time"
 
 	"fidelis"
 	"fidelis/analysis"
@@ -45,8 +42,22 @@ func AddSection(s Section) {
 	sort.SliceStable(sections, func(i, j int) bool { return sections[i].Order < sections[j].Order })
 }
 
-// Write renders a in the given format: "html", "md" or "json".
+// Write renders a in the given format: "html", "md" or "json", in English.
 func Write(w io.Writer, a *analysis.Analysis, format string) error {
+	return WriteLang(w, a, format, "en")
+}
+
+// WriteLang renders a in the given format and language (one of Languages). JSON is
+// language-neutral.
+func WriteLang(w io.Writer, a *analysis.Analysis, format, lang string) error {
+	l, err := ParseLang(lang)
+	if err != nil {
+		return err
+	}
+	renderMu.Lock()
+	defer renderMu.Unlock()
+	cur = locales[l]
+	defer func() { cur = locales["en"] }()
 	switch format {
 	case "json":
 		return JSON(w, a)
@@ -60,13 +71,12 @@ func Write(w io.Writer, a *analysis.Analysis, format string) error {
 
 func writeHTML(w io.Writer, a *analysis.Analysis) error {
 	var b strings.Builder
-	b.WriteString(`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">`)
-	b.WriteString(`<title>Fidelis loyalty report</title><style>` + css + `</style></head><body><main>`)
-	fmt.Fprintf(&b, `<header><h1>Customer loyalty report</h1><p class="muted">%s customers · %s orders · %s to %s · generated %s by Fidelis</p><nav>`,
-		count(a.Counts[fidelis.Customers]), count(a.Counts[fidelis.Orders]), a.First.Format("2006-01-02"), a.Last.Format("2006-01-02"), a.Generated.Format("2006-01-02 15:04 UTC"))
+	fmt.Fprintf(&b, `<!doctype html><html lang="%s"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">`, cur.lang)
+	b.WriteString(`<title>` + esc(T("Fidelis loyalty report")) + `</title><style>` + css + `</style></head><body><main>`)
+	fmt.Fprintf(&b, `<header><h1>%s</h1><p class="muted">%s</p><nav>`, esc(T("Customer loyalty report")), esc(subtitle(a)))
 	for _, s := range sections {
 		if s.Skip == nil || !s.Skip(a) {
-			fmt.Fprintf(&b, `<a href="#%s">%s</a>`, s.ID, html.EscapeString(s.Title))
+			fmt.Fprintf(&b, `<a href="#%s">%s</a>`, s.ID, esc(T(s.Title)))
 		}
 	}
 	b.WriteString(`</nav></header>`)
@@ -74,7 +84,7 @@ func writeHTML(w io.Writer, a *analysis.Analysis) error {
 		if s.Skip != nil && s.Skip(a) {
 			continue
 		}
-		fmt.Fprintf(&b, `<section id="%s"><h2>%s</h2>%s</section>`, s.ID, html.EscapeString(s.Title), s.HTML(a))
+		fmt.Fprintf(&b, `<section id="%s"><h2>%s</h2>%s</section>`, s.ID, esc(T(s.Title)), s.HTML(a))
 	}
 	b.WriteString(`</main></body></html>` + "\n")
 	_, err := io.WriteString(w, b.String())
@@ -83,69 +93,21 @@ func writeHTML(w io.Writer, a *analysis.Analysis) error {
 
 func writeMD(w io.Writer, a *analysis.Analysis) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "# Customer loyalty report\n\n%s customers · %s orders · %s to %s · generated %s by Fidelis\n",
-		count(a.Counts[fidelis.Customers]), count(a.Counts[fidelis.Orders]), a.First.Format("2006-01-02"), a.Last.Format("2006-01-02"), a.Generated.Format("2006-01-02 15:04 UTC"))
+	fmt.Fprintf(&b, "# %s\n\n%s\n", T("Customer loyalty report"), subtitle(a))
 	for _, s := range sections {
 		if s.Skip != nil && s.Skip(a) {
 			continue
 		}
-		fmt.Fprintf(&b, "\n## %s\n\n%s\n", s.Title, s.Markdown(a))
+		fmt.Fprintf(&b, "\n## %s\n\n%s\n", T(s.Title), s.Markdown(a))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }
 
-// Formatting helpers shared by the sections.
-
-func pct(v float64) string {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return "–"
-	}
-	return fmt.Sprintf("%.1f%%", v*100)
+func subtitle(a *analysis.Analysis) string {
+	return T("%s customers · %s orders · %s to %s · generated %s by Fidelis", count(a.Counts[fidelis.Customers]), count(a.Counts[fidelis.Orders]),
+		date(a.First), date(a.Last), a.Generated.Format(cur.dateTime))
 }
-
-func pctPoints(v float64) string { return pct(v / 100) }
-
-func money(v float64) string {
-	if math.IsNaN(v) {
-		return "–"
-	}
-	return fmt.Sprintf("%s", thousands(fmt.Sprintf("%.2f", v)))
-}
-
-func num(v float64, dec int) string {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return "–"
-	}
-	return thousands(fmt.Sprintf("%.*f", dec, v))
-}
-
-func count(n int64) string { return thousands(fmt.Sprint(n)) }
-
-// thousands groups the integer part of a formatted number with thin spaces (ISO 80000 style,
-// unambiguous in every locale).
-func thousands(s string) string {
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	intPart, frac := s, ""
-	if i := strings.IndexByte(s, '.'); i >= 0 {
-		intPart, frac = s[:i], s[i:]
-	}
-	var b strings.Builder
-	for i, r := range intPart {
-		if i > 0 && (len(intPart)-i)%3 == 0 {
-			b.WriteString("\u202f")
-		}
-		b.WriteRune(r)
-	}
-	out := b.String() + frac
-	if neg {
-		out = "−" + out
-	}
-	return out
-}
-
-func date(t time.Time) string { return t.Format("2006-01-02") }
 
 const css = `body{font:15px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:#111827;background:#f9fafb;margin:0}
 main{max-width:1000px;margin:0 auto;padding:24px}

@@ -14,11 +14,31 @@ func interval(p metric.Proportion) string {
 	if math.IsNaN(p.Value) {
 		return "–"
 	}
-	s := fmt.Sprintf("%s (%s–%s)", pct(p.Value), pct(p.Low), pct(p.High))
+	s := sf("%s (%s–%s)", pct(p.Value), pct(p.Low), pct(p.High))
 	if p.Small {
 		s += " ⚑"
 	}
 	return s
+}
+
+// th is a table header row of translated column names.
+func th(cols ...string) string {
+	var b strings.Builder
+	b.WriteString("<tr>")
+	for _, c := range cols {
+		b.WriteString("<th>" + esc(T(c)) + "</th>")
+	}
+	b.WriteString("</tr>")
+	return b.String()
+}
+
+// mdHead is a Markdown table header of translated column names; align is the separator row.
+func mdHead(align string, cols ...string) string {
+	out := make([]string, len(cols))
+	for i, c := range cols {
+		out[i] = mdCell(T(c))
+	}
+	return "| " + strings.Join(out, " | ") + " |\n" + align + "\n"
 }
 
 func card(b *strings.Builder, value, label string) {
@@ -31,18 +51,18 @@ func keyFigures(a *analysis.Analysis) []figure {
 	var f []figure
 	if r, ok := a.Latest(); ok {
 		f = append(f,
-			figure{pct(r.IDBased.Value), fmt.Sprintf("ID-based retention, %s (95%% CI %s–%s, n=%d)", r.Period, pct(r.IDBased.Low), pct(r.IDBased.High), r.IDBased.N)},
-			figure{pct(r.Churn.Value), "churn rate, " + r.Period + " (100% − ID-based retention)"},
-			figure{pctPoints(r.Classic), "classic retention (E−N)/S, " + r.Period},
-			figure{count(r.End), "active customers, " + r.Period})
+			figure{pct(r.IDBased.Value), T("ID-based retention, %s (95%% CI %s–%s, n=%d)", r.Period, pct(r.IDBased.Low), pct(r.IDBased.High), r.IDBased.N)},
+			figure{pct(r.Churn.Value), T("churn rate, %s (100%% − ID-based retention)", r.Period)},
+			figure{pctPoints(r.Classic), T("classic retention (E−N)/S, %s", r.Period)},
+			figure{count(r.End), T("active customers, %s", r.Period)})
 	}
 	p := a.Purchases
 	f = append(f,
-		figure{pct(p.RepeatRate.Value), fmt.Sprintf("repeat purchase rate (%s of %s buyers)", count(p.RepeatRate.K), count(p.RepeatRate.N))},
-		figure{num(p.Frequency, 2), "orders per customer"},
-		figure{money(p.AOV), "average order value " + a.Currency},
-		figure{money(a.Value.CLVMean), fmt.Sprintf("historical CLV, mean (median %s)", money(metric.Median(a.Value.CLVQuantiles)))},
-		figure{pct(a.Overall.Value), "ID-based retention pooled over all periods"},
+		figure{pct(p.RepeatRate.Value), T("repeat purchase rate (%d of %d buyers)", p.RepeatRate.K, p.RepeatRate.N)},
+		figure{num(p.Frequency, 2), T("orders per customer")},
+		figure{moneyC(p.AOV, a.Currency), T("average order value")},
+		figure{moneyC(a.Value.CLVMean, a.Currency), T("historical CLV, mean (median %s)", money(metric.Median(a.Value.CLVQuantiles)))},
+		figure{pct(a.Overall.Value), T("ID-based retention pooled over all periods")},
 	)
 	return f
 }
@@ -54,9 +74,9 @@ func overviewHTML(a *analysis.Analysis) string {
 		card(&b, f.value, f.label)
 	}
 	b.WriteString(`</div>`)
-	fmt.Fprintf(&b, `<p class="muted small">Active = a purchase within %d %s(s). Periods: %s. ⚑ marks n &lt; %d.`, a.Window, a.Grain, a.Grain, metric.SmallSample)
+	fmt.Fprintf(&b, `<p class="muted small">%s`, esc(T("Active = a purchase within %s. Periods: %s. ⚑ marks n < %d.", analysis.GrainCount(a.Window, a.Grain), T(string(a.Grain)), metric.SmallSample)))
 	if !a.LastComplete {
-		b.WriteString(` The last period of the data is not complete; the key figures use the last complete one.`)
+		b.WriteString(" " + esc(T("The last period of the data is not complete; the key figures use the last complete one.")))
 	}
 	b.WriteString(`</p>`)
 	return b.String()
@@ -76,19 +96,19 @@ func retentionSeries(rs []metric.Retention) (labels []string, ss []series) {
 		labels = append(labels, r.Period)
 		id[i], lo[i], hi[i], cl[i] = r.IDBased.Value, r.IDBased.Low, r.IDBased.High, r.Classic/100
 	}
-	return labels, []series{{Name: "ID-based retention (95% interval band)", Values: id, Low: lo, High: hi},
-		{Name: "Classic (E−N)/S", Values: cl, Dashed: true}}
+	return labels, []series{{Name: T("ID-based retention (95% interval band)"), Values: id, Low: lo, High: hi},
+		{Name: T("Classic (E−N)/S"), Values: cl, Dashed: true}}
 }
 
 func retentionHTML(a *analysis.Analysis) string {
 	var b strings.Builder
 	labels, ss := retentionSeries(a.Retention)
-	b.WriteString(lineChart(labels, ss, func(v float64) string { return fmt.Sprintf("%.0f%%", v*100) }))
-	b.WriteString(`<table><tr><th>Period</th><th>Active at start (S)</th><th>Active at end (E)</th><th>New (N)</th><th>Classic %</th><th>ID-based % (95% CI)</th><th>Churn %</th><th>Win-back %</th><th>Orders</th><th>Revenue</th></tr>`)
+	b.WriteString(lineChart(labels, ss, percentAxis))
+	b.WriteString(`<table>` + th("Period", "Active at start (S)", "Active at end (E)", "New (N)", "Classic %", "ID-based % (95% CI)", "Churn %", "Win-back %", "Orders", "Revenue"))
 	for i, r := range a.Retention {
 		flag := ""
 		if i == len(a.Retention)-1 && !a.LastComplete {
-			flag = ` <span class="flag">(incomplete)</span>`
+			flag = ` <span class="flag">` + esc(T("(incomplete)")) + `</span>`
 		}
 		fmt.Fprintf(&b, `<tr><td>%s%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>`,
 			r.Period, flag, count(r.Start), count(r.End), count(r.New), pctPoints(r.Classic), interval(r.IDBased), pct(r.Churn.Value), pct(r.WinBack.Value), count(r.Orders), money(r.Revenue))
@@ -99,9 +119,9 @@ func retentionHTML(a *analysis.Analysis) string {
 
 func retentionMD(a *analysis.Analysis) string {
 	var b strings.Builder
-	b.WriteString("| Period | S | E | N | Classic % | ID-based % (95% CI) | Churn % | Win-back % | Orders | Revenue |\n|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
+	b.WriteString(mdHead("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|", "Period", "S", "E", "N", "Classic %", "ID-based % (95% CI)", "Churn %", "Win-back %", "Orders", "Revenue"))
 	for _, r := range a.Retention {
-		fmt.Fprintf(&b, "| %s | %d | %d | %d | %s | %s | %s | %s | %d | %s |\n", r.Period, r.Start, r.End, r.New, pctPoints(r.Classic), interval(r.IDBased), pct(r.Churn.Value), pct(r.WinBack.Value), r.Orders, money(r.Revenue))
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", r.Period, count(r.Start), count(r.End), count(r.New), pctPoints(r.Classic), interval(r.IDBased), pct(r.Churn.Value), pct(r.WinBack.Value), count(r.Orders), money(r.Revenue))
 	}
 	return b.String()
 }
@@ -109,13 +129,13 @@ func retentionMD(a *analysis.Analysis) string {
 func cohortsHTML(a *analysis.Analysis) string {
 	m := a.Cohorts
 	var b strings.Builder
-	b.WriteString(`<p class="muted small">Share of each first-purchase cohort that bought again k periods later (bounded). Cells in an unfinished period are outlined in orange. The weighted mean row weights cohorts by size.</p>`)
+	b.WriteString(`<p class="muted small">` + esc(T("Share of each first-purchase cohort that bought again k periods later (bounded). Cells in an unfinished period are outlined in orange. The weighted mean row weights cohorts by size.")) + `</p>`)
 	width := 0
 	for _, r := range m.Rows {
 		width = max(width, len(r.Bounded))
 	}
 	show := min(width, 25)
-	b.WriteString(`<div style="overflow-x:auto"><table class="heat"><tr><th>Cohort</th><th>Size</th>`)
+	b.WriteString(`<div style="overflow-x:auto"><table class="heat"><tr><th>` + esc(T("Cohort")) + `</th><th>` + esc(T("Size")) + `</th>`)
 	for k := 0; k < show; k++ {
 		fmt.Fprintf(&b, `<th>%d</th>`, k)
 	}
@@ -139,10 +159,10 @@ func cohortsHTML(a *analysis.Analysis) string {
 		}
 		b.WriteString(`</tr>`)
 	}
-	b.WriteString(`<tr><th>Weighted mean</th><th></th>`)
+	b.WriteString(`<tr><th>` + esc(T("Weighted mean")) + `</th><th></th>`)
 	for k := 0; k < show; k++ {
 		if k < len(m.Mean) {
-			fmt.Fprintf(&b, `<th>%.1f</th>`, m.Mean[k].Value*100)
+			fmt.Fprintf(&b, `<th>%s</th>`, num(m.Mean[k].Value*100, 1))
 		}
 	}
 	b.WriteString(`</tr></table></div>`)
@@ -156,15 +176,15 @@ func cohortsHTML(a *analysis.Analysis) string {
 		bounded = append(bounded, m.Mean[k].Value)
 		unbounded = append(unbounded, m.MeanUnbounded[k].Value)
 	}
-	b.WriteString(`<h3>Retention curve (weighted mean over cohorts)</h3>`)
-	b.WriteString(lineChart(labels, []series{{Name: "bought in period c+k (bounded)", Values: bounded},
-		{Name: "bought in c+k or later (unbounded)", Values: unbounded, Dashed: true}}, func(v float64) string { return fmt.Sprintf("%.0f%%", v*100) }))
+	b.WriteString(`<h3>` + esc(T("Retention curve (weighted mean over cohorts)")) + `</h3>`)
+	b.WriteString(lineChart(labels, []series{{Name: T("bought in period c+k (bounded)"), Values: bounded},
+		{Name: T("bought in c+k or later (unbounded)"), Values: unbounded, Dashed: true}}, percentAxis))
 	return b.String()
 }
 
 func cohortsMD(a *analysis.Analysis) string {
 	var b strings.Builder
-	b.WriteString("Bounded cohort retention, % of the cohort buying k periods after its first purchase (* = unfinished period).\n\n| Cohort | Size |")
+	b.WriteString(T("Bounded cohort retention, % of the cohort buying k periods after its first purchase (* = unfinished period).") + "\n\n| " + T("Cohort") + " | " + T("Size") + " |")
 	width := 0
 	for _, r := range a.Cohorts.Rows {
 		width = max(width, len(r.Bounded))
@@ -175,7 +195,7 @@ func cohortsMD(a *analysis.Analysis) string {
 	}
 	b.WriteString("\n|---|--:|" + strings.Repeat("--:|", width) + "\n")
 	for _, r := range a.Cohorts.Rows {
-		fmt.Fprintf(&b, "| %s | %d |", r.Cohort, r.Size)
+		fmt.Fprintf(&b, "| %s | %s |", r.Cohort, count(r.Size))
 		for k := 0; k < width; k++ {
 			if k < len(r.Bounded) {
 				star := ""
@@ -189,9 +209,9 @@ func cohortsMD(a *analysis.Analysis) string {
 		}
 		b.WriteString("\n")
 	}
-	b.WriteString("| **Weighted mean** | |")
+	b.WriteString("| **" + T("Weighted mean") + "** | |")
 	for k := 0; k < width && k < len(a.Cohorts.Mean); k++ {
-		fmt.Fprintf(&b, " %.1f |", a.Cohorts.Mean[k].Value*100)
+		fmt.Fprintf(&b, " %s |", num(a.Cohorts.Mean[k].Value*100, 1))
 	}
 	b.WriteString("\n")
 	return b.String()
@@ -213,9 +233,9 @@ func segmentsHTML(a *analysis.Analysis) string {
 	for i, p := range pooled {
 		vals[i], lo[i], hi[i] = p.Value, p.Low, p.High
 	}
-	fmt.Fprintf(&b, `<p>ID-based retention by <b>%s</b>, pooled over all periods, with 95%% intervals; the whole base: %s.</p>`, html.EscapeString(a.By), interval(a.Overall))
+	fmt.Fprintf(&b, `<p>%s</p>`, esc(T("ID-based retention by %s, pooled over all periods, with 95%% intervals; the whole base: %s.", a.By, interval(a.Overall))))
 	b.WriteString(barChart(names, vals, lo, hi, pct))
-	b.WriteString(`<table><tr><th>` + html.EscapeString(a.By) + `</th><th>Buyers</th><th>Repeat rate (95% CI)</th><th>Orders/customer</th><th>AOV</th><th>Net revenue</th><th>Historical CLV mean</th><th>median</th></tr>`)
+	b.WriteString(`<table>` + th(a.By, "Buyers", "Repeat rate (95% CI)", "Orders/customer", "AOV", "Net revenue", "Historical CLV mean", "median"))
 	for i, p := range a.PurchasesBy {
 		v := metric.Value{CLVMean: math.NaN()}
 		if i < len(a.ValueBy) && a.ValueBy[i].Segment == p.Segment {
@@ -231,13 +251,13 @@ func segmentsHTML(a *analysis.Analysis) string {
 func segmentsMD(a *analysis.Analysis) string {
 	var b strings.Builder
 	names, pooled := segmentRows(a)
-	fmt.Fprintf(&b, "| %s | ID-based retention (pooled, 95%% CI) |\n|---|--:|\n", a.By)
+	b.WriteString(mdHead("|---|--:|", a.By, "ID-based retention (pooled, 95% CI)"))
 	for i, n := range names {
 		fmt.Fprintf(&b, "| %s | %s |\n", n, interval(pooled[i]))
 	}
-	fmt.Fprintf(&b, "\n| %s | Buyers | Repeat rate | Orders/customer | AOV | Net revenue |\n|---|--:|--:|--:|--:|--:|\n", a.By)
+	b.WriteString("\n" + mdHead("|---|--:|--:|--:|--:|--:|", a.By, "Buyers", "Repeat rate", "Orders/customer", "AOV", "Net revenue"))
 	for _, p := range a.PurchasesBy {
-		fmt.Fprintf(&b, "| %s | %d | %s | %s | %s | %s |\n", p.Segment, p.Buyers, interval(p.RepeatRate), num(p.Frequency, 2), money(p.AOV), money(p.NetRevenue))
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", p.Segment, count(p.Buyers), interval(p.RepeatRate), num(p.Frequency, 2), money(p.AOV), money(p.NetRevenue))
 	}
 	return b.String()
 }
@@ -255,15 +275,15 @@ func quantileRow(q []float64, f func(float64) string) string {
 func valueHTML(a *analysis.Analysis) string {
 	var b strings.Builder
 	v := a.Value
-	b.WriteString(`<table><tr><th>Per customer</th><th>Mean</th>`)
+	b.WriteString(`<table><tr><th>` + esc(T("Per customer")) + `</th><th>` + esc(T("Mean")) + `</th>`)
 	for _, p := range metric.ValueProbs {
 		fmt.Fprintf(&b, `<th>p%.0f</th>`, p*100)
 	}
 	b.WriteString(`</tr>`)
-	fmt.Fprintf(&b, `<tr><td>Historical CLV (net revenue to date)</td><td>%s</td>%s</tr>`, money(v.CLVMean), quantileRow(v.CLVQuantiles, money))
-	fmt.Fprintf(&b, `<tr><td>Tenure, days since first purchase</td><td>%s</td>%s</tr>`, num(v.TenureMean, 0), quantileRow(v.TenureQuantiles, func(x float64) string { return num(x, 0) }))
-	fmt.Fprintf(&b, `</table><p class="muted small">%s customers; mean lifespan (first to last purchase) %s days. Net revenue %s, of which refunds %s.</p>`,
-		count(v.Customers), num(v.LifespanMean, 0), money(a.Purchases.NetRevenue), pct(a.Purchases.RefundShare))
+	fmt.Fprintf(&b, `<tr><td>%s</td><td>%s</td>%s</tr>`, esc(T("Historical CLV (net revenue to date)")), money(v.CLVMean), quantileRow(v.CLVQuantiles, money))
+	fmt.Fprintf(&b, `<tr><td>%s</td><td>%s</td>%s</tr>`, esc(T("Tenure, days since first purchase")), num(v.TenureMean, 0), quantileRow(v.TenureQuantiles, func(x float64) string { return num(x, 0) }))
+	fmt.Fprintf(&b, `</table><p class="muted small">%s</p>`, esc(T("%d customers; mean lifespan (first to last purchase) %.0f days. Net revenue %s, of which refunds %s.",
+		v.Customers, v.LifespanMean, moneyC(a.Purchases.NetRevenue, a.Currency), pct(a.Purchases.RefundShare))))
 	var labels []string
 	for _, p := range metric.ValueProbs {
 		labels = append(labels, fmt.Sprintf("p%.0f", p*100))
@@ -275,9 +295,9 @@ func valueHTML(a *analysis.Analysis) string {
 func valueMD(a *analysis.Analysis) string {
 	v := a.Value
 	var b strings.Builder
-	fmt.Fprintf(&b, "- Historical CLV (net revenue to date): mean %s, median %s over %d customers\n", money(v.CLVMean), money(metric.Median(v.CLVQuantiles)), v.Customers)
-	fmt.Fprintf(&b, "- Tenure: mean %s days since first purchase; lifespan (first to last purchase) %s days\n", num(v.TenureMean, 0), num(v.LifespanMean, 0))
-	fmt.Fprintf(&b, "- Orders per customer %s, AOV %s, refunds %s of gross revenue\n", num(a.Purchases.Frequency, 2), money(a.Purchases.AOV), pct(a.Purchases.RefundShare))
+	b.WriteString("- " + T("Historical CLV (net revenue to date): mean %s, median %s over %d customers", money(v.CLVMean), money(metric.Median(v.CLVQuantiles)), v.Customers) + "\n")
+	b.WriteString("- " + T("Tenure: mean %.0f days since first purchase; lifespan (first to last purchase) %.0f days", v.TenureMean, v.LifespanMean) + "\n")
+	b.WriteString("- " + T("Orders per customer %.2f, AOV %s, refunds %s of gross revenue", a.Purchases.Frequency, money(a.Purchases.AOV), pct(a.Purchases.RefundShare)) + "\n")
 	return b.String()
 }
 
@@ -289,20 +309,20 @@ func subscriptionsHTML(a *analysis.Analysis) string {
 		labels = append(labels, s.Period)
 		logo[i], nrr[i], grr[i] = s.LogoChurn.Value, s.NRR, s.GRR
 	}
-	b.WriteString(lineChart(labels, []series{{Name: "net revenue retention", Values: nrr}, {Name: "gross revenue retention", Values: grr, Dashed: true}, {Name: "logo churn", Values: logo}},
-		func(v float64) string { return fmt.Sprintf("%.0f%%", v*100) }))
-	b.WriteString(`<table><tr><th>Period</th><th>MRR at start</th><th>Logo churn (95% CI)</th><th>Gross MRR churn</th><th>Net MRR churn</th><th>GRR</th><th>NRR</th><th>New MRR</th><th>MRR at end</th></tr>`)
+	b.WriteString(lineChart(labels, []series{{Name: T("net revenue retention"), Values: nrr}, {Name: T("gross revenue retention"), Values: grr, Dashed: true}, {Name: T("logo churn"), Values: logo}},
+		percentAxis))
+	b.WriteString(`<table>` + th("Period", "MRR at start", "Logo churn (95% CI)", "Gross MRR churn", "Net MRR churn", "GRR", "NRR", "New MRR", "MRR at end"))
 	for _, s := range a.Subscriptions {
 		fmt.Fprintf(&b, `<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>`,
 			s.Period, money(s.StartMRR), interval(s.LogoChurn), pct(s.GrossMRRChurn), pct(s.NetMRRChurn), pct(s.GRR), pct(s.NRR), money(s.NewMRR), money(s.EndMRR))
 	}
-	b.WriteString(`</table><p class="muted small">MRR is compared at the start and end of each period per customer: customers who join and leave within a period are not counted as churned, reactivations count as new MRR.</p>`)
+	b.WriteString(`</table><p class="muted small">` + esc(T("MRR is compared at the start and end of each period per customer: customers who join and leave within a period are not counted as churned, reactivations count as new MRR.")) + `</p>`)
 	return b.String()
 }
 
 func subscriptionsMD(a *analysis.Analysis) string {
 	var b strings.Builder
-	b.WriteString("| Period | MRR at start | Logo churn | Gross MRR churn | Net MRR churn | NRR |\n|---|--:|--:|--:|--:|--:|\n")
+	b.WriteString(mdHead("|---|--:|--:|--:|--:|--:|", "Period", "MRR at start", "Logo churn", "Gross MRR churn", "Net MRR churn", "NRR"))
 	for _, s := range a.Subscriptions {
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", s.Period, money(s.StartMRR), interval(s.LogoChurn), pct(s.GrossMRRChurn), pct(s.NetMRRChurn), pct(s.NRR))
 	}
@@ -313,7 +333,7 @@ func definitionsHTML(a *analysis.Analysis) string {
 	var b strings.Builder
 	b.WriteString(`<dl>`)
 	for _, d := range a.Definitions {
-		fmt.Fprintf(&b, `<dt><b>%s</b></dt><dd>%s</dd>`, html.EscapeString(d.Name), html.EscapeString(d.Text))
+		fmt.Fprintf(&b, `<dt><b>%s</b></dt><dd>%s</dd>`, esc(T(d.Name)), esc(defText(d)))
 	}
 	b.WriteString(`</dl>`)
 	return b.String()
@@ -322,7 +342,14 @@ func definitionsHTML(a *analysis.Analysis) string {
 func definitionsMD(a *analysis.Analysis) string {
 	var b strings.Builder
 	for _, d := range a.Definitions {
-		fmt.Fprintf(&b, "- **%s**: %s\n", d.Name, d.Text)
+		fmt.Fprintf(&b, "- **%s**: %s\n", T(d.Name), defText(d))
 	}
 	return b.String()
+}
+
+func defText(d analysis.Definition) string {
+	if d.Msg.Key != "" {
+		return tm(d.Msg)
+	}
+	return T(d.Text)
 }

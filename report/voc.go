@@ -28,7 +28,7 @@ func npsText(r voc.NPSResult) string {
 	if r.N == 0 {
 		return "–"
 	}
-	s := fmt.Sprintf("%+.1f (%+.1f to %+.1f, n=%d)", r.Score.Value, r.Score.Low, r.Score.High, r.N)
+	s := T("%+.1f (%+.1f to %+.1f, n=%d)", r.Score.Value, r.Score.Low, r.Score.High, r.N)
 	if r.Small {
 		s += " ⚑"
 	}
@@ -39,7 +39,7 @@ func shareText(s voc.Share) string {
 	if math.IsNaN(s.Value) {
 		return "–"
 	}
-	out := fmt.Sprintf("%s (%s–%s)", pct(s.Value), pct(s.Low), pct(s.High))
+	out := sf("%s (%s–%s)", pct(s.Value), pct(s.Low), pct(s.High))
 	if s.Small {
 		out += " ⚑"
 	}
@@ -52,7 +52,7 @@ func estText(e voc.Estimate, dec int) string {
 	}
 	s := num(e.Value, dec)
 	if !math.IsNaN(e.Low) {
-		s += fmt.Sprintf(" (%s–%s)", num(e.Low, dec), num(e.High, dec))
+		s += sf(" (%s–%s)", num(e.Low, dec), num(e.High, dec))
 	}
 	if e.Small {
 		s += " ⚑"
@@ -68,30 +68,30 @@ func diffShort(d voc.NPSDiff) string {
 	if d.Significant {
 		sig = "significant"
 	}
-	return fmt.Sprintf("%+.1f points (%+.1f to %+.1f), p = %.3f, %s", d.Diff, d.Low, d.High, d.P, sig)
+	return T("%+.1f points (%+.1f to %+.1f), p = %.3f, %s", d.Diff, d.Low, d.High, d.P, T(sig))
 }
 
 func vocFigures(v *analysis.VoC) []figure {
 	var f []figure
 	if v.NPS.N > 0 {
-		f = append(f, figure{fmt.Sprintf("%+.1f", v.NPS.Score.Value), fmt.Sprintf("NPS, all answers (95%% CI %+.1f to %+.1f, n=%d)", v.NPS.Score.Low, v.NPS.Score.High, v.NPS.N)})
+		f = append(f, figure{sf("%+.1f", v.NPS.Score.Value), T("NPS, all answers (95%% CI %+.1f to %+.1f, n=%d)", v.NPS.Score.Low, v.NPS.Score.High, v.NPS.N)})
 	}
 	if c := v.NPSChange; c != nil {
-		f = append(f, figure{fmt.Sprintf("%+.1f", c.Diff.Diff), "NPS change " + c.From + " → " + c.To + ": " + diffShort(c.Diff)})
+		f = append(f, figure{sf("%+.1f", c.Diff.Diff), T("NPS change %s → %s: %s", c.From, c.To, diffShort(c.Diff))})
 	}
 	for _, r := range v.CSAT {
-		f = append(f, figure{pct(r.Share.Value), fmt.Sprintf("CSAT on %s, top box %s (n=%d)", r.Scale, boxLabel(r.TopBox), r.N)})
+		f = append(f, figure{pct(r.Share.Value), T("CSAT on %s, top box %s (n=%d)", r.Scale.String(), boxLabel(r.TopBox), r.N)})
 	}
 	for _, r := range v.CES {
-		f = append(f, figure{num(r.Mean.Value, 2), fmt.Sprintf("CES 2.0 mean on %s; %s answer easy (n=%d)", r.Scale, pct(r.Share.Value), r.N)})
+		f = append(f, figure{num(r.Mean.Value, 2), T("CES 2.0 mean on %s; %s answer easy (n=%d)", r.Scale.String(), pct(r.Share.Value), r.N)})
 	}
 	for _, ix := range v.Indices {
 		if ix.Included > 0 {
-			f = append(f, figure{num(ix.Mean.Value, 1), fmt.Sprintf("%s, 0–100 (95%% CI %s–%s, %d customers)", ix.Name, num(ix.Mean.Low, 1), num(ix.Mean.High, 1), ix.Included)})
+			f = append(f, figure{num(ix.Mean.Value, 1), T("%s, 0–100 (95%% CI %s–%s, %d customers)", T(ix.Name), num(ix.Mean.Low, 1), num(ix.Mean.High, 1), ix.Included)})
 		}
 	}
 	if v.Exits != nil {
-		f = append(f, figure{count(v.Exits.All.N), "exits recorded; revenue to date lost " + money(v.Exits.All.Revenue)})
+		f = append(f, figure{count(v.Exits.All.N), T("exits recorded; revenue to date lost %s", money(v.Exits.All.Revenue))})
 	}
 	return f
 }
@@ -121,118 +121,118 @@ func vocHTML(a *analysis.Analysis) string {
 			labels[i] = p.Period
 			val[i], lo[i], hi[i] = p.NPS.Score.Value, p.NPS.Score.Low, p.NPS.Score.High
 			if !p.Complete {
-				labels[i] += " (incomplete)"
+				labels[i] += " " + T("(incomplete)")
 			}
 		}
-		b.WriteString(`<h3>NPS over time</h3>`)
-		b.WriteString(lineChart(labels, []series{{Name: "NPS (95% adjusted-Wald band)", Values: val, Low: lo, High: hi}},
-			func(x float64) string { return fmt.Sprintf("%+.0f", x) }))
-		fmt.Fprintf(&b, `<p class="muted small">Band: 95%% adjusted-Wald interval (Rocks 2016). ⚑ marks n &lt; %d; a ±10-point interval needs about %d answers.</p>`, v.MinSample, v.NPSMargin10)
-		b.WriteString(`<table><tr><th>period</th><th>n</th><th>promoters</th><th>passives</th><th>detractors</th><th>NPS (95% CI)</th></tr>`)
+		b.WriteString(`<h3>` + esc(T("NPS over time")) + `</h3>`)
+		b.WriteString(lineChart(labels, []series{{Name: T("NPS (95% adjusted-Wald band)"), Values: val, Low: lo, High: hi}},
+			func(x float64) string { return sf("%+.0f", x) }))
+		fmt.Fprintf(&b, `<p class="muted small">%s</p>`, esc(T("Band: 95%% adjusted-Wald interval (Rocks 2016). ⚑ marks n < %d; a ±10-point interval needs about %d answers.", v.MinSample, v.NPSMargin10)))
+		b.WriteString(`<table>` + th("period", "n", "promoters", "passives", "detractors", "NPS (95% CI)"))
 		for _, p := range v.NPSPeriods {
 			name := p.Period
 			if !p.Complete {
-				name += " (incomplete)"
+				name += " " + T("(incomplete)")
 			}
 			r := p.NPS
-			fmt.Fprintf(&b, `<tr><td>%s</td><td>%d</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>`, esc(name), r.N,
+			fmt.Fprintf(&b, `<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>`, esc(name), count(r.N),
 				pct(r.Promoters.Value), pct(r.Passives.Value), pct(r.Detractors.Value), esc(npsText(r)))
 		}
 		b.WriteString(`</table>`)
 		for _, g := range []struct {
 			title string
 			gs    []analysis.NPSGroup
-		}{{"NPS by " + v.By, v.NPSSegments}, {"NPS by channel", v.NPSChannels}} {
+		}{{T("NPS by %s", v.By), v.NPSSegments}, {T("NPS by channel"), v.NPSChannels}} {
 			if len(g.gs) == 0 {
 				continue
 			}
-			fmt.Fprintf(&b, `<h3>%s</h3><table><tr><th>group</th><th>NPS (95%% CI)</th><th>difference from all other respondents</th></tr>`, esc(g.title))
+			fmt.Fprintf(&b, `<h3>%s</h3><table>%s`, esc(g.title), th("group", "NPS (95% CI)", "difference from all other respondents"))
 			for _, x := range g.gs {
-				fmt.Fprintf(&b, `<tr><td>%s</td><td>%s</td><td>%s</td></tr>`, esc(x.Name), esc(npsText(x.NPS)), esc(diffShort(x.VsRest)))
+				fmt.Fprintf(&b, `<tr><td>%s</td><td>%s</td><td>%s</td></tr>`, esc(T(x.Name)), esc(npsText(x.NPS)), esc(diffShort(x.VsRest)))
 			}
 			b.WriteString(`</table>`)
 		}
 	}
 	b.WriteString(scoreDistributions(v))
 	if len(v.Indices) > 0 {
-		b.WriteString(`<h3>Composite indices</h3><table><tr><th>index</th><th>mean, 0–100 (95% CI)</th><th>customers</th><th>excluded</th><th>definition</th></tr>`)
+		b.WriteString(`<h3>` + esc(T("Composite indices")) + `</h3><table>` + th("index", "mean, 0–100 (95% CI)", "customers", "excluded", "definition"))
 		for _, ix := range v.Indices {
-			def := ix.Definition
+			def := T(ix.Definition)
 			if ix.Note != "" {
-				def += ". " + ix.Note
+				def += ". " + T(ix.Note)
 			}
 			fmt.Fprintf(&b, `<tr><td>%s</td><td>%s</td><td>%d</td><td>%d</td><td class="small" style="text-align:left">%s</td></tr>`,
-				esc(ix.Name), esc(estText(ix.Mean, 1)), ix.Included, ix.Excluded, esc(def))
+				esc(T(ix.Name)), esc(estText(ix.Mean, 1)), ix.Included, ix.Excluded, esc(def))
 		}
 		b.WriteString(`</table>`)
 	}
 	if v.Drivers != nil {
-		fmt.Fprintf(&b, `<h3>What detractors and promoters say</h3><p class="muted small">%d comments; %s. z &gt; 1.96 is conventionally significant.</p>`, v.Comments, esc(v.Drivers.Method))
+		fmt.Fprintf(&b, `<h3>%s</h3><p class="muted small">%s</p>`, esc(T("What detractors and promoters say")), esc(T("%d comments; %s. z > 1.96 is conventionally significant.", v.Comments, T(v.Drivers.Method))))
 		b.WriteString(driversHTML(*v.Drivers))
 		for _, l := range v.DriversByLanguage {
-			fmt.Fprintf(&b, `<h4>Language: %s</h4>`, esc(l.Language))
+			fmt.Fprintf(&b, `<h4>%s</h4>`, esc(T("Language: %s", l.Language)))
 			b.WriteString(driversHTML(l.Drivers))
 		}
 	}
 	if len(v.Themes) > 0 {
-		b.WriteString(`<h3>Themes</h3><table><tr><th>theme</th><th>mentions</th><th>share of comments (95% CI)</th><th>sentiment: NPS of those comments</th><th>recent periods</th></tr>`)
+		b.WriteString(`<h3>` + esc(T("Themes")) + `</h3><table>` + th("theme", "mentions", "share of comments (95% CI)", "sentiment: NPS of those comments", "recent periods"))
 		for _, t := range v.Themes {
 			var last []string
 			for _, p := range t.Periods[max(0, len(t.Periods)-6):] {
-				last = append(last, fmt.Sprintf("%s: %d", p.Period, p.Mentions))
+				last = append(last, sf("%s: %d", p.Period, p.Mentions))
 			}
-			fmt.Fprintf(&b, `<tr><td>%s</td><td>%d</td><td>%s</td><td>%s</td><td class="small">%s</td></tr>`, esc(t.Name), t.Mentions,
+			fmt.Fprintf(&b, `<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td class="small">%s</td></tr>`, esc(T(t.Name)), count(int64(t.Mentions)),
 				esc(shareText(t.Share)), esc(npsText(t.Sentiment)), esc(strings.Join(last, ", ")))
 		}
 		b.WriteString(`</table>`)
 	}
 	if v.Exits != nil && v.Exits.All.N > 0 {
 		all := v.Exits.All
-		b.WriteString(`<h3>Why customers leave</h3>`)
+		b.WriteString(`<h3>` + esc(T("Why customers leave")) + `</h3>`)
 		labels := make([]string, len(all.ByCount))
 		vals, lo, hi := make([]float64, len(labels)), make([]float64, len(labels)), make([]float64, len(labels))
 		for i, r := range all.ByCount {
 			labels[i], vals[i], lo[i], hi[i] = r.Reason, r.Share.Value, r.Share.Low, r.Share.High
 		}
 		b.WriteString(barChart(labels, vals, lo, hi, pct))
-		fmt.Fprintf(&b, `<table><tr><th>reason</th><th>exits</th><th>share (95%% CI)</th><th>revenue to date lost %s</th><th>share of revenue lost</th><th>CLV lost</th></tr>`, esc(a.Currency))
+		b.WriteString(`<table>` + th("reason", "exits", "share (95% CI)", T("revenue to date lost %s", a.Currency), "share of revenue lost", "CLV lost"))
 		for _, r := range all.ByCount {
-			fmt.Fprintf(&b, `<tr><td>%s</td><td>%d</td><td>%s</td><td>%s</td><td>%s</td><td>n/a</td></tr>`, esc(r.Reason), r.Count, esc(shareText(r.Share)), money(r.Revenue), pct(r.RevenueShare))
+			fmt.Fprintf(&b, `<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>`, esc(T(r.Reason)), count(int64(r.Count)), esc(shareText(r.Share)), money(r.Revenue), pct(r.RevenueShare), esc(T("n/a")))
 		}
 		b.WriteString(`</table>`)
-		fmt.Fprintf(&b, `<p class="muted small">CLV lost: %s</p>`, esc(v.CLV))
+		fmt.Fprintf(&b, `<p class="muted small">%s</p>`, esc(T("CLV lost: %s", T(v.CLV))))
 		for _, s := range v.Exits.Segments {
 			if len(s.Table.ByCount) > 0 {
 				top := s.Table.ByCount[0]
-				fmt.Fprintf(&b, `<p class="small">%s = %s: %d exits, most often %s (%s)</p>`, esc(v.By), esc(s.Key), s.Table.N, esc(top.Reason), esc(shareText(top.Share)))
+				fmt.Fprintf(&b, `<p class="small">%s</p>`, esc(T("%s = %s: %d exits, most often %s (%s)", v.By, s.Key, s.Table.N, T(top.Reason), shareText(top.Share))))
 			}
 		}
 	}
 	if d := v.Defection; d != nil {
-		fmt.Fprintf(&b, `<h3>Defectors against loyal customers</h3><p class="muted small">%d defectors (an exit record) and %d loyal customers (no exit record, a purchase within the activity window) as of %s; q = Benjamini–Hochberg adjusted p-value.</p>`,
-			d.Defectors, d.Loyal, date(d.AsOf))
-		b.WriteString(`<table><tr><th>attribute = value</th><th>defectors</th><th>loyal</th><th>difference</th><th>test</th><th>q</th></tr>`)
+		fmt.Fprintf(&b, `<h3>%s</h3><p class="muted small">%s</p>`, esc(T("Defectors against loyal customers")), esc(T("%d defectors (an exit record) and %d loyal customers (no exit record, a purchase within the activity window) as of %s; q = Benjamini–Hochberg adjusted p-value.",
+			d.Defectors, d.Loyal, date(d.AsOf))))
+		b.WriteString(`<table>` + th("attribute = value", "defectors", "loyal", "difference", "test", "q") + ``)
 		for i, x := range d.Effects {
 			if i == 12 {
 				break
 			}
-			q := fmt.Sprintf("%.3g", x.Q)
+			q := sf("%.3g", x.Q)
 			if x.Significant {
 				q = "<b>" + q + "</b>"
 			}
-			fmt.Fprintf(&b, `<tr><td>%s = %s</td><td>%s</td><td>%s</td><td>%+.1f pp</td><td>%s</td><td>%s</td></tr>`, esc(x.Attribute), esc(x.Value),
-				esc(shareText(x.Defectors)), esc(shareText(x.Loyal)), x.Diff, esc(x.Test), q)
+			fmt.Fprintf(&b, `<tr><td>%s = %s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>`, esc(x.Attribute), esc(x.Value),
+				esc(shareText(x.Defectors)), esc(shareText(x.Loyal)), esc(T("%+.1f pp", x.Diff)), esc(T(x.Test)), q)
 		}
 		b.WriteString(`</table>`)
 	}
 	if len(v.Warnings) > 0 {
 		b.WriteString(`<ul class="small flag">`)
-		for _, w := range v.Warnings {
+		for _, w := range vocWarnings(v) {
 			fmt.Fprintf(&b, `<li>%s</li>`, esc(w))
 		}
 		b.WriteString(`</ul>`)
 	}
-	fmt.Fprintf(&b, `<p class="muted small">Response rate: %s.</p>`, esc(v.ResponseRate))
+	fmt.Fprintf(&b, `<p class="muted small">%s</p>`, esc(T("Response rate: %s.", T(v.ResponseRate))))
 	return b.String()
 }
 
@@ -253,20 +253,20 @@ func scoreDistributions(v *analysis.VoC) string {
 			labels[i] = fmt.Sprint(lo + i)
 			vals[i] = float64(c) / float64(n)
 		}
-		fmt.Fprintf(&b, `<h4>%s (n=%d)</h4>`, esc(title), n)
+		fmt.Fprintf(&b, `<h4>%s</h4>`, esc(sf("%s (n=%d)", title, n)))
 		b.WriteString(barChart(labels, vals, nil, nil, pct))
 	}
 	if v.NPS.N > 0 || len(v.CSAT)+len(v.CES) > 0 {
-		b.WriteString(`<h3>Score distributions</h3>`)
+		b.WriteString(`<h3>` + esc(T("Score distributions")) + `</h3>`)
 	}
 	if v.NPS.N > 0 {
-		draw("NPS question, 0–10", 0, v.NPS.Counts[:])
+		draw(T("NPS question, 0–10"), 0, v.NPS.Counts[:])
 	}
 	for _, r := range v.CSAT {
-		draw("CSAT, "+r.Scale.String(), r.Scale.Min, r.Counts)
+		draw(T("CSAT, %s", r.Scale.String()), r.Scale.Min, r.Counts)
 	}
 	for _, r := range v.CES {
-		draw("CES 2.0, "+r.Scale.String(), r.Scale.Min, r.Counts)
+		draw(T("CES 2.0, %s", r.Scale.String()), r.Scale.Min, r.Counts)
 	}
 	return b.String()
 }
@@ -274,8 +274,7 @@ func scoreDistributions(v *analysis.VoC) string {
 func driversHTML(r voc.DriversResult) string {
 	var b strings.Builder
 	for _, side := range []voc.DriverSide{r.A, r.B} {
-		fmt.Fprintf(&b, `<p><b>%s</b> (%d comments)</p><table><tr><th>word or phrase</th><th>z</th><th>here</th><th>other side</th><th style="text-align:left">example comment</th></tr>`,
-			esc(side.Label), side.Comments)
+		fmt.Fprintf(&b, `<p><b>%s</b> (%s)</p><table>%s`, esc(T(side.Label)), esc(T("%d comment|%d comments", side.Comments)), th("word or phrase", "z", "here", "other side", "example comment"))
 		for i, t := range side.Terms {
 			if i == 8 {
 				break
@@ -284,7 +283,7 @@ func driversHTML(r voc.DriversResult) string {
 			if len(t.Examples) > 0 {
 				ex = t.Examples[0]
 			}
-			fmt.Fprintf(&b, `<tr><td>%s</td><td>%.1f</td><td>%d</td><td>%d</td><td style="text-align:left">%s</td></tr>`, esc(t.Term), t.Z, t.Count, t.OtherCount, esc(ex))
+			fmt.Fprintf(&b, `<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td style="text-align:left">%s</td></tr>`, esc(t.Term), num(t.Z, 1), count(int64(t.Count)), count(int64(t.OtherCount)), esc(ex))
 		}
 		b.WriteString(`</table>`)
 	}
@@ -298,13 +297,13 @@ func vocMD(a *analysis.Analysis) string {
 		fmt.Fprintf(&b, "- **%s** %s\n", f.value, f.label)
 	}
 	if len(v.NPSPeriods) > 0 {
-		b.WriteString("\n| period | n | NPS (95% adjusted-Wald CI) |\n|---|---:|---|\n")
+		b.WriteString("\n" + mdHead("|---|---:|---|", "period", "n", "NPS (95% adjusted-Wald CI)"))
 		for _, p := range v.NPSPeriods {
 			name := p.Period
 			if !p.Complete {
-				name += " (incomplete)"
+				name += " " + T("(incomplete)")
 			}
-			fmt.Fprintf(&b, "| %s | %d | %s |\n", name, p.NPS.N, npsText(p.NPS))
+			fmt.Fprintf(&b, "| %s | %s | %s |\n", name, count(p.NPS.N), npsText(p.NPS))
 		}
 	}
 	if v.Drivers != nil {
@@ -314,25 +313,40 @@ func vocMD(a *analysis.Analysis) string {
 				if i == 8 {
 					break
 				}
-				terms = append(terms, fmt.Sprintf("%s (z %.1f)", t.Term, t.Z))
+				terms = append(terms, sf("%s (z %.1f)", t.Term, t.Z))
 			}
-			fmt.Fprintf(&b, "\n**%s** say: %s\n", side.Label, strings.Join(terms, ", "))
+			b.WriteString("\n" + T("**%s** say: %s", T(side.Label), strings.Join(terms, ", ")) + "\n")
 		}
 	}
 	if len(v.Themes) > 0 {
-		b.WriteString("\n| theme | mentions | share | sentiment (NPS) |\n|---|---:|---|---|\n")
+		b.WriteString("\n" + mdHead("|---|---:|---|---|", "theme", "mentions", "share", "sentiment (NPS)"))
 		for _, t := range v.Themes {
-			fmt.Fprintf(&b, "| %s | %d | %s | %s |\n", mdCell(t.Name), t.Mentions, shareText(t.Share), npsText(t.Sentiment))
+			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", mdCell(T(t.Name)), count(int64(t.Mentions)), shareText(t.Share), npsText(t.Sentiment))
 		}
 	}
 	if v.Exits != nil && v.Exits.All.N > 0 {
-		b.WriteString("\n| exit reason | exits | share | revenue to date lost | CLV lost |\n|---|---:|---|---:|---|\n")
+		b.WriteString("\n" + mdHead("|---|---:|---|---:|---|", "exit reason", "exits", "share", "revenue to date lost", "CLV lost"))
 		for _, r := range v.Exits.All.ByCount {
-			fmt.Fprintf(&b, "| %s | %d | %s | %s | n/a |\n", mdCell(r.Reason), r.Count, shareText(r.Share), money(r.Revenue))
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", mdCell(T(r.Reason)), count(int64(r.Count)), shareText(r.Share), money(r.Revenue), T("n/a"))
 		}
 	}
-	for _, w := range v.Warnings {
+	for _, w := range vocWarnings(v) {
 		fmt.Fprintf(&b, "\n⚑ %s\n", w)
 	}
 	return b.String()
+}
+
+func vocWarnings(v *analysis.VoC) []string {
+	if len(v.WarningMsgs) == len(v.Warnings) {
+		out := make([]string, len(v.WarningMsgs))
+		for i, m := range v.WarningMsgs {
+			out[i] = tm(m)
+		}
+		return out
+	}
+	out := make([]string, len(v.Warnings))
+	for i, w := range v.Warnings {
+		out[i] = T(w)
+	}
+	return out
 }

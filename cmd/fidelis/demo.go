@@ -10,6 +10,7 @@ import (
 	"fidelis"
 	"fidelis/analysis"
 	"fidelis/ingest"
+	"fidelis/report"
 	"fidelis/synth"
 )
 
@@ -20,12 +21,16 @@ func init() {
 // runDemo is the end-to-end path a new user runs first: synth → import (every kind, through the
 // same ingest as real files) → analysis → report, all in the current directory.
 func runDemo(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "demo", "demo [--customers N] [--seed S] [--dir DIR]")
+	fs := newFlags(e, "demo", "demo [--customers N] [--seed S] [--dir DIR] [--lang en|pl|ro|lv]")
 	customers := fs.Int("customers", synth.DefaultCustomers, "customers of the synthetic company")
 	seed := fs.Uint64("seed", 1, "random seed")
 	dir := fs.String("dir", ".", "where the data files, the store and the report go")
 	industry := fs.String("industry", "ecommerce,retail", "benchmarks to compare with (fidelis benchmarks lists them)")
+	lang := fs.String("lang", "en", "report language: en, pl, ro or lv")
 	if _, err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if _, err := report.ParseLang(*lang); err != nil {
 		return err
 	}
 	if *customers <= 0 || *seed == 0 {
@@ -73,7 +78,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := writeReport(e, a, "html", out); err != nil {
+	if err := writeReport(e, a, "html", *lang, out); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "Fidelis demo: %d customers, %d orders, %s to %s\n", a.Counts[fidelis.Customers], a.Counts[fidelis.Orders], date(a.First), date(a.Last))

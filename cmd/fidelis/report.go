@@ -18,11 +18,15 @@ func init() {
 
 func runReport(ctx context.Context, e *env, args []string) error {
 	var f analysisFlags
-	fs := newFlags(e, "report", "report [--db PATH] [--format html|md|json] [--out FILE] [--grain month] [--by ATTR]")
+	fs := newFlags(e, "report", "report [--db PATH] [--format html|md|json] [--lang en|pl|ro|lv] [--out FILE] [--grain month] [--by ATTR]")
 	f.register(fs)
 	format := fs.String("format", "", "html, md or json (default: from --out's extension, else html)")
 	out := fs.String("out", "", "output file (default: stdout)")
+	lang := fs.String("lang", "en", "report language: en, pl, ro or lv (JSON is language-neutral)")
 	if _, err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if _, err := report.ParseLang(*lang); err != nil {
 		return err
 	}
 	if *format == "" {
@@ -35,7 +39,7 @@ func runReport(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	return writeReport(e, a, *format, *out)
+	return writeReport(e, a, *format, *lang, *out)
 }
 
 func formatFromName(name string) string {
@@ -49,16 +53,16 @@ func formatFromName(name string) string {
 }
 
 // writeReport renders a to path (stdout when empty), atomically: a failed render leaves no half file.
-func writeReport(e *env, a *analysis.Analysis, format, path string) error {
+func writeReport(e *env, a *analysis.Analysis, format, lang, path string) error {
 	if path == "" {
-		return report.Write(e.stdout, a, format)
+		return report.WriteLang(e.stdout, a, format, lang)
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".report-*")
 	if err != nil {
 		return fidelis.Errorf(fidelis.EInvalid, "write %s: %v", path, err)
 	}
 	defer os.Remove(tmp.Name())
-	if err := report.Write(tmp, a, format); err != nil {
+	if err := report.WriteLang(tmp, a, format, lang); err != nil {
 		tmp.Close()
 		return err
 	}
