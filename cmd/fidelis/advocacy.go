@@ -14,7 +14,7 @@ import (
 )
 
 func init() {
-	register("advocacy", "referrals, k-factor, referral revenue, advocacy scores and likely advocates (with backtest)", runAdvocacyCmd)
+	registerSection("advocacy", "referrals, k-factor, referral revenue, advocacy scores and likely advocates (with backtest)", fidelis.Referrals, printAdvocacy)
 }
 
 // runSection runs one registered analysis section for a command and returns it, or an error with
@@ -49,16 +49,20 @@ func runSection[T any](ctx context.Context, e *env, args []string, name, synopsi
 
 const sectionSynopsis = " [--db PATH] [--grain month] [--from DATE] [--to DATE] [--by ATTR] [--json]"
 
-func runAdvocacyCmd(ctx context.Context, e *env, args []string) error {
-	v, f, err := runSection[analysis.Advocacy](ctx, e, args, "advocacy", "advocacy"+sectionSynopsis, fidelis.Referrals)
-	if err != nil {
-		return err
-	}
-	if f.json {
-		return report.JSON(e.stdout, v)
-	}
-	printAdvocacy(e.stdout, v)
-	return nil
+// registerSection registers a command that computes one analysis section and prints it as a
+// table, or as JSON with --json.
+func registerSection[T any](name, summary string, kind fidelis.Kind, print func(io.Writer, *T)) {
+	register(name, summary, func(ctx context.Context, e *env, args []string) error {
+		v, f, err := runSection[T](ctx, e, args, name, name+sectionSynopsis, kind)
+		if err != nil {
+			return err
+		}
+		if f.json {
+			return report.JSON(e.stdout, v)
+		}
+		print(e.stdout, v)
+		return nil
+	})
 }
 
 func num2(v float64) string {

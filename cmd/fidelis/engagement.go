@@ -1,30 +1,16 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"text/tabwriter"
 
 	"fidelis"
 	"fidelis/analysis"
-	"fidelis/report"
 )
 
 func init() {
-	register("engagement", "channel engagement: interactions per customer and channel, depth, multichannel share, trends, relation to retention", runEngagementCmd)
-}
-
-func runEngagementCmd(ctx context.Context, e *env, args []string) error {
-	v, f, err := runSection[analysis.Engagement](ctx, e, args, "engagement", "engagement"+sectionSynopsis, fidelis.Interactions)
-	if err != nil {
-		return err
-	}
-	if f.json {
-		return report.JSON(e.stdout, v)
-	}
-	printEngagement(e.stdout, v)
-	return nil
+	registerSection("engagement", "channel engagement: interactions per customer and channel, depth, multichannel share, trends, relation to retention", fidelis.Interactions, printEngagement)
 }
 
 func printEngagement(w io.Writer, v *analysis.Engagement) {

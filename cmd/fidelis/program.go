@@ -1,30 +1,16 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"text/tabwriter"
 
 	"fidelis"
 	"fidelis/analysis"
-	"fidelis/report"
 )
 
 func init() {
-	register("program", "loyalty programme: enrolment, participation, points, redemption, breakage, liability, tiers, members vs non-members", runProgramCmd)
-}
-
-func runProgramCmd(ctx context.Context, e *env, args []string) error {
-	v, f, err := runSection[analysis.Program](ctx, e, args, "program", "program"+sectionSynopsis, fidelis.Program)
-	if err != nil {
-		return err
-	}
-	if f.json {
-		return report.JSON(e.stdout, v)
-	}
-	printProgram(e.stdout, v)
-	return nil
+	registerSection("program", "loyalty programme: enrolment, participation, points, redemption, breakage, liability, tiers, members vs non-members", fidelis.Program, printProgram)
 }
 
 func printProgram(w io.Writer, v *analysis.Program) {

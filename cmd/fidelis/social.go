@@ -1,30 +1,16 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"text/tabwriter"
 
 	"fidelis"
 	"fidelis/analysis"
-	"fidelis/report"
 )
 
 func init() {
-	register("social", "social mentions: likes, shares, comments, reach per platform and period, sentiment, top amplifiers", runSocialCmd)
-}
-
-func runSocialCmd(ctx context.Context, e *env, args []string) error {
-	v, f, err := runSection[analysis.Social](ctx, e, args, "social", "social"+sectionSynopsis, fidelis.Social)
-	if err != nil {
-		return err
-	}
-	if f.json {
-		return report.JSON(e.stdout, v)
-	}
-	printSocial(e.stdout, v)
-	return nil
+	registerSection("social", "social mentions: likes, shares, comments, reach per platform and period, sentiment, top amplifiers", fidelis.Social, printSocial)
 }
 
 func printSocial(w io.Writer, v *analysis.Social) {
