@@ -88,3 +88,47 @@ func TestBGNBDGroupedMatchesReference(t *testing.T) {
 		}
 	}
 }
+
+func TestLogGE1(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	check := func(y float64) {
+		got, want := logGE1(y), math.Log(y)
+		if d := math.Abs(got - want); d > 3e-16*math.Max(1, want) {
+			t.Fatalf("logGE1(%.17g) = %.17g, math.Log %.17g (diff %.3g)", y, got, want, d)
+		}
+	}
+	for range 1_000_000 {
+		check(1 + rng.Float64())
+		check(math.Exp(rng.Float64() * 700))
+		check(1 + math.Exp(-rng.Float64()*40))
+	}
+	for _, y := range []float64{1, math.Nextafter(1, 2), 2, math.Nextafter(2, 1), 1.5, 1e300, math.MaxFloat64} {
+		check(y)
+	}
+	// Near 1 the result is as accurate as log1p in absolute terms.
+	for _, e := range []float64{1e-17, 1e-12, 1e-6, 1e-3, 0.0078} {
+		if d := math.Abs(logGE1(1+e) - math.Log1p(e)); d > 2e-16 {
+			t.Errorf("logGE1(1+%g) - log1p = %g", e, d)
+		}
+	}
+}
+
+var logSink float64
+
+func BenchmarkLogGE1(b *testing.B) {
+	s, y := 0.0, 1.1
+	for range b.N {
+		s += logGE1(y)
+		y += 1e-9
+	}
+	logSink = s
+}
+
+func BenchmarkMathLog(b *testing.B) {
+	s, y := 0.0, 1.1
+	for range b.N {
+		s += math.Log(y)
+		y += 1e-9
+	}
+	logSink = s
+}
