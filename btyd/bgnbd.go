@@ -41,10 +41,12 @@ type bgnbdObj struct {
 // txPairs groups rows by their distinct (T, t_x) pair, rows within a pair in increasing x, so the
 // likelihood can compute powers of (α+T)/(α+t_x) once per pair and step through x by multiplication.
 type txPairs struct {
-	start []int32 // pair p holds ord[start[p]:start[p+1]]; start has one more entry, len(ord)
+	start []int32 // pair p holds rows start[p] to start[p+1]-1 of w and ix; start ends with len(w)
 	iT    []int32 // pair → index in ts
 	itx   []int32 // pair → index in txs
-	ord   []int32 // row indices
+	// The rows' weights and x indexes in pair order, for sequential access.
+	w  []float64
+	ix []int32
 }
 
 func groupPairs(d *txData) *txPairs {
@@ -62,7 +64,7 @@ func groupPairs(d *txData) *txPairs {
 		}
 		return cmp.Compare(d.xs[d.ix[i]], d.xs[d.ix[j]])
 	})
-	p := &txPairs{ord: ord}
+	p := &txPairs{}
 	for k, j := range ord {
 		if k == 0 || d.iT[j] != d.iT[ord[k-1]] || d.itx[j] != d.itx[ord[k-1]] {
 			p.start = append(p.start, int32(k))
@@ -71,6 +73,11 @@ func groupPairs(d *txData) *txPairs {
 		}
 	}
 	p.start = append(p.start, int32(n))
+	p.w = make([]float64, n)
+	p.ix = make([]int32, n)
+	for k, j := range ord {
+		p.w[k], p.ix[k] = d.w[j], d.ix[j]
+	}
 	return p
 }
 
@@ -150,13 +157,14 @@ func (o *bgnbdObj) eval(p, grad []float64) float64 {
 			D := lTq - ltq
 			eD, erD := math.Exp(D), math.Exp(r*D)
 			pw, px := 1.0, 0.0 // pw = eD^px
-			for _, j := range pr.ord[pr.start[q]:pr.start[q+1]] {
-				w := d.w[j]
+			for k := pr.start[q]; k < pr.start[q+1]; k++ {
+				w := pr.w[k]
 				if w == 0 {
 					continue
 				}
-				x := d.xs[d.ix[j]]
-				t := &xt[d.ix[j]]
+				ixk := pr.ix[k]
+				x := d.xs[ixk]
+				t := &xt[ixk]
 				rx := r + x
 				a3 := -rx * lTq
 				v, om3, om4 := a3, 1.0, 0.0

@@ -136,6 +136,7 @@ func maximize(pr *problem, obj objective, p0 []float64, o FitOptions) *Result {
 	var (
 		lastU    = make([]float64, k)
 		lastF    = math.NaN()
+		lastLL   = math.NaN() // the log-likelihood at lastU
 		lastG    = make([]float64, k)
 		p        = make([]float64, k)
 		gp       = make([]float64, k)
@@ -156,6 +157,7 @@ func maximize(pr *problem, obj objective, p0 []float64, o FitOptions) *Result {
 			p[i] = math.Exp(c)
 		}
 		ll := obj.eval(p, gp)
+		lastLL = ll
 		if !finite(ll) || slices.ContainsFunc(gp, func(v float64) bool { return !finite(v) }) {
 			// Outside the numerically usable region: a large value that line searches back away from.
 			lastF = 1e30
@@ -211,7 +213,8 @@ func maximize(pr *problem, obj objective, p0 []float64, o FitOptions) *Result {
 	for i, ui := range best {
 		res.Params[i] = math.Exp(math.Max(-logBound, math.Min(logBound, ui)))
 	}
-	res.LogLik = obj.eval(res.Params, nil)
+	// evalAt(best) evaluated the objective at exactly these parameters.
+	res.LogLik = lastLL
 	res.Iterations = iters
 	switch {
 	case !finite(res.LogLik):
