@@ -27,7 +27,7 @@ const modelNames = "bgnbd|mbgnbd|paretonbd|bgbb|gammagamma|sbg"
 // sourceFlags are the input flags shared by fit and predict.
 type sourceFlags struct {
 	input, transactions, calEnd, unit, db string
-	scale                             float64
+	scale                                 float64
 }
 
 func (s *sourceFlags) register(fs interface {
@@ -104,11 +104,7 @@ func (s *sourceFlags) loadTransactions() (*btyd.Summary, error) {
 // loadSummaries returns compressed summaries from --input, --transactions or the store.
 func (s *sourceFlags) loadSummaries(ctx context.Context) (*btyd.Summaries, error) {
 	if s.input == "" && s.transactions == "" {
-		cs, err := s.storeCustomers(ctx)
-		if err != nil {
-			return nil, err
-		}
-		return &btyd.Summaries{Rows: btyd.Compress(cs), Spend: btyd.CompressSpend(cs), HasMonetary: true, N: float64(len(cs)), Lines: len(cs)}, nil
+		return s.storeSummaries(ctx)
 	}
 	if s.input != "" {
 		f, err := os.Open(s.input)
