@@ -272,7 +272,7 @@ func benchmarkFinding(o Observation, info MetricInfo, cs []Comparison) (Finding,
 		} else {
 			bv = fidelis.M("%g%%", lo)
 		}
-		refMsgs = append(refMsgs, fidelis.M("%s (%s, %s)", bv, fidelis.M(c.Benchmark.Industry), c.Benchmark.Citation()))
+		refMsgs = append(refMsgs, fidelis.M("%s (%s, %s)", bv, fidelis.M(c.Benchmark.Industry), c.Benchmark.CitationMsg()))
 	}
 	f := Finding{Metric: o.Metric, Kind: "benchmark"}
 	lead := fmt.Sprintf("%s %s", capitalise(info.Name), valueText(o))

@@ -86,6 +86,14 @@ func (b Benchmark) Citation() string {
 	return s
 }
 
+// CitationMsg is Citation as a message (source and year, and the vendor-survey mark).
+func (b Benchmark) CitationMsg() fidelis.Msg {
+	if b.Kind == "survey" {
+		return fidelis.M("%s, %s (vendor survey)", b.Source, fmt.Sprint(b.Year))
+	}
+	return fidelis.M("%s, %s", b.Source, fmt.Sprint(b.Year))
+}
+
 func trimNum(v float64) string {
 	s := fmt.Sprintf("%.2f", v)
 	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")

@@ -103,7 +103,7 @@ func advocacyTables(a *analysis.Analysis) []advTable {
 	t := advTable{title: "Referrals by period", note: T("Referrer share = customers who referred ÷ active customers; conversion = converted ÷ referrals; k-factor = referrals per active customer × conversion. ⚑ marks n < 30."),
 		head: []string{"Period", "Referrals", "Referrers", "Referrer share (95% CI)", "Conversion (95% CI)", "k-factor", "Days to convert", "First-order revenue"}}
 	for _, r := range append(v.Referrals, v.Total) {
-		t.rows = append(t.rows, []string{r.Period, count(r.Invites), count(r.Referrers), interval(r.ReferrerShare), interval(r.Conversion), num(r.KFactor, 4), f2(r.DaysToConvert), money(r.FirstOrderRevenue)})
+		t.rows = append(t.rows, []string{T(r.Period), count(r.Invites), count(r.Referrers), interval(r.ReferrerShare), interval(r.Conversion), num(r.KFactor, 4), f2(r.DaysToConvert), money(r.FirstOrderRevenue)})
 	}
 	ts := []advTable{t}
 	if len(v.ReferralsBy) > 0 {
@@ -243,7 +243,7 @@ func engagementTables(a *analysis.Analysis) []advTable {
 		if seg == "" {
 			seg = T("all")
 		}
-		rt.rows = append(rt.rows, []string{seg, r.Bucket, count(r.Rate.N), interval(r.Rate)})
+		rt.rows = append(rt.rows, []string{seg, T(r.Bucket), count(r.Rate.N), interval(r.Rate)})
 	}
 	return []advTable{ch, rt, {title: "Definitions", note: joinT(v.Notes)}}
 }
@@ -262,7 +262,7 @@ func engagementHTML(a *analysis.Analysis) string {
 	var names []string
 	var vals, lo, hi []float64
 	for _, r := range v.Retention {
-		names = append(names, T("%s interactions", r.Bucket))
+		names = append(names, T("%s interactions", T(r.Bucket)))
 		vals, lo, hi = append(vals, r.Rate.Value*100), append(lo, r.Rate.Low*100), append(hi, r.Rate.High*100)
 	}
 	b.WriteString(`<p class="muted small">` + esc(T("Bought again within the activity window, by interactions in the purchase period (95% intervals):")) + `</p>`)

@@ -94,7 +94,7 @@ func insightHTML(a *analysis.Analysis) string {
 		b.WriteString(benchmarkChart(r.Comparisons))
 		b.WriteString(`<table>` + th("metric", "ours (95% CI)", "benchmark", "industry", "position", "source"))
 		for _, c := range r.Comparisons {
-			src := esc(c.Benchmark.Citation())
+			src := esc(tm(c.Benchmark.CitationMsg()))
 			if c.Benchmark.URL != "" {
 				src = fmt.Sprintf(`<a href="%s">%s</a>`, esc(c.Benchmark.URL), src)
 			}
@@ -148,7 +148,7 @@ func benchmarkChart(cs []insight.Comparison) string {
 		return ""
 	}
 	const rowH, labelW, w = 30, 320, 760
-	h := rowH*len(rows) + 24
+	h := rowH*len(rows) + 8
 	var bld strings.Builder
 	fmt.Fprintf(&bld, `<svg class="chart" viewBox="0 0 %d %d" role="img" xmlns="http://www.w3.org/2000/svg">`, w, h)
 	for i, c := range rows {
@@ -181,8 +181,8 @@ func benchmarkChart(cs []insight.Comparison) string {
 		fmt.Fprintf(&bld, `<circle cx="%.1f" cy="%.1f" r="5" fill="%s"/>`, x(c.Value), y+10, col)
 		fmt.Fprintf(&bld, `<text x="%.1f" y="%.1f" class="tick">%s</text>`, x(max)+6, y+14, esc(insVal(c.Value, c.Unit)))
 	}
-	fmt.Fprintf(&bld, `<text x="%d" y="%d" class="tick">%s</text>`, labelW, h-4, esc(T("● ours, 95% interval · grey: benchmark · scale 0–100% (NPS −100…100)")))
 	bld.WriteString(`</svg>`)
+	bld.WriteString(`<p class="muted small">` + esc(T("● ours, 95% interval · grey: benchmark · scale 0–100% (NPS −100…100)")) + `</p>`)
 	return bld.String()
 }
 
@@ -209,7 +209,7 @@ func insightMD(a *analysis.Analysis) string {
 	if len(r.Comparisons) > 0 {
 		b.WriteString(mdHead("|---|---|---|---|---|---|", "metric", "ours (95% CI)", "benchmark", "industry", "position", "source"))
 		for _, c := range r.Comparisons {
-			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", mdCell(T(c.Name)), mdCell(insInterval(c)), mdCell(benchText(c)), mdCell(T(c.Benchmark.Industry)), mdCell(positionText(c)), mdCell(c.Benchmark.Citation()))
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", mdCell(T(c.Name)), mdCell(insInterval(c)), mdCell(benchText(c)), mdCell(T(c.Benchmark.Industry)), mdCell(positionText(c)), mdCell(tm(c.Benchmark.CitationMsg())))
 		}
 		b.WriteString("\n")
 	}
