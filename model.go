@@ -40,7 +40,7 @@ type ModelStore interface {
 // SummaryRow is a distinct (X, Tx, T) calibration summary, in days, with the number of customers
 // who share it and the total of their repeat-purchase means (for a Gamma-Gamma input, X > 0).
 type SummaryRow struct {
-	X, Tx, T float64
+	X, Tx, T  float64
 	Customers int64
 }
 

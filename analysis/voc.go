@@ -19,7 +19,11 @@ import (
 
 func init() {
 	Register("voc", func(ctx context.Context, st fidelis.Store, o Options, a *Analysis) (any, error) {
-		v, err := VoiceOfCustomer(ctx, st, o, DefaultVoCOptions())
+		vo := DefaultVoCOptions()
+		if a.forecast != nil { // the models section ran first (file order): value lost is known
+			vo.Values = ValuesIfStayed(a.forecast)
+		}
+		v, err := VoiceOfCustomer(ctx, st, o, vo)
 		if err != nil || v == nil {
 			return v, err
 		}
@@ -43,6 +47,25 @@ type VoCOptions struct {
 	// MinLanguageComments is the least number of scored NPS comments a language needs for its own
 	// driver analysis.
 	MinLanguageComments int
+	// Values is each customer's predicted value had they stayed (see ValuesIfStayed); nil leaves
+	// the CLV lost with exits "not available".
+	Values map[string]float64
+}
+
+// CLVLostDefinition says what the CLV lost with an exit is when the models section ran.
+const CLVLostDefinition = "the predicted value had they stayed: BG/NBD + Gamma-Gamma CLV over the next 12 months divided by P(alive), from each customer's purchases up to the end of the data"
+
+// ValuesIfStayed maps each customer to the value the model predicts for them if they are still a
+// customer: predicted CLV ÷ P(alive) (for BG/NBD, E[purchases | alive] = E[purchases] / P(alive)).
+// It prices an exit: what leaving takes away.
+func ValuesIfStayed(f *Forecast) map[string]float64 {
+	m := make(map[string]float64, len(f.Scores))
+	for _, s := range f.Scores {
+		if s.PAlive > 1e-12 {
+			m[s.Customer] = s.CLV / s.PAlive
+		}
+	}
+	return m
 }
 
 // DefaultVoCOptions returns voc.DefaultConfig, the default item kinds and themes, 200 000
@@ -240,7 +263,10 @@ func VoiceOfCustomer(ctx context.Context, st fidelis.Store, o Options, vo VoCOpt
 		}
 	}
 	if counts[fidelis.Exits] > 0 {
-		if err := v.exits(ctx, ss, q, o.By); err != nil {
+		if vo.Values != nil {
+			v.CLV = CLVLostDefinition
+		}
+		if err := v.exits(ctx, ss, q, o.By, vo.Values); err != nil {
 			return nil, err
 		}
 	}
@@ -656,7 +682,7 @@ func (v *VoC) comments(ctx context.Context, ss fidelis.SurveyStore, q fidelis.Qu
 
 // exits tabulates exit reasons by count and revenue to date, and compares defectors with loyal
 // customers.
-func (v *VoC) exits(ctx context.Context, ss fidelis.SurveyStore, q fidelis.Query, by string) error {
+func (v *VoC) exits(ctx context.Context, ss fidelis.SurveyStore, q fidelis.Query, by string, values map[string]float64) error {
 	qq := q
 	qq.By = by
 	recs, err := ss.ExitRecords(ctx, qq)
@@ -665,18 +691,24 @@ func (v *VoC) exits(ctx context.Context, ss fidelis.SurveyStore, q fidelis.Query
 	}
 	ex := make([]voc.Exit, len(recs))
 	for i, r := range recs {
-		ex[i] = voc.Exit{Customer: r.Customer, Time: r.Time, Reason: r.Reason, Segment: r.Segment, Revenue: r.Revenue, CLV: math.NaN()}
+		clv, ok := values[r.Customer]
+		if !ok {
+			clv = math.NaN()
+		}
+		ex[i] = voc.Exit{Customer: r.Customer, Time: r.Time, Reason: r.Reason, Segment: r.Segment, Revenue: r.Revenue, CLV: clv}
 	}
 	g := v.Grain
 	rep, err := voc.ExitReasons(ex, func(t time.Time) string { return g.Label(g.Index(t)) })
 	if err != nil {
 		return err
 	}
-	// No CLV is known: a ranking by CLV lost would be a ranking of zeros.
-	rep.All.ByCLV = nil
-	for _, gs := range [][]voc.GroupedReason{rep.Segments, rep.Periods} {
-		for i := range gs {
-			gs[i].Table.ByCLV = nil
+	if values == nil {
+		// No CLV is known: a ranking by CLV lost would be a ranking of zeros.
+		rep.All.ByCLV = nil
+		for _, gs := range [][]voc.GroupedReason{rep.Segments, rep.Periods} {
+			for i := range gs {
+				gs[i].Table.ByCLV = nil
+			}
 		}
 	}
 	if by == "" {

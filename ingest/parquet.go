@@ -154,4 +154,3 @@ func decimalText(v parquet.Value, scale int) string {
 	r := new(big.Rat).SetFrac(u, new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(scale)), nil))
 	return r.FloatString(scale)
 }
-

@@ -197,7 +197,11 @@ func vocHTML(a *analysis.Analysis) string {
 		b.WriteString(barChart(labels, vals, lo, hi, pct))
 		b.WriteString(`<table>` + th("reason", "exits", "share (95% CI)", T("revenue to date lost %s", a.Currency), "share of revenue lost", "CLV lost"))
 		for _, r := range all.ByCount {
-			fmt.Fprintf(&b, `<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>`, esc(T(r.Reason)), count(int64(r.Count)), esc(shareText(r.Share)), money(r.Revenue), pct(r.RevenueShare), esc(T("n/a")))
+			clv := T("n/a")
+			if all.ByCLV != nil && r.CLVKnown > 0 {
+				clv = money(r.CLV)
+			}
+			fmt.Fprintf(&b, `<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>`, esc(T(r.Reason)), count(int64(r.Count)), esc(shareText(r.Share)), money(r.Revenue), pct(r.RevenueShare), esc(clv))
 		}
 		b.WriteString(`</table>`)
 		fmt.Fprintf(&b, `<p class="muted small">%s</p>`, esc(T("CLV lost: %s", T(v.CLV))))
@@ -350,3 +354,10 @@ func vocWarnings(v *analysis.VoC) []string {
 	}
 	return out
 }
+
+var _ = add(
+	"the predicted value had they stayed: BG/NBD + Gamma-Gamma CLV over the next 12 months divided by P(alive), from each customer's purchases up to the end of the data",
+	"przewidywana wartość, gdyby zostali: CLV z modeli BG/NBD i Gamma-Gamma na najbliższe 12 miesięcy podzielone przez P(alive), z zakupów każdego klienta do końca danych",
+	"valoarea prezisă dacă ar fi rămas: CLV din modelele BG/NBD și Gamma-Gamma pe următoarele 12 luni împărțit la P(alive), din achizițiile fiecărui client până la sfârșitul datelor",
+	"prognozētā vērtība, ja viņi būtu palikuši: BG/NBD un Gamma-Gamma CLV nākamajiem 12 mēnešiem, dalīts ar P(alive), no katra klienta pirkumiem līdz datu beigām",
+)

@@ -85,8 +85,8 @@ func Retention(b Base, deltaPoints float64, h int) (Result, error) {
 	}
 	r2 := math.Max(0, math.Min(1, b.Retention+deltaPoints/100))
 	res := Result{Question: fmt.Sprintf("retention %+.1f points", deltaPoints), Horizon: h, Base: b,
-		Baseline: Value(b.Active, b.Retention, b.RevenuePerActive, b.Discount, h),
-		Scenario: Value(b.Active, r2, b.RevenuePerActive, b.Discount, h),
+		Baseline:    Value(b.Active, b.Retention, b.RevenuePerActive, b.Discount, h),
+		Scenario:    Value(b.Active, r2, b.RevenuePerActive, b.Discount, h),
 		Assumptions: append(b.assumptions(h), fmt.Sprintf("scenario retention %.1f%% per %s from the first period on", r2*100, b.Period))}
 	res.BaselineCLV = Value(1, b.Retention, b.RevenuePerActive, b.Discount, h)
 	res.ScenarioCLV = Value(1, r2, b.RevenuePerActive, b.Discount, h)
@@ -102,8 +102,8 @@ func Frequency(b Base, pct float64, h int) (Result, error) {
 	}
 	m2 := b.RevenuePerActive * (1 + pct/100)
 	res := Result{Question: fmt.Sprintf("purchase frequency %+.1f%%", pct), Horizon: h, Base: b,
-		Baseline: Value(b.Active, b.Retention, b.RevenuePerActive, b.Discount, h),
-		Scenario: Value(b.Active, b.Retention, m2, b.Discount, h),
+		Baseline:    Value(b.Active, b.Retention, b.RevenuePerActive, b.Discount, h),
+		Scenario:    Value(b.Active, b.Retention, m2, b.Discount, h),
 		Assumptions: append(b.assumptions(h), "order value and retention unchanged; every active customer buys that much more often")}
 	res.BaselineCLV = Value(1, b.Retention, b.RevenuePerActive, b.Discount, h)
 	res.ScenarioCLV = Value(1, b.Retention, m2, b.Discount, h)

@@ -50,6 +50,14 @@ func runVoC(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
+	// Price exits with the customer-base model when the orders allow a fit.
+	if ms, ok := st.(fidelis.ModelStore); ok {
+		if a, err := analysis.Basics(ctx, st, o); err == nil {
+			if fc, err := analysis.Scores(ctx, ms, a, "", false); err == nil {
+				vo.Values = analysis.ValuesIfStayed(fc)
+			}
+		}
+	}
 	v, err := analysis.VoiceOfCustomer(ctx, st, o, vo)
 	if err != nil {
 		return err
@@ -216,7 +224,11 @@ func printVoC(w io.Writer, v *analysis.VoC) {
 		tw = tab()
 		fmt.Fprintln(tw, "reason\texits\tshare % [95% CI]\trevenue lost\trevenue share %\tCLV lost\t")
 		for _, r := range a.ByCount {
-			fmt.Fprintf(tw, "%s\t%d\t%s\t%.2f\t%s\tn/a\t\n", r.Reason, r.Count, shareCI(r.Share), r.Revenue, pctS(r.RevenueShare))
+			clv := "n/a"
+			if a.ByCLV != nil && r.CLVKnown > 0 {
+				clv = fmt.Sprintf("%.2f", r.CLV)
+			}
+			fmt.Fprintf(tw, "%s\t%d\t%s\t%.2f\t%s\t%s\t\n", r.Reason, r.Count, shareCI(r.Share), r.Revenue, pctS(r.RevenueShare), clv)
 		}
 		tw.Flush()
 		if len(a.ByRevenue) > 0 {
