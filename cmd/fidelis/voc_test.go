@@ -71,7 +71,10 @@ func TestVoCCommand(t *testing.T) {
 		} `json:"nps_periods"`
 		Exits struct {
 			All struct {
-				N int64 `json:"n"`
+				N     int64 `json:"n"`
+				ByCLV []struct {
+					CLV float64 `json:"clv"`
+				} `json:"by_clv"`
 			} `json:"all"`
 		} `json:"exits"`
 		CLV string `json:"clv"`
@@ -83,7 +86,8 @@ func TestVoCCommand(t *testing.T) {
 	if got.NPS.N == 0 || s.Value == nil || s.Low == nil || s.High == nil || !(*s.Low < *s.Value && *s.Value < *s.High) {
 		t.Errorf("NPS %+v", got.NPS)
 	}
-	if len(got.NPSPeriods) == 0 || !strings.Contains(got.NPSPeriods[0].Period, "-Q") || got.Exits.All.N == 0 || !strings.HasPrefix(got.CLV, "not available") {
+	if len(got.NPSPeriods) == 0 || !strings.Contains(got.NPSPeriods[0].Period, "-Q") || got.Exits.All.N == 0 || !strings.HasPrefix(got.CLV, "the predicted value had they stayed") ||
+		len(got.Exits.All.ByCLV) == 0 || !(got.Exits.All.ByCLV[0].CLV > 0) {
 		t.Errorf("json: periods %v, exits %d, clv %q", got.NPSPeriods, got.Exits.All.N, got.CLV)
 	}
 
