@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"slices"
 	"time"
 
 	"fidelis"
@@ -24,6 +25,12 @@ type Options struct {
 	// Core computes only the core metrics: no registered sections, no actions (benchmarks and
 	// commands that need nothing else).
 	Core bool
+	// Only, when not nil, limits the registered sections to those named (and leaves out the
+	// actions, which need them all).
+	Only []string
+	// Progress, when set, is told when each section starts, so a command can show where a long
+	// analysis is.
+	Progress func(section string)
 }
 
 // Analysis is everything Fidelis computed for one store.
@@ -187,6 +194,12 @@ func Run(ctx context.Context, st fidelis.Store, o Options) (*Analysis, error) {
 		return a, nil
 	}
 	for _, s := range steps {
+		if o.Only != nil && !slices.Contains(o.Only, s.name) {
+			continue
+		}
+		if o.Progress != nil {
+			o.Progress(s.name)
+		}
 		v, err := s.run(ctx, st, o, a)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", s.name, err)
@@ -198,7 +211,12 @@ func Run(ctx context.Context, st fidelis.Store, o Options) (*Analysis, error) {
 			a.Sections[s.name] = v
 		}
 	}
-	a.Actions = buildActions(ctx, st, a)
+	if o.Only == nil {
+		if o.Progress != nil {
+			o.Progress("actions")
+		}
+		a.Actions = buildActions(ctx, st, a)
+	}
 	return a, nil
 }
 

@@ -19,7 +19,7 @@ func runActions(ctx context.Context, e *env, args []string) error {
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	a, err := runAnalysis(ctx, &f)
+	a, err := runAnalysis(ctx, e, &f)
 	if err != nil {
 		return err
 	}

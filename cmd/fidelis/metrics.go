@@ -23,7 +23,7 @@ func runMetrics(ctx context.Context, e *env, args []string) error {
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	a, err := runAnalysis(ctx, &f)
+	a, err := runAnalysis(ctx, e, &f, "lifetime")
 	if err != nil {
 		return err
 	}

@@ -35,7 +35,7 @@ func runReport(ctx context.Context, e *env, args []string) error {
 	if f.json {
 		*format = "json"
 	}
-	a, err := runAnalysis(ctx, &f)
+	a, err := runAnalysis(ctx, e, &f)
 	if err != nil {
 		return err
 	}

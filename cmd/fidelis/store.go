@@ -1,8 +1,11 @@
 package main
 
 import (
+	"fmt"
+
 	"context"
 	"flag"
+	"golang.org/x/term"
 	"os"
 	"time"
 
@@ -74,11 +77,20 @@ func (f *analysisFlags) options() (analysis.Options, error) {
 	return o, nil
 }
 
-// runAnalysis opens the store and runs the analysis the flags describe.
-func runAnalysis(ctx context.Context, f *analysisFlags) (*analysis.Analysis, error) {
+// runAnalysis opens the store and runs the analysis the flags describe; with only set, just those
+// sections. On a terminal, stderr shows which section is being computed.
+func runAnalysis(ctx context.Context, e *env, f *analysisFlags, only ...string) (*analysis.Analysis, error) {
 	o, err := f.options()
 	if err != nil {
 		return nil, err
+	}
+	o.Only = only
+	if t, ok := e.stderr.(*os.File); ok && term.IsTerminal(int(t.Fd())) {
+		start := time.Now()
+		o.Progress = func(s string) {
+			fmt.Fprintf(e.stderr, "\r\033[Kcomputing %s… (%.0fs)", s, time.Since(start).Seconds())
+		}
+		defer fmt.Fprint(e.stderr, "\r\033[K")
 	}
 	if err := f.insight.apply(); err != nil {
 		return nil, err

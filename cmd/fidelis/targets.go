@@ -27,7 +27,7 @@ func runTargets(ctx context.Context, e *env, args []string) error {
 		return fidelis.Errorf(fidelis.EInvalid, "--goals FILE is required").
 			WithHint("echo 'retention: 85%% by 2026-12-31' > goals.txt; fidelis targets --goals goals.txt")
 	}
-	a, err := runAnalysis(ctx, &f)
+	a, err := runAnalysis(ctx, e, &f, "insight")
 	if err != nil {
 		return err
 	}
