@@ -119,7 +119,7 @@ section{background:#fff;border:1px solid #e5e7eb;border-radius:8px;padding:18px 
 .card{border:1px solid #e5e7eb;border-radius:8px;padding:12px}.card b{display:block;font-size:24px}
 .card span{font-size:13px;color:#6b7280}
 table{border-collapse:collapse;width:100%;font-size:13px;margin:10px 0}
-th,td{padding:4px 8px;border-bottom:1px solid #f3f4f6;text-align:right}th:first-child,td:first-child{text-align:left}
+th,td{padding:4px 8px;border-bottom:1px solid #f3f4f6;text-align:right}th:first-child,td:first-child{text-align:left;white-space:nowrap}
 th{background:#f9fafb;font-weight:600}
 .chart{width:100%;height:auto}.grid{stroke:#e5e7eb}.tick{font-size:11px;fill:#4b5563}
 .legend span{margin-right:16px;font-size:13px}.legend i{display:inline-block;width:12px;height:12px;margin-right:5px;vertical-align:-1px}

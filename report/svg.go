@@ -47,8 +47,17 @@ func lineChart(labels []string, ss []series, yFmt func(float64) string) string {
 	if hi == lo {
 		hi, lo = hi+1, lo-1
 	}
-	pad := (hi - lo) * 0.05
-	lo, hi = lo-pad, hi+pad
+	// Round the axis out to "nice" ticks (1, 2 or 5 × 10^k), without crossing zero or, for shares,
+	// 100% when the data do not.
+	tick := niceStep((hi - lo) / 4)
+	nonNeg, share := lo >= 0, lo >= 0 && hi <= 1
+	lo, hi = math.Floor(lo/tick)*tick, math.Ceil(hi/tick)*tick
+	if nonNeg {
+		lo = math.Max(0, lo)
+	}
+	if share {
+		hi = math.Min(1, hi)
+	}
 	n := len(labels)
 	x := func(i int) float64 {
 		if n <= 1 {
@@ -59,8 +68,7 @@ func lineChart(labels []string, ss []series, yFmt func(float64) string) string {
 	y := func(v float64) float64 { return padT + (hi-v)/(hi-lo)*float64(chartH-padT-padB) }
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg class="chart" viewBox="0 0 %d %d" role="img" xmlns="http://www.w3.org/2000/svg">`, chartW, chartH)
-	for t := 0; t <= 4; t++ {
-		v := lo + (hi-lo)*float64(t)/4
+	for v := lo; v <= hi+tick/1e6; v += tick {
 		fmt.Fprintf(&b, `<line x1="%d" x2="%d" y1="%.1f" y2="%.1f" class="grid"/><text x="%d" y="%.1f" class="tick" text-anchor="end">%s</text>`,
 			padL, chartW-padR, y(v), y(v), padL-6, y(v)+4, html.EscapeString(yFmt(v)))
 	}
@@ -181,4 +189,18 @@ func heatColor(v float64) string {
 	g := int(255 - v*(255-99))
 	bl := int(255 - v*(255-235))
 	return fmt.Sprintf("#%02x%02x%02x", r, g, bl)
+}
+
+// niceStep returns the smallest of 1, 2 or 5 × 10^k not below raw.
+func niceStep(raw float64) float64 {
+	if !(raw > 0) {
+		return 1
+	}
+	p := math.Pow(10, math.Floor(math.Log10(raw)))
+	for _, m := range []float64{1, 2, 5, 10} {
+		if m*p >= raw {
+			return m * p
+		}
+	}
+	return 10 * p
 }
