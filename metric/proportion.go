@@ -2,7 +2,11 @@
 // Store returns. Each metric is defined once, with its formula and source in its doc comment.
 package metric
 
-import "math"
+import (
+	"math"
+
+	"fidelis/internal/nanjson"
+)
 
 // Z95 is the two-sided 95% standard-normal quantile, Φ⁻¹(0.975).
 const Z95 = 1.959963984540054
@@ -12,13 +16,21 @@ const Z95 = 1.959963984540054
 // ±15 points for any p in the middle of the range.
 const SmallSample = 30
 
-// Proportion is a share k/n with its 95% Wilson score interval.
+// Proportion is a share k/n with its 95% Wilson score interval. In JSON the NaN of an empty
+// denominator is null.
 type Proportion struct {
-	K, N  int64
-	Value float64 // k/n, NaN when n = 0
-	Low   float64 // Wilson lower bound
-	High  float64 // Wilson upper bound
-	Small bool    // n < SmallSample
+	K     int64   `json:"k"`
+	N     int64   `json:"n"`
+	Value float64 `json:"value"`        // k/n, NaN when n = 0
+	Low   float64 `json:"low"`          // Wilson lower bound
+	High  float64 `json:"high"`         // Wilson upper bound
+	Small bool    `json:"small_sample"` // n < SmallSample
+}
+
+// MarshalJSON writes NaN (n = 0) as null.
+func (p Proportion) MarshalJSON() ([]byte, error) {
+	type plain Proportion
+	return nanjson.Marshal(plain(p))
 }
 
 // NewProportion returns k/n with its 95% Wilson interval.

@@ -11,26 +11,10 @@ import (
 // Share is a proportion K/N with its 95% Wilson score interval, computed by metric.NewProportion
 // (Wilson 1927, JASA 22(158)). Value, Low and High are fractions in [0, 1]; they are NaN (null in
 // JSON) when N = 0. Small is true when N < metric.SmallSample.
-type Share struct {
-	K     int64   `json:"k"`
-	N     int64   `json:"n"`
-	Value float64 `json:"value"`
-	Low   float64 `json:"low"`
-	High  float64 `json:"high"`
-	Small bool    `json:"small_sample"`
-}
+type Share = metric.Proportion
 
-// NewShare returns k/n with its 95% Wilson interval; it is metric.NewProportion with JSON tags.
-func NewShare(k, n int64) Share {
-	p := metric.NewProportion(k, n)
-	return Share{K: p.K, N: p.N, Value: p.Value, Low: p.Low, High: p.High, Small: p.Small}
-}
-
-// MarshalJSON writes NaN bounds as null.
-func (s Share) MarshalJSON() ([]byte, error) {
-	type plain Share
-	return marshalNaN(plain(s))
-}
+// NewShare returns k/n with its 95% Wilson interval (metric.NewProportion).
+func NewShare(k, n int64) Share { return metric.NewProportion(k, n) }
 
 // Estimate is a point estimate with a two-sided 95% interval [Low, High], the sample size N behind
 // it, the interval method and a small-sample flag (N < metric.SmallSample). Values are NaN (null

@@ -98,17 +98,6 @@ func estCI(e voc.Estimate, dec int) string {
 	return s
 }
 
-func shareCI(s voc.Share) string {
-	if math.IsNaN(s.Value) {
-		return "–"
-	}
-	out := fmt.Sprintf("%.1f [%.1f–%.1f]", 100*s.Value, 100*s.Low, 100*s.High)
-	if s.Small {
-		out += " small n"
-	}
-	return out
-}
-
 func diffText(d voc.NPSDiff) string {
 	if math.IsNaN(d.Z) {
 		return "–"
@@ -170,10 +159,10 @@ func printVoC(w io.Writer, v *analysis.VoC) {
 		tw = tab()
 		fmt.Fprintln(tw, "metric\tscale\tn\tcounting as top box / easy\tshare % [95% CI]\tmean [95% CI]\t")
 		for _, r := range v.CSAT {
-			fmt.Fprintf(tw, "CSAT\t%s\t%d\t%s\t%s\t%s\t\n", r.Scale, r.N, boxText(r.TopBox), shareCI(r.Share), estCI(r.Mean, 2))
+			fmt.Fprintf(tw, "CSAT\t%s\t%d\t%s\t%s\t%s\t\n", r.Scale, r.N, boxText(r.TopBox), ci(r.Share), estCI(r.Mean, 2))
 		}
 		for _, r := range v.CES {
-			fmt.Fprintf(tw, "CES\t%s\t%d\t%s\t%s\t%s\t\n", r.Scale, r.N, boxText(r.TopBox), shareCI(r.Share), estCI(r.Mean, 2))
+			fmt.Fprintf(tw, "CES\t%s\t%d\t%s\t%s\t%s\t\n", r.Scale, r.N, boxText(r.TopBox), ci(r.Share), estCI(r.Mean, 2))
 		}
 		tw.Flush()
 	}
@@ -214,7 +203,7 @@ func printVoC(w io.Writer, v *analysis.VoC) {
 			for _, p := range t.Periods[max(0, len(t.Periods)-4):] {
 				last = append(last, fmt.Sprintf("%s %d", p.Period, p.Mentions))
 			}
-			fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t\n", t.Name, t.Mentions, shareCI(t.Share), npsCI(t.Sentiment), strings.Join(last, ", "))
+			fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t\n", t.Name, t.Mentions, ci(t.Share), npsCI(t.Sentiment), strings.Join(last, ", "))
 		}
 		tw.Flush()
 	}
@@ -228,7 +217,7 @@ func printVoC(w io.Writer, v *analysis.VoC) {
 			if a.ByCLV != nil && r.CLVKnown > 0 {
 				clv = fmt.Sprintf("%.2f", r.CLV)
 			}
-			fmt.Fprintf(tw, "%s\t%d\t%s\t%.2f\t%s\t%s\t\n", r.Reason, r.Count, shareCI(r.Share), r.Revenue, pctS(r.RevenueShare), clv)
+			fmt.Fprintf(tw, "%s\t%d\t%s\t%.2f\t%s\t%s\t\n", r.Reason, r.Count, ci(r.Share), r.Revenue, pctS(r.RevenueShare), clv)
 		}
 		tw.Flush()
 		if len(a.ByRevenue) > 0 {
@@ -237,7 +226,7 @@ func printVoC(w io.Writer, v *analysis.VoC) {
 		for _, s := range v.Exits.Segments {
 			if len(s.Table.ByCount) > 0 {
 				top := s.Table.ByCount[0]
-				fmt.Fprintf(w, "  %s = %s: %d exits, top reason %s (%s %%)\n", v.By, s.Key, s.Table.N, top.Reason, shareCI(top.Share))
+				fmt.Fprintf(w, "  %s = %s: %d exits, top reason %s (%s %%)\n", v.By, s.Key, s.Table.N, top.Reason, ci(top.Share))
 			}
 		}
 	}
@@ -253,7 +242,7 @@ func printVoC(w io.Writer, v *analysis.VoC) {
 			if x.Significant {
 				mark = "significant"
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%+.1f\t%s\t%.3g\t%s\t\n", x.Attribute, x.Value, shareCI(x.Defectors), shareCI(x.Loyal), x.Diff, x.Test, x.Q, mark)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%+.1f\t%s\t%.3g\t%s\t\n", x.Attribute, x.Value, ci(x.Defectors), ci(x.Loyal), x.Diff, x.Test, x.Q, mark)
 		}
 		tw.Flush()
 	}
