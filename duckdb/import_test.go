@@ -144,22 +144,7 @@ func TestKillChild(t *testing.T) {
 // TestDuplicateIDsKeepFirst covers both writer modes: the first import into an empty table
 // (direct append, repeated ids deleted after the fact) and a later one (staged, anti-join).
 func TestDuplicateIDsKeepFirst(t *testing.T) {
-	ctx := context.Background()
-	st, err := duckdb.Open(ctx, ":memory:")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	dir := t.TempDir()
-	imp := func(body string) ingest.Summary {
-		p := filepath.Join(dir, "e.csv")
-		os.WriteFile(p, []byte("exit_id,customer_id,date,reason\n"+body), 0o644)
-		sum, err := ingest.Import(ctx, st, fidelis.Exits, p, ingest.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return sum
-	}
+	st, imp := importer(t, fidelis.Exits, "exit_id,customer_id,date,reason")
 	reasons := func() string {
 		var s string
 		st.DB().QueryRow(`SELECT string_agg(exit_id || '=' || reason, ' ' ORDER BY exit_id) FROM exits`).Scan(&s)
@@ -182,22 +167,7 @@ func TestDuplicateIDsKeepFirst(t *testing.T) {
 // TestCustomerDuplicatesKeepFirstAttributes: the first customers import (direct mode) keeps the
 // first row of a repeated id with its own attributes; a later import (staged) adds only new ids.
 func TestCustomerDuplicatesKeepFirstAttributes(t *testing.T) {
-	ctx := context.Background()
-	st, err := duckdb.Open(ctx, ":memory:")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	dir := t.TempDir()
-	imp := func(body string) ingest.Summary {
-		p := filepath.Join(dir, "c.csv")
-		os.WriteFile(p, []byte("customer_id,region,tier\n"+body), 0o644)
-		sum, err := ingest.Import(ctx, st, fidelis.Customers, p, ingest.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return sum
-	}
+	st, imp := importer(t, fidelis.Customers, "customer_id,region,tier")
 	state := func() string {
 		var s string
 		st.DB().QueryRow(`SELECT string_agg(c.customer_id || ':' || c.region || ':' || coalesce(a.value, '-'), ' ' ORDER BY c.customer_id)
@@ -215,5 +185,26 @@ func TestCustomerDuplicatesKeepFirstAttributes(t *testing.T) {
 	}
 	if got := state(); got != "A:North:gold B:South:silver C:East:gold" {
 		t.Errorf("staged mode kept %q", got)
+	}
+}
+
+// importer opens an in-memory store (closed with the test) and returns a function importing CSV
+// bodies of kind under the given header.
+func importer(t *testing.T, kind fidelis.Kind, header string) (*duckdb.Store, func(body string) ingest.Summary) {
+	t.Helper()
+	st, err := duckdb.Open(context.Background(), ":memory:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	dir := t.TempDir()
+	return st, func(body string) ingest.Summary {
+		p := filepath.Join(dir, string(kind)+".csv")
+		os.WriteFile(p, []byte(header+"\n"+body), 0o644)
+		sum, err := ingest.Import(context.Background(), st, kind, p, ingest.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sum
 	}
 }
