@@ -63,7 +63,7 @@ func Insights(ctx context.Context, st fidelis.Store, o Options, a *Analysis, cfg
 	}
 	bs = insight.ForIndustry(bs, cfg.Industry)
 	var obs []insight.Observation
-	var notes []string
+	var notes []fidelis.Msg
 	want := map[string]bool{}
 	for _, g := range cfg.Goals {
 		want[g.Metric] = true
@@ -112,7 +112,7 @@ func Insights(ctx context.Context, st fidelis.Store, o Options, a *Analysis, cfg
 			mixes = append(mixes, m)
 		}
 	} else if a.By == "" {
-		notes = append(notes, "No breakdown was asked for: run with --by ATTR (region, segment, ...) for segments that lead or lag and for the composition check.")
+		notes = append(notes, fidelis.M("No breakdown was asked for: run with --by ATTR (region, segment, ...) for segments that lead or lag and for the composition check."))
 	}
 
 	// Annual retention: grain year, window one year, for the annual industry benchmarks.
@@ -216,7 +216,7 @@ func Insights(ctx context.Context, st fidelis.Store, o Options, a *Analysis, cfg
 			Value: 100 * c.Share.Value, Low: 100 * c.Share.Low, High: 100 * c.Share.High, N: c.N, Small: c.Small,
 			Period: "the analysis window", Base: float64(c.N), PerCustomer: math.NaN(), Definition: c.Note}
 		if len(v.CSAT) > 1 {
-			notes = append(notes, fmt.Sprintf("CSAT was answered on %d scales; targets and findings use the %s scale only (scales are never mixed).", len(v.CSAT), c.Scale))
+			notes = append(notes, fidelis.M("CSAT was answered on %d scales; targets and findings use the %s scale only (scales are never mixed).", len(v.CSAT), c.Scale.String()))
 		}
 		obs = append(obs, ob)
 	}
@@ -232,9 +232,14 @@ func Insights(ctx context.Context, st fidelis.Store, o Options, a *Analysis, cfg
 
 	r := insight.Assess(obs, bs, cfg.Goals, mixes)
 	r.Industry = cfg.Industry
-	r.Notes = append(notes, r.Notes...)
+	later, laterMsgs := r.Notes, r.NoteMsgs
+	r.Notes, r.NoteMsgs = nil, nil
+	for _, m := range notes {
+		r.Note(m)
+	}
+	r.Notes, r.NoteMsgs = append(r.Notes, later...), append(r.NoteMsgs, laterMsgs...)
 	if cfg.Industry == "" {
-		r.Notes = append(r.Notes, "No industry chosen (--industry): every shipped benchmark of a metric is compared, whatever its industry.")
+		r.Note(fidelis.M("No industry chosen (--industry): every shipped benchmark of a metric is compared, whatever its industry."))
 	}
 	return &r, nil
 }

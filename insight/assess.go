@@ -25,6 +25,8 @@ type Comparison struct {
 	// when unfavourable, 0 in line or not comparable.
 	Better int    `json:"better"`
 	Reason string `json:"reason,omitempty"`
+	// ReasonMsg is Reason as a message, for translated reports.
+	ReasonMsg fidelis.Msg `json:"-"`
 	// Z is the distance from the nearest end of the benchmark range in standard errors (NaN
 	// without an interval).
 	Z float64 `json:"z"`
@@ -39,10 +41,12 @@ func Compare(o Observation, b Benchmark) Comparison {
 		c.Position, c.Reason = "not comparable", "the benchmark is marked not comparable (a different measure)"
 		return c
 	case b.Unit != o.Unit:
-		c.Position, c.Reason = "not comparable", fmt.Sprintf("units differ (%s vs %s)", b.Unit, o.Unit)
+		c.Position, c.ReasonMsg = "not comparable", fidelis.M("units differ (%s vs %s)", fidelis.M(b.Unit), fidelis.M(o.Unit))
+		c.Reason = c.ReasonMsg.String()
 		return c
 	case b.Period != "" && o.Grain != "" && b.Period != o.Grain:
-		c.Position, c.Reason = "not comparable", fmt.Sprintf("the benchmark is a per-%s rate, this one per %s", b.Period, o.Grain)
+		c.Position, c.ReasonMsg = "not comparable", fidelis.M("the benchmark's period: %s; this figure's period: %s", fidelis.M(b.Period), fidelis.M(o.Grain))
+		c.Reason = c.ReasonMsg.String()
 		return c
 	case math.IsNaN(o.Value):
 		c.Position, c.Reason = "not comparable", "no value"
@@ -115,6 +119,8 @@ type Report struct {
 	InLine       []Finding     `json:"in_line,omitempty"`
 	Mix          []Mix         `json:"mix,omitempty"`
 	Notes        []string      `json:"notes,omitempty"`
+	// NoteMsgs are the Notes as messages, index for index, for translated reports.
+	NoteMsgs []fidelis.Msg `json:"-"`
 }
 
 // Assess builds the report: each observation against the benchmarks of its metric (bs already
@@ -167,7 +173,7 @@ func Assess(obs []Observation, bs []Benchmark, goals []Goal, mix []Mix) Report {
 	}
 	for _, m := range mix {
 		if m.Warning != "" {
-			r.Notes = append(r.Notes, fmt.Sprintf("Composition (%s by %s, %s → %s): %s.", m.Metric, m.By, m.From, m.To, m.Warning))
+			r.Note(fidelis.M("Composition (%s by %s, %s → %s): %s.", fidelis.M(m.Metric), m.By, m.From, m.To, m.WarningMsg))
 		}
 	}
 	sort.SliceStable(r.Strengths, func(i, j int) bool { return r.Strengths[i].Score > r.Strengths[j].Score })
@@ -364,4 +370,10 @@ func capitalise(s string) string {
 		return s
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// Note adds a note, in English and as a message.
+func (r *Report) Note(m fidelis.Msg) {
+	r.Notes = append(r.Notes, m.String())
+	r.NoteMsgs = append(r.NoteMsgs, m)
 }

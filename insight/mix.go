@@ -1,7 +1,8 @@
 package insight
 
 import (
-	"fmt"
+	"fidelis"
+
 	"math"
 	"sort"
 )
@@ -40,6 +41,8 @@ type Mix struct {
 	MixExplains bool   `json:"mix_explains"`
 	Paradox     bool   `json:"paradox"`
 	Warning     string `json:"warning,omitempty"`
+	// WarningMsg is Warning as a message, for translated reports.
+	WarningMsg fidelis.Msg `json:"-"`
 }
 
 // Decompose splits the change of the pooled rate Σ w_i r_i from before to after into a rate
@@ -117,21 +120,9 @@ func Decompose(before, after []Cell) Mix {
 		m.Paradox = (m.Change < 0 && ups > 0 && downs == 0) || (m.Change > 0 && downs > 0 && ups == 0)
 	}
 	if m.Paradox || m.MixExplains {
-		dir := "rose"
-		if m.Change < 0 {
-			dir = "fell"
-		}
-		m.Warning = fmt.Sprintf("the pooled rate %s by %+.1f points, but the segment rates account for %+.1f points and the shift in segment mix for %+.1f",
-			dir, 100*m.Change, 100*m.RateEffect, 100*m.MixEffect)
-		if m.Paradox {
-			other := "rose"
-			if m.Change > 0 {
-				other = "fell"
-			}
-			m.Warning += fmt.Sprintf(": every segment's rate %s (Simpson's paradox), so the change is one of composition, not behaviour", other)
-		} else {
-			m.Warning += ": the change is mostly one of composition, not behaviour"
-		}
+		key := mixWarnings[[2]bool{m.Change < 0, m.Paradox}]
+		m.WarningMsg = fidelis.M(key, 100*m.Change, 100*m.RateEffect, 100*m.MixEffect)
+		m.Warning = m.WarningMsg.String()
 	}
 	return m
 }
@@ -141,4 +132,12 @@ func ratio(k, n int64) float64 {
 		return math.NaN()
 	}
 	return float64(k) / float64(n)
+}
+
+// mixWarnings are the composition warnings, by [pooled rate fell, Simpson's paradox].
+var mixWarnings = map[[2]bool]string{
+	{false, true}:  "the pooled rate rose by %+.1f points, but the segment rates account for %+.1f points and the shift in segment mix for %+.1f: every segment's rate fell (Simpson's paradox), so the change is one of composition, not behaviour",
+	{true, true}:   "the pooled rate fell by %+.1f points, but the segment rates account for %+.1f points and the shift in segment mix for %+.1f: every segment's rate rose (Simpson's paradox), so the change is one of composition, not behaviour",
+	{false, false}: "the pooled rate rose by %+.1f points, but the segment rates account for %+.1f points and the shift in segment mix for %+.1f: the change is mostly one of composition, not behaviour",
+	{true, false}:  "the pooled rate fell by %+.1f points, but the segment rates account for %+.1f points and the shift in segment mix for %+.1f: the change is mostly one of composition, not behaviour",
 }

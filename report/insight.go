@@ -50,6 +50,9 @@ func positionText(c insight.Comparison) string {
 		return T(c.Position) + " ✗"
 	}
 	if c.Reason != "" && c.Position == "not comparable" {
+		if c.ReasonMsg.Key != "" {
+			return T(c.Position) + ": " + tm(c.ReasonMsg)
+		}
 		return T(c.Position) + ": " + T(c.Reason)
 	}
 	return T(c.Position)
@@ -86,8 +89,8 @@ func insightHTML(a *analysis.Analysis) string {
 		}
 		b.WriteString(`</ul></details>`)
 	}
-	for _, n := range r.Notes {
-		fmt.Fprintf(&b, `<p class="flag small">⚠ %s</p>`, esc(T(n)))
+	for i := range r.Notes {
+		fmt.Fprintf(&b, `<p class="flag small">⚠ %s</p>`, esc(noteText(r, i)))
 	}
 	if len(r.Comparisons) > 0 {
 		b.WriteString(`<h3>` + esc(T("Against benchmarks")) + `</h3>`)
@@ -203,8 +206,8 @@ func insightMD(a *analysis.Analysis) string {
 		}
 		b.WriteString("\n")
 	}
-	for _, n := range r.Notes {
-		fmt.Fprintf(&b, "> ⚠ %s\n\n", T(n))
+	for i := range r.Notes {
+		fmt.Fprintf(&b, "> ⚠ %s\n\n", noteText(r, i))
 	}
 	if len(r.Comparisons) > 0 {
 		b.WriteString(mdHead("|---|---|---|---|---|---|", "metric", "ours (95% CI)", "benchmark", "industry", "position", "source"))
@@ -279,3 +282,65 @@ func goalText(t insight.Target) string {
 	}
 	return goal
 }
+
+// noteText is note i in the report's language: its message when it has one, else its text.
+func noteText(r *insight.Report, i int) string {
+	if i < len(r.NoteMsgs) && r.NoteMsgs[i].Key != "" {
+		return tm(r.NoteMsgs[i])
+	}
+	return T(r.Notes[i])
+}
+
+var _ = add(
+	"the pooled rate rose by %+.1f points, but the segment rates account for %+.1f points and the shift in segment mix for %+.1f: every segment's rate fell (Simpson's paradox), so the change is one of composition, not behaviour",
+	"łączny wskaźnik wzrósł o %+.1f pkt, ale wskaźniki segmentów dają %+.1f pkt, a zmiana struktury segmentów %+.1f: wskaźnik każdego segmentu spadł (paradoks Simpsona), więc zmiana wynika ze struktury, nie z zachowań",
+	"rata agregată a crescut cu %+.1f puncte, dar ratele segmentelor explică %+.1f puncte, iar schimbarea mixului de segmente %+.1f: rata fiecărui segment a scăzut (paradoxul lui Simpson), deci schimbarea ține de compoziție, nu de comportament",
+	"kopējais rādītājs pieauga par %+.1f punktiem, bet segmentu rādītāji veido %+.1f punktus un segmentu struktūras maiņa %+.1f: katra segmenta rādītājs kritās (Simpsona paradokss), tātad izmaiņa ir struktūras, nevis uzvedības dēļ",
+	"the pooled rate fell by %+.1f points, but the segment rates account for %+.1f points and the shift in segment mix for %+.1f: every segment's rate rose (Simpson's paradox), so the change is one of composition, not behaviour",
+	"łączny wskaźnik spadł o %+.1f pkt, ale wskaźniki segmentów dają %+.1f pkt, a zmiana struktury segmentów %+.1f: wskaźnik każdego segmentu wzrósł (paradoks Simpsona), więc zmiana wynika ze struktury, nie z zachowań",
+	"rata agregată a scăzut cu %+.1f puncte, dar ratele segmentelor explică %+.1f puncte, iar schimbarea mixului de segmente %+.1f: rata fiecărui segment a crescut (paradoxul lui Simpson), deci schimbarea ține de compoziție, nu de comportament",
+	"kopējais rādītājs kritās par %+.1f punktiem, bet segmentu rādītāji veido %+.1f punktus un segmentu struktūras maiņa %+.1f: katra segmenta rādītājs pieauga (Simpsona paradokss), tātad izmaiņa ir struktūras, nevis uzvedības dēļ",
+	"the pooled rate rose by %+.1f points, but the segment rates account for %+.1f points and the shift in segment mix for %+.1f: the change is mostly one of composition, not behaviour",
+	"łączny wskaźnik wzrósł o %+.1f pkt, ale wskaźniki segmentów dają %+.1f pkt, a zmiana struktury segmentów %+.1f: zmiana wynika głównie ze struktury, nie z zachowań",
+	"rata agregată a crescut cu %+.1f puncte, dar ratele segmentelor explică %+.1f puncte, iar schimbarea mixului de segmente %+.1f: schimbarea ține mai ales de compoziție, nu de comportament",
+	"kopējais rādītājs pieauga par %+.1f punktiem, bet segmentu rādītāji veido %+.1f punktus un segmentu struktūras maiņa %+.1f: izmaiņa galvenokārt ir struktūras, nevis uzvedības dēļ",
+	"the pooled rate fell by %+.1f points, but the segment rates account for %+.1f points and the shift in segment mix for %+.1f: the change is mostly one of composition, not behaviour",
+	"łączny wskaźnik spadł o %+.1f pkt, ale wskaźniki segmentów dają %+.1f pkt, a zmiana struktury segmentów %+.1f: zmiana wynika głównie ze struktury, nie z zachowań",
+	"rata agregată a scăzut cu %+.1f puncte, dar ratele segmentelor explică %+.1f puncte, iar schimbarea mixului de segmente %+.1f: schimbarea ține mai ales de compoziție, nu de comportament",
+	"kopējais rādītājs kritās par %+.1f punktiem, bet segmentu rādītāji veido %+.1f punktus un segmentu struktūras maiņa %+.1f: izmaiņa galvenokārt ir struktūras, nevis uzvedības dēļ",
+	"Composition (%s by %s, %s → %s): %s.",
+	"Struktura (%s wg %s, %s → %s): %s.",
+	"Compoziție (%s după %s, %s → %s): %s.",
+	"Struktūra (%s pēc %s, %s → %s): %s.",
+	"units differ (%s vs %s)",
+	"różne jednostki (%s i %s)",
+	"unități diferite (%s față de %s)",
+	"atšķirīgas mērvienības (%s un %s)",
+	"the benchmark's period: %s; this figure's period: %s",
+	"okres benchmarku: %s; okres tego wskaźnika: %s",
+	"perioada reperului: %s; perioada acestui indicator: %s",
+	"etalona periods: %s; šī rādītāja periods: %s",
+)
+
+var _ = add(
+	"No breakdown was asked for: run with --by ATTR (region, segment, ...) for segments that lead or lag and for the composition check.",
+	"Nie wybrano podziału: uruchom z --by ATRYBUT (region, segment, ...), aby zobaczyć segmenty, które prowadzą lub odstają, oraz kontrolę struktury.",
+	"Nu s-a cerut nicio defalcare: rulați cu --by ATRIBUT (regiune, segment, ...) pentru segmentele care conduc sau rămân în urmă și pentru verificarea compoziției.",
+	"Sadalījums netika prasīts: palaidiet ar --by ATRIBŪTS (reģions, segments, ...), lai redzētu segmentus, kas apsteidz vai atpaliek, un struktūras pārbaudi.",
+	"CSAT was answered on %d scales; targets and findings use the %s scale only (scales are never mixed).",
+	"CSAT oceniano w %d skalach; cele i wnioski używają tylko skali %s (skal nigdy się nie miesza).",
+	"CSAT a fost evaluat pe %d scale; țintele și concluziile folosesc doar scala %s (scalele nu se amestecă niciodată).",
+	"CSAT tika vērtēts %d skalās; mērķi un secinājumi izmanto tikai skalu %s (skalas nekad netiek jauktas).",
+	"No industry chosen (--industry): every shipped benchmark of a metric is compared, whatever its industry.",
+	"Nie wybrano branży (--industry): porównano ze wszystkimi dołączonymi benchmarkami danego wskaźnika, niezależnie od branży.",
+	"Nu s-a ales nicio industrie (--industry): se compară cu toate reperele livrate ale unui indicator, indiferent de industrie.",
+	"Nozare nav izvēlēta (--industry): tiek salīdzināts ar visiem piegādātajiem rādītāja etaloniem neatkarīgi no nozares.",
+	"percent",
+	"procent",
+	"procent",
+	"procenti",
+	"points",
+	"punkty",
+	"puncte",
+	"punkti",
+)
