@@ -2,8 +2,6 @@ package analysis
 
 import (
 	"context"
-	"fmt"
-	"reflect"
 	"sort"
 	"time"
 
@@ -215,34 +213,3 @@ const modelNote = "Likely advocates: L2-regularised logistic regression (λ = 0.
 	"programme membership and points, interactions, channels, mentions and past referrals. Validated out of time: " +
 	"fitted on features 360 days before the end (label: the next 180 days), tested on features 180 days before the " +
 	"end (label: the last 180 days). Reasons: the features adding most to a customer's probability (β·z)."
-
-// RunSection computes only the registered section name (with the counts and order span it
-// needs), for commands that show one section; the result is in a.Sections[name] (absent when the
-// store has nothing for it).
-func RunSection(ctx context.Context, st fidelis.Store, o Options, name string) (*Analysis, error) {
-	if o.Grain == "" {
-		o.Grain = fidelis.Month
-	}
-	q := fidelis.Query{Grain: o.Grain, Window: o.Window}
-	a := &Analysis{Generated: time.Now().UTC(), Grain: o.Grain, Window: q.ActivityWindow(), By: o.By, Currency: o.Currency}
-	var err error
-	if a.Counts, err = st.Counts(ctx); err != nil {
-		return nil, err
-	}
-	if a.First, a.Last, err = st.Span(ctx); err != nil {
-		return nil, err
-	}
-	for _, s := range steps {
-		if s.name != name {
-			continue
-		}
-		v, err := s.run(ctx, st, o, a)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
-		}
-		if v != nil && !reflect.ValueOf(v).IsNil() {
-			a.Sections = map[string]any{name: v}
-		}
-	}
-	return a, nil
-}

@@ -101,6 +101,28 @@ type Definition struct {
 // Basics returns an Analysis with only the store's counts, order span and the options filled in:
 // enough for commands that need the data's time frame but not the metrics.
 func Basics(ctx context.Context, st fidelis.Store, o Options) (*Analysis, error) {
+	a, err := frame(ctx, st, o)
+	if err == nil && a.Counts[fidelis.Orders] == 0 {
+		return nil, fidelis.Errorf(fidelis.EInvalid, "the store has no orders to analyse").
+			WithHint("fidelis import orders FILE --db PATH (or fidelis demo)")
+	}
+	return a, err
+}
+
+// RunSection computes only the registered section name (with the counts and order span it
+// needs), for commands that show one section; the result is in a.Sections[name] (absent when the
+// store has nothing for it). Unlike Run it needs no orders.
+func RunSection(ctx context.Context, st fidelis.Store, o Options, name string) (*Analysis, error) {
+	a, err := frame(ctx, st, o)
+	if err != nil {
+		return nil, err
+	}
+	o.Only = []string{name}
+	return a, runSteps(ctx, st, o, a)
+}
+
+// frame fills the options, the store's counts and the order span.
+func frame(ctx context.Context, st fidelis.Store, o Options) (*Analysis, error) {
 	if o.Grain == "" {
 		o.Grain = fidelis.Month
 	}
@@ -110,15 +132,13 @@ func Basics(ctx context.Context, st fidelis.Store, o Options) (*Analysis, error)
 	if a.Counts, err = st.Counts(ctx); err != nil {
 		return nil, err
 	}
-	if a.Counts[fidelis.Orders] == 0 {
-		return nil, fidelis.Errorf(fidelis.EInvalid, "the store has no orders to analyse").
-			WithHint("fidelis import orders FILE --db PATH (or fidelis demo)")
-	}
 	if a.First, a.Last, err = st.Span(ctx); err != nil {
 		return nil, err
 	}
-	lastIdx := o.Grain.Index(a.Last)
-	a.LastComplete = !o.Grain.Start(lastIdx + 1).After(a.Last.Truncate(24 * time.Hour).Add(24 * time.Hour))
+	if !a.Last.IsZero() {
+		lastIdx := o.Grain.Index(a.Last)
+		a.LastComplete = !o.Grain.Start(lastIdx + 1).After(a.Last.Truncate(24 * time.Hour).Add(24 * time.Hour))
+	}
 	if !o.To.IsZero() && o.To.Before(a.Last) {
 		a.LastComplete = true
 	}
@@ -193,6 +213,20 @@ func Run(ctx context.Context, st fidelis.Store, o Options) (*Analysis, error) {
 	if o.Core {
 		return a, nil
 	}
+	if err := runSteps(ctx, st, o, a); err != nil {
+		return nil, err
+	}
+	if o.Only == nil {
+		if o.Progress != nil {
+			o.Progress("actions")
+		}
+		a.Actions = buildActions(ctx, st, a)
+	}
+	return a, nil
+}
+
+// runSteps computes the registered sections (those in o.Only when it is set) in order.
+func runSteps(ctx context.Context, st fidelis.Store, o Options, a *Analysis) error {
 	for _, s := range steps {
 		if o.Only != nil && !slices.Contains(o.Only, s.name) {
 			continue
@@ -202,7 +236,7 @@ func Run(ctx context.Context, st fidelis.Store, o Options) (*Analysis, error) {
 		}
 		v, err := s.run(ctx, st, o, a)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", s.name, err)
+			return fmt.Errorf("%s: %w", s.name, err)
 		}
 		if v != nil && !reflect.ValueOf(v).IsNil() {
 			if a.Sections == nil {
@@ -211,13 +245,7 @@ func Run(ctx context.Context, st fidelis.Store, o Options) (*Analysis, error) {
 			a.Sections[s.name] = v
 		}
 	}
-	if o.Only == nil {
-		if o.Progress != nil {
-			o.Progress("actions")
-		}
-		a.Actions = buildActions(ctx, st, a)
-	}
-	return a, nil
+	return nil
 }
 
 // dropFirst removes periods nobody could be retained into (S = 0): each segment's first period.
