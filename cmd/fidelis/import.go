@@ -3,10 +3,12 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 
 	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
 
 	"fidelis"
 	"fidelis/ingest"
@@ -109,16 +111,27 @@ func printSummary(e *env, s ingest.Summary) {
 	}
 }
 
-// bar is a progress bar on stderr that appears only for work that lasts more than a moment.
+// bar is a progress bar on stderr that appears only for work that lasts more than a moment, and
+// only on a terminal (logs and pipes get the summary lines, not the redraws).
 type bar struct {
 	e     *env
 	label string
 	pb    *progressbar.ProgressBar
+	off   bool
 }
 
-func newBar(e *env, label string) *bar { return &bar{e: e, label: label} }
+func newBar(e *env, label string) *bar { return &bar{e: e, label: label, off: !isTerminal(e.stderr)} }
+
+// isTerminal reports whether w is a terminal.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
 
 func (b *bar) set(done, total int64) {
+	if b.off {
+		return
+	}
 	if b.pb == nil {
 		if total <= 0 {
 			return

@@ -5,7 +5,6 @@ import (
 
 	"context"
 	"flag"
-	"golang.org/x/term"
 	"os"
 	"time"
 
@@ -85,7 +84,7 @@ func runAnalysis(ctx context.Context, e *env, f *analysisFlags, only ...string) 
 		return nil, err
 	}
 	o.Only = only
-	if t, ok := e.stderr.(*os.File); ok && term.IsTerminal(int(t.Fd())) {
+	if isTerminal(e.stderr) {
 		start := time.Now()
 		o.Progress = func(s string) {
 			fmt.Fprintf(e.stderr, "\r\033[Kcomputing %s… (%.0fs)", s, time.Since(start).Seconds())

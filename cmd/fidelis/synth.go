@@ -42,7 +42,7 @@ func runSynth(ctx context.Context, e *env, args []string) error {
 	}
 
 	var bar *progressbar.ProgressBar
-	if !*quiet {
+	if !*quiet && isTerminal(e.stderr) {
 		bar = progressbar.NewOptions(*customers,
 			progressbar.OptionSetWriter(e.stderr),
 			progressbar.OptionSetDescription("synth"),
