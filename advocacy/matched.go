@@ -564,6 +564,8 @@ func pooledRate(fs []follow, w []float64) (post, pre float64) {
 // wmean returns the weighted mean of get over fs (NaN values skipped) and the variance of that
 // mean (Σw²(x − mean)² ÷ (Σw)², the usual weighted-mean sandwich).
 func wmean(fs []follow, w []float64, get func(follow) float64) (mean, variance float64) {
+	type obs struct{ x, w float64 }
+	kept := make([]obs, 0, len(fs))
 	var sw, sx float64
 	for i, f := range fs {
 		x := get(f)
@@ -574,6 +576,7 @@ func wmean(fs []follow, w []float64, get func(follow) float64) (mean, variance f
 		if w != nil {
 			wi = w[i]
 		}
+		kept = append(kept, obs{x, wi})
 		sw += wi
 		sx += wi * x
 	}
@@ -582,16 +585,8 @@ func wmean(fs []follow, w []float64, get func(follow) float64) (mean, variance f
 	}
 	mean = sx / sw
 	var v float64
-	for i, f := range fs {
-		x := get(f)
-		if math.IsNaN(x) {
-			continue
-		}
-		wi := 1.0
-		if w != nil {
-			wi = w[i]
-		}
-		v += wi * wi * (x - mean) * (x - mean)
+	for _, o := range kept {
+		v += o.w * o.w * (o.x - mean) * (o.x - mean)
 	}
 	return mean, v / (sw * sw)
 }
