@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"io/fs"
 	"sort"
-	"strings"
 	"time"
 
 	_ "github.com/duckdb/duckdb-go/v2" // registers the "duckdb" driver
@@ -24,45 +23,35 @@ var migrations embed.FS
 
 // Store is a fidelis.Store backed by a DuckDB database file.
 type Store struct {
-	db   *sql.DB
-	path string
+	db       *sql.DB
+	path     string
+	readOnly bool
 }
 
 var _ fidelis.Store = (*Store)(nil)
-
-// Open opens (creating if needed) the DuckDB file at path and brings its schema up to date. An
-// empty path or ":memory:" opens an in-memory database.
-func Open(ctx context.Context, path string) (*Store, error) {
-	dsn := path
-	if path == ":memory:" {
-		dsn = ""
-	}
-	db, err := sql.Open("duckdb", dsn)
-	if err != nil {
-		return nil, fidelis.Errorf(fidelis.EInternal, "open %s: %v", path, err)
-	}
-	if err := db.PingContext(ctx); err != nil {
-		db.Close()
-		msg := err.Error()
-		if strings.Contains(msg, "lock") {
-			return nil, fidelis.Errorf(fidelis.EConflict, "open %s: the store is in use by another process", path).
-				WithHint("wait for the other fidelis command to finish, or use another --db")
-		}
-		return nil, fidelis.Errorf(fidelis.EInvalid, "open %s: %v", path, err).WithHint("--db PATH of a Fidelis DuckDB file")
-	}
-	s := &Store{db: db, path: path}
-	if err := s.migrate(ctx); err != nil {
-		db.Close()
-		return nil, err
-	}
-	return s, nil
-}
 
 // Close closes the database.
 func (s *Store) Close() error { return s.db.Close() }
 
 // DB exposes the database for benchmarks and tests in this module.
 func (s *Store) DB() *sql.DB { return s.db }
+
+// migrated reports whether every embedded migration has been applied.
+func (s *Store) migrated(ctx context.Context) (bool, error) {
+	var tables int
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations'`).Scan(&tables); err != nil {
+		return false, err
+	}
+	if tables == 0 {
+		return false, nil
+	}
+	names, _ := fs.Glob(migrations, "migrations/*.sql")
+	var applied int
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations`).Scan(&applied); err != nil {
+		return false, err
+	}
+	return applied >= len(names), nil
+}
 
 func (s *Store) migrate(ctx context.Context) error {
 	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version VARCHAR PRIMARY KEY, applied_at TIMESTAMP)`); err != nil {

@@ -30,7 +30,7 @@ func runSection[T any](ctx context.Context, e *env, args []string, name, synopsi
 	if err != nil {
 		return nil, nil, err
 	}
-	st, err := openStore(ctx, f.db, true)
+	st, err := openStore(ctx, e, f.storeFlags, true)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -26,7 +26,7 @@ func runCohorts(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	st, err := openStore(ctx, f.db, true)
+	st, err := openStore(ctx, e, f.storeFlags, true)
 	if err != nil {
 		return err
 	}

@@ -50,7 +50,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 	}
-	st, err := openStore(ctx, db, false)
+	st, err := openStore(ctx, e, storeFlags{db: db}, false)
 	if err != nil {
 		return err
 	}

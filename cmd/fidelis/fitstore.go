@@ -11,7 +11,7 @@ import (
 // storeCustomers summarises every customer's orders in the store up to the last order day: repeat
 // purchases in distinct days, recency and age in weeks, mean value of the repeat purchase days.
 func (s *sourceFlags) storeCustomers(ctx context.Context) ([]btyd.Customer, error) {
-	st, err := openStore(ctx, s.db, true)
+	st, err := openStore(ctx, nil, s.storeFlags, true)
 	if err != nil {
 		return nil, err
 	}
@@ -39,7 +39,7 @@ func (s *sourceFlags) storeCustomers(ctx context.Context) ([]btyd.Customer, erro
 // storeSummaries returns the compressed model inputs straight from the store when it can group
 // them itself (only distinct rows leave the database), otherwise by summarising every customer.
 func (s *sourceFlags) storeSummaries(ctx context.Context) (*btyd.Summaries, error) {
-	st, err := openStore(ctx, s.db, true)
+	st, err := openStore(ctx, nil, s.storeFlags, true)
 	if err != nil {
 		return nil, err
 	}

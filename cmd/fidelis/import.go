@@ -33,7 +33,8 @@ func (m mapFlag) Set(s string) error {
 
 func runImport(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "import", "import KIND FILE... [--db PATH] [--map FIELD=COLUMN]... [--sep C|tab|whitespace] [--decimal ,|.] [--date-format F] [--rejects FILE] [--json]")
-	db := fs.String("db", defaultDB, "DuckDB store file (created if missing)")
+	var sf storeFlags
+	sf.register(fs, "DuckDB store file (created if missing)")
 	m := mapFlag{}
 	fs.Var(m, "map", "use COLUMN for FIELD (repeatable), e.g. --map amount=Brutto")
 	sep := fs.String("sep", "", "field separator: , ; | tab or whitespace (default: detected)")
@@ -61,7 +62,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 			return fidelis.Errorf(fidelis.ENotFound, "%s: no such file", p).WithHint("check the path")
 		}
 	}
-	st, err := openStore(ctx, *db, false)
+	st, err := openStore(ctx, e, sf, false)
 	if err != nil {
 		return err
 	}

@@ -41,7 +41,9 @@ type riskRow struct {
 
 func runRisk(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "risk", "risk [--db PATH] [--out FILE.csv|.parquet|.json] [--top N] [--min-risk R] [--by ATTR]")
-	db := fs.String("db", defaultDB, "DuckDB store file")
+	var sf storeFlags
+	sf.register(fs, "DuckDB store file")
+	db := &sf.db
 	out := fs.String("out", "", "write the list to FILE (.csv, .parquet or .json); default: a table on stdout")
 	top := fs.Int("top", 0, "keep the N customers with the most value at stake (default: 25 on screen, all in a file)")
 	minRisk := fs.Float64("min-risk", 0.5, "keep customers whose churn risk 1 − P(alive) is at least this")
@@ -53,7 +55,7 @@ func runRisk(ctx context.Context, e *env, args []string) error {
 	if *minRisk < 0 || *minRisk > 1 {
 		return fidelis.Errorf(fidelis.EInvalid, "--min-risk %v: want a probability between 0 and 1", *minRisk)
 	}
-	st, err := openStore(ctx, *db, true)
+	st, err := openStore(ctx, e, sf, true)
 	if err != nil {
 		return err
 	}

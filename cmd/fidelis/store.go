@@ -5,7 +5,7 @@ import (
 
 	"context"
 	"flag"
-	"os"
+
 	"time"
 
 	"fidelis"
@@ -16,28 +16,41 @@ import (
 // defaultDB is the store used when --db is not given.
 const defaultDB = "fidelis.duckdb"
 
-// openStore opens the store at path; cmd is the only place that picks a concrete engine.
-// mustExist refuses to create an empty store for a read-only command.
-func openStore(ctx context.Context, path string, mustExist bool) (fidelis.Store, error) {
-	if mustExist && path != ":memory:" {
-		if _, err := os.Stat(path); err != nil {
-			return nil, fidelis.Errorf(fidelis.ENotFound, "no store at %s", path).
-				WithHint("fidelis import orders FILE --db %s, or fidelis demo", path)
+// storeFlags name the store and say how long to wait while another process holds it.
+type storeFlags struct {
+	db   string
+	wait time.Duration
+}
+
+func (f *storeFlags) register(fs *flag.FlagSet, usage string) {
+	fs.StringVar(&f.db, "db", defaultDB, usage)
+	fs.DurationVar(&f.wait, "wait", 30*time.Second, "how long to wait while another process uses the store (0: fail at once)")
+}
+
+// openStore opens the store f names; cmd is the only place that picks a concrete engine. A
+// read-only open refuses to create a store, and shares the file with other readers. While another
+// process holds the store, it says so on e's stderr (e may be nil) and waits up to f.wait.
+func openStore(ctx context.Context, e *env, f storeFlags, readOnly bool) (fidelis.Store, error) {
+	o := duckdb.Options{ReadOnly: readOnly, Wait: f.wait}
+	if e != nil {
+		o.Waiting = func(h duckdb.Holder) {
+			fmt.Fprintf(e.stderr, "The store %s is in use by %s; waiting up to %s…\n", f.db, h, f.wait)
 		}
 	}
-	return duckdb.Open(ctx, path)
+	return duckdb.OpenWith(ctx, f.db, o)
 }
 
 // analysisFlags are the flags shared by metrics, cohorts and report.
 type analysisFlags struct {
-	db, grain, from, to, by, currency string
-	window                            int
-	json                              bool
-	insight                           insightFlags
+	storeFlags
+	grain, from, to, by, currency string
+	window                        int
+	json                          bool
+	insight                       insightFlags
 }
 
 func (f *analysisFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&f.db, "db", defaultDB, "DuckDB store file")
+	f.storeFlags.register(fs, "DuckDB store file")
 	fs.StringVar(&f.grain, "grain", "month", "period: day, week, month, quarter or year")
 	fs.StringVar(&f.from, "from", "", "first day of the window (YYYY-MM-DD)")
 	fs.StringVar(&f.to, "to", "", "day after the window (YYYY-MM-DD, exclusive)")
@@ -95,7 +108,7 @@ func runAnalysis(ctx context.Context, e *env, f *analysisFlags, only ...string) 
 		return nil, err
 	}
 	defer func() { analysis.InsightOptions = analysis.InsightConfig{} }()
-	st, err := openStore(ctx, f.db, true)
+	st, err := openStore(ctx, e, f.storeFlags, true)
 	if err != nil {
 		return nil, err
 	}

@@ -45,7 +45,7 @@ func runVoC(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 	}
-	st, err := openStore(ctx, f.db, true)
+	st, err := openStore(ctx, e, f.storeFlags, true)
 	if err != nil {
 		return err
 	}

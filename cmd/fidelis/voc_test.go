@@ -24,7 +24,7 @@ func demoStore(t *testing.T) string {
 		t.Fatal(err)
 	}
 	db := filepath.Join(dir, "demo.duckdb")
-	st, err := openStore(ctx, db, false)
+	st, err := openStore(ctx, nil, storeFlags{db: db}, false)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -37,7 +37,8 @@ func parseHorizon(s string) (int, error) {
 
 func runWhatIf(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "whatif", "whatif (--retention +5 | --churn -1 | --frequency +10 | --detractors -10) [--segment ATTR=VALUE] [--horizon 12m] [--json]")
-	db := fs.String("db", defaultDB, "DuckDB store file")
+	var sf storeFlags
+	sf.register(fs, "DuckDB store file")
 	ret := fs.String("retention", "", "change of ID-based retention in points per month, e.g. +5")
 	churn := fs.String("churn", "", "change of churn in points per month, e.g. -1 (the same as retention +1)")
 	freq := fs.String("frequency", "", "change of purchase frequency in percent, e.g. +10")
@@ -76,7 +77,7 @@ func runWhatIf(ctx context.Context, e *env, args []string) error {
 		}
 		by, value = fidelis.CleanName(k), v
 	}
-	st, err := openStore(ctx, *db, true)
+	st, err := openStore(ctx, e, sf, true)
 	if err != nil {
 		return err
 	}

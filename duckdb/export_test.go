@@ -1,0 +1,4 @@
+package duckdb
+
+// ParseHolder exposes parseHolder to the external tests.
+var ParseHolder = parseHolder
