@@ -11,7 +11,9 @@ import (
 var _ fidelis.LifetimeStore = (*Store)(nil)
 
 // Lifetimes dates each customer's first lapse: the first purchase day followed by a gap longer
-// than the window (or by no purchase at all); the lapse is observed when the window has passed.
+// than the window (or by no purchase at all). The lapse is observed once the window's last day,
+// lapse + window, is inside the data (asOf is exclusive): asOf − lapse > window. With ≥ a customer
+// whose window ends on the unobserved day asOf would be declared lapsed one day early.
 func (s *Store) Lifetimes(ctx context.Context, q fidelis.Query, windowDays int) ([]fidelis.LifetimeCell, error) {
 	if err := s.checkDimension(ctx, q); err != nil {
 		return nil, err
@@ -34,8 +36,8 @@ func (s *Store) Lifetimes(ctx context.Context, q fidelis.Query, windowDays int) 
 		min(day) OVER (PARTITION BY customer_id) AS first FROM d),
 	e AS (SELECT customer_id, first, min(day) AS lapse FROM g
 		WHERE nxt IS NULL OR date_diff('day', day, nxt) > ? GROUP BY 1, 2),
-	l AS (SELECT ` + seg + ` AS seg, date_diff('day', e.lapse, CAST(? AS DATE)) >= ? AS ev,
-		CASE WHEN date_diff('day', e.lapse, CAST(? AS DATE)) >= ? THEN date_diff('day', e.first, e.lapse) + ?
+	l AS (SELECT ` + seg + ` AS seg, date_diff('day', e.lapse, CAST(? AS DATE)) > ? AS ev,
+		CASE WHEN date_diff('day', e.lapse, CAST(? AS DATE)) > ? THEN date_diff('day', e.first, e.lapse) + ?
 			ELSE date_diff('day', e.first, CAST(? AS DATE)) END AS days
 		FROM e` + join + `)
 	SELECT seg, days, ` + countIf("ev") + `, ` + countIf("NOT ev") + ` FROM l GROUP BY 1, 2 ORDER BY 1, 2`

@@ -95,8 +95,23 @@ func km(cells []fidelis.LifetimeCell, n int64) Survival {
 	return s
 }
 
-// At returns the survival estimate and its interval on day t (1 before the first point).
+// FollowUp is the longest follow-up: the last day on which any customer was still observed
+// (lapsed or censored). Beyond it the curve says nothing.
+func (s Survival) FollowUp() int64 {
+	if n := len(s.Points); n > 0 {
+		return s.Points[n-1].Days
+	}
+	return 0
+}
+
+// At returns the survival estimate and its interval on day t (1 before the first point). Past the
+// longest follow-up nobody was observed, so the estimate is not defined there: At returns NaN for
+// all three, as R's summary(survfit, times = t) leaves such times out (extend = FALSE) instead of
+// carrying the last value forward.
 func (s Survival) At(t int64) (v, low, high float64) {
+	if t > s.FollowUp() {
+		return math.NaN(), math.NaN(), math.NaN()
+	}
 	v, low, high = 1, 1, 1
 	for _, p := range s.Points {
 		if p.Days > t {

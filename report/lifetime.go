@@ -33,6 +33,10 @@ var _ = add(
 	"nieosiągnięta",
 	"neatinsă",
 	"nav sasniegts",
+	"not estimable (followed up to day %d)",
+	"nie do oszacowania (obserwacja do dnia %d)",
+	"nu se poate estima (urmărire până în ziua %d)",
+	"nav novērtējams (novērots līdz %d. dienai)",
 	"all customers",
 	"wszyscy klienci",
 	"toți clienții",
@@ -60,6 +64,15 @@ func daysText(v float64) string {
 		return T("not reached")
 	}
 	return num(v, 0)
+}
+
+// survivalText is S(t) with its interval, or "not estimable" past the longest follow-up.
+func survivalText(c metric.Survival, t int64) string {
+	v, lo, hi := c.At(t)
+	if math.IsNaN(v) {
+		return T("not estimable (followed up to day %d)", c.FollowUp())
+	}
+	return sf("%s (%s–%s)", pct(v), pct(lo), pct(hi))
 }
 
 // curveAt samples a survival curve every step days up to last.
@@ -114,8 +127,7 @@ func lifetimeHTML(a *analysis.Analysis) string {
 		fmt.Fprintf(&b, `<tr><td>%s</td><td>%s</td><td>%s</td><td>%s (%s–%s)</td>`, esc(c.Segment), count(c.Customers), count(c.Lapsed),
 			daysText(c.Median), daysText(c.MedianLow), daysText(c.MedianHigh))
 		for _, m := range l.Milestones {
-			v, lo, hi := c.At(m)
-			fmt.Fprintf(&b, `<td>%s (%s–%s)</td>`, pct(v), pct(lo), pct(hi))
+			fmt.Fprintf(&b, `<td>%s</td>`, esc(survivalText(c, m)))
 		}
 		b.WriteString(`</tr>`)
 	}
@@ -136,8 +148,7 @@ func lifetimeMD(a *analysis.Analysis) string {
 	for _, c := range lifetimeCurves(l) {
 		fmt.Fprintf(&b, "| %s | %s | %s (%s–%s) |", c.Segment, count(c.Customers), daysText(c.Median), daysText(c.MedianLow), daysText(c.MedianHigh))
 		for _, m := range l.Milestones {
-			v, lo, hi := c.At(m)
-			fmt.Fprintf(&b, " %s (%s–%s) |", pct(v), pct(lo), pct(hi))
+			fmt.Fprintf(&b, " %s |", survivalText(c, m))
 		}
 		b.WriteString("\n")
 	}

@@ -2,10 +2,13 @@ package storetest
 
 import (
 	"context"
+	"fmt"
+	"math"
 	"reflect"
 	"testing"
 
 	"fidelis"
+	"fidelis/metric"
 )
 
 func init() { AddCase("Lifetimes", testLifetimes) }
@@ -32,5 +35,46 @@ func testLifetimes(t *testing.T, st fidelis.Store) {
 	want := []fidelis.LifetimeCell{{Days: 37, Censored: 1}, {Days: 40, Events: 3}, {Days: 97, Censored: 1}}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("lifetimes %+v, want %+v", got, want)
+	}
+}
+
+func init() { AddCase("LifetimesLapseObservedAfterTheWindow", testLifetimeLapseDay) }
+
+// testLifetimeLapseDay: a lapse (no purchase for more than the window) is known only once the
+// window's last day has been observed. Window 10 days; the last order is on Jan 31, so the data
+// end on Feb 1, day 31 counted from Jan 1 (day 0), and Feb 1 itself is not observed:
+//
+//	A Jan 1 only: 31 days > 10 without a purchase → lapsed; event at 0 + 10 = 10 days
+//	C Jan 22 (day 21) only: a purchase on Feb 1 (gap 10, not more) would keep C active, and Feb 1
+//	  is not observed → still active, censored at day 21 → 31 = 10 days
+//	D, E, F Jan 1, 6, 16, 26, 31: gaps ≤ 10 → censored at 31 days
+//
+// Kaplan-Meier: on day 10 five customers are at risk and one lapses, S(10) = 0.8. The rule
+// `end − lapse ≥ window` counts C as lapsed too and gives 0.6, one day early.
+func testLifetimeLapseDay(t *testing.T, st fidelis.Store) {
+	defer st.Close()
+	ls, ok := st.(fidelis.LifetimeStore)
+	if !ok {
+		t.Skip("store does not implement LifetimeStore")
+	}
+	orders := "order_id,customer_id,date,amount\no1,A,2024-01-01,10\no2,C,2024-01-22,10\n"
+	n := 3
+	for _, c := range []string{"D", "E", "F"} {
+		for _, d := range []string{"01", "06", "16", "26", "31"} {
+			orders += fmt.Sprintf("o%d,%s,2024-01-%s,10\n", n, c, d)
+			n++
+		}
+	}
+	Load(t, st, map[fidelis.Kind]string{fidelis.Orders: orders})
+	got, err := ls.Lifetimes(context.Background(), fidelis.Query{}, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []fidelis.LifetimeCell{{Days: 10, Events: 1, Censored: 1}, {Days: 31, Censored: 3}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("lifetimes %+v, want %+v", got, want)
+	}
+	if s, _, _ := metric.KaplanMeier(got)[0].At(10); math.Abs(s-0.8) > 1e-12 {
+		t.Errorf("S(10) = %v, want 0.8", s)
 	}
 }

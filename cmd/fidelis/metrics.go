@@ -111,6 +111,10 @@ func printMetrics(w io.Writer, a *analysis.Analysis) {
 			line := fmt.Sprintf("%s\t%d\t%d\t%s\t", c.Segment, c.Customers, c.Lapsed, medianText(c))
 			for _, m := range l.Milestones {
 				v, lo, hi := c.At(m)
+				if math.IsNaN(v) {
+					line += fmt.Sprintf("not estimable (followed up to %dd)\t", c.FollowUp())
+					continue
+				}
 				line += fmt.Sprintf("%.1f [%.1f–%.1f]\t", v*100, lo*100, hi*100)
 			}
 			fmt.Fprintln(tw, line)
