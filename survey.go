@@ -16,6 +16,10 @@ type SurveyStore interface {
 	// SurveyScores counts answers per segment, period, kind, scale, channel and score, for answers
 	// timestamped in [q.From, q.To).
 	SurveyScores(ctx context.Context, q Query) ([]ScoreCell, error)
+	// SurveySpan returns the first and last answer timestamps (zero times when there are none):
+	// the survey data's own reach, which says whether a period's answers are all in even when
+	// no orders are imported.
+	SurveySpan(ctx context.Context) (first, last time.Time, err error)
 	// SurveyComments returns the non-empty comments of [q.From, q.To), newest first, at most limit
 	// of them (limit ≤ 0: all).
 	SurveyComments(ctx context.Context, q Query, limit int) ([]SurveyComment, error)

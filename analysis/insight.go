@@ -348,7 +348,7 @@ func lightVoC(ctx context.Context, st fidelis.Store, o Options, a *Analysis) (*V
 		return nil, nil
 	}
 	q := fidelis.Query{Grain: o.Grain, From: o.From, To: o.To, Window: o.Window}
-	complete, err := completeness(ctx, st, o)
+	complete, err := completeness(ctx, st, ss, o)
 	if err != nil {
 		return nil, err
 	}
@@ -365,7 +365,7 @@ func lightVoC(ctx context.Context, st fidelis.Store, o Options, a *Analysis) (*V
 		if cells, err = ss.SurveyScores(ctx, qb); err != nil {
 			return nil, err
 		}
-		v.NPSSegments = npsGroups(cells, func(c fidelis.ScoreCell) string { return c.Segment }, complete, label)
+		v.NPSSegments = npsBreakdown(cells, func(c fidelis.ScoreCell) string { return c.Segment }, complete, label)
 	}
 	return v, nil
 }

@@ -236,7 +236,7 @@ func VoiceOfCustomer(ctx context.Context, st fidelis.Store, o Options, vo VoCOpt
 	v := &VoC{Grain: o.Grain, By: o.By, MinSample: metric.SmallSample, NPSMargin10: n10,
 		ResponseRate: "not available: survey invitations are not imported, only answers",
 		CLV:          "not available: predicted CLV lost needs the customer-base model, which the analysis does not run yet; revenue to date is shown instead"}
-	complete, err := completeness(ctx, st, o)
+	complete, err := completeness(ctx, st, ss, o)
 	if err != nil {
 		return nil, err
 	}
@@ -253,7 +253,7 @@ func VoiceOfCustomer(ctx context.Context, st fidelis.Store, o Options, vo VoCOpt
 			if cells, err = ss.SurveyScores(ctx, qb); err != nil {
 				return nil, err
 			}
-			v.NPSSegments = npsGroups(cells, func(c fidelis.ScoreCell) string { return c.Segment }, complete, label)
+			v.NPSSegments = npsBreakdown(cells, func(c fidelis.ScoreCell) string { return c.Segment }, complete, label)
 		}
 		if err := v.indices(ctx, ss, q, o.By, vo); err != nil {
 			return nil, err
@@ -274,12 +274,21 @@ func VoiceOfCustomer(ctx context.Context, st fidelis.Store, o Options, vo VoCOpt
 	return v, nil
 }
 
-// completeness returns whether period i is complete: the orders run to its end or past it, or
-// the window ends after it (the rule analysis.Run applies to the last period).
-func completeness(ctx context.Context, st fidelis.Store, o Options) (func(int64) bool, error) {
+// completeness returns whether period i is complete: the data (orders or survey answers,
+// whichever reach further) run to its end or past it, or the window ends after it (the rule
+// analysis.Run applies to the last period). A store of surveys alone has no order span; its
+// periods are judged by the answers' own.
+func completeness(ctx context.Context, st fidelis.Store, ss fidelis.SurveyStore, o Options) (func(int64) bool, error) {
 	_, last, err := st.Span(ctx)
 	if err != nil {
 		return nil, err
+	}
+	_, lastAnswer, err := ss.SurveySpan(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if lastAnswer.After(last) {
+		last = lastAnswer
 	}
 	end := last.Truncate(24 * time.Hour).Add(24 * time.Hour)
 	if !o.To.IsZero() && o.To.Before(end) {
@@ -335,7 +344,7 @@ func (v *VoC) scores(cells []fidelis.ScoreCell, complete func(int64) bool, label
 		v.NPS, v.NPSPeriods = all[0].NPS, all[0].Periods
 	}
 	v.NPSChange = lastChange(cells, complete, label)
-	v.NPSChannels = npsGroups(cells, func(c fidelis.ScoreCell) string {
+	v.NPSChannels = npsBreakdown(cells, func(c fidelis.ScoreCell) string {
 		if c.Channel == "" {
 			return "(none)"
 		}
@@ -356,6 +365,15 @@ func (v *VoC) scores(cells []fidelis.ScoreCell, complete func(int64) bool, label
 	}
 	v.CSAT, v.CSATPeriods = scaleResults[voc.CSATResult](cells, "csat", label, v.warn, func(s voc.Scale, m map[int]int64) (any, error) { return voc.CSATMap(s, m) })
 	v.CES, v.CESPeriods = scaleResults[voc.CESResult](cells, "ces", label, v.warn, func(s voc.Scale, m map[int]int64) (any, error) { return voc.CESMap(s, m) })
+}
+
+// npsBreakdown is npsGroups for a breakdown: nil when the answers fall in fewer than two groups,
+// where "difference from the rest" has no rest and the one row repeats the overall NPS.
+func npsBreakdown(cells []fidelis.ScoreCell, key func(fidelis.ScoreCell) string, complete func(int64) bool, label func(int64) string) []NPSGroup {
+	if gs := npsGroups(cells, key, complete, label); len(gs) >= 2 {
+		return gs
+	}
+	return nil
 }
 
 // npsGroups returns the NPS of each group (key of a cell) over all periods with its trend and its

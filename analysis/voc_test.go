@@ -118,6 +118,11 @@ func TestVoiceOfCustomer(t *testing.T) {
 		t.Fatalf("segments %+v", v.NPSSegments)
 	}
 	near("NPS North", v.NPSSegments[0].NPS.Score.Value, 10)
+	// Every NPS answer came by e-mail: a breakdown by channel has one group, no rest to compare
+	// with, and is left out.
+	if v.NPSChannels != nil {
+		t.Errorf("one-channel breakdown shown: %+v", v.NPSChannels)
+	}
 	near("NPS South", v.NPSSegments[1].NPS.Score.Value, -10)
 	// CSAT, one result per scale: 1-5 top box {5, 4} = 2/4, mean 3; 1-7 top box 5–7 = 1/2, mean 5.
 	if len(v.CSAT) != 2 {
@@ -158,6 +163,37 @@ func TestVoiceOfCustomer(t *testing.T) {
 	// Defectors c9, c10, c16; loyal: c1 only (ordered 30 April, no exit).
 	if d := v.Defection; d == nil || d.Defectors != 3 || d.Loyal != 1 {
 		t.Errorf("defection %+v", v.Defection)
+	}
+}
+
+// TestVoiceOfCustomerSurveysOnly: a store of survey answers without orders. Answers run from
+// January to 29 February 2024 (the last day of February), so both months are complete by the
+// answers' own span and the period-to-period NPS test is shown: January 10 answers (5 promoters,
+// 2 detractors), February the same fixture's 10 (2 promoters, 5 detractors).
+func TestVoiceOfCustomerSurveysOnly(t *testing.T) {
+	st, err := duckdb.Open(context.Background(), ":memory:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var surv strings.Builder
+	surv.WriteString("response_id,customer_id,timestamp,kind,score\n")
+	for i, sc := range []int{10, 10, 10, 10, 10, 8, 8, 8, 3, 3} {
+		fmt.Fprintf(&surv, "j%d,c%d,2024-01-10,nps,%d\n", i, i, sc)
+	}
+	for i, sc := range []int{10, 10, 8, 8, 8, 3, 3, 3, 3, 3} {
+		fmt.Fprintf(&surv, "f%d,d%d,2024-02-29,nps,%d\n", i, i, sc)
+	}
+	storetest.Load(t, st, map[fidelis.Kind]string{fidelis.Surveys: surv.String()})
+	v, err := analysis.VoiceOfCustomer(context.Background(), st, analysis.Options{Grain: fidelis.Month}, analysis.DefaultVoCOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(v.NPSPeriods) != 2 || !v.NPSPeriods[0].Complete || !v.NPSPeriods[1].Complete {
+		t.Errorf("periods %+v: both months are complete by the answers' span", v.NPSPeriods)
+	}
+	if c := v.NPSChange; c == nil || c.From != "2024-01" || c.To != "2024-02" || math.Abs(c.Diff.Diff-(-60)) > 1e-9 {
+		t.Errorf("change %+v, want 2024-01 → 2024-02, −60 points", c)
 	}
 }
 

@@ -172,7 +172,8 @@ func adjustedWald(p, d, n int64) (adj, se float64) {
 // with NPS' and SE from the adjusted-Wald method (Rocks 2016, The American Statistician 70(4)).
 // This respects that promoter and detractor shares come from one sample, which a naive
 // two-proportion test does not. Low and High bound the difference: AdjustedDiff ± 1.96·SE.
-// Significant is p < 0.05. The two samples must be independent (different respondents).
+// Significant is p < 0.05. The two samples must be independent (different respondents). When
+// either sample is empty every number is NaN: there is nothing to compare.
 type NPSDiff struct {
 	A            float64 `json:"a"`
 	B            float64 `json:"b"`
@@ -202,8 +203,14 @@ func CompareNPS(a, b NPSCounts) NPSDiff {
 	na, nb := a.N(), b.N()
 	adjA, seA := adjustedWald(pa, da, na)
 	adjB, seB := adjustedWald(pb, db, nb)
-	r := NPSDiff{A: math.NaN(), B: math.NaN(), Diff: math.NaN(), NA: na, NB: nb,
+	nan := math.NaN()
+	r := NPSDiff{A: nan, B: nan, Diff: nan, AdjustedDiff: nan, Low: nan, High: nan, SE: nan, Z: nan, P: nan, NA: na, NB: nb,
 		Small: na < metric.SmallSample || nb < metric.SmallSample}
+	if na == 0 || nb == 0 {
+		// Nothing to compare with: the adjusted-Wald terms would still give numbers (from the
+		// ¾ pseudo-counts alone), an interval and a p-value about no data.
+		return r
+	}
 	if na > 0 {
 		r.A = 100 * float64(pa-da) / float64(na)
 	}
@@ -217,7 +224,7 @@ func CompareNPS(a, b NPSCounts) NPSDiff {
 	r.Z = (adjA - adjB) / se
 	r.P = TwoSidedP(r.Z)
 	r.Low, r.High = r.AdjustedDiff-metric.Z95*r.SE, r.AdjustedDiff+metric.Z95*r.SE
-	r.Significant = na > 0 && nb > 0 && r.P < 0.05
+	r.Significant = r.P < 0.05
 	return r
 }
 

@@ -115,6 +115,21 @@ func TestCompareNPS(t *testing.T) {
 	}
 }
 
+func TestCompareNPSWithAnEmptySample(t *testing.T) {
+	// "Difference from the rest" when there is no rest: no number, no interval, no p-value (the
+	// ¾ pseudo-counts of the adjusted-Wald method would otherwise invent an interval and p = 0.816).
+	for _, d := range []voc.NPSDiff{voc.CompareNPS(counts(40, 30, 30), counts(0, 0, 0)), voc.CompareNPS(counts(0, 0, 0), counts(4, 3, 3))} {
+		for name, v := range map[string]float64{"diff": d.Diff, "adjusted": d.AdjustedDiff, "low": d.Low, "high": d.High, "se": d.SE, "z": d.Z, "p": d.P} {
+			if !math.IsNaN(v) {
+				t.Errorf("%s = %v, want NaN", name, v)
+			}
+		}
+		if d.Significant {
+			t.Error("significant against nothing")
+		}
+	}
+}
+
 func TestNPSSampleSize(t *testing.T) {
 	// Worst case p = d = 0.5: v = 1; 1.959964²/0.1² = 384.146 → 385 − 3 = 382.
 	// ±5 points: 1536.584 → 1537 − 3 = 1534.
