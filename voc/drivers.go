@@ -3,6 +3,7 @@ package voc
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -190,24 +191,64 @@ func Drivers(a, b []Comment, labelA, labelB string, opt DriverOptions) (DriversR
 		}
 		return out
 	}
+	var sideA, sideB []DriverTerm
 	for _, t := range all {
-		if len(r.A.Terms) == opt.Top || t.Z <= 0 {
-			break
+		if t.Z > 0 {
+			sideA = append(sideA, t)
 		}
-		t.Examples = examples(t, 0)
-		r.A.Terms = append(r.A.Terms, t)
 	}
 	for i := len(all) - 1; i >= 0; i-- {
-		t := all[i]
-		if len(r.B.Terms) == opt.Top || t.Z >= 0 {
+		if t := all[i]; t.Z < 0 {
+			t.Z, t.Delta = -t.Z, -t.Delta
+			t.Count, t.OtherCount, t.Docs, t.OtherDocs = t.OtherCount, t.Count, t.OtherDocs, t.Docs
+			sideB = append(sideB, t)
+		}
+	}
+	r.A.Terms = pick(sideA, opt.Top, func(t DriverTerm) []string { return examples(t, 0) })
+	r.B.Terms = pick(sideB, opt.Top, func(t DriverTerm) []string { return examples(t, 1) })
+	return r, nil
+}
+
+// SubsumedShare is how much of a term's use a longer term containing it must cover for the
+// shorter one to be dropped: when "not happy" is in at least 80% of the comments (of one side)
+// that contain "not", "not" says nothing "not happy" does not, and listing both (and "happy")
+// only repeats one finding three times.
+const SubsumedShare = 0.8
+
+// pick takes up to top terms from one side's candidates (strongest first), each term replaced by
+// the longer term that subsumes it (see SubsumedShare) and every term listed once.
+func pick(cands []DriverTerm, top int, examples func(DriverTerm) []string) []DriverTerm {
+	var out []DriverTerm
+	shown := map[string]bool{}
+	for _, t := range cands {
+		if len(out) == top {
 			break
 		}
-		t.Z, t.Delta = -t.Z, -t.Delta
-		t.Count, t.OtherCount, t.Docs, t.OtherDocs = t.OtherCount, t.Count, t.OtherDocs, t.Docs
-		t.Examples = examples(t, 1)
-		r.B.Terms = append(r.B.Terms, t)
+		for _, l := range cands { // a longer term's comments are a subset of the shorter's
+			if len(strings.Fields(l.Term)) > len(strings.Fields(t.Term)) && contains(l.Term, t.Term) &&
+				float64(l.Docs) >= SubsumedShare*float64(t.Docs) {
+				t = l
+			}
+		}
+		if shown[t.Term] {
+			continue
+		}
+		shown[t.Term] = true
+		t.Examples = examples(t)
+		out = append(out, t)
 	}
-	return r, nil
+	return out
+}
+
+// contains reports whether the words of short appear as a contiguous run in long.
+func contains(long, short string) bool {
+	l, s := strings.Fields(long), strings.Fields(short)
+	for i := 0; i+len(s) <= len(l); i++ {
+		if slices.Equal(l[i:i+len(s)], s) {
+			return true
+		}
+	}
+	return false
 }
 
 func clip(s string, n int) string {

@@ -148,3 +148,37 @@ func TestNPSDriversRejectsBadScore(t *testing.T) {
 		t.Error("NaN alpha0 accepted")
 	}
 }
+
+// TestDriversDropSubsumedTerms: detractors write "not happy" (20 comments) and "late delivery"
+// (5 of the 25 comments with "late"); promoters "happy" is absent, they write "great service".
+// "not" and "happy" occur only inside "not happy" on the detractors' side, so the bigram is
+// listed once in their place; "late" is in 25 comments of which "late delivery" covers 20%, so
+// both stay (the shorter one says more than the phrase).
+func TestDriversDropSubsumedTerms(t *testing.T) {
+	var det, pro []voc.Comment
+	add := func(cs *[]voc.Comment, n int, text string, score float64) {
+		for range n {
+			s := score
+			*cs = append(*cs, voc.Comment{Text: text, Lang: voc.English, Score: &s})
+		}
+	}
+	add(&det, 20, "not happy", 2)
+	add(&det, 5, "late delivery", 2)
+	add(&det, 20, "late again", 2)
+	add(&pro, 60, "great service", 10)
+	add(&pro, 10, "delivery fine", 10)
+	r, err := voc.Drivers(det, pro, "detractors", "promoters", voc.DefaultDriverOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]int{}
+	for _, term := range r.A.Terms {
+		seen[term.Term]++
+	}
+	if seen["not"]+seen["happy"] > 0 || seen["not happy"] != 1 {
+		t.Errorf("detractor terms %v: want \"not happy\" once and neither of its parts", seen)
+	}
+	if seen["late"] != 1 {
+		t.Errorf("detractor terms %v: \"late\" is used mostly outside \"late delivery\" and must stay", seen)
+	}
+}
