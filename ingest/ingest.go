@@ -1,13 +1,14 @@
 // Package ingest reads customer, order, survey and other loyalty records from CSV, TSV,
-// whitespace-separated text and JSON Lines files, maps their headers to Fidelis' canonical fields,
-// coerces and validates every value, and hands the valid rows to a Store writer in one atomic
+// whitespace-separated text, JSON Lines, JSON arrays, Parquet and XLSX files (also gzip, bzip2 or
+// zstd compressed; text in UTF-8, UTF-16 or a named 8-bit encoding), maps their headers to
+// Fidelis' canonical fields, coerces and validates every value, and hands the valid rows to a Store writer in one atomic
 // import. Nothing is silently lost: every record read is stored, written to the rejects file with
 // its line, column, value and reason, or counted as a duplicate, and the summary reconciles
-// read = stored + rejected + duplicates.
+// read = stored + rejected + duplicates. For text, every physical line is accounted for too:
+// lines = header + blank + read + continuation lines of quoted values that span lines.
 package ingest
 
 import (
-	"bufio"
 	"context"
 	"encoding/csv"
 	"fmt"
@@ -20,7 +21,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"fidelis"
 )
@@ -39,6 +39,11 @@ type Options struct {
 	// Rejects is the path of the rejects file, created only when a record is rejected; "" writes
 	// <file name>.rejects.csv in the current directory.
 	Rejects string
+	// Encoding names the text encoding (windows-1250, iso-8859-2, ...); "" detects UTF-8 and
+	// UTF-16 and refuses other text with a hint.
+	Encoding string
+	// Sheet is the XLSX sheet to read; "" reads the first.
+	Sheet string
 	// Progress, if set, is called with bytes read so far and the file's size.
 	Progress func(done, total int64)
 }
@@ -60,6 +65,17 @@ type Summary struct {
 	Ignored     []string          `json:"ignored_columns,omitempty"`
 	Reasons     map[string]int64  `json:"reject_reasons,omitempty"`
 	Seconds     float64           `json:"seconds"`
+
+	// Where the records came from. Lines accounts for every physical line of a text file (rows
+	// of a sheet for XLSX): Lines = HeaderLines + BlankLines + Read + ContinuationLines, where
+	// continuation lines are the further lines of quoted values that span lines. Zero for
+	// Parquet and JSON arrays.
+	Encoding          string `json:"encoding,omitempty"`
+	LineEnds          string `json:"line_ends,omitempty"`
+	Lines             int64  `json:"lines,omitempty"`
+	HeaderLines       int64  `json:"header_lines,omitempty"`
+	BlankLines        int64  `json:"blank_lines,omitempty"`
+	ContinuationLines int64  `json:"continuation_lines,omitempty"`
 }
 
 const (
@@ -91,19 +107,22 @@ func Import(ctx context.Context, st fidelis.Store, kind fidelis.Kind, path strin
 		}
 		size = fi.Size()
 	}
-	cr := &countingReader{r: f, total: size, progress: opt.Progress}
-	br := bufio.NewReaderSize(cr, 1<<20)
-	if b, _ := br.Peek(3); string(b) == string(bom) {
-		br.Discard(3)
+	if err := checkRejectsPath(opt.Rejects, path); err != nil {
+		return sum, err
 	}
-	src, format, err := openSource(br, path, opt.Sep)
+	cr := &countingReader{r: f, total: size, progress: opt.Progress}
+	in, err := openInput(cr, path, opt)
 	if err != nil {
+		if e, ok := err.(*fidelis.Error); ok {
+			c := *e
+			c.Message = path + ": " + e.Message
+			return sum, &c
+		}
 		return sum, fidelis.Errorf(fidelis.EInvalid, "%s: %v", path, err)
 	}
-	if c, ok := src.(io.Closer); ok {
-		defer c.Close()
-	}
-	sum.Format = format
+	defer in.close()
+	src := in.src
+	sum.Format, sum.Encoding, sum.LineEnds = in.format, in.encoding, in.lineEnds
 
 	m, err := mapHeader(schema, src.Header(), opt.Map, path)
 	if err != nil {
@@ -155,7 +174,10 @@ func Import(ctx context.Context, st fidelis.Store, kind fidelis.Kind, path strin
 			w.Rollback()
 		}
 	}()
-	rej := &rejects{path: opt.Rejects, input: path, reasons: map[string]int64{}}
+	rej := &rejects{path: opt.Rejects, input: path, label: path, reasons: map[string]int64{}}
+	if x, ok := src.(*xlsxSource); ok {
+		rej.label, rej.colName = path+" [sheet "+x.sheet+"]", columnName
+	}
 	defer rej.close()
 	if err := pipeline(ctx, src, buffered, conv, m, w, rej, &sum.Read); err != nil {
 		if _, ok := err.(*fidelis.Error); ok || ctx.Err() != nil {
@@ -178,6 +200,14 @@ func Import(ctx context.Context, st fidelis.Store, kind fidelis.Kind, path strin
 	if sum.Read != sum.Stored+sum.Rejected+sum.Duplicates {
 		return sum, fidelis.Errorf(fidelis.EInternal, "%s: read %d ≠ stored %d + rejected %d + duplicates %d",
 			path, sum.Read, sum.Stored, sum.Rejected, sum.Duplicates)
+	}
+	if lc, ok := src.(lineCounter); ok {
+		ls := lc.lineStats()
+		sum.Lines, sum.HeaderLines, sum.BlankLines, sum.ContinuationLines = ls.Physical, ls.Header, ls.Blank, ls.Continuation
+		if ls.Physical != ls.Header+ls.Blank+sum.Read+ls.Continuation {
+			return sum, fidelis.Errorf(fidelis.EInternal, "%s: lines %d ≠ header %d + blank %d + read %d + continuation %d",
+				path, ls.Physical, ls.Header, ls.Blank, sum.Read, ls.Continuation)
+		}
 	}
 	sum.Seconds = time.Since(start).Seconds()
 	if opt.Progress != nil {
@@ -324,49 +354,6 @@ func pipeline(ctx context.Context, src source, buffered []pending, conv *convert
 	return ctx.Err()
 }
 
-// openSource chooses the reader by extension, the --sep flag, or by sniffing the first bytes.
-func openSource(br *bufio.Reader, path, sep string) (source, string, error) {
-	ext := strings.ToLower(filepath.Ext(path))
-	switch {
-	case ext == ".jsonl" || ext == ".ndjson" || (ext == ".json" && sep == ""):
-		s, err := newJSONLSource(br)
-		return s, "jsonl", err
-	case ext == ".parquet":
-		s, err := newParquetSource(path)
-		return s, "parquet", err
-	}
-	var c rune
-	switch strings.ToLower(sep) {
-	case "":
-		if ext == ".tsv" || ext == ".tab" {
-			c = '\t'
-		} else {
-			head, _ := br.Peek(64 << 10)
-			c = sniffDelimiter(head)
-		}
-	case "whitespace", "space", "ws":
-		c = 0
-	case "tab", `\t`, "\t":
-		c = '\t'
-	default:
-		r, n := utf8.DecodeRuneInString(sep)
-		if n != len(sep) || r == '"' || r == '\n' || r == '\r' {
-			return nil, "", fmt.Errorf("--sep %q: want one character, tab or whitespace", sep)
-		}
-		c = r
-	}
-	if c == 0 {
-		s, err := newFieldsSource(br)
-		return s, "whitespace", err
-	}
-	s, err := newCSVSource(br, c)
-	name := map[rune]string{',': "csv", ';': "csv (;)", '\t': "tsv", '|': "csv (|)"}[c]
-	if name == "" {
-		name = fmt.Sprintf("csv (%q)", c)
-	}
-	return s, name, err
-}
-
 // mapping says which header column feeds each schema field (-1 for none) and which columns are left.
 type mapping struct {
 	cols  []int
@@ -407,7 +394,7 @@ func mapHeader(s fidelis.Schema, header []string, user map[string]string, path s
 			}
 		}
 		if j < 0 {
-			return m, fidelis.Errorf(fidelis.EInvalid, "--map %s=%s: %s has no column %q (found: %s)", field, col, path, col, strings.Join(header, ", "))
+			return m, fidelis.Errorf(fidelis.EInvalid, "--map %s=%s: %s has no column %q (found: %s)", field, col, path, col, clip(strings.Join(header, ", ")))
 		}
 		m.cols[i], used[j] = j, true
 	}
@@ -448,7 +435,7 @@ func mapHeader(s fidelis.Schema, header []string, user map[string]string, path s
 			noun = "fields"
 		}
 		return m, fidelis.Errorf(fidelis.EInvalid, "%s: no column for the required %s %s %s; found columns: %s",
-			path, s.Kind, noun, strings.Join(parts, "; "), strings.Join(header, ", ")).
+			path, s.Kind, noun, strings.Join(parts, "; "), clip(strings.Join(header, ", "))).
 			WithHint("fidelis import %s %s --map %s=COLUMN", s.Kind, path, missing[0])
 	}
 	for j := range header {
@@ -474,9 +461,12 @@ func derivedID(fields []string, occ map[uint64]int32) string {
 	return "~" + strconv.FormatUint(k, 36) + "." + strconv.Itoa(int(occ[k]))
 }
 
-// rejects writes rejected records to a CSV file created on the first rejection.
+// rejects writes rejected records to a CSV file created on the first rejection. Values are clipped
+// (see clip); label names the input in the file column, colName writes a column number.
 type rejects struct {
 	path, input string
+	label       string
+	colName     func(int) string
 	written     string
 	f           *os.File
 	w           *csv.Writer
@@ -506,8 +496,11 @@ func (r *rejects) add(line int64, col int, field, value, reason string) error {
 	c := ""
 	if col > 0 {
 		c = strconv.Itoa(col)
+		if r.colName != nil {
+			c = r.colName(col)
+		}
 	}
-	return r.w.Write([]string{r.input, strconv.FormatInt(line, 10), c, field, value, reason})
+	return r.w.Write([]string{r.label, strconv.FormatInt(line, 10), c, field, clip(value), reason})
 }
 
 func (r *rejects) close() error {

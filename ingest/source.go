@@ -1,9 +1,7 @@
 package ingest
 
 import (
-	"bufio"
 	"bytes"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -29,13 +27,11 @@ type recordError struct {
 
 func (e *recordError) Error() string { return fmt.Sprintf("line %d: %s", e.line, e.reason) }
 
-var bom = []byte("\xEF\xBB\xBF")
-
 // sniffDelimiter picks the field separator from the first lines of a text file: the candidate that
 // appears the same non-zero number of times (outside quotes) on most lines, preferring the larger
 // count. It returns 0 for whitespace-separated text.
-func sniffDelimiter(head []byte) rune {
-	lines := strings.Split(strings.ReplaceAll(string(head), "\r\n", "\n"), "\n")
+func sniffDelimiter(head []byte, term byte) rune {
+	lines := strings.Split(strings.ReplaceAll(string(head), "\r\n", "\n"), string(term))
 	if len(lines) > 1 {
 		lines = lines[:len(lines)-1] // the last one may be cut off
 	}
@@ -76,139 +72,289 @@ func countOutsideQuotes(s string, c rune) int {
 	return n
 }
 
-// csvSource reads delimited text with encoding/csv: quoted fields, embedded newlines, CRLF.
+// maxQuotedLines bounds how many physical lines one record may span through quoted values.
+const maxQuotedLines = 100
+
+// csvSource reads delimited text. Its rule for quotes, which keeps every physical line accounted
+// for:
+//   - a field whose first non-blank character is '"' is quoted: separators and line ends inside
+//     it are text, "" is a quote; a '"' inside an unquoted field is text (12" pizza);
+//   - a quoted value may continue on the following lines (at most maxQuotedLines in all) only if
+//     it closes there and the row then has the header's column count;
+//   - otherwise the quote is unbalanced: the row's first line alone is rejected with that reason
+//     and reading resumes at the next physical line, so one stray quote cannot swallow the rows
+//     after it.
 type csvSource struct {
-	r      *csv.Reader
+	lr     *lineReader
+	sep    []byte
 	header []string
 	width  int
+	stats  lineStats
+	val    []byte     // the record's field text
+	ends   []int      // end of each field in val
+	held   []physLine // lines read past the record's first line
+	out    []string
 }
 
-func newCSVSource(r io.Reader, sep rune) (*csvSource, error) {
-	cr := csv.NewReader(r)
-	cr.Comma = sep
-	cr.FieldsPerRecord = -1
-	cr.LazyQuotes = true
-	cr.ReuseRecord = true
-	h, err := cr.Read()
-	if err != nil {
-		if errors.Is(err, io.EOF) {
+func newCSVSource(lr *lineReader, sep rune) (*csvSource, error) {
+	s := &csvSource{lr: lr, sep: []byte(string(sep))}
+	for {
+		p, err := lr.next()
+		if err == io.EOF {
 			return nil, errors.New("the file is empty: a header line is needed")
 		}
-		return nil, fmt.Errorf("header: %w", err)
+		if err != nil {
+			return nil, err
+		}
+		if p.tooLong {
+			return nil, fmt.Errorf("header (line %d): %s", p.num, tooLongReason)
+		}
+		if blank(p.text) {
+			s.stats.Blank++
+			continue
+		}
+		rec, cont, badCol, err := s.split(p, 0)
+		if err != nil {
+			return nil, err
+		}
+		if badCol > 0 {
+			return nil, fmt.Errorf("header (line %d): unbalanced quote in column %d", p.num, badCol)
+		}
+		s.header = append([]string(nil), rec...)
+		s.width = len(rec)
+		s.stats.Header = 1 + int64(cont)
+		return s, nil
 	}
-	header := append([]string(nil), h...)
-	return &csvSource{r: cr, header: header, width: len(header)}, nil
 }
 
-func (s *csvSource) Header() []string { return s.header }
+func (s *csvSource) Header() []string     { return s.header }
+func (s *csvSource) lineStats() lineStats { st := s.stats; st.Physical = s.lr.n; return st }
 
 func (s *csvSource) Next() ([]string, int64, error) {
 	for {
-		rec, err := s.r.Read()
+		p, err := s.lr.next()
 		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				return nil, int64(pe.StartLine), &recordError{line: int64(pe.StartLine), reason: pe.Err.Error()}
-			}
 			return nil, 0, err
 		}
-		line, _ := s.r.FieldPos(0)
-		if len(rec) == 1 && rec[0] == "" {
-			continue // blank line
+		if p.tooLong {
+			return nil, p.num, &recordError{line: p.num, reason: tooLongReason}
+		}
+		if blank(p.text) {
+			s.stats.Blank++
+			continue
+		}
+		rec, cont, badCol, err := s.split(p, s.width)
+		if err != nil {
+			return nil, p.num, err
+		}
+		if badCol > 0 {
+			return nil, p.num, &recordError{line: p.num, reason: fmt.Sprintf(
+				"unbalanced quote in column %d: the quoted value does not close into a row of %d columns (the next line is read as a new row)", badCol, s.width)}
 		}
 		if len(rec) != s.width {
-			return nil, int64(line), &recordError{line: int64(line),
+			return nil, p.num, &recordError{line: p.num,
 				reason: fmt.Sprintf("has %d columns, the header has %d", len(rec), s.width)}
 		}
-		return rec, int64(line), nil
+		if allBlank(rec) { // a row of empty fields, as spreadsheets export below the data
+			s.stats.Blank += 1 + int64(cont)
+			continue
+		}
+		s.stats.Continuation += int64(cont)
+		return rec, p.num, nil
 	}
+}
+
+// split reads the record that starts on line first, following quoted values onto the next lines.
+// It returns the fields and the number of further lines used, or the column of a quote that does
+// not close into a record of width columns (any width when 0), with the lines read after first
+// pushed back.
+func (s *csvSource) split(first physLine, width int) (fields []string, cont, badCol int, err error) {
+	s.val, s.ends, s.held = s.val[:0], s.ends[:0], s.held[:0]
+	line, pos, spanCol := first.text, 0, 0
+	isBlank := func(c byte) bool { return (c == ' ' || c == '\t') && !(len(s.sep) == 1 && s.sep[0] == c) }
+	fail := func(col int) ([]string, int, int, error) {
+		s.lr.pushBack(s.held)
+		return nil, 0, col, nil
+	}
+fields:
+	for {
+		col := len(s.ends) + 1
+		j := pos
+		for j < len(line) && isBlank(line[j]) {
+			j++
+		}
+		if j == len(line) || line[j] != '"' {
+			k := bytes.Index(line[pos:], s.sep)
+			if k < 0 {
+				s.val = append(s.val, line[pos:]...)
+				s.ends = append(s.ends, len(s.val))
+				break fields
+			}
+			s.val = append(s.val, line[pos:pos+k]...)
+			s.ends = append(s.ends, len(s.val))
+			pos += k + len(s.sep)
+			continue
+		}
+		pos = j + 1
+		for {
+			q := bytes.IndexByte(line[pos:], '"')
+			if q < 0 { // the value goes on on the next line
+				s.val = append(s.val, line[pos:]...)
+				if spanCol == 0 {
+					spanCol = col
+				}
+				if len(s.held)+1 >= maxQuotedLines {
+					return fail(spanCol)
+				}
+				p, err := s.lr.next()
+				if err == io.EOF {
+					return fail(spanCol)
+				}
+				if err != nil {
+					return nil, 0, 0, err
+				}
+				p = p.own()
+				s.held = append(s.held, p)
+				if p.tooLong {
+					return fail(spanCol)
+				}
+				s.val = append(s.val, '\n')
+				line, pos = p.text, 0
+				continue
+			}
+			q += pos
+			s.val = append(s.val, line[pos:q]...)
+			if q+1 < len(line) && line[q+1] == '"' {
+				s.val = append(s.val, '"')
+				pos = q + 2
+				continue
+			}
+			k := q + 1
+			for k < len(line) && isBlank(line[k]) {
+				k++
+			}
+			if k == len(line) {
+				s.ends = append(s.ends, len(s.val))
+				break fields
+			}
+			if bytes.HasPrefix(line[k:], s.sep) {
+				s.ends = append(s.ends, len(s.val))
+				pos = k + len(s.sep)
+				continue fields
+			}
+			s.val = append(s.val, '"') // a stray quote inside the value is text
+			pos = q + 1
+		}
+	}
+	if len(s.held) > 0 && width > 0 && len(s.ends) != width {
+		return fail(spanCol)
+	}
+	text := string(s.val)
+	s.out = s.out[:0]
+	from := 0
+	for _, e := range s.ends {
+		s.out = append(s.out, text[from:e])
+		from = e
+	}
+	return s.out, len(s.held), 0, nil
+}
+
+func blank(b []byte) bool { return len(bytes.TrimSpace(b)) == 0 }
+
+func allBlank(fields []string) bool {
+	for _, f := range fields {
+		if strings.TrimSpace(f) != "" {
+			return false
+		}
+	}
+	return true
 }
 
 // fieldsSource reads whitespace-separated text (runs of spaces or tabs), like the CDNOW log.
 type fieldsSource struct {
-	sc     *bufio.Scanner
+	lr     *lineReader
 	header []string
-	line   int64
+	stats  lineStats
 }
 
-func newFieldsSource(r io.Reader) (*fieldsSource, error) {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 1<<20), 1<<24)
-	s := &fieldsSource{sc: sc}
-	for sc.Scan() {
-		s.line++
-		if h := strings.Fields(sc.Text()); len(h) > 0 {
+func newFieldsSource(lr *lineReader) (*fieldsSource, error) {
+	s := &fieldsSource{lr: lr}
+	for {
+		p, err := lr.next()
+		if err == io.EOF {
+			return nil, errors.New("the file is empty: a header line is needed")
+		}
+		if err != nil {
+			return nil, err
+		}
+		if p.tooLong {
+			return nil, fmt.Errorf("header (line %d): %s", p.num, tooLongReason)
+		}
+		if h := strings.Fields(string(p.text)); len(h) > 0 {
 			s.header = h
+			s.stats.Header = 1
 			return s, nil
 		}
+		s.stats.Blank++
 	}
-	if err := sc.Err(); err != nil {
-		return nil, err
-	}
-	return nil, errors.New("the file is empty: a header line is needed")
 }
 
-func (s *fieldsSource) Header() []string { return s.header }
+func (s *fieldsSource) Header() []string     { return s.header }
+func (s *fieldsSource) lineStats() lineStats { st := s.stats; st.Physical = s.lr.n; return st }
 
 func (s *fieldsSource) Next() ([]string, int64, error) {
-	for s.sc.Scan() {
-		s.line++
-		f := strings.Fields(s.sc.Text())
+	for {
+		p, err := s.lr.next()
+		if err != nil {
+			return nil, 0, err
+		}
+		if p.tooLong {
+			return nil, p.num, &recordError{line: p.num, reason: tooLongReason}
+		}
+		f := strings.Fields(string(p.text))
 		if len(f) == 0 {
+			s.stats.Blank++
 			continue
 		}
 		if len(f) != len(s.header) {
-			return nil, s.line, &recordError{line: s.line,
+			return nil, p.num, &recordError{line: p.num,
 				reason: fmt.Sprintf("has %d columns, the header has %d", len(f), len(s.header))}
 		}
-		return f, s.line, nil
+		return f, p.num, nil
 	}
-	if err := s.sc.Err(); err != nil {
-		return nil, 0, err
-	}
-	return nil, 0, io.EOF
 }
 
 // jsonlSource reads JSON Lines: one object per line. The header is the union of the keys of the
 // first lines; a key first seen later is kept as an attribute only if it was in that union.
 type jsonlSource struct {
-	sc      *bufio.Scanner
+	lr      *lineReader
 	header  []string
 	index   map[string]int
-	line    int64
-	pending [][]byte
-	lines   []int64
+	pending []physLine
+	stats   lineStats
 }
 
-func newJSONLSource(r io.Reader) (*jsonlSource, error) {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 1<<20), 1<<26)
-	s := &jsonlSource{sc: sc, index: map[string]int{}}
-	for len(s.pending) < 1000 && sc.Scan() {
-		s.line++
-		b := bytes.TrimSpace(sc.Bytes())
-		if len(b) == 0 {
+func newJSONLSource(lr *lineReader) (*jsonlSource, error) {
+	s := &jsonlSource{lr: lr, index: map[string]int{}}
+	var keys []string
+	for len(s.pending) < sampleRecords {
+		p, err := lr.next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		if !p.tooLong && blank(p.text) {
+			s.stats.Blank++
 			continue
 		}
-		s.pending = append(s.pending, append([]byte(nil), b...))
-		s.lines = append(s.lines, s.line)
-		var m map[string]json.RawMessage
-		if json.Unmarshal(b, &m) == nil {
-			keys := make([]string, 0, len(m))
-			for k := range m {
-				keys = append(keys, k)
-			}
-			sort.Strings(keys)
-			for _, k := range keys {
-				if _, ok := s.index[k]; !ok {
-					s.index[k] = len(s.header)
-					s.header = append(s.header, k)
-				}
-			}
+		p = p.own()
+		s.pending = append(s.pending, p)
+		keys = objectKeys(p.text, keys[:0])
+		for _, k := range keys {
+			s.addKey(k)
 		}
-	}
-	if err := sc.Err(); err != nil {
-		return nil, err
 	}
 	if len(s.pending) == 0 {
 		return nil, errors.New("the file has no JSON objects")
@@ -216,38 +362,74 @@ func newJSONLSource(r io.Reader) (*jsonlSource, error) {
 	return s, nil
 }
 
-func (s *jsonlSource) Header() []string { return s.header }
+// objectKeys appends the sorted keys of a JSON object, none if b is not one.
+func objectKeys(b []byte, keys []string) []string {
+	var m map[string]json.RawMessage
+	if json.Unmarshal(b, &m) != nil {
+		return keys
+	}
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys[len(keys)-len(m):])
+	return keys
+}
+
+func (s *jsonlSource) addKey(k string) {
+	if _, ok := s.index[k]; !ok {
+		s.index[k] = len(s.header)
+		s.header = append(s.header, k)
+	}
+}
+
+func (s *jsonlSource) Header() []string     { return s.header }
+func (s *jsonlSource) lineStats() lineStats { st := s.stats; st.Physical = s.lr.n; return st }
 
 func (s *jsonlSource) Next() ([]string, int64, error) {
-	var b []byte
-	var line int64
+	var p physLine
 	if len(s.pending) > 0 {
-		b, line = s.pending[0], s.lines[0]
-		s.pending, s.lines = s.pending[1:], s.lines[1:]
+		p = s.pending[0]
+		s.pending = s.pending[1:]
 	} else {
 		for {
-			if !s.sc.Scan() {
-				if err := s.sc.Err(); err != nil {
-					return nil, 0, err
-				}
-				return nil, 0, io.EOF
+			var err error
+			if p, err = s.lr.next(); err != nil {
+				return nil, 0, err
 			}
-			s.line++
-			if b = bytes.TrimSpace(s.sc.Bytes()); len(b) > 0 {
-				line = s.line
+			if p.tooLong || !blank(p.text) {
 				break
 			}
+			s.stats.Blank++
 		}
 	}
+	if p.tooLong {
+		return nil, p.num, &recordError{line: p.num, reason: tooLongReason}
+	}
+	out, err := objectFields(p.text, s.index, len(s.header))
+	if err != nil {
+		return nil, p.num, &recordError{line: p.num, reason: err.Error()}
+	}
+	return out, p.num, nil
+}
+
+// objectFields decodes one JSON object into text fields at the positions of index; keys not in
+// index are left out.
+func objectFields(b []byte, index map[string]int, width int) ([]string, error) {
 	var m map[string]any
 	d := json.NewDecoder(bytes.NewReader(b))
 	d.UseNumber()
-	if err := d.Decode(&m); err != nil {
-		return nil, line, &recordError{line: line, reason: "not a JSON object: " + err.Error()}
+	if err := d.Decode(&m); err != nil || m == nil {
+		if err == nil {
+			err = errors.New("null")
+		}
+		return nil, fmt.Errorf("not a JSON object: %s", clip(err.Error()))
 	}
-	out := make([]string, len(s.header))
+	if d.More() {
+		return nil, errors.New("not a JSON object: more than one value on the line")
+	}
+	out := make([]string, width)
 	for k, v := range m {
-		i, ok := s.index[k]
+		i, ok := index[k]
 		if !ok {
 			continue
 		}
@@ -264,5 +446,5 @@ func (s *jsonlSource) Next() ([]string, int64, error) {
 			out[i] = string(raw)
 		}
 	}
-	return out, line, nil
+	return out, nil
 }

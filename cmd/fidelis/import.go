@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/schollz/progressbar/v3"
@@ -16,7 +18,7 @@ import (
 )
 
 func init() {
-	register("import", "import records of one kind from CSV, TSV, whitespace text, JSON Lines or Parquet", runImport)
+	register("import", "import records of one kind from CSV, TSV, whitespace text, JSON Lines or arrays, Parquet or XLSX (also compressed)", runImport)
 }
 
 type mapFlag map[string]string
@@ -32,7 +34,7 @@ func (m mapFlag) Set(s string) error {
 }
 
 func runImport(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "import", "import KIND FILE... [--db PATH] [--map FIELD=COLUMN]... [--sep C|tab|whitespace] [--decimal ,|.] [--date-format F] [--rejects FILE] [--json]")
+	fs := newFlags(e, "import", "import KIND FILE... [--db PATH] [--map FIELD=COLUMN]... [--sep C|tab|whitespace] [--decimal ,|.] [--date-format F] [--encoding E] [--sheet NAME] [--rejects FILE] [--json]")
 	var sf storeFlags
 	sf.register(fs, "DuckDB store file (created if missing)")
 	m := mapFlag{}
@@ -40,6 +42,8 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	sep := fs.String("sep", "", "field separator: , ; | tab or whitespace (default: detected)")
 	dec := fs.String("decimal", "", "decimal separator . or , (default: detected)")
 	df := fs.String("date-format", "", "date format, e.g. DD.MM.YYYY or YYYYMMDD (default: detected)")
+	enc := fs.String("encoding", "", "text encoding, e.g. windows-1250, iso-8859-2, windows-1252 (default: UTF-8 or UTF-16, detected)")
+	sheet := fs.String("sheet", "", "XLSX sheet to read (default: the first)")
 	rej := fs.String("rejects", "", "rejects file (default: FILE.rejects.csv in the current folder)")
 	asJSON := fs.Bool("json", false, "print the summary as JSON")
 	pos, err := parseFlags(fs, args)
@@ -62,15 +66,23 @@ func runImport(ctx context.Context, e *env, args []string) error {
 			return fidelis.Errorf(fidelis.ENotFound, "%s: no such file", p).WithHint("check the path")
 		}
 	}
+	if err := ingest.CheckRejects(*rej, pos[1:]); err != nil {
+		return err
+	}
+	rejects := ingest.DefaultRejects(pos[1:])
+	if *rej != "" {
+		rejects[0] = *rej
+	}
 	st, err := openStore(ctx, e, sf, false)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
 	var sums []ingest.Summary
-	for _, p := range pos[1:] {
+	for i, p := range pos[1:] {
 		bar := newBar(e, "import "+p)
-		sum, err := ingest.Import(ctx, st, kind, p, ingest.Options{Map: m, Sep: *sep, Decimal: *dec, DateFormat: *df, Rejects: *rej,
+		sum, err := ingest.Import(ctx, st, kind, p, ingest.Options{Map: m, Sep: *sep, Decimal: *dec, DateFormat: *df, Rejects: rejects[i],
+			Encoding: *enc, Sheet: *sheet,
 			Progress: func(done, total int64) { bar.set(done, total) }})
 		bar.finish()
 		if err != nil {
@@ -93,11 +105,29 @@ func runImport(ctx context.Context, e *env, args []string) error {
 func printSummary(e *env, s ingest.Summary) {
 	fmt.Fprintf(e.stdout, "%s (%s): read %d = stored %d + rejected %d + duplicates %d  [%.1fs]\n",
 		s.File, s.Kind, s.Read, s.Stored, s.Rejected, s.Duplicates, s.Seconds)
-	fmt.Fprintf(e.stdout, "  format %s, decimal %q", s.Format, s.Decimal)
-	for f, l := range s.DateFormats {
-		fmt.Fprintf(e.stdout, ", %s as %s", f, l)
+	fmt.Fprintf(e.stdout, "  format %s", s.Format)
+	if s.Encoding != "" {
+		fmt.Fprintf(e.stdout, ", encoding %s", s.Encoding)
+	}
+	if s.LineEnds != "" && s.LineEnds != "LF" {
+		fmt.Fprintf(e.stdout, ", line ends %s", s.LineEnds)
+	}
+	fmt.Fprintf(e.stdout, ", decimal %q", s.Decimal)
+	for _, f := range slices.Sorted(maps.Keys(s.DateFormats)) {
+		fmt.Fprintf(e.stdout, ", %s as %s", f, s.DateFormats[f])
 	}
 	fmt.Fprintln(e.stdout)
+	if s.Lines > 0 {
+		unit := "lines"
+		if strings.HasPrefix(s.Format, "xlsx") || strings.Contains(s.Format, ", xlsx") {
+			unit = "sheet rows"
+		}
+		fmt.Fprintf(e.stdout, "  %s %d = header %d + records read %d + blank %d", unit, s.Lines, s.HeaderLines, s.Read, s.BlankLines)
+		if s.ContinuationLines > 0 {
+			fmt.Fprintf(e.stdout, " + %d continuing quoted values", s.ContinuationLines)
+		}
+		fmt.Fprintln(e.stdout)
+	}
 	if len(s.Attributes) > 0 {
 		fmt.Fprintf(e.stdout, "  attributes kept: %s\n", strings.Join(s.Attributes, ", "))
 	}
