@@ -12,10 +12,9 @@ import (
 // of the first objects; a record's "line" is the line its object starts on. A syntax error stops
 // the import (the array cannot be resynchronised), naming its line.
 type jsonArraySource struct {
+	keyUnion
 	d       *json.Decoder
 	nl      *newlines
-	header  []string
-	index   map[string]int
 	pending []jsonElem
 	done    bool
 }
@@ -27,11 +26,10 @@ type jsonElem struct {
 
 func newJSONArraySource(r io.Reader) (*jsonArraySource, error) {
 	nl := &newlines{r: r}
-	s := &jsonArraySource{d: json.NewDecoder(nl), nl: nl, index: map[string]int{}}
+	s := &jsonArraySource{d: json.NewDecoder(nl), nl: nl}
 	if t, err := s.d.Token(); err != nil || t != json.Delim('[') {
 		return nil, errors.New("not a JSON array")
 	}
-	var keys []string
 	for len(s.pending) < sampleRecords {
 		e, err := s.elem()
 		if err == io.EOF {
@@ -41,13 +39,7 @@ func newJSONArraySource(r io.Reader) (*jsonArraySource, error) {
 			return nil, err
 		}
 		s.pending = append(s.pending, e)
-		keys = objectKeys(e.raw, keys[:0])
-		for _, k := range keys {
-			if _, ok := s.index[k]; !ok {
-				s.index[k] = len(s.header)
-				s.header = append(s.header, k)
-			}
-		}
+		s.add(e.raw)
 	}
 	if len(s.header) == 0 {
 		return nil, errors.New("the JSON array has no objects with fields")
@@ -87,8 +79,6 @@ func (s *jsonArraySource) syntax(err error) error {
 	}
 	return err
 }
-
-func (s *jsonArraySource) Header() []string { return s.header }
 
 func (s *jsonArraySource) Next() ([]string, int64, error) {
 	var e jsonElem

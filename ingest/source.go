@@ -6,7 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"sort"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -98,32 +99,40 @@ type csvSource struct {
 
 func newCSVSource(lr *lineReader, sep rune) (*csvSource, error) {
 	s := &csvSource{lr: lr, sep: []byte(string(sep))}
+	p, err := headerLine(lr, &s.stats)
+	if err != nil {
+		return nil, err
+	}
+	rec, cont, badCol, err := s.split(p, 0)
+	if err != nil {
+		return nil, err
+	}
+	if badCol > 0 {
+		return nil, fmt.Errorf("header (line %d): unbalanced quote in column %d", p.num, badCol)
+	}
+	s.header = append([]string(nil), rec...)
+	s.width = len(rec)
+	s.stats.Header = 1 + int64(cont)
+	return s, nil
+}
+
+// headerLine returns the first line that is not blank, counting the blank ones before it.
+func headerLine(lr *lineReader, st *lineStats) (physLine, error) {
 	for {
 		p, err := lr.next()
 		if err == io.EOF {
-			return nil, errors.New("the file is empty: a header line is needed")
+			return p, errors.New("the file is empty: a header line is needed")
 		}
 		if err != nil {
-			return nil, err
+			return p, err
 		}
 		if p.tooLong {
-			return nil, fmt.Errorf("header (line %d): %s", p.num, tooLongReason)
+			return p, fmt.Errorf("header (line %d): %s", p.num, tooLongReason)
 		}
-		if blank(p.text) {
-			s.stats.Blank++
-			continue
+		if !blank(p.text) {
+			return p, nil
 		}
-		rec, cont, badCol, err := s.split(p, 0)
-		if err != nil {
-			return nil, err
-		}
-		if badCol > 0 {
-			return nil, fmt.Errorf("header (line %d): unbalanced quote in column %d", p.num, badCol)
-		}
-		s.header = append([]string(nil), rec...)
-		s.width = len(rec)
-		s.stats.Header = 1 + int64(cont)
-		return s, nil
+		st.Blank++
 	}
 }
 
@@ -132,16 +141,9 @@ func (s *csvSource) lineStats() lineStats { st := s.stats; st.Physical = s.lr.n;
 
 func (s *csvSource) Next() ([]string, int64, error) {
 	for {
-		p, err := s.lr.next()
+		p, err := dataLine(s.lr, &s.stats)
 		if err != nil {
-			return nil, 0, err
-		}
-		if p.tooLong {
-			return nil, p.num, &recordError{line: p.num, reason: tooLongReason}
-		}
-		if blank(p.text) {
-			s.stats.Blank++
-			continue
+			return nil, p.num, err
 		}
 		rec, cont, badCol, err := s.split(p, s.width)
 		if err != nil {
@@ -259,6 +261,23 @@ fields:
 	return s.out, len(s.held), 0, nil
 }
 
+// dataLine returns the next line that is not blank, counting the blank ones; a line over
+// maxLineBytes is a recordError.
+func dataLine(lr *lineReader, st *lineStats) (physLine, error) {
+	for {
+		p, err := lr.next()
+		switch {
+		case err != nil:
+			return physLine{}, err
+		case p.tooLong:
+			return p, &recordError{line: p.num, reason: tooLongReason}
+		case !blank(p.text):
+			return p, nil
+		}
+		st.Blank++
+	}
+}
+
 func blank(b []byte) bool { return len(bytes.TrimSpace(b)) == 0 }
 
 func allBlank(fields []string) bool {
@@ -279,64 +298,42 @@ type fieldsSource struct {
 
 func newFieldsSource(lr *lineReader) (*fieldsSource, error) {
 	s := &fieldsSource{lr: lr}
-	for {
-		p, err := lr.next()
-		if err == io.EOF {
-			return nil, errors.New("the file is empty: a header line is needed")
-		}
-		if err != nil {
-			return nil, err
-		}
-		if p.tooLong {
-			return nil, fmt.Errorf("header (line %d): %s", p.num, tooLongReason)
-		}
-		if h := strings.Fields(string(p.text)); len(h) > 0 {
-			s.header = h
-			s.stats.Header = 1
-			return s, nil
-		}
-		s.stats.Blank++
+	p, err := headerLine(lr, &s.stats)
+	if err != nil {
+		return nil, err
 	}
+	s.header = strings.Fields(string(p.text))
+	s.stats.Header = 1
+	return s, nil
 }
 
 func (s *fieldsSource) Header() []string     { return s.header }
 func (s *fieldsSource) lineStats() lineStats { st := s.stats; st.Physical = s.lr.n; return st }
 
 func (s *fieldsSource) Next() ([]string, int64, error) {
-	for {
-		p, err := s.lr.next()
-		if err != nil {
-			return nil, 0, err
-		}
-		if p.tooLong {
-			return nil, p.num, &recordError{line: p.num, reason: tooLongReason}
-		}
-		f := strings.Fields(string(p.text))
-		if len(f) == 0 {
-			s.stats.Blank++
-			continue
-		}
-		if len(f) != len(s.header) {
-			return nil, p.num, &recordError{line: p.num,
-				reason: fmt.Sprintf("has %d columns, the header has %d", len(f), len(s.header))}
-		}
-		return f, p.num, nil
+	p, err := dataLine(s.lr, &s.stats)
+	if err != nil {
+		return nil, p.num, err
 	}
+	f := strings.Fields(string(p.text))
+	if len(f) != len(s.header) {
+		return nil, p.num, &recordError{line: p.num,
+			reason: fmt.Sprintf("has %d columns, the header has %d", len(f), len(s.header))}
+	}
+	return f, p.num, nil
 }
 
 // jsonlSource reads JSON Lines: one object per line. The header is the union of the keys of the
 // first lines; a key first seen later is kept as an attribute only if it was in that union.
 type jsonlSource struct {
+	keyUnion
 	lr      *lineReader
-	header  []string
-	index   map[string]int
 	pending []physLine
 	stats   lineStats
 }
 
 func newJSONLSource(lr *lineReader) (*jsonlSource, error) {
-	s := &jsonlSource{lr: lr, index: map[string]int{}}
-	var keys []string
+	s := &jsonlSource{lr: lr}
 	for len(s.pending) < sampleRecords {
 		p, err := lr.next()
 		if err == io.EOF {
@@ -351,10 +348,7 @@ func newJSONLSource(lr *lineReader) (*jsonlSource, error) {
 		}
 		p = p.own()
 		s.pending = append(s.pending, p)
-		keys = objectKeys(p.text, keys[:0])
-		for _, k := range keys {
-			s.addKey(k)
-		}
+		s.add(p.text)
 	}
 	if len(s.pending) == 0 {
 		return nil, errors.New("the file has no JSON objects")
@@ -362,27 +356,32 @@ func newJSONLSource(lr *lineReader) (*jsonlSource, error) {
 	return s, nil
 }
 
-// objectKeys appends the sorted keys of a JSON object, none if b is not one.
-func objectKeys(b []byte, keys []string) []string {
+// keyUnion is the header of JSON records: the keys of the sampled objects, each object's in
+// sorted order, in the order first seen.
+type keyUnion struct {
+	header []string
+	index  map[string]int
+}
+
+// add adds the keys of a JSON object (nothing if b is not one).
+func (u *keyUnion) add(b []byte) {
 	var m map[string]json.RawMessage
 	if json.Unmarshal(b, &m) != nil {
-		return keys
+		return
 	}
-	for k := range m {
-		keys = append(keys, k)
+	if u.index == nil {
+		u.index = map[string]int{}
 	}
-	sort.Strings(keys[len(keys)-len(m):])
-	return keys
-}
-
-func (s *jsonlSource) addKey(k string) {
-	if _, ok := s.index[k]; !ok {
-		s.index[k] = len(s.header)
-		s.header = append(s.header, k)
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		if _, ok := u.index[k]; !ok {
+			u.index[k] = len(u.header)
+			u.header = append(u.header, k)
+		}
 	}
 }
 
-func (s *jsonlSource) Header() []string     { return s.header }
+func (u *keyUnion) Header() []string { return u.header }
+
 func (s *jsonlSource) lineStats() lineStats { st := s.stats; st.Physical = s.lr.n; return st }
 
 func (s *jsonlSource) Next() ([]string, int64, error) {
@@ -390,20 +389,14 @@ func (s *jsonlSource) Next() ([]string, int64, error) {
 	if len(s.pending) > 0 {
 		p = s.pending[0]
 		s.pending = s.pending[1:]
-	} else {
-		for {
-			var err error
-			if p, err = s.lr.next(); err != nil {
-				return nil, 0, err
-			}
-			if p.tooLong || !blank(p.text) {
-				break
-			}
-			s.stats.Blank++
+		if p.tooLong {
+			return nil, p.num, &recordError{line: p.num, reason: tooLongReason}
 		}
-	}
-	if p.tooLong {
-		return nil, p.num, &recordError{line: p.num, reason: tooLongReason}
+	} else {
+		var err error
+		if p, err = dataLine(s.lr, &s.stats); err != nil {
+			return nil, p.num, err
+		}
 	}
 	out, err := objectFields(p.text, s.index, len(s.header))
 	if err != nil {
