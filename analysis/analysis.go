@@ -31,6 +31,9 @@ type Options struct {
 	// Progress, when set, is told when each section starts, so a command can show where a long
 	// analysis is.
 	Progress func(section string)
+	// Insight configures the "insight" step (benchmarks, goals). It travels with each Run, so
+	// analyses with different settings run at once.
+	Insight InsightConfig
 }
 
 // Analysis is everything Fidelis computed for one store.

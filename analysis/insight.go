@@ -23,9 +23,8 @@ import (
 // functions the voc step uses, so the figures agree. Should a "voc" section already be present
 // (a caller running Insights after Run), it is used instead of a second query.
 
-// InsightConfig is what the insight step needs beyond Options. It is package-level configuration
-// (Options is shared and stays small): commands set InsightOptions before calling Run, or call
-// Insights themselves with a config of their own.
+// InsightConfig is what the insight step needs beyond the core options: commands put it in
+// Options.Insight before calling Run, or call Insights themselves with a config of their own.
 type InsightConfig struct {
 	// Industry selects benchmark rows (plus rows for "all"); "" compares with every row.
 	Industry string
@@ -36,13 +35,9 @@ type InsightConfig struct {
 	Goals []insight.Goal
 }
 
-// InsightOptions configures the "insight" step of Run; set it before Run (not safe to change
-// while an analysis runs).
-var InsightOptions InsightConfig
-
 func init() {
 	Register("insight", func(ctx context.Context, st fidelis.Store, o Options, a *Analysis) (any, error) {
-		r, err := Insights(ctx, st, o, a, InsightOptions)
+		r, err := Insights(ctx, st, o, a, o.Insight)
 		if err != nil || r == nil {
 			return r, err
 		}

@@ -13,16 +13,16 @@ import (
 func init() {
 	AddSection(Section{Order: 80, ID: "advocacy", Title: "Referrals and advocates",
 		Skip: func(a *analysis.Analysis) bool { return analysis.Section[analysis.Advocacy](a, "advocacy") == nil },
-		HTML: advocacyHTML, Markdown: func(a *analysis.Analysis) string { return advMD(advocacyTables(a)) }})
+		HTML: locale.advocacyHTML, Markdown: func(lc locale, a *analysis.Analysis) string { return lc.advMD(lc.advocacyTables(a)) }})
 	AddSection(Section{Order: 82, ID: "program", Title: "Loyalty programme",
 		Skip: func(a *analysis.Analysis) bool { return analysis.Section[analysis.Program](a, "program") == nil },
-		HTML: programHTML, Markdown: func(a *analysis.Analysis) string { return advMD(programTables(a)) }})
+		HTML: locale.programHTML, Markdown: func(lc locale, a *analysis.Analysis) string { return lc.advMD(lc.programTables(a)) }})
 	AddSection(Section{Order: 84, ID: "engagement", Title: "Channel engagement",
 		Skip: func(a *analysis.Analysis) bool { return analysis.Section[analysis.Engagement](a, "engagement") == nil },
-		HTML: engagementHTML, Markdown: func(a *analysis.Analysis) string { return advMD(engagementTables(a)) }})
+		HTML: locale.engagementHTML, Markdown: func(lc locale, a *analysis.Analysis) string { return lc.advMD(lc.engagementTables(a)) }})
 	AddSection(Section{Order: 86, ID: "social", Title: "Social mentions",
 		Skip: func(a *analysis.Analysis) bool { return analysis.Section[analysis.Social](a, "social") == nil },
-		HTML: socialHTML, Markdown: func(a *analysis.Analysis) string { return advMD(socialTables(a)) }})
+		HTML: locale.socialHTML, Markdown: func(lc locale, a *analysis.Analysis) string { return lc.advMD(lc.socialTables(a)) }})
 }
 
 // advTable is a titled table shared by the HTML and Markdown renderings.
@@ -32,11 +32,11 @@ type advTable struct {
 	rows        [][]string
 }
 
-func advHTML(ts []advTable) string {
+func (lc locale) advHTML(ts []advTable) string {
 	var b strings.Builder
 	for _, t := range ts {
 		if t.title != "" {
-			fmt.Fprintf(&b, `<h3>%s</h3>`, esc(T(t.title)))
+			fmt.Fprintf(&b, `<h3>%s</h3>`, esc(lc.T(t.title)))
 		}
 		if t.note != "" {
 			fmt.Fprintf(&b, `<p class="muted small">%s</p>`, esc(t.note))
@@ -46,7 +46,7 @@ func advHTML(ts []advTable) string {
 		}
 		b.WriteString(`<table><tr>`)
 		for _, h := range t.head {
-			fmt.Fprintf(&b, `<th>%s</th>`, esc(T(h)))
+			fmt.Fprintf(&b, `<th>%s</th>`, esc(lc.T(h)))
 		}
 		b.WriteString(`</tr>`)
 		for _, r := range t.rows {
@@ -61,12 +61,12 @@ func advHTML(ts []advTable) string {
 	return b.String()
 }
 
-func advMD(ts []advTable) string {
+func (lc locale) advMD(ts []advTable) string {
 	var b strings.Builder
 	cell := strings.NewReplacer("|", `\|`, "\n", " ")
 	for _, t := range ts {
 		if t.title != "" {
-			fmt.Fprintf(&b, "### %s\n\n", T(t.title))
+			fmt.Fprintf(&b, "### %s\n\n", lc.T(t.title))
 		}
 		if t.note != "" {
 			fmt.Fprintf(&b, "%s\n\n", t.note)
@@ -76,7 +76,7 @@ func advMD(ts []advTable) string {
 		}
 		head := make([]string, len(t.head))
 		for i, h := range t.head {
-			head[i] = T(h)
+			head[i] = lc.T(h)
 		}
 		b.WriteString("| " + strings.Join(head, " | ") + " |\n|")
 		for range t.head {
@@ -94,51 +94,51 @@ func advMD(ts []advTable) string {
 	return b.String()
 }
 
-func f2(v float64) string { return num(v, 2) }
+func (lc locale) f2(v float64) string { return lc.num(v, 2) }
 
-func percentAxis(v float64) string { return sf("%.0f%%", v*100) }
+func (lc locale) percentAxis(v float64) string { return lc.sf("%.0f%%", v*100) }
 
-func advocacyTables(a *analysis.Analysis) []advTable {
+func (lc locale) advocacyTables(a *analysis.Analysis) []advTable {
 	v := analysis.Section[analysis.Advocacy](a, "advocacy")
-	t := advTable{title: "Referrals by period", note: T("Referrer share = customers who referred ÷ active customers; conversion = converted ÷ referrals; k-factor = referrals per active customer × conversion. ⚑ marks n < 30."),
+	t := advTable{title: "Referrals by period", note: lc.T("Referrer share = customers who referred ÷ active customers; conversion = converted ÷ referrals; k-factor = referrals per active customer × conversion. ⚑ marks n < 30."),
 		head: []string{"Period", "Referrals", "Referrers", "Referrer share (95% CI)", "Conversion (95% CI)", "k-factor", "Days to convert", "First-order revenue"}}
 	for _, r := range append(v.Referrals, v.Total) {
-		t.rows = append(t.rows, []string{T(r.Period), count(r.Invites), count(r.Referrers), interval(r.ReferrerShare), interval(r.Conversion), num(r.KFactor, 4), f2(r.DaysToConvert), money(r.FirstOrderRevenue)})
+		t.rows = append(t.rows, []string{lc.T(r.Period), lc.count(r.Invites), lc.count(r.Referrers), lc.interval(r.ReferrerShare), lc.interval(r.Conversion), lc.num(r.KFactor, 4), lc.f2(r.DaysToConvert), lc.money(r.FirstOrderRevenue)})
 	}
 	ts := []advTable{t}
 	if len(v.ReferralsBy) > 0 {
-		s := advTable{title: T("By %s", a.By), head: []string{"Segment", "Referrals", "Converted", "Referrer share (95% CI)", "Conversion (95% CI)", "k-factor"}}
+		s := advTable{title: lc.T("By %s", a.By), head: []string{"Segment", "Referrals", "Converted", "Referrer share (95% CI)", "Conversion (95% CI)", "k-factor"}}
 		for _, r := range v.ReferralsBy {
-			s.rows = append(s.rows, []string{r.Segment, count(r.Invites), count(r.Converted), interval(r.ReferrerShare), interval(r.Conversion), num(r.KFactor, 4)})
+			s.rows = append(s.rows, []string{r.Segment, lc.count(r.Invites), lc.count(r.Converted), lc.interval(r.ReferrerShare), lc.interval(r.Conversion), lc.num(r.KFactor, 4)})
 		}
 		ts = append(ts, s)
 	}
 	rv := v.Revenue
-	ts = append(ts, advTable{title: "Revenue from advocacy", note: T("Referred customers (%s, %s of buyers) brought %s of %s net revenue in the window (%s); their first orders %s.",
-		count(rv.Referred), interval(rv.CustomerShare), money(rv.Revenue), money(rv.AllRevenue), pct(rv.Share), money(rv.FirstOrders))})
-	top := advTable{title: "Top advocates", note: T(v.ScoreNote) + " " + T("Advocates: %d of %d customers (%s).", v.Advocates.K, v.Customers, interval(v.Advocates)),
+	ts = append(ts, advTable{title: "Revenue from advocacy", note: lc.T("Referred customers (%s, %s of buyers) brought %s of %s net revenue in the window (%s); their first orders %s.",
+		lc.count(rv.Referred), lc.interval(rv.CustomerShare), lc.money(rv.Revenue), lc.money(rv.AllRevenue), lc.pct(rv.Share), lc.money(rv.FirstOrders))})
+	top := advTable{title: "Top advocates", note: lc.T(v.ScoreNote) + " " + lc.T("Advocates: %d of %d customers (%s).", v.Advocates.K, v.Customers, lc.interval(v.Advocates)),
 		head: []string{"Customer", "Score", "Referrals", "Converted", "Latest NPS"}}
 	for _, x := range v.Top[:min(10, len(v.Top))] {
-		top.rows = append(top.rows, []string{x.Customer, num(x.Score, 0), count(x.Referrals), count(x.Converted), num(x.NPS, 0)})
+		top.rows = append(top.rows, []string{x.Customer, lc.num(x.Score, 0), lc.count(x.Referrals), lc.count(x.Converted), lc.num(x.NPS, 0)})
 	}
 	b := v.Backtest
-	lk := advTable{title: "Likely advocates", note: T(v.ModelNote) + " " + T("Backtest (train cut-off %s, test cut-off %s, %d test customers, %d positives): AUC %.2f, top-decile lift %.2f; the advocacy score alone: AUC %.2f.",
-		date(b.TrainCutoff), date(b.TestCutoff), b.TestN, b.TestPositives, b.AUC, b.TopDecileLift, b.ScoreAUC),
+	lk := advTable{title: "Likely advocates", note: lc.T(v.ModelNote) + " " + lc.T("Backtest (train cut-off %s, test cut-off %s, %d test customers, %d positives): AUC %.2f, top-decile lift %.2f; the advocacy score alone: AUC %.2f.",
+		lc.date(b.TrainCutoff), lc.date(b.TestCutoff), b.TestN, b.TestPositives, b.AUC, b.TopDecileLift, b.ScoreAUC),
 		head: []string{"Customer", "P(referral in 180 days)", "Score", "Reasons"}}
 	for _, x := range v.Likely[:min(10, len(v.Likely))] {
-		lk.rows = append(lk.rows, []string{x.Customer, num(x.Probability, 3), num(x.Score, 0), reasons(x.Reasons)})
+		lk.rows = append(lk.rows, []string{x.Customer, lc.num(x.Probability, 3), lc.num(x.Score, 0), lc.reasons(x.Reasons)})
 	}
 	return append(ts, top, lk)
 }
 
-func advocacyHTML(a *analysis.Analysis) string {
+func (lc locale) advocacyHTML(a *analysis.Analysis) string {
 	v := analysis.Section[analysis.Advocacy](a, "advocacy")
 	var b strings.Builder
 	b.WriteString(`<div class="cards">`)
-	card(&b, interval(v.Total.Conversion), T("referral conversion (converted ÷ referrals)"))
-	card(&b, num(v.Total.KFactor, 3), T("k-factor (referrals per active customer × conversion), per period"))
-	card(&b, pct(v.Revenue.Share), T("share of revenue from referred customers"))
-	card(&b, f2(v.Backtest.AUC), T("likely-advocate model AUC (top-decile lift %s)", f2(v.Backtest.TopDecileLift)))
+	card(&b, lc.interval(v.Total.Conversion), lc.T("referral conversion (converted ÷ referrals)"))
+	card(&b, lc.num(v.Total.KFactor, 3), lc.T("k-factor (referrals per active customer × conversion), per period"))
+	card(&b, lc.pct(v.Revenue.Share), lc.T("share of revenue from referred customers"))
+	card(&b, lc.f2(v.Backtest.AUC), lc.T("likely-advocate model AUC (top-decile lift %s)", lc.f2(v.Backtest.TopDecileLift)))
 	b.WriteString(`</div>`)
 	var labels []string
 	share, lo, hi, conv := []float64{}, []float64{}, []float64{}, []float64{}
@@ -147,49 +147,49 @@ func advocacyHTML(a *analysis.Analysis) string {
 		share, lo, hi = append(share, r.ReferrerShare.Value), append(lo, r.ReferrerShare.Low), append(hi, r.ReferrerShare.High)
 		conv = append(conv, r.Conversion.Value)
 	}
-	b.WriteString(lineChart(labels, []series{{Name: T("Conversion"), Values: conv}, {Name: T("Referrer share (95% band)"), Values: share, Low: lo, High: hi}}, percentAxis))
-	b.WriteString(advHTML(advocacyTables(a)))
+	b.WriteString(lineChart(labels, []series{{Name: lc.T("Conversion"), Values: conv}, {Name: lc.T("Referrer share (95% band)"), Values: share, Low: lo, High: hi}}, lc.percentAxis))
+	b.WriteString(lc.advHTML(lc.advocacyTables(a)))
 	return b.String()
 }
 
-func programTables(a *analysis.Analysis) []advTable {
+func (lc locale) programTables(a *analysis.Analysis) []advTable {
 	v := analysis.Section[analysis.Program](a, "program")
 	s := v.Summary
 	t := advTable{title: "Programme by period", head: []string{"Period", "Enrolled", "Members", "Enrolment rate (95% CI)", "Active members", "Participation (95% CI)", "Earned", "Redeemed", "Expired", "Redemption rate", "Outstanding"}}
 	for _, p := range v.Periods {
-		t.rows = append(t.rows, []string{p.Period, count(p.Enrolled), count(p.Members), interval(p.EnrolmentRate), count(p.Active), interval(p.Participation),
-			num(p.Earned, 0), num(p.Redeemed, 0), num(p.Expired, 0), pct(p.RedemptionRate), num(p.Outstanding, 0)})
+		t.rows = append(t.rows, []string{p.Period, lc.count(p.Enrolled), lc.count(p.Members), lc.interval(p.EnrolmentRate), lc.count(p.Active), lc.interval(p.Participation),
+			lc.num(p.Earned, 0), lc.num(p.Redeemed, 0), lc.num(p.Expired, 0), lc.pct(p.RedemptionRate), lc.num(p.Outstanding, 0)})
 	}
-	pts := advTable{title: "Points and liability", note: T("In the window: earned %s, redeemed %s, expired %s points; redemption rate (redeemed ÷ earned in the window) %s. Breakage (expired ÷ settled points) %s. Outstanding %s points at %s a point: liability %s (%s net of estimated breakage).",
-		num(s.Earned, 0), num(s.Redeemed, 0), num(s.Expired, 0), pct(s.RedemptionRate), pct(s.BreakageRate), num(s.Outstanding, 0), num(s.PointValue, 4), moneyC(s.Liability, a.Currency), moneyC(s.NetLiability, a.Currency))}
-	tiers := advTable{title: "Tiers", note: T("%d upgrades and %d downgrades in the window.", v.Upgrades, v.Downgrades), head: []string{"From", "To", "Members"}}
+	pts := advTable{title: "Points and liability", note: lc.T("In the window: earned %s, redeemed %s, expired %s points; redemption rate (redeemed ÷ earned in the window) %s. Breakage (expired ÷ settled points) %s. Outstanding %s points at %s a point: liability %s (%s net of estimated breakage).",
+		lc.num(s.Earned, 0), lc.num(s.Redeemed, 0), lc.num(s.Expired, 0), lc.pct(s.RedemptionRate), lc.pct(s.BreakageRate), lc.num(s.Outstanding, 0), lc.num(s.PointValue, 4), lc.moneyC(s.Liability, a.Currency), lc.moneyC(s.NetLiability, a.Currency))}
+	tiers := advTable{title: "Tiers", note: lc.T("%d upgrades and %d downgrades in the window.", v.Upgrades, v.Downgrades), head: []string{"From", "To", "Members"}}
 	for _, f := range v.Flows {
 		from := f.From
 		if from == "" {
-			from = T("(joined)")
+			from = lc.T("(joined)")
 		}
-		tiers.rows = append(tiers.rows, []string{T(from), T(f.To), count(f.Customers)})
+		tiers.rows = append(tiers.rows, []string{lc.T(from), lc.T(f.To), lc.count(f.Customers)})
 	}
 	c := v.Comparison
-	cmp := advTable{title: "Members versus non-members", note: T("Over %d days after enrolment; %d members followed, %d matched in %d strata. Purchase-rate effect: naive %+.1f%%, matched difference-in-differences %+.1f%% (95%% bootstrap %+.1f%% to %+.1f%%). %s",
-		c.HorizonDays, c.Members, c.Matched, c.Strata, c.NaiveRateEffect*100, c.RateEffect*100, c.RateLow*100, c.RateHigh*100, T(c.Caveat)),
+	cmp := advTable{title: "Members versus non-members", note: lc.T("Over %d days after enrolment; %d members followed, %d matched in %d strata. Purchase-rate effect: naive %+.1f%%, matched difference-in-differences %+.1f%% (95%% bootstrap %+.1f%% to %+.1f%%). %s",
+		c.HorizonDays, c.Members, c.Matched, c.Strata, c.NaiveRateEffect*100, c.RateEffect*100, c.RateLow*100, c.RateHigh*100, lc.T(c.Caveat)),
 		head: []string{"Outcome", "Members", "Non-members", "Naive difference", "Matched controls", "Matched difference ± SE"}}
 	for _, o := range c.Outcomes {
-		cmp.rows = append(cmp.rows, []string{T(o.Name), f2(o.Members), f2(o.NonMembers), sf("%+.2f (%+.1f%%)", o.NaiveDiff, o.NaiveRelative*100),
-			f2(o.MatchedControls), sf("%+.2f ± %.2f (%+.1f%%)", o.MatchedDiff, o.MatchedSE, o.MatchedRelative*100)})
+		cmp.rows = append(cmp.rows, []string{lc.T(o.Name), lc.f2(o.Members), lc.f2(o.NonMembers), lc.sf("%+.2f (%+.1f%%)", o.NaiveDiff, o.NaiveRelative*100),
+			lc.f2(o.MatchedControls), lc.sf("%+.2f ± %.2f (%+.1f%%)", o.MatchedDiff, o.MatchedSE, o.MatchedRelative*100)})
 	}
-	return []advTable{pts, cmp, tiers, t, {title: "Definitions", note: joinT(v.Notes)}}
+	return []advTable{pts, cmp, tiers, t, {title: "Definitions", note: lc.joinT(v.Notes)}}
 }
 
-func programHTML(a *analysis.Analysis) string {
+func (lc locale) programHTML(a *analysis.Analysis) string {
 	v := analysis.Section[analysis.Program](a, "program")
 	s := v.Summary
 	var b strings.Builder
 	b.WriteString(`<div class="cards">`)
-	card(&b, count(s.Members), T("members; enrolment rate %s", interval(s.EnrolmentRate)))
-	card(&b, interval(s.Participation), T("participation (active members ÷ members), last period"))
-	card(&b, pct(s.RedemptionRate), T("redemption rate (redeemed ÷ earned in the window)"))
-	card(&b, moneyC(s.Liability, a.Currency), T("liability: %.0f outstanding points", s.Outstanding))
+	card(&b, lc.count(s.Members), lc.T("members; enrolment rate %s", lc.interval(s.EnrolmentRate)))
+	card(&b, lc.interval(s.Participation), lc.T("participation (active members ÷ members), last period"))
+	card(&b, lc.pct(s.RedemptionRate), lc.T("redemption rate (redeemed ÷ earned in the window)"))
+	card(&b, lc.moneyC(s.Liability, a.Currency), lc.T("liability: %.0f outstanding points", s.Outstanding))
 	b.WriteString(`</div>`)
 	var labels []string
 	var earned, redeemed, expired, part []float64
@@ -201,16 +201,16 @@ func programHTML(a *analysis.Analysis) string {
 		earned, redeemed, expired = append(earned, p.Earned), append(redeemed, p.Redeemed), append(expired, p.Expired)
 		part = append(part, p.Participation.Value)
 	}
-	b.WriteString(lineChart(labels, []series{{Name: T("Points earned"), Values: earned}, {Name: T("Redeemed"), Values: redeemed}, {Name: T("Expired"), Values: expired}}, func(x float64) string { return num(x, 0) }))
+	b.WriteString(lineChart(labels, []series{{Name: lc.T("Points earned"), Values: earned}, {Name: lc.T("Redeemed"), Values: redeemed}, {Name: lc.T("Expired"), Values: expired}}, func(x float64) string { return lc.num(x, 0) }))
 	var names []string
 	var vals []float64
 	for _, o := range v.Comparison.Outcomes {
-		names = append(names, T("naive: %s", T(trimOutcome(o.Name))), T("matched: %s", T(trimOutcome(o.Name))))
+		names = append(names, lc.T("naive: %s", lc.T(trimOutcome(o.Name))), lc.T("matched: %s", lc.T(trimOutcome(o.Name))))
 		vals = append(vals, o.NaiveRelative*100, o.MatchedRelative*100)
 	}
-	b.WriteString(`<p class="muted small">` + esc(T("Members versus non-members, relative difference in % (naive and matched):")) + `</p>`)
-	b.WriteString(barChart(names, absAll(vals), nil, nil, func(x float64) string { return sf("%.1f%%", x) }))
-	b.WriteString(advHTML(programTables(a)))
+	b.WriteString(`<p class="muted small">` + esc(lc.T("Members versus non-members, relative difference in % (naive and matched):")) + `</p>`)
+	b.WriteString(barChart(names, absAll(vals), nil, nil, func(x float64) string { return lc.sf("%.1f%%", x) }))
+	b.WriteString(lc.advHTML(lc.programTables(a)))
 	return b.String()
 }
 
@@ -230,25 +230,25 @@ func absAll(v []float64) []float64 {
 	return out
 }
 
-func engagementTables(a *analysis.Analysis) []advTable {
+func (lc locale) engagementTables(a *analysis.Analysis) []advTable {
 	v := analysis.Section[analysis.Engagement](a, "engagement")
 	ch := advTable{title: "Channels", head: []string{"Channel", "Interactions", "Customer-periods", "Per engaged customer", "Mean depth"}}
 	for _, c := range v.Channels {
-		ch.rows = append(ch.rows, []string{T(c.Channel), count(c.Interactions), count(c.Customers), f2(c.PerCustomer), f2(c.Depth)})
+		ch.rows = append(ch.rows, []string{lc.T(c.Channel), lc.count(c.Interactions), lc.count(c.Customers), lc.f2(c.PerCustomer), lc.f2(c.Depth)})
 	}
-	rt := advTable{title: "Engagement and repeat purchase", note: T("Multichannel share (pooled): %s.", interval(v.Multichannel)),
+	rt := advTable{title: "Engagement and repeat purchase", note: lc.T("Multichannel share (pooled): %s.", lc.interval(v.Multichannel)),
 		head: []string{"Segment", "Interactions in the purchase period", "Buyers", "Bought again within the window (95% CI)"}}
 	for _, r := range append(v.Retention, v.RetentionBy...) {
 		seg := r.Segment
 		if seg == "" {
-			seg = T("all")
+			seg = lc.T("all")
 		}
-		rt.rows = append(rt.rows, []string{seg, T(r.Bucket), count(r.Rate.N), interval(r.Rate)})
+		rt.rows = append(rt.rows, []string{seg, lc.T(r.Bucket), lc.count(r.Rate.N), lc.interval(r.Rate)})
 	}
-	return []advTable{ch, rt, {title: "Definitions", note: joinT(v.Notes)}}
+	return []advTable{ch, rt, {title: "Definitions", note: lc.joinT(v.Notes)}}
 }
 
-func engagementHTML(a *analysis.Analysis) string {
+func (lc locale) engagementHTML(a *analysis.Analysis) string {
 	v := analysis.Section[analysis.Engagement](a, "engagement")
 	var b strings.Builder
 	var labels []string
@@ -257,39 +257,39 @@ func engagementHTML(a *analysis.Analysis) string {
 		labels = append(labels, p.Period)
 		per, multi = append(per, p.PerActive), append(multi, p.Multichannel.Value)
 	}
-	b.WriteString(`<p class="muted small">` + esc(T("Interactions per active customer by period:")) + `</p>`)
-	b.WriteString(lineChart(labels, []series{{Name: T("Interactions per active customer"), Values: per}}, func(x float64) string { return num(x, 2) }))
+	b.WriteString(`<p class="muted small">` + esc(lc.T("Interactions per active customer by period:")) + `</p>`)
+	b.WriteString(lineChart(labels, []series{{Name: lc.T("Interactions per active customer"), Values: per}}, func(x float64) string { return lc.num(x, 2) }))
 	var names []string
 	var vals, lo, hi []float64
 	for _, r := range v.Retention {
-		names = append(names, T("%s interactions", T(r.Bucket)))
+		names = append(names, lc.T("%s interactions", lc.T(r.Bucket)))
 		vals, lo, hi = append(vals, r.Rate.Value*100), append(lo, r.Rate.Low*100), append(hi, r.Rate.High*100)
 	}
-	b.WriteString(`<p class="muted small">` + esc(T("Bought again within the activity window, by interactions in the purchase period (95% intervals):")) + `</p>`)
-	b.WriteString(barChart(names, vals, lo, hi, func(x float64) string { return sf("%.1f%%", x) }))
-	b.WriteString(advHTML(engagementTables(a)))
+	b.WriteString(`<p class="muted small">` + esc(lc.T("Bought again within the activity window, by interactions in the purchase period (95% intervals):")) + `</p>`)
+	b.WriteString(barChart(names, vals, lo, hi, func(x float64) string { return lc.sf("%.1f%%", x) }))
+	b.WriteString(lc.advHTML(lc.engagementTables(a)))
 	return b.String()
 }
 
-func socialTables(a *analysis.Analysis) []advTable {
+func (lc locale) socialTables(a *analysis.Analysis) []advTable {
 	v := analysis.Section[analysis.Social](a, "social")
-	pl := advTable{title: "Platforms", note: T("%d mentions labelled in the data, %d labelled from their text, %d without sentiment.", v.Labelled, v.FromText, v.Unlabelled),
+	pl := advTable{title: "Platforms", note: lc.T("%d mentions labelled in the data, %d labelled from their text, %d without sentiment.", v.Labelled, v.FromText, v.Unlabelled),
 		head: []string{"Platform", "Mentions", "Likes", "Shares", "Comments", "Reach", "Engagement rate", "Positive (95% CI)", "Negative (95% CI)"}}
 	for _, p := range v.Platforms {
-		pl.rows = append(pl.rows, []string{p.Platform, count(p.Mentions), count(p.Likes), count(p.Shares), count(p.Comments), count(p.Reach), pct(p.EngagementRate), interval(p.Positive), interval(p.Negative)})
+		pl.rows = append(pl.rows, []string{p.Platform, lc.count(p.Mentions), lc.count(p.Likes), lc.count(p.Shares), lc.count(p.Comments), lc.count(p.Reach), lc.pct(p.EngagementRate), lc.interval(p.Positive), lc.interval(p.Negative)})
 	}
 	pe := advTable{title: "By period", head: []string{"Period", "Mentions", "Reach", "Positive (95% CI)", "Negative (95% CI)", "Net sentiment"}}
 	for _, p := range v.Periods {
-		pe.rows = append(pe.rows, []string{p.Period, count(p.Mentions), count(p.Reach), interval(p.Positive), interval(p.Negative), num(p.NetSentiment, 1)})
+		pe.rows = append(pe.rows, []string{p.Period, lc.count(p.Mentions), lc.count(p.Reach), lc.interval(p.Positive), lc.interval(p.Negative), lc.num(p.NetSentiment, 1)})
 	}
 	am := advTable{title: "Top amplifiers", head: []string{"Customer", "Mentions", "Positive", "Negative", "Likes", "Shares", "Reach"}}
 	for _, x := range v.Amplifiers {
-		am.rows = append(am.rows, []string{x.Customer, count(x.Mentions), count(x.Positive), count(x.Negative), count(x.Likes), count(x.Shares), count(x.Reach)})
+		am.rows = append(am.rows, []string{x.Customer, lc.count(x.Mentions), lc.count(x.Positive), lc.count(x.Negative), lc.count(x.Likes), lc.count(x.Shares), lc.count(x.Reach)})
 	}
-	return []advTable{pl, am, pe, {title: "Definitions", note: joinT(v.Notes)}}
+	return []advTable{pl, am, pe, {title: "Definitions", note: lc.joinT(v.Notes)}}
 }
 
-func socialHTML(a *analysis.Analysis) string {
+func (lc locale) socialHTML(a *analysis.Analysis) string {
 	v := analysis.Section[analysis.Social](a, "social")
 	var b strings.Builder
 	var labels []string
@@ -298,35 +298,35 @@ func socialHTML(a *analysis.Analysis) string {
 		labels = append(labels, p.Period)
 		pos, neg = append(pos, p.Positive.Value), append(neg, p.Negative.Value)
 	}
-	b.WriteString(lineChart(labels, []series{{Name: T("Positive share"), Values: pos, Color: palette[2]}, {Name: T("Negative share"), Values: neg, Color: palette[1]}}, percentAxis))
+	b.WriteString(lineChart(labels, []series{{Name: lc.T("Positive share"), Values: pos, Color: palette[2]}, {Name: lc.T("Negative share"), Values: neg, Color: palette[1]}}, lc.percentAxis))
 	var names []string
 	var reach []float64
 	for _, p := range v.Platforms {
 		names, reach = append(names, p.Platform), append(reach, float64(p.Reach))
 	}
-	b.WriteString(`<p class="muted small">` + esc(T("Reach by platform:")) + `</p>`)
-	b.WriteString(barChart(names, reach, nil, nil, func(x float64) string { return num(x, 0) }))
-	b.WriteString(advHTML(socialTables(a)))
+	b.WriteString(`<p class="muted small">` + esc(lc.T("Reach by platform:")) + `</p>`)
+	b.WriteString(barChart(names, reach, nil, nil, func(x float64) string { return lc.num(x, 0) }))
+	b.WriteString(lc.advHTML(lc.socialTables(a)))
 	return b.String()
 }
 
-func joinT(ss []string) string {
+func (lc locale) joinT(ss []string) string {
 	out := make([]string, len(ss))
 	for i, s := range ss {
-		out[i] = T(s)
+		out[i] = lc.T(s)
 	}
 	return strings.Join(out, " ")
 }
 
 // reasons translates the likely-advocate reasons ("high recency_days").
-func reasons(rs []string) string {
+func (lc locale) reasons(rs []string) string {
 	out := make([]string, len(rs))
 	for i, r := range rs {
 		side, feature, ok := strings.Cut(r, " ")
 		if ok && (side == "high" || side == "low") {
-			out[i] = T(side+" %s", T(feature))
+			out[i] = lc.T(side+" %s", lc.T(feature))
 		} else {
-			out[i] = T(r)
+			out[i] = lc.T(r)
 		}
 	}
 	return strings.Join(out, "; ")

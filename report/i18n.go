@@ -3,10 +3,8 @@ package report
 import (
 	"fmt"
 	"math"
-	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -21,21 +19,23 @@ var Languages = []string{"en", "pl", "ro", "lv"}
 // locale holds the number and date conventions of a language (CLDR: decimal and group
 // separators, minimum grouping digits; the usual numeric date).
 type locale struct {
-	lang           string
-	dec, group     string
-	minGroup       int // grouping starts at 3+minGroup integer digits (Polish: 10 000, but 1000)
-	date, dateTime string
-	quoteL, quoteR string
-	idx            int // index into the catalogue's translations; -1 for English
-	pluralForms    int
-	pluralForm     func(n int64) int
+	lang              string
+	dec, group        string
+	minGroup          int // grouping starts at 3+minGroup integer digits (Polish: 10 000, but 1000)
+	dateFmt, dateTime string
+	quoteL, quoteR    string
+	idx               int // index into the catalogue's translations; -1 for English
+	pluralForms       int
+	pluralForm        func(n int64) int
+	// missing, when set, is told each key the catalogue lacks (Options.Missing).
+	missing func(key string)
 }
 
 var locales = map[string]locale{
-	"en": {lang: "en", dec: ".", group: ",", minGroup: 1, date: "2 Jan 2006", dateTime: "2 Jan 2006 15:04 UTC", quoteL: "“", quoteR: "”", idx: -1,
+	"en": {lang: "en", dec: ".", group: ",", minGroup: 1, dateFmt: "2 Jan 2006", dateTime: "2 Jan 2006 15:04 UTC", quoteL: "“", quoteR: "”", idx: -1,
 		pluralForms: 2, pluralForm: func(n int64) int { return b2i(n != 1) }},
 	// Polish: one (1), few (2–4, 22–24, … but not 12–14), many (the rest).
-	"pl": {lang: "pl", dec: ",", group: "\u00a0", minGroup: 2, date: "02.01.2006", dateTime: "02.01.2006, 15:04 UTC", quoteL: "„", quoteR: "”", idx: 0,
+	"pl": {lang: "pl", dec: ",", group: "\u00a0", minGroup: 2, dateFmt: "02.01.2006", dateTime: "02.01.2006, 15:04 UTC", quoteL: "„", quoteR: "”", idx: 0,
 		pluralForms: 3, pluralForm: func(n int64) int {
 			switch {
 			case n == 1:
@@ -46,7 +46,7 @@ var locales = map[string]locale{
 			return 2
 		}},
 	// Romanian: one (1), few (0, 2–19 and x01–x19: "19 clienți"), other ("20 de clienți").
-	"ro": {lang: "ro", dec: ",", group: ".", minGroup: 1, date: "02.01.2006", dateTime: "02.01.2006, 15:04 UTC", quoteL: "„", quoteR: "”", idx: 1,
+	"ro": {lang: "ro", dec: ",", group: ".", minGroup: 1, dateFmt: "02.01.2006", dateTime: "02.01.2006, 15:04 UTC", quoteL: "„", quoteR: "”", idx: 1,
 		pluralForms: 3, pluralForm: func(n int64) int {
 			switch {
 			case n == 1:
@@ -57,7 +57,7 @@ var locales = map[string]locale{
 			return 2
 		}},
 	// Latvian: zero (ends in 0 or 11–19), one (ends in 1 but not 11), other.
-	"lv": {lang: "lv", dec: ",", group: "\u00a0", minGroup: 1, date: "02.01.2006.", dateTime: "02.01.2006. 15:04 UTC", quoteL: "“", quoteR: "”", idx: 2,
+	"lv": {lang: "lv", dec: ",", group: "\u00a0", minGroup: 1, dateFmt: "02.01.2006.", dateTime: "02.01.2006. 15:04 UTC", quoteL: "“", quoteR: "”", idx: 2,
 		pluralForms: 3, pluralForm: func(n int64) int {
 			switch {
 			case n%10 == 0 || (n%100 >= 11 && n%100 <= 19):
@@ -88,36 +88,6 @@ func ParseLang(s string) (string, error) {
 	return "", fidelis.Errorf(fidelis.EInvalid, "unknown report language %q", s).WithHint("--lang en|pl|ro|lv")
 }
 
-// cur is the locale of the report being rendered. Rendering holds renderMu, so the sections keep
-// their plain func(*analysis.Analysis) string signature and read the language from here.
-var (
-	renderMu sync.Mutex
-	cur      = locales["en"]
-)
-
-// missing, when not nil, collects the keys a render looked up and did not find (data such as
-// segment names and customer ids among them); see RecordMissing.
-var missing map[string]bool
-
-// RecordMissing starts collecting the keys missing from the catalogue and returns a function
-// that stops and returns them (for tests: no English sentence may reach a translated report).
-func RecordMissing() func() []string {
-	renderMu.Lock()
-	missing = map[string]bool{}
-	renderMu.Unlock()
-	return func() []string {
-		renderMu.Lock()
-		defer renderMu.Unlock()
-		out := make([]string, 0, len(missing))
-		for k := range missing {
-			out = append(out, k)
-		}
-		missing = nil
-		sort.Strings(out)
-		return out
-	}
-}
-
 // catalogue maps an English key to its Polish, Romanian and Latvian text. Plural keys hold their
 // forms separated by "|": English one|other, Polish one|few|many, Romanian one|few|other, Latvian
 // zero|one|other.
@@ -137,18 +107,16 @@ func add(quads ...string) bool {
 	return true
 }
 
-// T translates key into the current language and formats it with args, numbers in the locale's
+// T translates key into the locale's language and formats it with args, numbers in the locale's
 // style. A key missing from the catalogue is used as it is (data such as segment names pass
-// through T safely).
-func T(key string, args ...any) string { return cur.T(key, args...) }
-
+// through T safely) and reported to l.missing when set.
 func (l locale) T(key string, args ...any) string {
 	format := key
 	if l.idx >= 0 {
 		if tr, ok := catalogue[key]; ok {
 			format = tr[l.idx]
-		} else if missing != nil {
-			missing[key] = true
+		} else if l.missing != nil {
+			l.missing(key)
 		}
 	}
 	if len(args) == 0 && !strings.Contains(key, "|") {
@@ -167,10 +135,10 @@ func (l locale) T(key string, args ...any) string {
 }
 
 // tm renders a message built in another package.
-func tm(m fidelis.Msg) string { return T(m.Key, m.Args...) }
+func (lc locale) tm(m fidelis.Msg) string { return lc.T(m.Key, m.Args...) }
 
-// sf formats like fmt.Sprintf, with numbers in the current locale's style (no translation).
-func sf(format string, args ...any) string { return cur.sprintf(format, args...) }
+// sf formats like fmt.Sprintf, with numbers in the locale's style (no translation).
+func (lc locale) sf(format string, args ...any) string { return lc.sprintf(format, args...) }
 
 // sprintf is fmt.Sprintf with numbers localised: each verb is formatted by fmt and a number's
 // decimal point and grouping then follow the locale; %q quotes with the locale's marks; Msg and
@@ -231,7 +199,7 @@ func (l locale) sprintf(format string, args ...any) string {
 			b.WriteString(l.T(v.Key, v.Args...))
 			continue
 		case time.Time:
-			b.WriteString(v.Format(l.date))
+			b.WriteString(v.Format(l.dateFmt))
 			continue
 		case fidelis.Msgs:
 			for k, m := range v {
@@ -299,42 +267,42 @@ func (l locale) number(s string) string {
 	return pad + sign + intPart + rest
 }
 
-// Formatting helpers shared by the sections, in the current locale.
+// Formatting helpers shared by the sections: every section renders with the locale it is given.
 
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 
-func pct(v float64) string {
+func (lc locale) pct(v float64) string {
 	if !finite(v) {
 		return "–"
 	}
-	return sf("%.1f%%", v*100)
+	return lc.sf("%.1f%%", v*100)
 }
 
-func pctPoints(v float64) string { return pct(v / 100) }
+func (lc locale) pctPoints(v float64) string { return lc.pct(v / 100) }
 
-func money(v float64) string {
+func (lc locale) money(v float64) string {
 	if !finite(v) {
 		return "–"
 	}
-	return sf("%.2f", v)
+	return lc.sf("%.2f", v)
 }
 
 // moneyC is an amount with its currency code ("1 234,50 EUR").
-func moneyC(v float64, currency string) string {
-	s := money(v)
+func (lc locale) moneyC(v float64, currency string) string {
+	s := lc.money(v)
 	if currency == "" || s == "–" {
 		return s
 	}
 	return s + "\u00a0" + currency
 }
 
-func num(v float64, dec int) string {
+func (lc locale) num(v float64, dec int) string {
 	if !finite(v) {
 		return "–"
 	}
-	return cur.number(strconv.FormatFloat(v, 'f', dec, 64))
+	return lc.number(strconv.FormatFloat(v, 'f', dec, 64))
 }
 
-func count(n int64) string { return sf("%d", n) }
+func (lc locale) count(n int64) string { return lc.sf("%d", n) }
 
-func date(t time.Time) string { return t.Format(cur.date) }
+func (lc locale) date(t time.Time) string { return t.Format(lc.dateFmt) }

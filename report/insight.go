@@ -16,52 +16,52 @@ import (
 func init() {
 	AddSection(Section{Order: 15, ID: "insight", Title: "Benchmarks, targets, strengths and weaknesses",
 		Skip:     func(a *analysis.Analysis) bool { return analysis.Section[insight.Report](a, "insight") == nil },
-		HTML:     insightHTML,
-		Markdown: insightMD,
+		HTML:     locale.insightHTML,
+		Markdown: locale.insightMD,
 	})
 }
 
-func insVal(v float64, unit string) string {
+func (lc locale) insVal(v float64, unit string) string {
 	if math.IsNaN(v) || math.IsInf(v, 0) {
 		return "–"
 	}
 	if unit == "points" {
-		return sf("%+.1f", v)
+		return lc.sf("%+.1f", v)
 	}
-	return sf("%.1f%%", v)
+	return lc.sf("%.1f%%", v)
 }
 
-func insInterval(c insight.Comparison) string {
-	s := insVal(c.Value, c.Unit)
+func (lc locale) insInterval(c insight.Comparison) string {
+	s := lc.insVal(c.Value, c.Unit)
 	if !math.IsNaN(c.Low) {
-		s += T(" (%s to %s)", insVal(c.Low, c.Unit), insVal(c.High, c.Unit))
+		s += lc.T(" (%s to %s)", lc.insVal(c.Low, c.Unit), lc.insVal(c.High, c.Unit))
 	}
 	if c.N > 0 {
-		s += sf(" n=%d", c.N)
+		s += lc.sf(" n=%d", c.N)
 	}
 	return s
 }
 
-func positionText(c insight.Comparison) string {
+func (lc locale) positionText(c insight.Comparison) string {
 	switch c.Better {
 	case 1:
-		return T(c.Position) + " ✓"
+		return lc.T(c.Position) + " ✓"
 	case -1:
-		return T(c.Position) + " ✗"
+		return lc.T(c.Position) + " ✗"
 	}
 	if c.Reason != "" && c.Position == "not comparable" {
 		if c.ReasonMsg.Key != "" {
-			return T(c.Position) + ": " + tm(c.ReasonMsg)
+			return lc.T(c.Position) + ": " + lc.tm(c.ReasonMsg)
 		}
-		return T(c.Position) + ": " + T(c.Reason)
+		return lc.T(c.Position) + ": " + lc.T(c.Reason)
 	}
-	return T(c.Position)
+	return lc.T(c.Position)
 }
 
-func insightHTML(a *analysis.Analysis) string {
+func (lc locale) insightHTML(a *analysis.Analysis) string {
 	r := analysis.Section[insight.Report](a, "insight")
 	var b strings.Builder
-	fmt.Fprintf(&b, `<p class="muted small">%s</p>`, esc(T("Benchmarks for %s. A figure is above or below a benchmark only when its whole 95%% interval is; otherwise it is in line. Vendor-survey figures are marked; each row names its source and year.", industries(r.Industry))))
+	fmt.Fprintf(&b, `<p class="muted small">%s</p>`, esc(lc.T("Benchmarks for %s. A figure is above or below a benchmark only when its whole 95%% interval is; otherwise it is in line. Vendor-survey figures are marked; each row names its source and year.", lc.industries(r.Industry))))
 	// Strengths and weaknesses first: what the reader came for.
 	b.WriteString(`<div class="cards" style="grid-template-columns:1fr 1fr">`)
 	for _, side := range []struct {
@@ -69,13 +69,13 @@ func insightHTML(a *analysis.Analysis) string {
 		fs    []insight.Finding
 		color string
 	}{{"Strengths", r.Strengths, "#16a34a"}, {"Weaknesses", r.Weaknesses, "#dc2626"}} {
-		fmt.Fprintf(&b, `<div class="card"><h3 style="margin:0 0 6px;color:%s">%s</h3>`, side.color, esc(T(side.title)))
+		fmt.Fprintf(&b, `<div class="card"><h3 style="margin:0 0 6px;color:%s">%s</h3>`, side.color, esc(lc.T(side.title)))
 		if len(side.fs) == 0 {
-			b.WriteString(`<p class="muted small">` + esc(T("None the evidence supports.")) + `</p>`)
+			b.WriteString(`<p class="muted small">` + esc(lc.T("None the evidence supports.")) + `</p>`)
 		} else {
 			b.WriteString(`<ol class="small" style="padding-left:18px;margin:0">`)
 			for _, f := range side.fs {
-				fmt.Fprintf(&b, `<li>%s <span class="muted">[%s]</span></li>`, esc(evidence(f)), esc(T(f.Kind)))
+				fmt.Fprintf(&b, `<li>%s <span class="muted">[%s]</span></li>`, esc(lc.evidence(f)), esc(lc.T(f.Kind)))
 			}
 			b.WriteString(`</ol>`)
 		}
@@ -83,36 +83,36 @@ func insightHTML(a *analysis.Analysis) string {
 	}
 	b.WriteString(`</div>`)
 	if len(r.InLine) > 0 {
-		fmt.Fprintf(&b, `<details open><summary class="small">%s</summary><ul class="small">`, esc(T("In line or not significant (%d)", len(r.InLine))))
+		fmt.Fprintf(&b, `<details open><summary class="small">%s</summary><ul class="small">`, esc(lc.T("In line or not significant (%d)", len(r.InLine))))
 		for _, f := range r.InLine {
-			fmt.Fprintf(&b, `<li>%s</li>`, esc(evidence(f)))
+			fmt.Fprintf(&b, `<li>%s</li>`, esc(lc.evidence(f)))
 		}
 		b.WriteString(`</ul></details>`)
 	}
 	for i := range r.Notes {
-		fmt.Fprintf(&b, `<p class="flag small">⚠ %s</p>`, esc(noteText(r, i)))
+		fmt.Fprintf(&b, `<p class="flag small">⚠ %s</p>`, esc(lc.noteText(r, i)))
 	}
 	if len(r.Comparisons) > 0 {
-		b.WriteString(`<h3>` + esc(T("Against benchmarks")) + `</h3>`)
-		b.WriteString(benchmarkChart(r.Comparisons))
-		b.WriteString(`<table>` + th("metric", "ours (95% CI)", "benchmark", "industry", "position", "source"))
+		b.WriteString(`<h3>` + esc(lc.T("Against benchmarks")) + `</h3>`)
+		b.WriteString(lc.benchmarkChart(r.Comparisons))
+		b.WriteString(`<table>` + lc.th("metric", "ours (95% CI)", "benchmark", "industry", "position", "source"))
 		for _, c := range r.Comparisons {
-			src := esc(tm(c.Benchmark.CitationMsg()))
+			src := esc(lc.tm(c.Benchmark.CitationMsg()))
 			if c.Benchmark.URL != "" {
 				src = fmt.Sprintf(`<a href="%s">%s</a>`, esc(c.Benchmark.URL), src)
 			}
 			fmt.Fprintf(&b, `<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td style="text-align:left">%s<br><span class="muted">%s</span></td></tr>`,
-				esc(T(c.Name)), esc(insInterval(c)), esc(benchText(c)), esc(T(c.Benchmark.Industry)), esc(positionText(c)), src, esc(c.Benchmark.Population))
+				esc(lc.T(c.Name)), esc(lc.insInterval(c)), esc(lc.benchText(c)), esc(lc.T(c.Benchmark.Industry)), esc(lc.positionText(c)), src, esc(c.Benchmark.Population))
 		}
 		b.WriteString(`</table>`)
 	}
 	if len(r.Targets) > 0 {
-		b.WriteString(`<h3>` + esc(T("Targets")) + `</h3><table>` + th("target", "now (95% CI)", "progress", "projected at date", "status", "gap: customers", "gap: revenue / year"))
+		b.WriteString(`<h3>` + esc(lc.T("Targets")) + `</h3><table>` + lc.th("target", "now (95% CI)", "progress", "projected at date", "status", "gap: customers", "gap: revenue / year"))
 		for _, t := range r.Targets {
-			goal := goalText(t)
-			now := insVal(t.Current, t.Unit)
+			goal := lc.goalText(t)
+			now := lc.insVal(t.Current, t.Unit)
 			if !math.IsNaN(t.Low) {
-				now += T(" (%s to %s)", insVal(t.Low, t.Unit), insVal(t.High, t.Unit))
+				now += lc.T(" (%s to %s)", lc.insVal(t.Low, t.Unit), lc.insVal(t.High, t.Unit))
 			}
 			color := "#16a34a"
 			if t.Status == "off track" {
@@ -121,26 +121,26 @@ func insightHTML(a *analysis.Analysis) string {
 				color = "#ca8a04"
 			}
 			bar := fmt.Sprintf(`<svg width="120" height="12" role="img"><rect width="120" height="12" fill="#e5e7eb" rx="2"/><rect width="%.0f" height="12" fill="%s" rx="2"/></svg> %s`,
-				120*math.Max(0, math.Min(1, t.Progress)), color, pct(t.Progress))
+				120*math.Max(0, math.Min(1, t.Progress)), color, lc.pct(t.Progress))
 			fmt.Fprintf(&b, `<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td style="color:%s">%s</td><td>%s</td><td>%s</td></tr>`,
-				esc(goal), esc(now), bar, esc(insVal(t.Projected, t.Unit)), color, esc(T(t.Status)), esc(num(t.GapCustomers, 0)), esc(money(t.GapRevenue)))
+				esc(goal), esc(now), bar, esc(lc.insVal(t.Projected, t.Unit)), color, esc(lc.T(t.Status)), esc(lc.num(t.GapCustomers, 0)), esc(lc.money(t.GapRevenue)))
 		}
-		b.WriteString(`</table><p class="muted small">` + esc(T("Projection: ordinary least squares on the last 6 complete periods, evaluated at the target date. Gap in customers: gap ÷ 100 × the customers the rate applies to (NPS: detractors who would have to become promoters); revenue: × yearly revenue per active customer.")) + `</p>`)
+		b.WriteString(`</table><p class="muted small">` + esc(lc.T("Projection: ordinary least squares on the last 6 complete periods, evaluated at the target date. Gap in customers: gap ÷ 100 × the customers the rate applies to (NPS: detractors who would have to become promoters); revenue: × yearly revenue per active customer.")) + `</p>`)
 	}
 	if len(r.Mix) > 0 {
-		b.WriteString(`<h3>` + esc(T("Composition check")) + `</h3><table>` + th("change", "pooled", "total", "within segments", "segment mix"))
+		b.WriteString(`<h3>` + esc(lc.T("Composition check")) + `</h3><table>` + lc.th("change", "pooled", "total", "within segments", "segment mix"))
 		for _, m := range r.Mix {
 			fmt.Fprintf(&b, `<tr><td>%s</td><td>%s → %s</td><td>%s</td><td>%s</td><td>%s</td></tr>`,
-				esc(T("%s by %s, %s → %s", T(m.Metric), m.By, m.From, m.To)), pct(m.PooledBefore), pct(m.PooledAfter), esc(T("%+.1f pts", 100*m.Change)), esc(T("%+.1f pts", 100*m.RateEffect)), esc(T("%+.1f pts", 100*m.MixEffect)))
+				esc(lc.T("%s by %s, %s → %s", lc.T(m.Metric), m.By, m.From, m.To)), lc.pct(m.PooledBefore), lc.pct(m.PooledAfter), esc(lc.T("%+.1f pts", 100*m.Change)), esc(lc.T("%+.1f pts", 100*m.RateEffect)), esc(lc.T("%+.1f pts", 100*m.MixEffect)))
 		}
-		b.WriteString(`</table><p class="muted small">` + esc(T("Kitagawa (1955) decomposition: within-segment effect Σ w̄(r₁ − r₀), mix effect Σ r̄(w₁ − w₀); they add up to the pooled change.")) + `</p>`)
+		b.WriteString(`</table><p class="muted small">` + esc(lc.T("Kitagawa (1955) decomposition: within-segment effect Σ w̄(r₁ − r₀), mix effect Σ r̄(w₁ − w₀); they add up to the pooled change.")) + `</p>`)
 	}
 	return b.String()
 }
 
 // benchmarkChart draws, per comparable comparison, our value with its interval and the
 // benchmark's range (a grey band or tick), each on its own scale row (percent or points).
-func benchmarkChart(cs []insight.Comparison) string {
+func (lc locale) benchmarkChart(cs []insight.Comparison) string {
 	var rows []insight.Comparison
 	for _, c := range cs {
 		if c.Position != "not comparable" {
@@ -168,10 +168,10 @@ func benchmarkChart(cs []insight.Comparison) string {
 		}
 		x := func(v float64) float64 { return labelW + (v-min)/(max-min)*float64(w-labelW-70) }
 		y := float64(i*rowH + 8)
-		fmt.Fprintf(&bld, `<text x="%d" y="%.1f" class="tick" text-anchor="end">%s (%s)</text>`, labelW-8, y+14, esc(T(c.Name)), esc(T(c.Benchmark.Industry)))
+		fmt.Fprintf(&bld, `<text x="%d" y="%.1f" class="tick" text-anchor="end">%s (%s)</text>`, labelW-8, y+14, esc(lc.T(c.Name)), esc(lc.T(c.Benchmark.Industry)))
 		fmt.Fprintf(&bld, `<line x1="%.1f" x2="%.1f" y1="%.1f" y2="%.1f" class="grid"/>`, x(min), x(max), y+10, y+10)
 		bw := math.Max(3, x(hi)-x(lo))
-		fmt.Fprintf(&bld, `<rect x="%.1f" y="%.1f" width="%.1f" height="20" fill="#9ca3af" fill-opacity="0.5"><title>%s</title></rect>`, x(lo)-(bw-(x(hi)-x(lo)))/2, y, bw, esc(benchText(c)))
+		fmt.Fprintf(&bld, `<rect x="%.1f" y="%.1f" width="%.1f" height="20" fill="#9ca3af" fill-opacity="0.5"><title>%s</title></rect>`, x(lo)-(bw-(x(hi)-x(lo)))/2, y, bw, esc(lc.benchText(c)))
 		col := palette[0]
 		if c.Better == 1 {
 			col = "#16a34a"
@@ -182,63 +182,63 @@ func benchmarkChart(cs []insight.Comparison) string {
 			fmt.Fprintf(&bld, `<line x1="%.1f" x2="%.1f" y1="%.1f" y2="%.1f" stroke="%s" stroke-width="2"/>`, x(c.Low), x(c.High), y+10, y+10, col)
 		}
 		fmt.Fprintf(&bld, `<circle cx="%.1f" cy="%.1f" r="5" fill="%s"/>`, x(c.Value), y+10, col)
-		fmt.Fprintf(&bld, `<text x="%.1f" y="%.1f" class="tick">%s</text>`, x(max)+6, y+14, esc(insVal(c.Value, c.Unit)))
+		fmt.Fprintf(&bld, `<text x="%.1f" y="%.1f" class="tick">%s</text>`, x(max)+6, y+14, esc(lc.insVal(c.Value, c.Unit)))
 	}
 	bld.WriteString(`</svg>`)
-	bld.WriteString(`<p class="muted small">` + esc(T("● ours, 95% interval · grey: benchmark · scale 0–100% (NPS −100…100)")) + `</p>`)
+	bld.WriteString(`<p class="muted small">` + esc(lc.T("● ours, 95% interval · grey: benchmark · scale 0–100% (NPS −100…100)")) + `</p>`)
 	return bld.String()
 }
 
-func insightMD(a *analysis.Analysis) string {
+func (lc locale) insightMD(a *analysis.Analysis) string {
 	r := analysis.Section[insight.Report](a, "insight")
 	var b strings.Builder
-	b.WriteString(T("Benchmarks for %s; above/below only when the whole 95%% interval is, otherwise in line.", industries(r.Industry)) + "\n\n")
+	b.WriteString(lc.T("Benchmarks for %s; above/below only when the whole 95%% interval is, otherwise in line.", lc.industries(r.Industry)) + "\n\n")
 	for _, side := range []struct {
 		t  string
 		fs []insight.Finding
 	}{{"Strengths", r.Strengths}, {"Weaknesses", r.Weaknesses}} {
-		fmt.Fprintf(&b, "**%s**\n\n", T(side.t))
+		fmt.Fprintf(&b, "**%s**\n\n", lc.T(side.t))
 		if len(side.fs) == 0 {
-			b.WriteString("- " + T("None the evidence supports.") + "\n")
+			b.WriteString("- " + lc.T("None the evidence supports.") + "\n")
 		}
 		for i, f := range side.fs {
-			fmt.Fprintf(&b, "%d. %s\n", i+1, evidence(f))
+			fmt.Fprintf(&b, "%d. %s\n", i+1, lc.evidence(f))
 		}
 		b.WriteString("\n")
 	}
 	for i := range r.Notes {
-		fmt.Fprintf(&b, "> ⚠ %s\n\n", noteText(r, i))
+		fmt.Fprintf(&b, "> ⚠ %s\n\n", lc.noteText(r, i))
 	}
 	if len(r.Comparisons) > 0 {
-		b.WriteString(mdHead("|---|---|---|---|---|---|", "metric", "ours (95% CI)", "benchmark", "industry", "position", "source"))
+		b.WriteString(lc.mdHead("|---|---|---|---|---|---|", "metric", "ours (95% CI)", "benchmark", "industry", "position", "source"))
 		for _, c := range r.Comparisons {
-			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", mdCell(T(c.Name)), mdCell(insInterval(c)), mdCell(benchText(c)), mdCell(T(c.Benchmark.Industry)), mdCell(positionText(c)), mdCell(tm(c.Benchmark.CitationMsg())))
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", mdCell(lc.T(c.Name)), mdCell(lc.insInterval(c)), mdCell(lc.benchText(c)), mdCell(lc.T(c.Benchmark.Industry)), mdCell(lc.positionText(c)), mdCell(lc.tm(c.Benchmark.CitationMsg())))
 		}
 		b.WriteString("\n")
 	}
 	if len(r.Targets) > 0 {
-		b.WriteString(mdHead("|---|---|---|---|---|---|", "target", "status", "progress", "projected", "gap customers", "gap revenue/year"))
+		b.WriteString(lc.mdHead("|---|---|---|---|---|---|", "target", "status", "progress", "projected", "gap customers", "gap revenue/year"))
 		for _, t := range r.Targets {
-			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", mdCell(goalText(t)), T(t.Status), pct(t.Progress), insVal(t.Projected, t.Unit), num(t.GapCustomers, 0), money(t.GapRevenue))
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", mdCell(lc.goalText(t)), lc.T(t.Status), lc.pct(t.Progress), lc.insVal(t.Projected, t.Unit), lc.num(t.GapCustomers, 0), lc.money(t.GapRevenue))
 		}
 		b.WriteString("\n")
 	}
 	if len(r.Mix) > 0 {
-		b.WriteString(mdHead("|---|---|---|---|---|", "composition", "pooled", "total", "within segments", "segment mix"))
+		b.WriteString(lc.mdHead("|---|---|---|---|---|", "composition", "pooled", "total", "within segments", "segment mix"))
 		for _, m := range r.Mix {
-			fmt.Fprintf(&b, "| %s | %s → %s | %s | %s | %s |\n", mdCell(T("%s by %s, %s → %s", T(m.Metric), m.By, m.From, m.To)),
-				pct(m.PooledBefore), pct(m.PooledAfter), T("%+.1f pts", 100*m.Change), T("%+.1f pts", 100*m.RateEffect), T("%+.1f pts", 100*m.MixEffect))
+			fmt.Fprintf(&b, "| %s | %s → %s | %s | %s | %s |\n", mdCell(lc.T("%s by %s, %s → %s", lc.T(m.Metric), m.By, m.From, m.To)),
+				lc.pct(m.PooledBefore), lc.pct(m.PooledAfter), lc.T("%+.1f pts", 100*m.Change), lc.T("%+.1f pts", 100*m.RateEffect), lc.T("%+.1f pts", 100*m.MixEffect))
 		}
 	}
 	return b.String()
 }
 
 // evidence is a finding's sentence in the report's language, first letter capitalised.
-func evidence(f insight.Finding) string {
+func (lc locale) evidence(f insight.Finding) string {
 	if f.Msg.Key == "" {
-		return T(f.Evidence)
+		return lc.T(f.Evidence)
 	}
-	return upperFirst(tm(f.Msg))
+	return upperFirst(lc.tm(f.Msg))
 }
 
 func upperFirst(s string) string {
@@ -250,45 +250,45 @@ func upperFirst(s string) string {
 }
 
 // industries names the benchmark industries ("ecommerce,retail"), translated.
-func industries(s string) string {
+func (lc locale) industries(s string) string {
 	if s == "" {
-		return T("all industries")
+		return lc.T("all industries")
 	}
 	parts := strings.Split(s, ",")
 	for i, p := range parts {
-		parts[i] = T(strings.TrimSpace(p))
+		parts[i] = lc.T(strings.TrimSpace(p))
 	}
 	return strings.Join(parts, ", ")
 }
 
 // benchText is a benchmark's value in its unit ("32%", "25–35%", "28.4 points").
-func benchText(c insight.Comparison) string {
+func (lc locale) benchText(c insight.Comparison) string {
 	lo, hi := c.Benchmark.Range()
 	switch {
 	case c.Unit == "points" && lo != hi:
-		return T("%+.0f to %+.0f", lo, hi)
+		return lc.T("%+.0f to %+.0f", lo, hi)
 	case c.Unit == "points":
-		return T("%.1f points", lo)
+		return lc.T("%.1f points", lo)
 	case lo != hi:
-		return T("%.0f–%.0f%%", lo, hi)
+		return lc.T("%.0f–%.0f%%", lo, hi)
 	}
-	return sf("%g%%", lo)
+	return lc.sf("%g%%", lo)
 }
 
-func goalText(t insight.Target) string {
-	goal := T(t.Name) + " " + map[string]string{">=": "≥", "<=": "≤"}[t.Goal.Op] + " " + insVal(t.Goal.Value, t.Unit)
+func (lc locale) goalText(t insight.Target) string {
+	goal := lc.T(t.Name) + " " + map[string]string{">=": "≥", "<=": "≤"}[t.Goal.Op] + " " + lc.insVal(t.Goal.Value, t.Unit)
 	if !t.Goal.By.IsZero() {
-		goal = T("%s by %s", goal, t.Goal.By)
+		goal = lc.T("%s by %s", goal, t.Goal.By)
 	}
 	return goal
 }
 
 // noteText is note i in the report's language: its message when it has one, else its text.
-func noteText(r *insight.Report, i int) string {
+func (lc locale) noteText(r *insight.Report, i int) string {
 	if i < len(r.NoteMsgs) && r.NoteMsgs[i].Key != "" {
-		return tm(r.NoteMsgs[i])
+		return lc.tm(r.NoteMsgs[i])
 	}
-	return T(r.Notes[i])
+	return lc.T(r.Notes[i])
 }
 
 var _ = add(

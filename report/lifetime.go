@@ -12,8 +12,8 @@ import (
 func init() {
 	AddSection(Section{Order: 52, ID: "lifetime", Title: "How long customers stay",
 		Skip:     func(a *analysis.Analysis) bool { return analysis.Section[analysis.Lifetime](a, "lifetime") == nil },
-		HTML:     lifetimeHTML,
-		Markdown: lifetimeMD})
+		HTML:     locale.lifetimeHTML,
+		Markdown: locale.lifetimeMD})
 }
 
 var _ = add(
@@ -59,20 +59,20 @@ var _ = add(
 	"%d. diena",
 )
 
-func daysText(v float64) string {
+func (lc locale) daysText(v float64) string {
 	if math.IsNaN(v) {
-		return T("not reached")
+		return lc.T("not reached")
 	}
-	return num(v, 0)
+	return lc.num(v, 0)
 }
 
 // survivalText is S(t) with its interval, or "not estimable" past the longest follow-up.
-func survivalText(c metric.Survival, t int64) string {
+func (lc locale) survivalText(c metric.Survival, t int64) string {
 	v, lo, hi := c.At(t)
 	if math.IsNaN(v) {
-		return T("not estimable (followed up to day %d)", c.FollowUp())
+		return lc.T("not estimable (followed up to day %d)", c.FollowUp())
 	}
-	return sf("%s (%s–%s)", pct(v), pct(lo), pct(hi))
+	return lc.sf("%s (%s–%s)", lc.pct(v), lc.pct(lo), lc.pct(hi))
 }
 
 // curveAt samples a survival curve every step days up to last.
@@ -85,18 +85,18 @@ func curveAt(s metric.Survival, step, last int64) []float64 {
 	return out
 }
 
-func lifetimeCurves(l *analysis.Lifetime) []metric.Survival {
+func (lc locale) lifetimeCurves(l *analysis.Lifetime) []metric.Survival {
 	all := l.Overall
-	all.Segment = T("all customers")
+	all.Segment = lc.T("all customers")
 	return append([]metric.Survival{all}, l.BySegment...)
 }
 
-func lifetimeHTML(a *analysis.Analysis) string {
+func (lc locale) lifetimeHTML(a *analysis.Analysis) string {
 	l := analysis.Section[analysis.Lifetime](a, "lifetime")
 	var b strings.Builder
-	fmt.Fprintf(&b, `<p class="muted small">%s</p>`, esc(T("Share of customers still active a given number of days after their first purchase (Kaplan-Meier survival of the first active spell). A customer lapses after %d days without a purchase; customers still active are counted only for as long as they were observed, which a plain average of lifetimes would not do.", l.WindowDays)))
+	fmt.Fprintf(&b, `<p class="muted small">%s</p>`, esc(lc.T("Share of customers still active a given number of days after their first purchase (Kaplan-Meier survival of the first active spell). A customer lapses after %d days without a purchase; customers still active are counted only for as long as they were observed, which a plain average of lifetimes would not do.", l.WindowDays)))
 	o := l.Overall
-	fmt.Fprintf(&b, `<p>%s</p>`, esc(T("Median lifetime: %s days (95%% CI %s–%s), %d of %d customers lapsed so far.", daysText(o.Median), daysText(o.MedianLow), daysText(o.MedianHigh), o.Lapsed, o.Customers)))
+	fmt.Fprintf(&b, `<p>%s</p>`, esc(lc.T("Median lifetime: %s days (95%% CI %s–%s), %d of %d customers lapsed so far.", lc.daysText(o.Median), lc.daysText(o.MedianLow), lc.daysText(o.MedianHigh), o.Lapsed, o.Customers)))
 	var last int64
 	if n := len(o.Points); n > 0 {
 		last = o.Points[n-1].Days
@@ -104,10 +104,10 @@ func lifetimeHTML(a *analysis.Analysis) string {
 	step := max(int64(30), last/24/30*30)
 	var labels []string
 	for t := int64(0); t <= last; t += step {
-		labels = append(labels, T("day %d", t))
+		labels = append(labels, lc.T("day %d", t))
 	}
 	var ss []series
-	for i, c := range lifetimeCurves(l) {
+	for i, c := range lc.lifetimeCurves(l) {
 		s := series{Name: c.Segment, Values: curveAt(c, step, last)}
 		if i == 0 {
 			s.Low, s.High = make([]float64, len(s.Values)), make([]float64, len(s.Values))
@@ -117,17 +117,17 @@ func lifetimeHTML(a *analysis.Analysis) string {
 		}
 		ss = append(ss, s)
 	}
-	b.WriteString(lineChart(labels, ss, func(v float64) string { return pct(v) }))
-	b.WriteString(`<table><tr><th>` + esc(T("Segment")) + `</th><th>` + esc(T("Customers")) + `</th><th>` + esc(T("Lapsed")) + `</th><th>` + esc(T("Median days (95% CI)")) + `</th>`)
+	b.WriteString(lineChart(labels, ss, func(v float64) string { return lc.pct(v) }))
+	b.WriteString(`<table><tr><th>` + esc(lc.T("Segment")) + `</th><th>` + esc(lc.T("Customers")) + `</th><th>` + esc(lc.T("Lapsed")) + `</th><th>` + esc(lc.T("Median days (95% CI)")) + `</th>`)
 	for _, m := range l.Milestones {
-		b.WriteString(`<th>` + esc(T("Active after %d days (95%% CI)", m)) + `</th>`)
+		b.WriteString(`<th>` + esc(lc.T("Active after %d days (95%% CI)", m)) + `</th>`)
 	}
 	b.WriteString(`</tr>`)
-	for _, c := range lifetimeCurves(l) {
-		fmt.Fprintf(&b, `<tr><td>%s</td><td>%s</td><td>%s</td><td>%s (%s–%s)</td>`, esc(c.Segment), count(c.Customers), count(c.Lapsed),
-			daysText(c.Median), daysText(c.MedianLow), daysText(c.MedianHigh))
+	for _, c := range lc.lifetimeCurves(l) {
+		fmt.Fprintf(&b, `<tr><td>%s</td><td>%s</td><td>%s</td><td>%s (%s–%s)</td>`, esc(c.Segment), lc.count(c.Customers), lc.count(c.Lapsed),
+			lc.daysText(c.Median), lc.daysText(c.MedianLow), lc.daysText(c.MedianHigh))
 		for _, m := range l.Milestones {
-			fmt.Fprintf(&b, `<td>%s</td>`, esc(survivalText(c, m)))
+			fmt.Fprintf(&b, `<td>%s</td>`, esc(lc.survivalText(c, m)))
 		}
 		b.WriteString(`</tr>`)
 	}
@@ -135,20 +135,20 @@ func lifetimeHTML(a *analysis.Analysis) string {
 	return b.String()
 }
 
-func lifetimeMD(a *analysis.Analysis) string {
+func (lc locale) lifetimeMD(a *analysis.Analysis) string {
 	l := analysis.Section[analysis.Lifetime](a, "lifetime")
 	var b strings.Builder
 	o := l.Overall
-	b.WriteString(T("Median lifetime: %s days (95%% CI %s–%s), %d of %d customers lapsed so far.", daysText(o.Median), daysText(o.MedianLow), daysText(o.MedianHigh), o.Lapsed, o.Customers) + "\n\n")
-	b.WriteString("| " + T("Segment") + " | " + T("Customers") + " | " + T("Median days (95% CI)") + " |")
+	b.WriteString(lc.T("Median lifetime: %s days (95%% CI %s–%s), %d of %d customers lapsed so far.", lc.daysText(o.Median), lc.daysText(o.MedianLow), lc.daysText(o.MedianHigh), o.Lapsed, o.Customers) + "\n\n")
+	b.WriteString("| " + lc.T("Segment") + " | " + lc.T("Customers") + " | " + lc.T("Median days (95% CI)") + " |")
 	for _, m := range l.Milestones {
-		b.WriteString(" " + T("Active after %d days (95%% CI)", m) + " |")
+		b.WriteString(" " + lc.T("Active after %d days (95%% CI)", m) + " |")
 	}
 	b.WriteString("\n|---|--:|--:|" + strings.Repeat("--:|", len(l.Milestones)) + "\n")
-	for _, c := range lifetimeCurves(l) {
-		fmt.Fprintf(&b, "| %s | %s | %s (%s–%s) |", c.Segment, count(c.Customers), daysText(c.Median), daysText(c.MedianLow), daysText(c.MedianHigh))
+	for _, c := range lc.lifetimeCurves(l) {
+		fmt.Fprintf(&b, "| %s | %s | %s (%s–%s) |", c.Segment, lc.count(c.Customers), lc.daysText(c.Median), lc.daysText(c.MedianLow), lc.daysText(c.MedianHigh))
 		for _, m := range l.Milestones {
-			fmt.Fprintf(&b, " %s |", survivalText(c, m))
+			fmt.Fprintf(&b, " %s |", lc.survivalText(c, m))
 		}
 		b.WriteString("\n")
 	}

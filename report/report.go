@@ -20,19 +20,19 @@ type Section struct {
 	Order     int
 	ID, Title string
 	Skip      func(a *analysis.Analysis) bool
-	HTML      func(a *analysis.Analysis) string
-	Markdown  func(a *analysis.Analysis) string
+	HTML      func(lc locale, a *analysis.Analysis) string
+	Markdown  func(lc locale, a *analysis.Analysis) string
 }
 
 // sections lists the report's parts, kept sorted by Order.
 var sections = []Section{
-	{Order: 10, ID: "overview", Title: "Key figures", HTML: overviewHTML, Markdown: overviewMD},
-	{Order: 20, ID: "retention", Title: "Retention over time", HTML: retentionHTML, Markdown: retentionMD},
-	{Order: 30, ID: "cohorts", Title: "Cohort retention", Skip: func(a *analysis.Analysis) bool { return a.Cohorts == nil }, HTML: cohortsHTML, Markdown: cohortsMD},
-	{Order: 40, ID: "segments", Title: "Segments", Skip: func(a *analysis.Analysis) bool { return a.By == "" }, HTML: segmentsHTML, Markdown: segmentsMD},
-	{Order: 50, ID: "value", Title: "Customer value and tenure", HTML: valueHTML, Markdown: valueMD},
-	{Order: 60, ID: "subscriptions", Title: "Subscriptions", Skip: func(a *analysis.Analysis) bool { return len(a.Subscriptions) == 0 }, HTML: subscriptionsHTML, Markdown: subscriptionsMD},
-	{Order: 1000, ID: "definitions", Title: "Definitions", HTML: definitionsHTML, Markdown: definitionsMD},
+	{Order: 10, ID: "overview", Title: "Key figures", HTML: locale.overviewHTML, Markdown: locale.overviewMD},
+	{Order: 20, ID: "retention", Title: "Retention over time", HTML: locale.retentionHTML, Markdown: locale.retentionMD},
+	{Order: 30, ID: "cohorts", Title: "Cohort retention", Skip: func(a *analysis.Analysis) bool { return a.Cohorts == nil }, HTML: locale.cohortsHTML, Markdown: locale.cohortsMD},
+	{Order: 40, ID: "segments", Title: "Segments", Skip: func(a *analysis.Analysis) bool { return a.By == "" }, HTML: locale.segmentsHTML, Markdown: locale.segmentsMD},
+	{Order: 50, ID: "value", Title: "Customer value and tenure", HTML: locale.valueHTML, Markdown: locale.valueMD},
+	{Order: 60, ID: "subscriptions", Title: "Subscriptions", Skip: func(a *analysis.Analysis) bool { return len(a.Subscriptions) == 0 }, HTML: locale.subscriptionsHTML, Markdown: locale.subscriptionsMD},
+	{Order: 1000, ID: "definitions", Title: "Definitions", HTML: locale.definitionsHTML, Markdown: locale.definitionsMD},
 }
 
 // AddSection adds a section to every report; later capabilities call it from an init function in
@@ -42,41 +42,53 @@ func AddSection(s Section) {
 	sort.SliceStable(sections, func(i, j int) bool { return sections[i].Order < sections[j].Order })
 }
 
-// Write renders a in the given format: "html", "md" or "json", in English.
-func Write(w io.Writer, a *analysis.Analysis, format string) error {
-	return WriteLang(w, a, format, "en")
+// Options choose how a report is written. Everything a render needs is here or in the Analysis,
+// so any number of reports render at once.
+type Options struct {
+	Format string // "html" (the default), "md" or "json"
+	Lang   string // one of Languages; "" is English. JSON is language-neutral.
+	// Missing, when set, is told every message key the catalogue lacks (for tests: no English
+	// sentence may reach a translated report; data such as segment names pass through it too).
+	Missing func(key string)
 }
 
-// WriteLang renders a in the given format and language (one of Languages). JSON is
-// language-neutral.
-func WriteLang(w io.Writer, a *analysis.Analysis, format, lang string) error {
-	l, err := ParseLang(lang)
+// Render writes a as o asks.
+func Render(w io.Writer, a *analysis.Analysis, o Options) error {
+	l, err := ParseLang(o.Lang)
 	if err != nil {
 		return err
 	}
-	renderMu.Lock()
-	defer renderMu.Unlock()
-	cur = locales[l]
-	defer func() { cur = locales["en"] }()
-	switch format {
+	lc := locales[l]
+	lc.missing = o.Missing
+	switch o.Format {
 	case "json":
 		return JSON(w, a)
 	case "md", "markdown":
-		return writeMD(w, a)
+		return lc.writeMD(w, a)
 	case "html", "":
-		return writeHTML(w, a)
+		return lc.writeHTML(w, a)
 	}
-	return fidelis.Errorf(fidelis.EInvalid, "unknown report format %q", format).WithHint("--format html|md|json")
+	return fidelis.Errorf(fidelis.EInvalid, "unknown report format %q", o.Format).WithHint("--format html|md|json")
 }
 
-func writeHTML(w io.Writer, a *analysis.Analysis) error {
+// Write renders a in the given format: "html", "md" or "json", in English.
+func Write(w io.Writer, a *analysis.Analysis, format string) error {
+	return Render(w, a, Options{Format: format})
+}
+
+// WriteLang renders a in the given format and language (one of Languages).
+func WriteLang(w io.Writer, a *analysis.Analysis, format, lang string) error {
+	return Render(w, a, Options{Format: format, Lang: lang})
+}
+
+func (lc locale) writeHTML(w io.Writer, a *analysis.Analysis) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, `<!doctype html><html lang="%s"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">`, cur.lang)
-	b.WriteString(`<title>` + esc(T("Fidelis loyalty report")) + `</title><style>` + css + `</style></head><body><main>`)
-	fmt.Fprintf(&b, `<header><h1>%s</h1><p class="muted">%s</p><nav>`, esc(T("Customer loyalty report")), esc(subtitle(a)))
+	fmt.Fprintf(&b, `<!doctype html><html lang="%s"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">`, lc.lang)
+	b.WriteString(`<title>` + esc(lc.T("Fidelis loyalty report")) + `</title><style>` + css + `</style></head><body><main>`)
+	fmt.Fprintf(&b, `<header><h1>%s</h1><p class="muted">%s</p><nav>`, esc(lc.T("Customer loyalty report")), esc(lc.subtitle(a)))
 	for _, s := range sections {
 		if s.Skip == nil || !s.Skip(a) {
-			fmt.Fprintf(&b, `<a href="#%s">%s</a>`, s.ID, esc(T(s.Title)))
+			fmt.Fprintf(&b, `<a href="#%s">%s</a>`, s.ID, esc(lc.T(s.Title)))
 		}
 	}
 	b.WriteString(`</nav></header>`)
@@ -84,29 +96,29 @@ func writeHTML(w io.Writer, a *analysis.Analysis) error {
 		if s.Skip != nil && s.Skip(a) {
 			continue
 		}
-		fmt.Fprintf(&b, `<section id="%s"><h2>%s</h2>%s</section>`, s.ID, esc(T(s.Title)), s.HTML(a))
+		fmt.Fprintf(&b, `<section id="%s"><h2>%s</h2>%s</section>`, s.ID, esc(lc.T(s.Title)), s.HTML(lc, a))
 	}
 	b.WriteString(`</main></body></html>` + "\n")
 	_, err := io.WriteString(w, b.String())
 	return err
 }
 
-func writeMD(w io.Writer, a *analysis.Analysis) error {
+func (lc locale) writeMD(w io.Writer, a *analysis.Analysis) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "# %s\n\n%s\n", T("Customer loyalty report"), subtitle(a))
+	fmt.Fprintf(&b, "# %s\n\n%s\n", lc.T("Customer loyalty report"), lc.subtitle(a))
 	for _, s := range sections {
 		if s.Skip != nil && s.Skip(a) {
 			continue
 		}
-		fmt.Fprintf(&b, "\n## %s\n\n%s\n", T(s.Title), s.Markdown(a))
+		fmt.Fprintf(&b, "\n## %s\n\n%s\n", lc.T(s.Title), s.Markdown(lc, a))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }
 
-func subtitle(a *analysis.Analysis) string {
-	return T("%s customers · %s orders · %s to %s · generated %s by Fidelis", count(a.Counts[fidelis.Customers]), count(a.Counts[fidelis.Orders]),
-		date(a.First), date(a.Last), a.Generated.Format(cur.dateTime))
+func (lc locale) subtitle(a *analysis.Analysis) string {
+	return lc.T("%s customers · %s orders · %s to %s · generated %s by Fidelis", lc.count(a.Counts[fidelis.Customers]), lc.count(a.Counts[fidelis.Orders]),
+		lc.date(a.First), lc.date(a.Last), a.Generated.Format(lc.dateTime))
 }
 
 const css = `body{font:15px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:#111827;background:#f9fafb;margin:0}

@@ -13,44 +13,44 @@ import (
 // The executive summary opens the report: the five things to know and the five things to do,
 // all computed from the analysis.
 func init() {
-	AddSection(Section{Order: 5, ID: "summary", Title: "Executive summary", HTML: summaryHTML, Markdown: summaryMD})
+	AddSection(Section{Order: 5, ID: "summary", Title: "Executive summary", HTML: locale.summaryHTML, Markdown: locale.summaryMD})
 }
 
 // Know returns up to five facts, most important first: retention and churn with their interval
 // and last change, customer value, NPS, the biggest strength and weakness, and the share of
 // customers the model expects to be still active.
-func Know(a *analysis.Analysis) []string {
+func (lc locale) Know(a *analysis.Analysis) []string {
 	var out []string
 	if r, ok := a.Latest(); ok {
-		s := T("ID-based retention in %s was %s (95%% CI %s–%s), so churn was %s.", r.Period, pct(r.IDBased.Value), pct(r.IDBased.Low), pct(r.IDBased.High), pct(r.Churn.Value))
+		s := lc.T("ID-based retention in %s was %s (95%% CI %s–%s), so churn was %s.", r.Period, lc.pct(r.IDBased.Value), lc.pct(r.IDBased.Low), lc.pct(r.IDBased.High), lc.pct(r.Churn.Value))
 		if prev, ok := previous(a, r.Period); ok {
 			_, pv := metric.TwoProportionZ(prev.IDBased, r.IDBased)
-			verdict := T("not a significant change")
+			verdict := lc.T("not a significant change")
 			if pv < 0.05 {
-				verdict = T("a significant change")
+				verdict = lc.T("a significant change")
 			}
-			s += " " + T("Change from %s: %+.1f points (%s).", prev.Period, 100*(r.IDBased.Value-prev.IDBased.Value), verdict)
+			s += " " + lc.T("Change from %s: %+.1f points (%s).", prev.Period, 100*(r.IDBased.Value-prev.IDBased.Value), verdict)
 		}
 		out = append(out, s)
 	}
 	m := analysis.Section[analysis.Models](a, "models")
 	if m != nil && m.Customers > 0 {
-		out = append(out, T("The model expects %s of %d customers (%s) to be still active; predicted value over the next %d months %s, %s per customer.",
-			num(m.AliveCustomers, 0), m.Customers, pct(m.AliveCustomers/float64(m.Customers)), analysis.CLVMonths,
-			moneyC(m.ExpectedValue, a.Currency), moneyC(m.ExpectedValue/float64(m.Customers), a.Currency)))
+		out = append(out, lc.T("The model expects %s of %d customers (%s) to be still active; predicted value over the next %d months %s, %s per customer.",
+			lc.num(m.AliveCustomers, 0), m.Customers, lc.pct(m.AliveCustomers/float64(m.Customers)), analysis.CLVMonths,
+			lc.moneyC(m.ExpectedValue, a.Currency), lc.moneyC(m.ExpectedValue/float64(m.Customers), a.Currency)))
 	}
-	out = append(out, T("Customers spent %s each to date on average (median %s); %s of buyers bought more than once.",
-		moneyC(a.Value.CLVMean, a.Currency), moneyC(metric.Median(a.Value.CLVQuantiles), a.Currency), pct(a.Purchases.RepeatRate.Value)))
+	out = append(out, lc.T("Customers spent %s each to date on average (median %s); %s of buyers bought more than once.",
+		lc.moneyC(a.Value.CLVMean, a.Currency), lc.moneyC(metric.Median(a.Value.CLVQuantiles), a.Currency), lc.pct(a.Purchases.RepeatRate.Value)))
 	if v := analysis.Section[analysis.VoC](a, "voc"); v != nil && v.NPS.N > 0 {
-		out = append(out, T("NPS is %+.1f (95%% CI %+.1f to %+.1f, %d answers): %s promoters, %s detractors.", v.NPS.Score.Value, v.NPS.Score.Low, v.NPS.Score.High, v.NPS.N,
-			pct(v.NPS.Promoters.Value), pct(v.NPS.Detractors.Value)))
+		out = append(out, lc.T("NPS is %+.1f (95%% CI %+.1f to %+.1f, %d answers): %s promoters, %s detractors.", v.NPS.Score.Value, v.NPS.Score.Low, v.NPS.Score.High, v.NPS.N,
+			lc.pct(v.NPS.Promoters.Value), lc.pct(v.NPS.Detractors.Value)))
 	}
 	if r := analysis.Section[insight.Report](a, "insight"); r != nil {
 		if len(r.Strengths) > 0 {
-			out = append(out, T("Biggest strength: %s", evidence(r.Strengths[0])))
+			out = append(out, lc.T("Biggest strength: %s", lc.evidence(r.Strengths[0])))
 		}
 		if len(r.Weaknesses) > 0 {
-			out = append(out, T("Biggest weakness: %s", evidence(r.Weaknesses[0])))
+			out = append(out, lc.T("Biggest weakness: %s", lc.evidence(r.Weaknesses[0])))
 		}
 	}
 	if len(out) > 5 {
@@ -74,27 +74,27 @@ func previous(a *analysis.Analysis, period string) (metric.Retention, bool) {
 }
 
 // Do returns the top five actions as sentences with their money at stake.
-func Do(a *analysis.Analysis) []string {
+func (lc locale) Do(a *analysis.Analysis) []string {
 	var out []string
 	for _, x := range a.Actions[:min(5, len(a.Actions))] {
-		title, _, who, _ := actionText(x)
-		out = append(out, T("%s: expected gain %s (value at stake %s), %s — %s.", title, moneyC(x.Gain, a.Currency), moneyC(x.Exposed, a.Currency),
-			T("%d customer|%d customers", x.Customers), who))
+		title, _, who, _ := lc.actionText(x)
+		out = append(out, lc.T("%s: expected gain %s (value at stake %s), %s — %s.", title, lc.moneyC(x.Gain, a.Currency), lc.moneyC(x.Exposed, a.Currency),
+			lc.T("%d customer|%d customers", x.Customers), who))
 	}
 	return out
 }
 
-func summaryHTML(a *analysis.Analysis) string {
+func (lc locale) summaryHTML(a *analysis.Analysis) string {
 	var b strings.Builder
 	b.WriteString(`<div class="cards" style="grid-template-columns:1fr 1fr">`)
 	for _, side := range []struct {
 		title string
 		items []string
 		color string
-	}{{"Five things to know", Know(a), "#2563eb"}, {"Five things to do", Do(a), "#16a34a"}} {
-		fmt.Fprintf(&b, `<div class="card"><h3 style="margin:0 0 6px;color:%s">%s</h3>`, side.color, esc(T(side.title)))
+	}{{"Five things to know", lc.Know(a), "#2563eb"}, {"Five things to do", lc.Do(a), "#16a34a"}} {
+		fmt.Fprintf(&b, `<div class="card"><h3 style="margin:0 0 6px;color:%s">%s</h3>`, side.color, esc(lc.T(side.title)))
 		if len(side.items) == 0 {
-			b.WriteString(`<p class="muted small">` + esc(T("No action has enough evidence behind it yet.")) + `</p>`)
+			b.WriteString(`<p class="muted small">` + esc(lc.T("No action has enough evidence behind it yet.")) + `</p>`)
 		}
 		b.WriteString(`<ol class="small" style="padding-left:18px;margin:0">`)
 		for _, s := range side.items {
@@ -110,19 +110,19 @@ func summaryHTML(a *analysis.Analysis) string {
 				total += x.Gain
 			}
 		}
-		fmt.Fprintf(&b, `<p class="small">%s</p>`, esc(T("Together the five actions are worth about %s, on the planning assumptions listed under each.", moneyC(total, a.Currency))))
+		fmt.Fprintf(&b, `<p class="small">%s</p>`, esc(lc.T("Together the five actions are worth about %s, on the planning assumptions listed under each.", lc.moneyC(total, a.Currency))))
 	}
 	return b.String()
 }
 
-func summaryMD(a *analysis.Analysis) string {
+func (lc locale) summaryMD(a *analysis.Analysis) string {
 	var b strings.Builder
-	b.WriteString("**" + T("Five things to know") + "**\n\n")
-	for i, s := range Know(a) {
+	b.WriteString("**" + lc.T("Five things to know") + "**\n\n")
+	for i, s := range lc.Know(a) {
 		fmt.Fprintf(&b, "%d. %s\n", i+1, s)
 	}
-	b.WriteString("\n**" + T("Five things to do") + "**\n\n")
-	for i, s := range Do(a) {
+	b.WriteString("\n**" + lc.T("Five things to do") + "**\n\n")
+	for i, s := range lc.Do(a) {
 		fmt.Fprintf(&b, "%d. %s\n", i+1, s)
 	}
 	return b.String()

@@ -19,8 +19,8 @@ func init() {
 }
 
 // insightFlags are --industry, --benchmarks and --goals, shared by benchmarks, targets and any
-// command that runs the analysis (report, demo): register them, then call apply before
-// analysis.Run so the insight step sees them.
+// command that runs the analysis (report, demo): register them, then put load's result in
+// analysis.Options.Insight.
 type insightFlags struct {
 	industry, benchmarks, goals string
 }
@@ -65,16 +65,6 @@ func (f *insightFlags) load() (analysis.InsightConfig, error) {
 		}
 	}
 	return cfg, nil
-}
-
-// apply loads the files and sets analysis.InsightOptions for the next analysis.Run.
-func (f *insightFlags) apply() error {
-	cfg, err := f.load()
-	if err != nil {
-		return err
-	}
-	analysis.InsightOptions = cfg
-	return nil
 }
 
 func runBenchmarks(ctx context.Context, e *env, args []string) error {

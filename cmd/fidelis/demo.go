@@ -70,11 +70,11 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(e.stderr, "imported %-13s read %8d = stored %8d + rejected %d + duplicates %d\n", k, sum.Read, sum.Stored, sum.Rejected, sum.Duplicates)
 	}
 	inf := insightFlags{industry: *industry}
-	if err := inf.apply(); err != nil {
+	cfg, err := inf.load()
+	if err != nil {
 		return err
 	}
-	defer func() { analysis.InsightOptions = analysis.InsightConfig{} }()
-	a, err := analysis.Run(ctx, st, analysis.Options{Grain: fidelis.Month, By: "region", Currency: "EUR"})
+	a, err := analysis.Run(ctx, st, analysis.Options{Grain: fidelis.Month, By: "region", Currency: "EUR", Insight: cfg})
 	if err != nil {
 		return err
 	}

@@ -104,10 +104,9 @@ func runAnalysis(ctx context.Context, e *env, f *analysisFlags, only ...string) 
 		}
 		defer fmt.Fprint(e.stderr, "\r\033[K")
 	}
-	if err := f.insight.apply(); err != nil {
+	if o.Insight, err = f.insight.load(); err != nil {
 		return nil, err
 	}
-	defer func() { analysis.InsightOptions = analysis.InsightConfig{} }()
 	st, err := openStore(ctx, e, f.storeFlags, true)
 	if err != nil {
 		return nil, err
