@@ -165,3 +165,54 @@ func TestSpanRateFixture(t *testing.T) {
 		t.Errorf("interval [%v, %v] from one replicate, want NaN", r.RateLow, r.RateHigh)
 	}
 }
+
+// TestComparisonPinned pins every figure of the comparison on a 20 000-customer synthetic company
+// (seed 3) to the values the straightforward implementation gave (100 bisection steps on log θ,
+// struct-keyed strata, serial bootstrap), so that speed work changes nothing but the time.
+// Tolerance 1e-9 relative: the score is solved to below 1e-13 in log θ, the bootstrap draws the
+// same customers in the same order, and sums are taken in the same order up to regrouping, so
+// anything beyond rounding is a change of result.
+func TestComparisonPinned(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generates a synthetic company")
+	}
+	dir := t.TempDir()
+	if _, err := synth.Write(context.Background(), dir, synth.Config{Customers: 20000, Seed: 3}, nil); err != nil {
+		t.Fatal(err)
+	}
+	cs, last := synthCustomers(t, dir)
+	var c advocacy.Comparer
+	for _, x := range cs {
+		c.Add(x)
+	}
+	r := c.Compare(advocacy.CompareOptions{End: last})
+	counts := [...]int{r.Members, r.NonMembers, r.Matched, r.Strata, r.RateMembers, r.RateControls}
+	if want := [...]int{2487, 7233, 2448, 995, 2331, 18142}; counts != want {
+		t.Errorf("members, non-members, matched, strata, rate members, rate controls = %v, want %v", counts, want)
+	}
+	near := func(name string, got, want float64) {
+		t.Helper()
+		if math.Abs(got-want) > 1e-9*math.Abs(want) {
+			t.Errorf("%s = %.17g, want %.17g", name, got, want)
+		}
+	}
+	near("rate effect", r.RateEffect, 0.099800477208460858)
+	near("rate low", r.RateLow, 0.062498481218057567)
+	near("rate high", r.RateHigh, 0.14117074324112466)
+	near("naive rate effect", r.NaiveRateEffect, 1.0679294477260455)
+	want := [][8]float64{
+		{13.906714917571371, 5.5603484031522186, 8.3463665144191523, 9.1334463955145857, 4.8289719051390083, 0.34073978907846358, 1.5010509970359971, 0.52871300668173904},
+		{0.35142742259750703, 0.26171712982165074, 0.089710292775856293, 0.3475535959920722, 0.0074300641386467747, 0.010955194799255727, 0.34277577794388203, 0.021378182312969816},
+		{72.240601045576398, 71.985588925877124, 0.2550121196992734, 73.957636859192277, -2.3235719664934038, 1.6830810888975427, 0.0035425440495021436, -0.031417606959471212},
+		{1075.755621100843, 416.86339426853181, 658.89222683231117, 698.61562547604694, 369.08994629622816, 45.29981607223943, 1.5805950723700894, 0.52831619110254635},
+	}
+	if len(r.Outcomes) != len(want) {
+		t.Fatalf("%d outcomes, want %d", len(r.Outcomes), len(want))
+	}
+	for i, o := range r.Outcomes {
+		got := [8]float64{o.Members, o.NonMembers, o.NaiveDiff, o.MatchedControls, o.MatchedDiff, o.MatchedSE, o.NaiveRelative, o.MatchedRelative}
+		for j, name := range []string{"members", "non-members", "naive diff", "matched controls", "matched diff", "matched SE", "naive relative", "matched relative"} {
+			near(o.Name+": "+name, got[j], want[i][j])
+		}
+	}
+}
