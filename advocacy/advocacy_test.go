@@ -1,6 +1,7 @@
 package advocacy_test
 
 import (
+	"context"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -215,7 +216,10 @@ func TestComparerFixture(t *testing.T) {
 	var c advocacy.Comparer
 	c.Add(fidelis.ProgramCustomer{Customer: "M", Profile: "x", Enrolled: day(100), Orders: []time.Time{day(0), day(80), day(110), day(130)}, Amounts: []float64{10, 10, 20, 40}})
 	c.Add(fidelis.ProgramCustomer{Customer: "N", Profile: "x", Orders: []time.Time{day(0), day(70), day(150), day(300)}, Amounts: []float64{10, 10, 30, 30}})
-	r := c.Compare(advocacy.CompareOptions{End: day(800), Boot: 1})
+	r, err := c.Compare(context.Background(), advocacy.CompareOptions{End: day(800), Boot: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
 	// Delay 100 days (bucket 60–119, its median 100); both have 2 orders before day 100 and one
 	// after it: one stratum. Follow-up [100, 465): member 2 orders worth 20 + 40 = 60; the
 	// non-member 2 orders (days 150, 300) worth 60.

@@ -1,9 +1,12 @@
 package advocacy
 
 import (
+	"context"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"sort"
+	"sync"
 	"time"
 
 	"fidelis"
@@ -259,8 +262,8 @@ type stratum struct {
 	q, db, class int
 }
 
-// Compare runs the naive and matched comparisons.
-func (c *Comparer) Compare(o CompareOptions) Comparison {
+// Compare runs the naive and matched comparisons; it stops at ctx's end.
+func (c *Comparer) Compare(ctx context.Context, o CompareOptions) (Comparison, error) {
 	if o.Horizon == 0 {
 		o.Horizon = 365 * 24 * time.Hour
 	}
@@ -292,7 +295,7 @@ func (c *Comparer) Compare(o CompareOptions) Comparison {
 	}
 	sort.Float64s(all)
 	if len(mem) == 0 {
-		return res
+		return res, nil
 	}
 	median := all[len(all)/2]
 	buckets := make([]int, 0, len(rep))
@@ -412,91 +415,210 @@ func (c *Comparer) Compare(o CompareOptions) Comparison {
 
 	// The rate effect: its own ATT strata leave out the order count (see spanRatio); only records
 	// with orders inside their known-alive span carry information.
-	var rs []rateRec
-	for _, m := range members {
-		rs = append(rs, rateRec{f: m.f, s: coarse(m.s), u: m.u, member: true})
-	}
-	for _, x := range controls {
-		rs = append(rs, rateRec{f: x.f, s: coarse(x.s), u: x.u})
-	}
-	ones := make([]float64, len(c.units))
-	for i := range ones {
-		ones[i] = 1
-	}
+	rs := newRateSet(members, controls, func(x rec) (follow, stratum, int) { return x.f, coarse(x.s), x.u })
+	members, controls = nil, nil
 	var rm, rc int
-	res.RateEffect, rm, rc = rateEffect(rs, ones)
+	var start [2]float64
+	res.RateEffect, start, rm, rc = rs.effect(rs.ones(), [2]float64{}, &rateScratch{})
 	res.RateEffect--
 	res.RateMembers, res.RateControls = rm, rc
-	// Bootstrap over customers (a customer's member and control records go together), the ATT
-	// weights recomputed in every replicate.
-	var ids []int
-	seen := map[int]bool{}
-	for _, x := range rs {
-		if !seen[x.u] {
-			seen[x.u] = true
-			ids = append(ids, x.u)
-		}
-	}
-	r := rand.New(rand.NewPCG(o.Seed, 0x6d61746368))
-	var boots []float64
-	k := make([]float64, len(c.units))
-	for b := 0; b < o.Boot && rm > 0 && rc > 0; b++ {
-		clear(k)
-		for range ids {
-			k[ids[r.IntN(len(ids))]]++
-		}
-		if v, _, _ := rateEffect(rs, k); !math.IsNaN(v) {
-			boots = append(boots, v-1)
-		}
-	}
 	res.RateLow, res.RateHigh = math.NaN(), math.NaN()
+	if rm == 0 || rc == 0 {
+		return res, nil
+	}
+	boots, err := rs.bootstrap(ctx, o.Boot, o.Seed, start)
+	if err != nil {
+		return res, err
+	}
 	if len(boots) >= 20 {
 		sort.Float64s(boots)
 		res.RateLow = boots[int(0.025*float64(len(boots)))]
 		res.RateHigh = boots[int(math.Ceil(0.975*float64(len(boots))))-1]
 	}
-	return res
+	return res, nil
 }
 
 // SpanWindow bounds the known-alive span around the reference day: at most SpanWindow days
 // before it (from the first order if that is later) and after it.
 const SpanWindow = 180.0
 
-// rateRec is one member or control record of the rate effect.
-type rateRec struct {
-	f      follow
-	s      stratum // coarse: no order-count class
-	u      int     // the customer, for the cluster bootstrap
-	member bool
-}
-
 func coarse(s stratum) stratum { s.class = -1; return s }
 
-// rateEffect returns θ_member ÷ θ_control (see spanRatio) with every customer u counted k[u]
-// times, controls ATT-weighted to the members' coarse strata, and the numbers of members and
-// controls with orders in their span.
-func rateEffect(rs []rateRec, k []float64) (ratio float64, members, controls int) {
-	km, kc := map[stratum]float64{}, map[stratum]float64{}
-	for _, x := range rs {
-		if x.member {
-			km[x.s] += k[x.u]
-		} else {
-			kc[x.s] += k[x.u]
+// rateSet holds the rate effect's records in flat arrays for the bootstrap. Customers are
+// numbered densely in order of first appearance (the bootstrap draws among them); strata too.
+// At a million customers it holds about 1.2M members and risk-set controls with orders in their
+// span (5 float64 and 2 int32 each, ~55 MB) and about 3M stratum entries (two int32, ~25 MB).
+type rateSet struct {
+	customers, strata int
+	// Every record, for the strata's bootstrap weight sums.
+	memberU, memberS, controlU, controlS []int32
+	// The records with orders inside their span: the score's terms.
+	mem, ctl spanTerms
+}
+
+// spanTerms are one group's records with orders inside their known-alive span.
+type spanTerms struct {
+	u, s          []int32
+	post, n, x, y []float64 // orders after the reference day, orders in the span, X_post, X_pre
+}
+
+func (t *spanTerms) add(u, s int32, f follow) {
+	t.u, t.s = append(t.u, u), append(t.s, s)
+	t.post, t.n = append(t.post, f.spanPost), append(t.n, f.spanPre+f.spanPost)
+	t.x, t.y = append(t.x, f.spanXPost), append(t.y, f.spanXPre)
+}
+
+func newRateSet[R any](members, controls []R, get func(R) (follow, stratum, int)) *rateSet {
+	rs := &rateSet{}
+	cust, strata := map[int]int32{}, map[stratum]int32{}
+	id := func(x R) (follow, int32, int32) {
+		f, s, u := get(x)
+		cu, ok := cust[u]
+		if !ok {
+			cu = int32(len(cust))
+			cust[u] = cu
+		}
+		cs, ok := strata[s]
+		if !ok {
+			cs = int32(len(strata))
+			strata[s] = cs
+		}
+		return f, cu, cs
+	}
+	for _, x := range members {
+		f, u, s := id(x)
+		rs.memberU, rs.memberS = append(rs.memberU, u), append(rs.memberS, s)
+		if f.spanPre+f.spanPost > 0 {
+			rs.mem.add(u, s, f)
 		}
 	}
-	var mf, cf []follow
-	var mw, cw []float64
-	for _, x := range rs {
-		if k[x.u] == 0 || x.f.spanPre+x.f.spanPost == 0 || km[x.s] == 0 || kc[x.s] == 0 {
-			continue
-		}
-		if x.member {
-			mf, mw = append(mf, x.f), append(mw, k[x.u])
-		} else {
-			cf, cw = append(cf, x.f), append(cw, k[x.u]*km[x.s]/kc[x.s])
+	for _, x := range controls {
+		f, u, s := id(x)
+		rs.controlU, rs.controlS = append(rs.controlU, u), append(rs.controlS, s)
+		if f.spanPre+f.spanPost > 0 {
+			rs.ctl.add(u, s, f)
 		}
 	}
-	return spanRatio(mf, mw) / spanRatio(cf, cw), len(mf), len(cf)
+	rs.customers, rs.strata = len(cust), len(strata)
+	return rs
+}
+
+func (rs *rateSet) ones() []float64 {
+	k := make([]float64, rs.customers)
+	for i := range k {
+		k[i] = 1
+	}
+	return k
+}
+
+// rateScratch is one worker's reusable buffers.
+type rateScratch struct {
+	km, kc  []float64
+	c, x, y []float64
+}
+
+// effect returns θ_member ÷ θ_control (see spanRatio) with customer u counted k[u] times,
+// controls ATT-weighted to the members' coarse strata; the two log θ (starting points for the
+// bootstrap's replicates, which start from start), and the numbers of members and controls with
+// orders in their span.
+func (rs *rateSet) effect(k []float64, start [2]float64, sc *rateScratch) (ratio float64, logs [2]float64, members, controls int) {
+	sc.km = resize(sc.km, rs.strata)
+	sc.kc = resize(sc.kc, rs.strata)
+	for i, u := range rs.memberU {
+		sc.km[rs.memberS[i]] += k[u]
+	}
+	for i, u := range rs.controlU {
+		sc.kc[rs.controlS[i]] += k[u]
+	}
+	var th [2]float64
+	for g, t := range []*spanTerms{&rs.mem, &rs.ctl} {
+		sc.c, sc.x, sc.y = sc.c[:0], sc.x[:0], sc.y[:0]
+		var a float64
+		for i, u := range t.u {
+			s := t.s[i]
+			if k[u] == 0 || sc.km[s] == 0 || sc.kc[s] == 0 {
+				continue
+			}
+			w := k[u]
+			if g == 1 {
+				w *= sc.km[s] / sc.kc[s]
+			}
+			a += w * t.post[i]
+			sc.c, sc.x, sc.y = append(sc.c, w*t.n[i]), append(sc.x, t.x[i]), append(sc.y, t.y[i])
+		}
+		if g == 0 {
+			members = len(sc.c)
+		} else {
+			controls = len(sc.c)
+		}
+		th[g], logs[g] = spanRatio(a, sc.c, sc.x, sc.y, start[g])
+	}
+	return th[0] / th[1], logs, members, controls
+}
+
+func resize(v []float64, n int) []float64 {
+	if cap(v) < n {
+		return make([]float64, n)
+	}
+	v = v[:n]
+	clear(v)
+	return v
+}
+
+// bootstrap returns the replicates of the rate effect (rate ratio − 1) over customers (a
+// customer's member and control records drawn together, the ATT weights recomputed in each
+// replicate). The draws are made in one sequence, replicate after replicate, whatever the number
+// of workers, so the interval does not depend on the machine; the replicates are computed on
+// every core.
+func (rs *rateSet) bootstrap(ctx context.Context, boot int, seed uint64, start [2]float64) ([]float64, error) {
+	workers := min(runtime.GOMAXPROCS(0), boot)
+	type job struct {
+		b int
+		k []float64
+	}
+	jobs, free := make(chan job), make(chan []float64, workers+1)
+	for range workers + 1 {
+		free <- make([]float64, rs.customers)
+	}
+	out := make([]float64, boot)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var sc rateScratch
+			for j := range jobs {
+				v, _, _, _ := rs.effect(j.k, start, &sc)
+				out[j.b] = v - 1
+				free <- j.k
+			}
+		}()
+	}
+	r := rand.New(rand.NewPCG(seed, 0x6d61746368))
+	var err error
+	for b := range boot {
+		if err = ctx.Err(); err != nil {
+			break
+		}
+		k := <-free
+		clear(k)
+		for range rs.customers {
+			k[r.IntN(rs.customers)]++
+		}
+		jobs <- job{b, k}
+	}
+	close(jobs)
+	wg.Wait()
+	if err != nil {
+		return nil, err
+	}
+	boots := out[:0]
+	for _, v := range out {
+		if !math.IsNaN(v) {
+			boots = append(boots, v)
+		}
+	}
+	return boots, nil
 }
 
 // spanRatio estimates θ, the ratio of a group's purchase rate after the reference day to its rate
@@ -512,37 +634,66 @@ func rateEffect(rs []rateRec, k []float64) (ratio float64, members, controls int
 // p. This is the conditional (fixed-effects) Poisson likelihood of Hausman, Hall & Griliches 1984
 // (Econometrica 52(4)) on the known-alive span; θ solves the weighted score
 //
-//	Σ w·(a − n·θX_post ÷ (θX_post + X_pre)) = 0,
+//	S(log θ) = Σ w·a − Σ w·n·θX_post ÷ (θX_post + X_pre) = 0,
 //
-// which decreases in θ, by bisection on log θ. The weights must not depend on how a customer's
-// orders split around the reference day (matching on orders before it would tilt θ), hence the
-// coarse strata. NaN when no customer has orders inside a span with days on both sides.
-func spanRatio(fs []follow, w []float64) float64 {
-	score := func(lt float64) float64 {
+// given here as a = Σ w·a and, per record, c = w·n, x = X_post, y = X_pre. S decreases in log θ,
+// so Newton's method with the analytic derivative, kept inside a bracket that every evaluation
+// narrows (bisection when a step would leave it), finds the root in a few evaluations from a
+// nearby start; the search is confined to log θ in (−10, 10). The weights must not depend on how
+// a customer's orders split around the reference day (matching on orders before it would tilt
+// θ), hence the coarse strata. NaN when no customer has orders inside a span with days on both
+// sides. It returns θ and log θ.
+func spanRatio(a float64, c, x, y []float64, start float64) (float64, float64) {
+	if len(c) == 0 {
+		return math.NaN(), math.NaN()
+	}
+	score := func(lt float64) (s, ds float64) {
 		th := math.Exp(lt)
-		var sc float64
-		for i, f := range fs {
-			n := f.spanPre + f.spanPost
-			if n == 0 {
-				continue
-			}
-			sc += w[i] * (f.spanPost - n*th*f.spanXPost/(th*f.spanXPost+f.spanXPre))
+		var g, dg float64
+		for i, ci := range c {
+			tx := th * x[i]
+			d := tx + y[i]
+			q := tx / d
+			g += ci * q
+			dg += ci * q * (y[i] / d)
 		}
-		return sc
+		return a - g, -dg
 	}
 	lo, hi := -10.0, 10.0
-	if score(lo) <= 0 || score(hi) >= 0 {
-		return math.NaN()
+	var loOK, hiOK bool // an evaluation showed S(lo) > 0, S(hi) < 0
+	t := math.Max(-9, math.Min(9, start))
+	for range 200 {
+		s, ds := score(t)
+		switch {
+		case s > 0:
+			lo, loOK = t, true
+		case s < 0:
+			hi, hiOK = t, true
+		default:
+			lo, hi = t, t
+		}
+		next := t - s/ds
+		if !(next > lo && next < hi) {
+			next = (lo + hi) / 2
+		}
+		if math.Abs(next-t) <= 1e-14 || hi-lo <= 1e-14 {
+			t = next
+			break
+		}
+		t = next
 	}
-	for range 100 {
-		mid := (lo + hi) / 2
-		if score(mid) > 0 {
-			lo = mid
-		} else {
-			hi = mid
+	// By monotonicity one evaluation on each side of the root shows that it lies inside.
+	if !loOK {
+		if s, _ := score(-10); s <= 0 {
+			return math.NaN(), math.NaN()
 		}
 	}
-	return math.Exp((lo + hi) / 2)
+	if !hiOK {
+		if s, _ := score(10); s >= 0 {
+			return math.NaN(), math.NaN()
+		}
+	}
+	return math.Exp(t), t
 }
 
 // pooledRate returns Σw·orders ÷ Σw·known-active days after and before the reference day.

@@ -18,7 +18,7 @@ import (
 
 // synthCustomers reads a synthetic company's customers, orders and programme files into the rows
 // fidelis.ProgramStore.ProgramCustomers streams (no store needed, so the test runs without cgo).
-func synthCustomers(t *testing.T, dir string) ([]fidelis.ProgramCustomer, time.Time) {
+func synthCustomers(t testing.TB, dir string) ([]fidelis.ProgramCustomer, time.Time) {
 	t.Helper()
 	read := func(k fidelis.Kind) [][]string {
 		f, err := os.Open(filepath.Join(dir, string(k)+".csv"))
@@ -111,7 +111,10 @@ func TestMatchedVersusNaiveProgramEffect(t *testing.T) {
 			for _, x := range cs {
 				c.Add(x)
 			}
-			r := c.Compare(advocacy.CompareOptions{End: last})
+			r, err := c.Compare(context.Background(), advocacy.CompareOptions{End: last})
+			if err != nil {
+				t.Fatal(err)
+			}
 			truth := m.Truth.Program.RateEffect
 			t.Logf("members %d (rate effect: %d members, %d control records); naive rate effect %+.3f; matched %+.3f [%+.3f, %+.3f]; truth %+.3f",
 				r.Members, r.RateMembers, r.RateControls, r.NaiveRateEffect, r.RateEffect, r.RateLow, r.RateHigh, truth)
@@ -154,7 +157,10 @@ func TestSpanRateFixture(t *testing.T) {
 		Orders: []time.Time{day(0), day(80), day(110), day(130), day(200)}, Amounts: []float64{10, 10, 20, 40, 10}})
 	c.Add(fidelis.ProgramCustomer{Customer: "N", Profile: "x", Orders: []time.Time{day(0), day(70), day(150), day(200)}, Amounts: []float64{10, 10, 30, 30}})
 	c.Add(fidelis.ProgramCustomer{Customer: "D", Profile: "x", Orders: []time.Time{day(0), day(60)}, Amounts: []float64{10, 10}})
-	r := c.Compare(advocacy.CompareOptions{End: day(800), Boot: 1})
+	r, err := c.Compare(context.Background(), advocacy.CompareOptions{End: day(800), Boot: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if r.RateMembers != 1 || r.RateControls != 1 {
 		t.Fatalf("rate records: %d members, %d controls; want 1, 1", r.RateMembers, r.RateControls)
 	}
@@ -185,7 +191,10 @@ func TestComparisonPinned(t *testing.T) {
 	for _, x := range cs {
 		c.Add(x)
 	}
-	r := c.Compare(advocacy.CompareOptions{End: last})
+	r, err := c.Compare(context.Background(), advocacy.CompareOptions{End: last})
+	if err != nil {
+		t.Fatal(err)
+	}
 	counts := [...]int{r.Members, r.NonMembers, r.Matched, r.Strata, r.RateMembers, r.RateControls}
 	if want := [...]int{2487, 7233, 2448, 995, 2331, 18142}; counts != want {
 		t.Errorf("members, non-members, matched, strata, rate members, rate controls = %v, want %v", counts, want)
@@ -213,6 +222,26 @@ func TestComparisonPinned(t *testing.T) {
 		got := [8]float64{o.Members, o.NonMembers, o.NaiveDiff, o.MatchedControls, o.MatchedDiff, o.MatchedSE, o.NaiveRelative, o.MatchedRelative}
 		for j, name := range []string{"members", "non-members", "naive diff", "matched controls", "matched diff", "matched SE", "naive relative", "matched relative"} {
 			near(o.Name+": "+name, got[j], want[i][j])
+		}
+	}
+}
+
+// BenchmarkCompare times the comparison (bootstrap included) on a 20 000-customer synthetic
+// company; the store's streaming is not part of it.
+func BenchmarkCompare(b *testing.B) {
+	dir := b.TempDir()
+	if _, err := synth.Write(context.Background(), dir, synth.Config{Customers: 20000, Seed: 3}, nil); err != nil {
+		b.Fatal(err)
+	}
+	cs, last := synthCustomers(b, dir)
+	var c advocacy.Comparer
+	for _, x := range cs {
+		c.Add(x)
+	}
+	b.ResetTimer()
+	for range b.N {
+		if _, err := c.Compare(context.Background(), advocacy.CompareOptions{End: last}); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

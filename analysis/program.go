@@ -82,7 +82,9 @@ func runProgram(ctx context.Context, st fidelis.Store, o Options, a *Analysis) (
 	if !o.To.IsZero() && o.To.Before(end) {
 		end = o.To
 	}
-	out.Comparison = c.Compare(advocacy.CompareOptions{End: end})
+	if out.Comparison, err = c.Compare(ctx, advocacy.CompareOptions{End: end}); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 
