@@ -93,53 +93,43 @@ func (s *Store) HoldoutDays(ctx context.Context, calEnd, obsEnd time.Time, stepD
 var _ fidelis.CompressedModelStore = (*Store)(nil)
 
 // CompressedSummaries groups the calibration summaries by (x, t_x, T) in the store (and the
-// Gamma-Gamma inputs by x and mean value rounded to the cent): the GROUP BY is pushed down.
+// Gamma-Gamma inputs by x and mean value rounded to the cent): the GROUP BY is pushed down. Both
+// groupings come from one pass over the per-customer step (GROUPING SETS), which is most of the
+// work.
 func (s *Store) CompressedSummaries(ctx context.Context, calEnd time.Time) ([]fidelis.SummaryRow, []fidelis.SpendRow, error) {
 	ce := calEnd.UTC()
-	per := `WITH d AS (
+	rows, err := s.db.QueryContext(ctx, `WITH d AS (
 		SELECT customer_id, CAST("timestamp" AS DATE) AS day, sum(amount) AS amt
 		FROM orders WHERE amount >= 0 AND "timestamp" < ? GROUP BY 1, 2),
-	c AS (SELECT customer_id, min(day) AS first, count(*) - 1 AS x, max(day) AS last,
-			sum(amt) - arg_min(amt, day) AS repeat_sum
-		FROM d GROUP BY 1)
-	`
-	rows, err := s.db.QueryContext(ctx, per+`SELECT x, date_diff('day', first, last), date_diff('day', first, CAST(? AS DATE)), count(*)
-		FROM c GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`, ce, ce)
+	c AS (SELECT count(*) - 1 AS x, date_diff('day', min(day), max(day)) AS tx,
+			date_diff('day', min(day), CAST(? AS DATE)) AS t, sum(amt) - arg_min(amt, day) AS repeat_sum
+		FROM d GROUP BY customer_id)
+	SELECT grouping(tx, t) <> 0, x, tx, t, CASE WHEN x > 0 THEN round(repeat_sum / x, 2) END AS m, count(*)
+	FROM c GROUP BY GROUPING SETS ((x, tx, t), (x, m)) ORDER BY 1, 2, 3, 4, 5`, ce, ce)
 	if err != nil {
 		return nil, nil, fmt.Errorf("compressed summaries: %w", err)
 	}
-	var rs []fidelis.SummaryRow
-	for rows.Next() {
-		var r fidelis.SummaryRow
-		var x, tx, t int64
-		if err := rows.Scan(&x, &tx, &t, &r.Customers); err != nil {
-			rows.Close()
-			return nil, nil, err
-		}
-		r.X, r.Tx, r.T = float64(x), float64(tx), float64(t)
-		if x == 0 {
-			r.Tx = 0
-		}
-		rs = append(rs, r)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, nil, err
-	}
-	rows, err = s.db.QueryContext(ctx, per+`SELECT x, round(repeat_sum / x, 2), count(*) FROM c WHERE x > 0 GROUP BY 1, 2 ORDER BY 1, 2`, ce)
-	if err != nil {
-		return nil, nil, fmt.Errorf("compressed spend: %w", err)
-	}
 	defer rows.Close()
+	var rs []fidelis.SummaryRow
 	var ss []fidelis.SpendRow
 	for rows.Next() {
-		var r fidelis.SpendRow
-		var x int64
-		if err := rows.Scan(&x, &r.Mean, &r.Customers); err != nil {
+		var spend bool
+		var x, n int64
+		var tx, t sql.NullInt64
+		var m sql.NullFloat64
+		if err := rows.Scan(&spend, &x, &tx, &t, &m, &n); err != nil {
 			return nil, nil, err
 		}
-		r.X = float64(x)
-		ss = append(ss, r)
+		switch {
+		case !spend:
+			r := fidelis.SummaryRow{X: float64(x), Tx: float64(tx.Int64), T: float64(t.Int64), Customers: n}
+			if x == 0 {
+				r.Tx = 0
+			}
+			rs = append(rs, r)
+		case x > 0:
+			ss = append(ss, fidelis.SpendRow{X: float64(x), Mean: m.Float64, Customers: n})
+		}
 	}
 	return rs, ss, rows.Err()
 }
