@@ -1,24 +1,33 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"runtime/pprof"
+	"slices"
+	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"fidelis"
 	"fidelis/analysis"
 	"fidelis/duckdb"
 	"fidelis/ingest"
+	"fidelis/report"
 	"fidelis/synth"
 )
 
 func init() {
-	register("bench", "time synth, import and metrics at a given size, against DuckDB alone as the floor", runBench)
+	register("bench", "time synth, import, metrics and the full report at a given size, against DuckDB alone as the floor", runBench)
 }
 
 // runBench measures one path per process, so that peak memory (reported by the process itself and
@@ -26,31 +35,42 @@ func init() {
 //
 //	fidelis bench --customers 1000000 --dir /tmp/b --path fidelis   # ingest (validated) + metrics
 //	fidelis bench --customers 1000000 --dir /tmp/b --path floor     # DuckDB's read_csv + the same metrics
+//	fidelis bench --customers 1000000 --dir /tmp/b --path both --runs 3   # alternating, medians, ratios
+//	fidelis bench --customers 1000000 --dir /tmp/b --all           # + every kind and the full report, per section
+//	fidelis bench --store S.duckdb --all                           # the full report from a loaded store
 //
-// The synthetic files are generated once into DIR and reused.
+// The synthetic files are generated once into DIR and reused. Each stage prints its wall time and
+// the process's peak resident memory during that stage (the high-water mark is reset between
+// stages through /proc/self/clear_refs where Linux allows it).
 func runBench(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "bench", "bench --customers N --dir DIR --path fidelis|floor")
+	fs := newFlags(e, "bench", "bench --customers N --dir DIR [--path fidelis|floor|both] [--runs N] [--all] | bench --store FILE --all")
 	customers := fs.Int("customers", 100000, "customers of the synthetic company")
 	dir := fs.String("dir", "", "folder for the generated files and the store")
-	path := fs.String("path", "fidelis", "fidelis (validated import) or floor (DuckDB read_csv, no validation)")
+	path := fs.String("path", "fidelis", "fidelis (validated import), floor (DuckDB read_csv, no validation) or both (alternating runs, one process each)")
+	runs := fs.Int("runs", 3, "with --path both: runs of each path (medians are printed)")
 	prof := fs.String("cpuprofile", "", "write a Go CPU profile of the timed stages to this file")
-	all := fs.Bool("all", false, "also time the full analysis (customer-base models and every section) after the core metrics")
+	all := fs.Bool("all", false, "also import every other kind and time the full report (every section, per section) after the core metrics")
+	store := fs.String("store", "", "time the full report from this already loaded store instead (no synth, no import; implies --all)")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if *dir == "" || (*path != "fidelis" && *path != "floor") {
-		return fidelis.Errorf(fidelis.EInvalid, "bench needs --dir and --path fidelis|floor")
+	if *store != "" {
+		return benchStore(ctx, e, *store, *prof)
+	}
+	if *dir == "" || (*path != "fidelis" && *path != "floor" && *path != "both") {
+		return fidelis.Errorf(fidelis.EInvalid, "bench needs --dir and --path fidelis|floor|both")
+	}
+	if *path == "both" {
+		return benchBoth(ctx, e, args, *runs)
 	}
 	data := filepath.Join(*dir, fmt.Sprintf("synth-%d", *customers))
-	stage := func(name string, start time.Time) {
-		fmt.Fprintf(e.stdout, "%-8s %-22s %8.2fs  peak RSS %s\n", *path, name, time.Since(start).Seconds(), peakRSS())
-	}
+	stage := stager{e.stdout, *path}
 	if _, err := os.Stat(filepath.Join(data, "orders.csv")); err != nil {
-		t := time.Now()
+		t := begin()
 		if _, err := synth.Write(ctx, data, synth.Config{Customers: *customers, Seed: 1}, nil); err != nil {
 			return err
 		}
-		stage("synth", t)
+		stage.done("synth", t)
 	}
 	db := filepath.Join(*dir, *path+".duckdb")
 	os.Remove(db)
@@ -60,18 +80,13 @@ func runBench(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	if *prof != "" {
-		f, err := os.Create(*prof)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		pprof.StartCPUProfile(f)
-		defer pprof.StopCPUProfile()
+	stop, err := startProfile(*prof)
+	if err != nil {
+		return err
 	}
-	total := time.Now()
-	for _, k := range []fidelis.Kind{fidelis.Customers, fidelis.Orders} {
-		t := time.Now()
+	defer stop()
+	load := func(k fidelis.Kind) error {
+		t := begin()
 		file := filepath.Join(data, string(k)+".csv")
 		var n int64
 		if *path == "floor" {
@@ -84,35 +99,229 @@ func runBench(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		stage(fmt.Sprintf("import %s (%d)", k, n), t)
+		stage.done(fmt.Sprintf("import %s (%d)", k, n), t)
+		return nil
 	}
-	t := time.Now()
+	total := begin()
+	for _, k := range []fidelis.Kind{fidelis.Customers, fidelis.Orders} {
+		if err := load(k); err != nil {
+			return err
+		}
+	}
+	t := begin()
 	if _, err := analysis.Run(ctx, st, analysis.Options{Grain: fidelis.Month, Core: true}); err != nil {
 		return err
 	}
-	stage("core metrics", t)
-	stage("import + core metrics", total)
-	if *all {
-		t = time.Now()
-		if _, err := analysis.Run(ctx, st, analysis.Options{Grain: fidelis.Month}); err != nil {
+	stage.done("core metrics", t)
+	stage.done("import + core metrics", total)
+	if !*all {
+		return nil
+	}
+	for _, k := range fidelis.Kinds {
+		if k == fidelis.Customers || k == fidelis.Orders {
+			continue
+		}
+		if _, err := os.Stat(filepath.Join(data, string(k)+".csv")); err != nil {
+			continue
+		}
+		if err := load(k); err != nil {
 			return err
 		}
-		stage("full analysis (models)", t)
+	}
+	return fullReport(ctx, st, stage)
+}
+
+// benchStore times the full report from a loaded store.
+func benchStore(ctx context.Context, e *env, path, prof string) error {
+	if _, err := os.Stat(path); err != nil {
+		return fidelis.Errorf(fidelis.EInvalid, "bench --store %s: %v", path, err)
+	}
+	st, err := duckdb.Open(ctx, path)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	stop, err := startProfile(prof)
+	if err != nil {
+		return err
+	}
+	defer stop()
+	return fullReport(ctx, st, stager{e.stdout, "fidelis"})
+}
+
+// fullReport runs the whole analysis with one stage per section (the core metrics, each
+// registered section, the actions) and then renders the HTML report.
+func fullReport(ctx context.Context, st fidelis.Store, stage stager) error {
+	total := begin()
+	peak := int64(0)
+	name, t := "core metrics (full run)", begin()
+	resetPeak()
+	end := func() {
+		peak = max(peak, peakKB())
+		stage.done("section "+name, t)
+	}
+	a, err := analysis.Run(ctx, st, analysis.Options{Grain: fidelis.Month, Progress: func(s string) {
+		end()
+		resetPeak()
+		name, t = s, begin()
+	}})
+	if err != nil {
+		return err
+	}
+	end()
+	resetPeak()
+	t = begin()
+	if err := report.WriteLang(io.Discard, a, "html", "en"); err != nil {
+		return err
+	}
+	peak = max(peak, peakKB())
+	stage.done("render html", t)
+	stage.print("full report", total, peak) // the peak is the stages' maximum
+	return nil
+}
+
+// stager prints a path's stages: name, wall time, peak resident memory.
+type stager struct {
+	w    io.Writer
+	path string
+}
+
+// done prints a stage that started at start, with the high-water mark since the last reset.
+func (s stager) done(name string, start mark) { s.print(name, start, peakKB()) }
+
+// print writes wall time, the process's CPU time (user + system, all threads: on a shared
+// machine it moves less than the wall time) and the peak.
+func (s stager) print(name string, start mark, peak int64) {
+	now := begin()
+	fmt.Fprintf(s.w, "%-8s %-40s %8.2fs  cpu %8.2fs  peak RSS %s\n", s.path, name, now.t.Sub(start.t).Seconds(), (now.cpu - start.cpu).Seconds(), kb(peak))
+}
+
+// mark is a stage's start: wall clock and process CPU time.
+type mark struct {
+	t   time.Time
+	cpu time.Duration
+}
+
+func begin() mark {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return mark{time.Now(), time.Duration(ru.Utime.Nano() + ru.Stime.Nano())}
+}
+
+func startProfile(path string) (func(), error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	pprof.StartCPUProfile(f)
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
+}
+
+// peakKB reads the process's high-water resident set size in kB (Linux), which includes
+// DuckDB's own allocations that the Go runtime does not see; -1 when unknown.
+func peakKB() int64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return -1
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(l, "VmHWM:"); ok {
+			n, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			if err != nil {
+				return -1
+			}
+			return n
+		}
+	}
+	return -1
+}
+
+// resetPeak starts a new high-water mark (Linux: "5" to /proc/self/clear_refs); where that is
+// refused the mark stays the process's.
+func resetPeak() { os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) }
+
+func kb(n int64) string {
+	if n < 0 {
+		return "n/a (" + runtime.GOOS + ")"
+	}
+	return fmt.Sprintf("%.0f MB", float64(n)/1024)
+}
+
+var stageLine = regexp.MustCompile(`^(\S+)\s+(.+?)\s+([0-9.]+)s  cpu\s+([0-9.]+)s  peak RSS ([0-9]+) MB$`)
+
+// benchBoth runs the floor and fidelis paths alternately, each in its own process, runs times,
+// and prints per stage the median time and peak memory of each and the ratio fidelis ÷ floor.
+func benchBoth(ctx context.Context, e *env, args []string, runs int) error {
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	type key struct{ path, stage string }
+	secs, cpu, mem := map[key][]float64{}, map[key][]float64{}, map[key][]float64{}
+	var order []string
+	for r := range runs {
+		paths := []string{"floor", "fidelis"}
+		if r%2 == 1 {
+			paths = []string{"fidelis", "floor"}
+		}
+		for _, p := range paths {
+			a := slices.Clone(args)
+			for i := range a {
+				if a[i] == "--path" || a[i] == "-path" {
+					a[i+1] = p
+				}
+				if a[i] == "--path=both" || a[i] == "-path=both" {
+					a[i] = "--path=" + p
+				}
+			}
+			var out bytes.Buffer
+			cmd := exec.CommandContext(ctx, self, append([]string{"bench"}, a...)...)
+			cmd.Stdout, cmd.Stderr = io.MultiWriter(&out, e.stderr), e.stderr
+			if err := cmd.Run(); err != nil {
+				return fmt.Errorf("bench --path %s: %w", p, err)
+			}
+			sc := bufio.NewScanner(&out)
+			for sc.Scan() {
+				m := stageLine.FindStringSubmatch(sc.Text())
+				if m == nil || m[2] == "synth" {
+					continue
+				}
+				k := key{m[1], m[2]}
+				if !slices.Contains(order, m[2]) {
+					order = append(order, m[2])
+				}
+				s, _ := strconv.ParseFloat(m[3], 64)
+				c, _ := strconv.ParseFloat(m[4], 64)
+				b, _ := strconv.ParseFloat(m[5], 64)
+				secs[k], cpu[k], mem[k] = append(secs[k], s), append(cpu[k], c), append(mem[k], b)
+			}
+		}
+	}
+	fmt.Fprintf(e.stdout, "\nmedians of %d alternating runs (wall / cpu seconds, peak resident memory)\n%-40s %21s %9s %21s %9s %15s\n",
+		runs, "stage", "fidelis", "peak", "floor", "peak", "ratio wall/cpu")
+	for _, s := range order {
+		fk, lk := key{"fidelis", s}, key{"floor", s}
+		line := fmt.Sprintf("%-40s %9.2fs /%9.2fs %6.0f MB", s, median(secs[fk]), median(cpu[fk]), median(mem[fk]))
+		if len(secs[lk]) > 0 {
+			line += fmt.Sprintf(" %9.2fs /%9.2fs %6.0f MB %6.2fx /%6.2fx", median(secs[lk]), median(cpu[lk]), median(mem[lk]),
+				median(secs[fk])/median(secs[lk]), median(cpu[fk])/median(cpu[lk]))
+		}
+		fmt.Fprintln(e.stdout, line)
 	}
 	return nil
 }
 
-// peakRSS reads the process's high-water resident set size (Linux), which includes DuckDB's own
-// allocations that the Go runtime does not see.
-func peakRSS() string {
-	b, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return "n/a (" + runtime.GOOS + ")"
+func median(v []float64) float64 {
+	if len(v) == 0 {
+		return 0
 	}
-	for _, l := range strings.Split(string(b), "\n") {
-		if strings.HasPrefix(l, "VmHWM:") {
-			return strings.TrimSpace(strings.TrimPrefix(l, "VmHWM:"))
-		}
+	v = slices.Clone(v)
+	slices.Sort(v)
+	if len(v)%2 == 1 {
+		return v[len(v)/2]
 	}
-	return "n/a"
+	return (v[len(v)/2-1] + v[len(v)/2]) / 2
 }
