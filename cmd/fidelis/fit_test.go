@@ -112,3 +112,42 @@ func TestFitErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestFitStoreMatchesTransactions: fit from the store and fit from the same transaction log give
+// the same model. The store's observation end is the day of its last order (CDNOW: 1998-06-30),
+// so `fit --db` must equal `fit --transactions --calibration-end 1998-06-30 --time-unit day
+// --time-scale 7` (lifetimes' definition, T = end day − first purchase day). Tolerance 1e-9
+// relative: both fit the same compressed rows, in a possibly different order.
+func TestFitStoreMatchesTransactions(t *testing.T) {
+	in := cdnowPath(t, "CDNOW_master.txt")
+	db := filepath.Join(t.TempDir(), "s.duckdb")
+	if code, _, errs := runCLI(t, "import", "orders", in, "--db", db, "--rejects", filepath.Join(t.TempDir(), "r.csv")); code != 0 {
+		t.Fatalf("import: exit %d: %s", code, errs)
+	}
+	for _, model := range []string{"bgnbd", "paretonbd"} {
+		fit := func(args ...string) map[string]any {
+			t.Helper()
+			code, out, errs := runCLI(t, append([]string{"fit", "--model", model, "--json"}, args...)...)
+			if code != 0 {
+				t.Fatalf("fit %v: exit %d: %s", args, code, errs)
+			}
+			var got map[string]any
+			if err := json.Unmarshal([]byte(out), &got); err != nil {
+				t.Fatalf("%v\n%s", err, out)
+			}
+			return got
+		}
+		store := fit("--db", db)
+		log := fit("--transactions", in, "--calibration-end", "1998-06-30", "--time-unit", "day", "--time-scale", "7")
+		sp, lp := store["params"].(map[string]any), log["params"].(map[string]any)
+		for k, v := range lp {
+			a, b := sp[k].(float64), v.(float64)
+			if math.Abs(a-b) > 1e-9*math.Abs(b) {
+				t.Errorf("%s %s: store %.10g, transactions %.10g", model, k, a, b)
+			}
+		}
+		if a, b := store["n"].(float64), log["n"].(float64); a != b {
+			t.Errorf("%s: store n %v, transactions %v", model, a, b)
+		}
+	}
+}

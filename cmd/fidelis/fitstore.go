@@ -8,8 +8,19 @@ import (
 	"fidelis/btyd"
 )
 
+// The observation end of fit and predict from the store is the day of the last order, inclusive,
+// as lifetimes' calibration_period_end and `fit --transactions --calibration-end DAY` define it:
+// T = that day − the first purchase day, in whole days (a customer whose first order falls on the
+// last day has T = 0). So `fit --db` gives the model `fit --transactions orders.csv
+// --calibration-end LAST-DAY --time-unit day --time-scale 7` gives on the same orders. The store
+// summarises the orders before an exclusive end, the next midnight, and measures T to it, one day
+// more; storeT takes that day back. (The report's models section validates on a holdout and keeps
+// the store's half-open [calibration end, observation end) periods.)
+func storeT(days float64) float64 { return (days - 1) / 7 }
+
 // storeCustomers summarises every customer's orders in the store up to the last order day: repeat
-// purchases in distinct days, recency and age in weeks, mean value of the repeat purchase days.
+// purchases in distinct days, recency and age in weeks (see storeT), mean value of the repeat
+// purchase days.
 func (s *sourceFlags) storeCustomers(ctx context.Context) ([]btyd.Customer, error) {
 	st, err := openStore(ctx, nil, s.storeFlags, true)
 	if err != nil {
@@ -30,7 +41,7 @@ func (s *sourceFlags) storeCustomers(ctx context.Context) ([]btyd.Customer, erro
 	end := last.UTC().Truncate(24 * time.Hour).Add(24 * time.Hour)
 	var cs []btyd.Customer
 	err = ms.Summaries(ctx, fidelis.Query{}, end, end, func(c fidelis.CustomerSummary) error {
-		cs = append(cs, btyd.Customer{ID: c.Customer, Frequency: c.X, Recency: c.Tx / 7, T: c.T / 7, Monetary: c.Monetary})
+		cs = append(cs, btyd.Customer{ID: c.Customer, Frequency: c.X, Recency: c.Tx / 7, T: storeT(c.T), Monetary: c.Monetary})
 		return nil
 	})
 	return cs, err
@@ -66,7 +77,7 @@ func (s *sourceFlags) storeSummaries(ctx context.Context) (*btyd.Summaries, erro
 	}
 	out := &btyd.Summaries{HasMonetary: true}
 	for _, r := range rows {
-		out.Rows = append(out.Rows, btyd.Row{X: r.X, Tx: r.Tx / 7, T: r.T / 7, Weight: float64(r.Customers)})
+		out.Rows = append(out.Rows, btyd.Row{X: r.X, Tx: r.Tx / 7, T: storeT(r.T), Weight: float64(r.Customers)})
 		out.N += float64(r.Customers)
 		out.Lines += int(r.Customers)
 	}
