@@ -83,6 +83,22 @@ func synthCustomers(t testing.TB, dir string) ([]fidelis.ProgramCustomer, time.T
 	return out, last
 }
 
+// synthComparer writes a synthetic company and adds its customers to a Comparer.
+func synthComparer(t testing.TB, customers int, seed uint64) (*advocacy.Comparer, time.Time, synth.Manifest) {
+	t.Helper()
+	dir := t.TempDir()
+	m, err := synth.Write(context.Background(), dir, synth.Config{Customers: customers, Seed: seed}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs, last := synthCustomers(t, dir)
+	var c advocacy.Comparer
+	for _, x := range cs {
+		c.Add(x)
+	}
+	return &c, last, m
+}
+
 // TestMatchedVersusNaiveProgramEffect runs the comparison on synthetic companies of 40 000
 // customers where synth plants a +10% purchase-rate effect of enrolment and members self-select
 // on purchase rate and satisfaction (and, being alive when they enrol, on survival). The naive
@@ -101,16 +117,7 @@ func TestMatchedVersusNaiveProgramEffect(t *testing.T) {
 	}
 	for _, seed := range []uint64{7, 1} {
 		t.Run("seed"+strconv.FormatUint(seed, 10), func(t *testing.T) {
-			dir := t.TempDir()
-			m, err := synth.Write(context.Background(), dir, synth.Config{Customers: 40000, Seed: seed}, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			cs, last := synthCustomers(t, dir)
-			var c advocacy.Comparer
-			for _, x := range cs {
-				c.Add(x)
-			}
+			c, last, m := synthComparer(t, 40000, seed)
 			r, err := c.Compare(context.Background(), advocacy.CompareOptions{End: last})
 			if err != nil {
 				t.Fatal(err)
@@ -182,15 +189,7 @@ func TestComparisonPinned(t *testing.T) {
 	if testing.Short() {
 		t.Skip("generates a synthetic company")
 	}
-	dir := t.TempDir()
-	if _, err := synth.Write(context.Background(), dir, synth.Config{Customers: 20000, Seed: 3}, nil); err != nil {
-		t.Fatal(err)
-	}
-	cs, last := synthCustomers(t, dir)
-	var c advocacy.Comparer
-	for _, x := range cs {
-		c.Add(x)
-	}
+	c, last, _ := synthComparer(t, 20000, 3)
 	r, err := c.Compare(context.Background(), advocacy.CompareOptions{End: last})
 	if err != nil {
 		t.Fatal(err)
@@ -229,15 +228,7 @@ func TestComparisonPinned(t *testing.T) {
 // BenchmarkCompare times the comparison (bootstrap included) on a 20 000-customer synthetic
 // company; the store's streaming is not part of it.
 func BenchmarkCompare(b *testing.B) {
-	dir := b.TempDir()
-	if _, err := synth.Write(context.Background(), dir, synth.Config{Customers: 20000, Seed: 3}, nil); err != nil {
-		b.Fatal(err)
-	}
-	cs, last := synthCustomers(b, dir)
-	var c advocacy.Comparer
-	for _, x := range cs {
-		c.Add(x)
-	}
+	c, last, _ := synthComparer(b, 20000, 3)
 	b.ResetTimer()
 	for range b.N {
 		if _, err := c.Compare(context.Background(), advocacy.CompareOptions{End: last}); err != nil {

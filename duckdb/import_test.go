@@ -19,22 +19,28 @@ import (
 // sharedData is the team's reference data, beside the repository (absent in a fresh clone).
 const sharedData = "../../shared/data"
 
-func TestCDNOWMasterImport(t *testing.T) {
-	path := filepath.Join(sharedData, "cdnow", "CDNOW_master.txt")
+// cdnowStore imports the CDNOW master file into an in-memory store (skipping without the data).
+func cdnowStore(t *testing.T) (st *duckdb.Store, path, rejects string, sum ingest.Summary) {
+	t.Helper()
+	path = filepath.Join(sharedData, "cdnow", "CDNOW_master.txt")
 	if _, err := os.Stat(path); err != nil {
 		t.Skipf("reference data not found at %s (a fresh clone has no ../shared): %v", path, err)
 	}
+	st, err := duckdb.Open(context.Background(), ":memory:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	rejects = filepath.Join(t.TempDir(), "rejects.csv")
+	if sum, err = ingest.Import(context.Background(), st, fidelis.Orders, path, ingest.Options{Rejects: rejects}); err != nil {
+		t.Fatal(err)
+	}
+	return st, path, rejects, sum
+}
+
+func TestCDNOWMasterImport(t *testing.T) {
 	ctx := context.Background()
-	st, err := duckdb.Open(ctx, ":memory:")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	rej := filepath.Join(t.TempDir(), "rejects.csv")
-	sum, err := ingest.Import(ctx, st, fidelis.Orders, path, ingest.Options{Rejects: rej})
-	if err != nil {
-		t.Fatal(err)
-	}
+	st, path, rej, sum := cdnowStore(t)
 	// The data README: 69,659 rows, 23,570 customers, $2,500,315.63. The file has no order ids
 	// and 215 rows identical to an earlier one; every row must still be stored.
 	if sum.Read != 69659 || sum.Stored != 69659 || sum.Rejected != 0 || sum.Duplicates != 0 {
@@ -52,7 +58,7 @@ func TestCDNOWMasterImport(t *testing.T) {
 	if customers != 23570 || math.Abs(revenue-2500315.63) > 0.005 {
 		t.Errorf("customers %d revenue %.2f", customers, revenue)
 	}
-	sum, err = ingest.Import(ctx, st, fidelis.Orders, path, ingest.Options{Rejects: rej})
+	sum, err := ingest.Import(ctx, st, fidelis.Orders, path, ingest.Options{Rejects: rej})
 	if err != nil || sum.Stored != 0 || sum.Duplicates != 69659 {
 		t.Errorf("re-import %+v %v", sum, err)
 	}

@@ -93,7 +93,10 @@ func (s *Store) HoldoutDays(ctx context.Context, calEnd, obsEnd time.Time, stepD
 var _ fidelis.CompressedModelStore = (*Store)(nil)
 
 // CompressedSummaries groups the calibration summaries by (x, t_x, T) in the store (and the
-// Gamma-Gamma inputs by x and mean value rounded to the cent): the GROUP BY is pushed down. Both
+// Gamma-Gamma inputs by x and mean value rounded to the cent): the GROUP BY is pushed down. The
+// repeat spend is first rounded to 1e-6: DuckDB adds doubles in whatever order its threads meet
+// them, and a mean of cent amounts often ends in exactly half a cent, where that noise would
+// decide the cent differently from run to run. Both
 // groupings come from one pass over the per-customer step (GROUPING SETS), which is most of the
 // work.
 func (s *Store) CompressedSummaries(ctx context.Context, calEnd time.Time) ([]fidelis.SummaryRow, []fidelis.SpendRow, error) {
@@ -104,7 +107,7 @@ func (s *Store) CompressedSummaries(ctx context.Context, calEnd time.Time) ([]fi
 	c AS (SELECT count(*) - 1 AS x, date_diff('day', min(day), max(day)) AS tx,
 			date_diff('day', min(day), CAST(? AS DATE)) AS t, sum(amt) - arg_min(amt, day) AS repeat_sum
 		FROM d GROUP BY customer_id)
-	SELECT grouping(tx, t) <> 0, x, tx, t, CASE WHEN x > 0 THEN round(repeat_sum / x, 2) END AS m, count(*)
+	SELECT grouping(tx, t) <> 0, x, tx, t, CASE WHEN x > 0 THEN round(round(repeat_sum, 6) / x, 2) END AS m, count(*)
 	FROM c GROUP BY GROUPING SETS ((x, tx, t), (x, m)) ORDER BY 1, 2, 3, 4, 5`, ce, ce)
 	if err != nil {
 		return nil, nil, fmt.Errorf("compressed summaries: %w", err)
