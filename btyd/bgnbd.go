@@ -249,8 +249,9 @@ func (m BGNBD) PAlive(x, tx, T float64) float64 {
 //	                  / (1 + δ(x>0) a/(b+x−1) ((α+T)/(α+t_x))^(r+x)).
 //
 // The bracket is evaluated through Euler's transformation, ((α+T)/(α+T+t))^(r+x) ₂F₁(…) =
-// (1−z)^(a−1) ₂F₁(a+b−1−r, a−1; a+b+x−1; z) with z = t/(α+T+t), which stays finite for frequencies in
-// the thousands. At a = 1 the limit is taken numerically.
+// (1−z)^(a−1) ₂F₁(a+b−1−r, a−1; a+b+x−1; z) with z = t/(α+T+t), summed with a bounded number of
+// terms, or integrated numerically where that series is slow or inexact (see betaMeanG): finite,
+// in bounded time, for every valid input.
 func (m BGNBD) ExpectedPurchases(t, x, tx, T float64) float64 {
 	if t <= 0 {
 		return 0
@@ -258,23 +259,16 @@ func (m BGNBD) ExpectedPurchases(t, x, tx, T float64) float64 {
 	return bgnbdBracket(m.R, m.Alpha, m.A, m.B, t, x, T, -1) * m.PAlive(x, tx, T)
 }
 
-// bgnbdBracket returns (c0+x)/(a−1) · [1 − (1−z)^(a−1) ₂F₁(a+b−1−r+off, a−1; a+b+x−1+off; z)]
-// with z = t/(α+T+t); off = 0 for BG/NBD (-1 passed as flag) or 1 for MBG/NBD.
+// bgnbdBracket returns the expected purchases in (T, T+t] of a customer with x repeat purchases
+// who is active at T: (a+b'−1)/(a−1) · [1 − (1−z)^(a−1) ₂F₁(a+b−1−r+off, a−1; a+b'−1; z)] with
+// b' = b+x+off and z = t/(α+T+t); off = 0 for BG/NBD (flag −1) and 1 for MBG/NBD (flag 1). See
+// betaMeanG for how it is evaluated.
 func bgnbdBracket(r, alpha, a, b, t, x, T float64, flag int) float64 {
 	off := 0.0
 	if flag > 0 {
 		off = 1
 	}
-	f := func(a float64) float64 {
-		z := t / (alpha + T + t)
-		h := mathext.Hypergeo(a+b-1-r+off, a-1, a+b+x-1+off, z)
-		br := -math.Expm1((a-1)*math.Log1p(-z)) - math.Pow(1-z, a-1)*(h-1)
-		return (a + b + x - 1 + off) / (a - 1) * br
-	}
-	if math.Abs(a-1) < 1e-6 {
-		return (f(1-1e-5) + f(1+1e-5)) / 2
-	}
-	return f(a)
+	return betaMeanG(r+x, t/(alpha+T), a, b+x+off)
 }
 
 // ExpectedCumulative is the population mean number of repeat purchases of a customer in (0, t]
