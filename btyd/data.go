@@ -34,8 +34,10 @@ type SpendRow struct {
 }
 
 // Validate checks that a summary is usable by the transaction models: finite, x a whole number ≥ 0,
-// 0 ≤ t_x ≤ T, T > 0 (T == 0 is accepted only with x == 0), and t_x == 0 when x == 0 is not required
-// (t_x is ignored then).
+// 0 ≤ t_x ≤ T, and t_x == 0 when x == 0 is not required (t_x is ignored then). A repeat buyer with
+// t_x = 0 (x ≥ 1, recency 0: a summary rounded to whole periods, or repeat purchases on the first
+// day) is accepted, as lifetimes, BTYD and CLVTools accept it: every model's likelihood is defined
+// and finite there ((α+t_x)^−(r+x) = α^−(r+x)); [Summaries.ZeroRecency] counts such customers.
 func (r Row) Validate() error {
 	switch {
 	case !finite(r.X) || !finite(r.Tx) || !finite(r.T) || !finite(r.Weight):
@@ -44,8 +46,8 @@ func (r Row) Validate() error {
 		return fmt.Errorf("frequency %v is not a whole number ≥ 0", r.X)
 	case r.T < 0:
 		return fmt.Errorf("T %v is negative", r.T)
-	case r.X > 0 && (r.Tx <= 0 || r.Tx > r.T*(1+1e-9)):
-		return fmt.Errorf("recency %v is not in (0, T=%v] for frequency %v", r.Tx, r.T, r.X)
+	case r.X > 0 && (r.Tx < 0 || r.Tx > r.T*(1+1e-9)):
+		return fmt.Errorf("recency %v is not in [0, T=%v] for frequency %v", r.Tx, r.T, r.X)
 	case r.Weight < 0:
 		return fmt.Errorf("weight %v is negative", r.Weight)
 	}

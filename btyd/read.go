@@ -40,6 +40,10 @@ type Summaries struct {
 	HasWeights  bool
 	N           float64 // customers (Σ weights)
 	Lines       int     // data lines read
+	// ZeroRecency counts customers (Σ weights) with frequency ≥ 1 and recency 0, accepted as
+	// peers accept them (see [Row.Validate]) and worth a note: usually a summary rounded to whole
+	// periods.
+	ZeroRecency float64
 }
 
 // summaryHeader maps the recognised column names (lifetimes' and Hardie's) to field indexes.
@@ -232,6 +236,9 @@ func ReadSummaries(r io.Reader) (*Summaries, error) {
 	all.each(func(k rowKey, v float64) {
 		s.Rows = append(s.Rows, Row{X: k.x, Tx: k.tx, T: k.t, Weight: v})
 		s.N += v
+		if k.x > 0 && k.tx == 0 {
+			s.ZeroRecency += v
+		}
 	})
 	SortRows(s.Rows)
 	if h.hasMonetary {
@@ -562,7 +569,7 @@ func (h *summaryHeader) fastLine(data []byte, rows *rowTable, spend map[[2]float
 		}
 	}
 	x, tx, T, w, m := vals[kFreq], vals[kRec], vals[kT], vals[kWt], vals[kMon]
-	if x != math.Trunc(x) || (x > 0 && (tx <= 0 || tx > T*(1+1e-9))) {
+	if x != math.Trunc(x) || (x > 0 && tx > T*(1+1e-9)) {
 		return 0, false
 	}
 	if x == 0 {
