@@ -79,25 +79,28 @@ func buildActions(ctx context.Context, st fidelis.Store, a *Analysis) []Action {
 	f := a.forecast
 	days := float64(a.Window) * a.Grain.Days()
 	if f != nil {
-		// 1. Keep the customers who are slipping away.
-		var risk []CustomerScore
-		var exposed float64
-		for _, s := range f.Scores {
-			if s.PAlive >= 0.05 && s.PAlive < 0.5 {
-				risk = append(risk, s)
-				exposed += ValueAtStake(s.CLV, s.PAlive)
+		// 1. Keep the customers who are slipping away: only with a model that passed the gate,
+		// since P(alive) is the model's.
+		if f.Trusted() {
+			var risk []CustomerScore
+			var exposed float64
+			for _, s := range f.Scores {
+				if s.PAlive >= 0.05 && s.PAlive < 0.5 {
+					risk = append(risk, s)
+					exposed += ValueAtStake(s.CLV, s.PAlive)
+				}
 			}
-		}
-		sort.Slice(risk, func(i, j int) bool {
-			return ValueAtStake(risk[i].CLV, risk[i].PAlive) > ValueAtStake(risk[j].CLV, risk[j].PAlive)
-		})
-		if len(risk) > 0 {
-			acts = append(acts, Action{ID: "save", TitleMsg: fidelis.M("Retention contact for valuable customers who are slipping away"),
-				WhyMsg: fidelis.M("%d customers have a P(alive) between 5%% and 50%%: the model expects most of them to be gone; if they stay they are worth %.0f over %d months.", len(risk), exposed, CLVMonths),
-				WhoMsg: fidelis.M("customers with 5% ≤ P(alive) < 50%, highest value at stake first"), Customers: int64(len(risk)), Exposed: exposed,
-				Gain: exposed * AssumedSaveRate, Command: "fidelis risk --out at-risk.csv", List: names(risk, 10),
-				AssumptionMsgs: fidelis.Msgs{fidelis.M("the contact keeps %.0f%% of them active (planning figure: test it with a holdout group)", AssumedSaveRate*100),
-					fidelis.M("value at stake = predicted CLV ÷ P(alive) × (1 − P(alive)), BG/NBD + Gamma-Gamma, %d months", CLVMonths)}})
+			sort.Slice(risk, func(i, j int) bool {
+				return ValueAtStake(risk[i].CLV, risk[i].PAlive) > ValueAtStake(risk[j].CLV, risk[j].PAlive)
+			})
+			if len(risk) > 0 {
+				acts = append(acts, Action{ID: "save", TitleMsg: fidelis.M("Retention contact for valuable customers who are slipping away"),
+					WhyMsg: fidelis.M("%d customers have a P(alive) between 5%% and 50%%: the model expects most of them to be gone; if they stay they are worth %.0f over %d months.", len(risk), exposed, CLVMonths),
+					WhoMsg: fidelis.M("customers with 5% ≤ P(alive) < 50%, highest value at stake first"), Customers: int64(len(risk)), Exposed: exposed,
+					Gain: exposed * AssumedSaveRate, Command: "fidelis risk --out at-risk.csv", List: names(risk, 10),
+					AssumptionMsgs: fidelis.Msgs{fidelis.M("the contact keeps %.0f%% of them active (planning figure: test it with a holdout group)", AssumedSaveRate*100),
+						fidelis.M("value at stake = predicted CLV ÷ P(alive) × (1 − P(alive)), %s + Gamma-Gamma, %d months", ModelNames[f.Fit.Model], CLVMonths)}})
+			}
 		}
 		// 2. Win back lapsed high-value customers.
 		nets := make([]float64, 0, len(f.Scores))
@@ -149,9 +152,13 @@ func buildActions(ctx context.Context, st fidelis.Store, a *Analysis) []Action {
 				why = fidelis.M("%.0f detractors are worth %.0f less each than passives over %d months; what most sets their comments apart is %q (%d comments).", c.Detractors, c.PassiveCLV-c.DetractorCLV, CLVMonths, complaint, mention)
 				title = fidelis.M("Service recovery for detractors about “%s”", complaint)
 			}
+			take := fidelis.M("%.0f%% of contacted detractors become passive and take the passives' mean predicted value", AssumedRecovery*100)
+			if !f.Trusted() {
+				take = fidelis.M("%.0f%% of contacted detractors become passive and take the passives' mean revenue per year (history: no purchase model passed the holdout check)", AssumedRecovery*100)
+			}
 			acts = append(acts, Action{ID: "recovery", TitleMsg: title,
 				WhyMsg: why, WhoMsg: fidelis.M("customers whose latest NPS answer is 0–6"), Customers: int64(c.Detractors), Exposed: exposed, Gain: exposed * AssumedRecovery,
-				Command: "fidelis voc --json", AssumptionMsgs: fidelis.Msgs{fidelis.M("%.0f%% of contacted detractors become passive and take the passives' mean predicted value", AssumedRecovery*100),
+				Command: "fidelis voc --json", AssumptionMsgs: fidelis.Msgs{take,
 					fidelis.M("the value gap between detractors and passives is observational, not causal")}})
 		}
 	}
@@ -278,8 +285,9 @@ func PooledRetention(rows []metric.Retention, lastComplete bool, n int) (r, acti
 	return metric.Pool(rows).Value, float64(rows[len(rows)-1].End), rev / act
 }
 
-// NPSClassValues joins each respondent's latest NPS answer with the forecast's predicted value
-// (only customers of segment value when by is set).
+// NPSClassValues joins each respondent's latest NPS answer with the forecast's value (Forecast.Value:
+// predicted CLV, or revenue per year when no model passed the gate), only customers of segment
+// value when by is set.
 func NPSClassValues(ctx context.Context, st fidelis.Store, f *Forecast, by, value string) (scenario.Classes, error) {
 	var c scenario.Classes
 	as, ok := st.(fidelis.AnswerStore)
@@ -301,10 +309,10 @@ func NPSClassValues(ctx context.Context, st fidelis.Store, f *Forecast, by, valu
 		switch {
 		case score <= 6:
 			c.Detractors++
-			c.DetractorCLV += s.CLV
+			c.DetractorCLV += f.Value(s)
 		case score <= 8:
 			c.Passives++
-			c.PassiveCLV += s.CLV
+			c.PassiveCLV += f.Value(s)
 		}
 	}
 	if c.Detractors > 0 {

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"fidelis"
+	"fidelis/btyd"
 	"fidelis/metric"
 )
 
@@ -23,7 +24,7 @@ func TestValueAtStake(t *testing.T) {
 func TestActionsRankByGain(t *testing.T) {
 	a := &Analysis{Grain: fidelis.Month, Window: 3, LastComplete: true,
 		Retention: []metric.Retention{{WinBack: metric.NewProportion(1, 100)}},
-		forecast: &Forecast{Scores: []CustomerScore{
+		forecast: &Forecast{Model: btyd.BGNBD{R: 1, Alpha: 1, A: 1, B: 1}, Fit: &btyd.Result{Model: "bgnbd"}, Scores: []CustomerScore{
 			{Customer: "c1", PAlive: 0.25, CLV: 100, Net: 100, Recency: 10, Age: 300},
 			{Customer: "c2", PAlive: 0.40, CLV: 40, Net: 50, Recency: 20, Age: 300},
 			{Customer: "c3", PAlive: 0.90, CLV: 500, Net: 2000, Recency: 5, Age: 700},
@@ -51,5 +52,41 @@ func TestActionsRankByGain(t *testing.T) {
 		if len(x.Assumptions) == 0 {
 			t.Errorf("%s has no assumptions", x.ID)
 		}
+	}
+}
+
+// TestActionsWithoutTrustedModel: when no purchase model passed the gate, the P(alive)-based
+// "save" action is not offered (its numbers would be the failed model's), while the win-back
+// action, which rests on last purchase and revenue only, still is.
+func TestActionsWithoutTrustedModel(t *testing.T) {
+	a := &Analysis{Grain: fidelis.Month, Window: 3, LastComplete: true,
+		Retention: []metric.Retention{{WinBack: metric.NewProportion(1, 100)}},
+		forecast: &Forecast{Months: 12, Scores: []CustomerScore{
+			{Customer: "c1", PAlive: math.NaN(), CLV: math.NaN(), Net: 100, Recency: 10, Age: 300, Active: true},
+			{Customer: "c2", PAlive: math.NaN(), CLV: math.NaN(), Net: 50, Recency: 20, Age: 300, Active: true},
+			{Customer: "c3", PAlive: math.NaN(), CLV: math.NaN(), Net: 2000, Recency: 5, Age: 700, Active: true},
+			{Customer: "c4", PAlive: math.NaN(), CLV: math.NaN(), Net: 5000, Recency: 200, Age: 730},
+		}}}
+	acts := buildActions(context.Background(), nil, a)
+	if len(acts) != 1 || acts[0].ID != "winback" {
+		t.Fatalf("want only the win-back action, got %+v", acts)
+	}
+	for _, x := range acts {
+		if math.IsNaN(x.Gain) || math.IsNaN(x.Exposed) {
+			t.Errorf("%s: NaN money %+v", x.ID, x)
+		}
+	}
+}
+
+// TestValuesIfStayedWithoutModel: exits are priced by history, and say so, when no model passed.
+func TestValuesIfStayedWithoutModel(t *testing.T) {
+	f := &Forecast{Months: 12, Scores: []CustomerScore{{Customer: "c1", PAlive: math.NaN(), CLV: math.NaN(), Yearly: 240}}}
+	v, def := ValuesIfStayed(f)
+	if v["c1"] != 240 || def != CLVHistoryDefinition {
+		t.Errorf("%v %q", v, def)
+	}
+	f.Months = 6
+	if v, _ := ValuesIfStayed(f); v["c1"] != 120 {
+		t.Errorf("6 months: %v", v)
 	}
 }

@@ -56,45 +56,64 @@ type TrackPoint struct {
 	Actual   float64 `json:"actual"`
 }
 
-// SegmentValue is the predicted value of one segment's customers.
+// SegmentValue is the predicted value of one segment's customers (model figures are zero, and
+// left out of JSON, when no model passed the gate).
 type SegmentValue struct {
 	Segment   string  `json:"segment"`
 	Customers int     `json:"customers"`
-	PAlive    float64 `json:"p_alive_mean"`
-	CLVMean   float64 `json:"clv_mean"`
-	CLVTotal  float64 `json:"clv_total"`
+	Active    int     `json:"active_by_last_purchase"`
+	PAlive    float64 `json:"p_alive_mean,omitempty"`
+	CLVMean   float64 `json:"clv_mean,omitempty"`
+	CLVTotal  float64 `json:"clv_total,omitempty"`
 }
 
-// Models is the customer-base model section: a BG/NBD purchase model (Fader, Hardie & Lee 2005,
-// Marketing Science 24(2)) and a Gamma-Gamma spend model (Fader, Hardie & Lee 2005, JMR 42(4)),
-// checked on a holdout period, then refitted on all history to forecast each customer.
+// Models is the customer-base model section: BG/NBD (Fader, Hardie & Lee 2005, Marketing Science
+// 24(2)), MBG/NBD (Batislam et al. 2007) and Pareto/NBD (Schmittlein et al. 1987) fitted on a
+// calibration period and checked on a holdout (see Gate); the best that passes is refitted on all
+// history with a Gamma-Gamma spend model (Fader, Hardie & Lee 2005, JMR 42(4)) to forecast each
+// customer. When none passes, the forecast fields are zero (omitted in JSON) and the section
+// reports what the data show: customers active or lapsed by their last purchase, and revenue.
 type Models struct {
 	Unit           string    `json:"time_unit"`
 	CalibrationEnd time.Time `json:"calibration_end"`
 	ObservationEnd time.Time `json:"observation_end"`
 	HoldoutWeeks   float64   `json:"holdout_weeks"`
-	// Calibration is the BG/NBD fit on purchases before CalibrationEnd; Holdout compares its
-	// predictions with what customers did afterwards; Tracking shows the same week by week.
-	Calibration FitSummary       `json:"calibration_fit"`
-	Holdout     *btyd.Evaluation `json:"holdout"`
-	Tracking    []TrackPoint     `json:"tracking"`
-	// Current is BG/NBD refitted on all history; Spend the Gamma-Gamma fit (nil when fewer than
-	// two repeat buyers or when it fails).
-	Current FitSummary  `json:"current_fit"`
+	// Gate holds every candidate's calibration fit and holdout scores, the thresholds and the
+	// choice.
+	Gate *Gate `json:"gate"`
+	// Holdout and Tracking are the chosen model's holdout check (the first candidate's when none
+	// passed).
+	Holdout  *btyd.Evaluation `json:"holdout"`
+	Tracking []TrackPoint     `json:"tracking"`
+	// Current is the chosen model refitted on all history (nil when none passed); Spend the
+	// Gamma-Gamma fit (nil when fewer than two repeat buyers, when it fails or when no purchase
+	// model passed).
+	Current *FitSummary `json:"current_fit,omitempty"`
 	Spend   *FitSummary `json:"spend_fit,omitempty"`
-	// Forecast over the next CLVMonths months, summed over customers.
-	Customers         int     `json:"customers"`
-	ExpectedPurchases float64 `json:"expected_purchases"`
-	ExpectedValue     float64 `json:"expected_value"`
-	AliveCustomers    float64 `json:"expected_alive_customers"`
+	// What the data show without a model: customers with a purchase within the activity window
+	// (WindowDays) and the revenue to date of all customers.
+	Customers      int     `json:"customers"`
+	ActiveByWindow int     `json:"active_by_last_purchase"`
+	WindowDays     float64 `json:"activity_window_days"`
+	RevenueToDate  float64 `json:"revenue_to_date"`
+	RevenuePerYear float64 `json:"revenue_per_year"`
+	// Forecast over the next CLVMonths months, summed over customers (zero when no model passed).
+	ExpectedPurchases float64 `json:"expected_purchases,omitempty"`
+	ExpectedValue     float64 `json:"expected_value,omitempty"`
+	AliveCustomers    float64 `json:"expected_alive_customers,omitempty"`
 	// PAliveHistogram counts customers by P(alive) in tenths: [0, 0.1), ..., [0.9, 1].
-	PAliveHistogram [10]int        `json:"p_alive_histogram"`
+	PAliveHistogram *[10]int       `json:"p_alive_histogram,omitempty"`
 	BySegment       []SegmentValue `json:"by_segment,omitempty"`
 	Assumptions     string         `json:"assumptions"`
 	AssumptionsMsg  fidelis.Msg    `json:"-"`
 }
 
+// Trusted reports whether a purchase model passed the gate, so its forecast may be shown.
+func (m *Models) Trusted() bool { return m != nil && m.Gate != nil && m.Gate.Passed }
+
 // CustomerScore is one customer's model forecast, the basis of churn-risk lists and what-ifs.
+// When no model passed the gate, the model fields (PAlive, PAlivePrev, Expected, CLV) are NaN and
+// only what the data show is filled: Active, Net, Yearly and the customer's own mean Spend.
 type CustomerScore struct {
 	Customer string  `json:"customer_id"`
 	Segment  string  `json:"segment,omitempty"`
@@ -102,7 +121,11 @@ type CustomerScore struct {
 	Recency  float64 `json:"days_since_last_purchase"`
 	Age      float64 `json:"days_since_first_purchase"`
 	Net      float64 `json:"revenue_to_date"`
-	PAlive   float64 `json:"p_alive"`
+	// Active is true when the last purchase is within the activity window.
+	Active bool `json:"active_by_last_purchase"`
+	// Yearly is revenue to date per year since the first purchase (at least one activity window).
+	Yearly float64 `json:"revenue_per_year"`
+	PAlive float64 `json:"p_alive"`
 	// PAlivePrev is P(alive) one activity window ago (NaN for customers who had not bought yet).
 	PAlivePrev float64 `json:"p_alive_before"`
 	Expected   float64 `json:"expected_purchases"`
@@ -110,31 +133,45 @@ type CustomerScore struct {
 	CLV        float64 `json:"predicted_clv"`
 }
 
-// Forecast is what Scores returns: the fitted models and every customer's score.
+// Forecast is what Scores returns: the selection, the fitted models and every customer's score.
 type Forecast struct {
-	Model  btyd.BGNBD
-	Spend  *btyd.GammaGamma
-	Fit    *btyd.Result
-	Scores []CustomerScore
-	CLV    btyd.CLVOptions
+	// Model is the purchase model that passed the gate, refitted on all history; nil when none
+	// passed (see Selection.Gate), in which case no score carries model numbers.
+	Model     btyd.Transactor
+	Spend     *btyd.GammaGamma
+	Fit       *btyd.Result
+	Selection *Selection
+	Scores    []CustomerScore
+	CLV       btyd.CLVOptions
+	// Months is the CLV horizon; WindowDays the activity window that defines Active.
+	Months     int
+	WindowDays float64
+}
+
+// Trusted reports whether the forecast comes from a model that passed the gate.
+func (f *Forecast) Trusted() bool { return f != nil && f.Model != nil }
+
+// Value is a customer's value over the forecast horizon: the model's CLV when the model passed
+// the gate, otherwise the customer's revenue per year since the first purchase scaled to the
+// horizon (history, not a prediction: see ValueBasis).
+func (f *Forecast) Value(s CustomerScore) float64 {
+	if f.Trusted() {
+		return s.CLV
+	}
+	return s.Yearly * float64(f.Months) / 12
+}
+
+// ValueBasis says in words what Value is.
+func (f *Forecast) ValueBasis() fidelis.Msg {
+	if f.Trusted() {
+		return fidelis.M("predicted CLV over %d months (%s + Gamma-Gamma, discounted %.0f%% a month)", f.Months, ModelNames[f.Fit.Model], MonthlyDiscount*100)
+	}
+	return fidelis.M("revenue per year since the first purchase, for %d months (no purchase model passed the holdout check)", f.Months)
 }
 
 // observationEnd is the day after the last order: the end of the data.
 func observationEnd(a *Analysis) time.Time {
 	return a.Last.UTC().Truncate(24 * time.Hour).Add(24 * time.Hour)
-}
-
-// holdoutWeeks chooses the holdout: 26 weeks with two years of data or more, 13 with one,
-// otherwise a third of the span (at least 4 weeks).
-func holdoutWeeks(span time.Duration) float64 {
-	weeks := span.Hours() / 24 / 7
-	switch {
-	case weeks >= 104:
-		return 26
-	case weeks >= 52:
-		return 13
-	}
-	return math.Max(4, math.Floor(weeks/3))
 }
 
 var errNoModel = errors.New("not enough repeat purchases to fit a customer-base model")
@@ -170,50 +207,38 @@ func runModels(ctx context.Context, st fidelis.Store, o Options, a *Analysis) (a
 	return m, err
 }
 
-// FitModels fits and validates the customer-base models on the store's orders.
+// FitModels selects and validates the customer-base model on the store's orders and forecasts
+// every customer with it (see SelectModel and ScoresWith).
 func FitModels(ctx context.Context, ms fidelis.ModelStore, a *Analysis, by string) (*Models, error) {
-	obs := observationEnd(a)
-	hw := holdoutWeeks(obs.Sub(a.First))
-	cal := obs.AddDate(0, 0, -int(hw*7))
-	am := fidelis.M("BG/NBD + Gamma-Gamma; purchases counted in distinct days, time in weeks; CLV = expected revenue over %d months discounted at %.0f%% a month, margin 100%% (revenue, not profit)", CLVMonths, MonthlyDiscount*100)
-	m := &Models{Unit: "week", CalibrationEnd: cal, ObservationEnd: obs, HoldoutWeeks: hw, Assumptions: am.String(), AssumptionsMsg: am}
-	cs, raw, err := summaries(ctx, ms, "", cal, obs)
+	sel, err := SelectModel(ctx, ms, a)
 	if err != nil {
 		return nil, err
 	}
-	model, res, err := btyd.FitBGNBD(btyd.Compress(cs), nil)
-	if err != nil {
-		return nil, fmt.Errorf("calibration fit: %w", err)
-	}
-	m.Calibration = summarize(res)
-	actual := make([]float64, len(raw))
-	for i, c := range raw {
-		actual[i] = c.Holdout
-	}
-	if m.Holdout, err = btyd.EvaluateHoldout(model, cs, actual, hw); err != nil {
-		return nil, err
-	}
-	days, err := ms.HoldoutDays(ctx, cal, obs, 7)
-	if err != nil {
-		return nil, err
-	}
-	rows := btyd.Compress(cs)
-	var cum float64
-	for w := range days {
-		cum += float64(days[w])
-		var exp float64
-		for _, r := range rows {
-			exp += r.Weight * model.ExpectedPurchases(float64(w+1), r.X, r.Tx, r.T)
+	g := sel.Gate
+	m := &Models{Unit: "week", CalibrationEnd: sel.CalibrationEnd, ObservationEnd: sel.ObservationEnd, HoldoutWeeks: sel.HoldoutWeeks, Gate: g}
+	shown := g.Candidates[0]
+	for _, c := range g.Candidates {
+		if c.Model == g.Chosen {
+			shown = c
 		}
-		m.Tracking = append(m.Tracking, TrackPoint{Week: w + 1, Expected: exp, Actual: cum})
 	}
-
-	f, err := Scores(ctx, ms, a, by, false)
+	m.Holdout, m.Tracking = shown.Holdout, shown.Tracking
+	f, err := ScoresWith(ctx, ms, a, sel, by, false, CLVMonths)
 	if err != nil {
 		return nil, err
 	}
 	a.forecast = f
-	m.Current = summarize(f.Fit)
+	m.WindowDays = f.WindowDays
+	if f.Trusted() {
+		am := fidelis.M("%s + Gamma-Gamma; purchases counted in distinct days, time in weeks; CLV = expected revenue over %d months discounted at %.0f%% a month, margin 100%% (revenue, not profit)", ModelNames[f.Fit.Model], CLVMonths, MonthlyDiscount*100)
+		m.Assumptions, m.AssumptionsMsg = am.String(), am
+		cur := summarize(f.Fit)
+		m.Current = &cur
+		m.PAliveHistogram = &[10]int{}
+	} else {
+		am := fidelis.M("no purchase model passed the holdout check: a customer is active when their last purchase is within the activity window (%.0f days), lapsed otherwise; value is revenue to date", f.WindowDays)
+		m.Assumptions, m.AssumptionsMsg = am.String(), am
+	}
 	if f.Spend != nil {
 		s := FitSummary{Model: "gammagamma", Params: map[string]float64{"p": f.Spend.P, "q": f.Spend.Q, "gamma": f.Spend.Gamma}, Converged: true}
 		m.Spend = &s
@@ -221,10 +246,17 @@ func FitModels(ctx context.Context, ms fidelis.ModelStore, a *Analysis, by strin
 	seg := map[string]*SegmentValue{}
 	for _, s := range f.Scores {
 		m.Customers++
-		m.ExpectedPurchases += s.Expected
-		m.ExpectedValue += s.CLV
-		m.AliveCustomers += s.PAlive
-		m.PAliveHistogram[min(9, int(s.PAlive*10))]++
+		m.RevenueToDate += s.Net
+		m.RevenuePerYear += s.Yearly
+		if s.Active {
+			m.ActiveByWindow++
+		}
+		if f.Trusted() {
+			m.ExpectedPurchases += s.Expected
+			m.ExpectedValue += s.CLV
+			m.AliveCustomers += s.PAlive
+			m.PAliveHistogram[min(9, int(s.PAlive*10))]++
+		}
 		if by != "" {
 			v := seg[s.Segment]
 			if v == nil {
@@ -232,8 +264,13 @@ func FitModels(ctx context.Context, ms fidelis.ModelStore, a *Analysis, by strin
 				seg[s.Segment] = v
 			}
 			v.Customers++
-			v.PAlive += s.PAlive
-			v.CLVTotal += s.CLV
+			if s.Active {
+				v.Active++
+			}
+			if f.Trusted() {
+				v.PAlive += s.PAlive
+				v.CLVTotal += s.CLV
+			}
 		}
 	}
 	for _, v := range seg {
@@ -245,25 +282,57 @@ func FitModels(ctx context.Context, ms fidelis.ModelStore, a *Analysis, by strin
 	return m, nil
 }
 
-// Scores fits BG/NBD and Gamma-Gamma on all history and forecasts every customer: P(alive),
+// Scores selects the purchase model (see SelectModel) and forecasts every customer: P(alive),
 // purchases and CLV over CLVMonths. With withPrev it also computes each customer's P(alive) one
 // activity window ago (from their history up to then), so that falling P(alive) can be ranked.
+// When no model passes the gate the scores carry only what the data show (see CustomerScore).
 func Scores(ctx context.Context, ms fidelis.ModelStore, a *Analysis, by string, withPrev bool) (*Forecast, error) {
 	return ScoresFor(ctx, ms, a, by, withPrev, CLVMonths)
 }
 
 // ScoresFor is Scores with CLV over the given number of months.
 func ScoresFor(ctx context.Context, ms fidelis.ModelStore, a *Analysis, by string, withPrev bool, months int) (*Forecast, error) {
-	obs := observationEnd(a)
+	sel, err := SelectModel(ctx, ms, a)
+	if err != nil {
+		return nil, err
+	}
+	return ScoresWith(ctx, ms, a, sel, by, withPrev, months)
+}
+
+// ScoresWith forecasts every customer with the model sel chose, refitted on all history, or
+// fills the history-only scores when sel's gate did not pass.
+func ScoresWith(ctx context.Context, ms fidelis.ModelStore, a *Analysis, sel *Selection, by string, withPrev bool, months int) (*Forecast, error) {
+	obs := sel.ObservationEnd
 	cs, raw, err := summaries(ctx, ms, by, obs, obs)
 	if err != nil {
 		return nil, err
 	}
-	model, res, err := btyd.FitBGNBD(btyd.Compress(cs), nil)
+	window := float64(a.Window) * a.Grain.Days()
+	if window <= 0 {
+		window = float64(fidelis.Query{Grain: a.Grain}.ActivityWindow()) * a.Grain.Days()
+	}
+	f := &Forecast{Selection: sel, Months: months, WindowDays: window,
+		CLV: btyd.CLVOptions{Periods: months, PeriodLength: weeksPerMonth, Discount: MonthlyDiscount, Margin: 1}}
+	f.Scores = make([]CustomerScore, len(cs))
+	for i, r := range raw {
+		f.Scores[i] = CustomerScore{Customer: r.Customer, Segment: r.Segment, X: r.X, Recency: r.T - r.Tx, Age: r.T, Net: r.Net,
+			Active: r.T-r.Tx <= window, Yearly: r.Net / math.Max(r.T, window) * 365.25,
+			PAlive: math.NaN(), PAlivePrev: math.NaN(), Expected: math.NaN(), Spend: cs[i].Monetary, CLV: math.NaN()}
+	}
+	if !sel.Gate.Passed {
+		return f, nil
+	}
+	var fit fitter
+	for _, c := range candidates {
+		if c.name == sel.Gate.Chosen {
+			fit = c.fit
+		}
+	}
+	model, res, err := fit(btyd.Compress(cs))
 	if err != nil {
 		return nil, fmt.Errorf("fit: %w", err)
 	}
-	f := &Forecast{Model: model, Fit: res, CLV: btyd.CLVOptions{Periods: months, PeriodLength: weeksPerMonth, Discount: MonthlyDiscount, Margin: 1}}
+	f.Model, f.Fit = model, res
 	if sr := btyd.CompressSpend(cs); len(sr) >= 2 {
 		if gg, _, err := btyd.FitGammaGamma(sr, nil); err == nil {
 			f.Spend = &gg
@@ -272,7 +341,7 @@ func ScoresFor(ctx context.Context, ms fidelis.ModelStore, a *Analysis, by strin
 	preds := btyd.Predict(model, f.Spend, cs, f.CLV)
 	prev := map[string]float64{}
 	if withPrev {
-		back := obs.AddDate(0, 0, -int(math.Round(float64(a.Window)*a.Grain.Days())))
+		back := obs.AddDate(0, 0, -int(math.Round(window)))
 		pcs, _, err := summaries(ctx, ms, "", back, back)
 		if err != nil && !errors.Is(err, errNoModel) {
 			return nil, err
@@ -281,15 +350,12 @@ func ScoresFor(ctx context.Context, ms fidelis.ModelStore, a *Analysis, by strin
 			prev[c.ID] = model.PAlive(c.Frequency, c.Recency, c.T)
 		}
 	}
-	f.Scores = make([]CustomerScore, len(cs))
 	for i, p := range preds {
-		r := raw[i]
-		pp, ok := prev[r.Customer]
-		if !ok {
-			pp = math.NaN()
+		s := &f.Scores[i]
+		if pp, ok := prev[s.Customer]; ok {
+			s.PAlivePrev = pp
 		}
-		f.Scores[i] = CustomerScore{Customer: r.Customer, Segment: r.Segment, X: r.X, Recency: r.T - r.Tx, Age: r.T, Net: r.Net,
-			PAlive: p.PAlive, PAlivePrev: pp, Expected: p.Expected, Spend: p.Spend, CLV: p.CLV}
+		s.PAlive, s.Expected, s.Spend, s.CLV = p.PAlive, p.Expected, p.Spend, p.CLV
 	}
 	return f, nil
 }

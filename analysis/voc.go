@@ -21,7 +21,7 @@ func init() {
 	Register("voc", func(ctx context.Context, st fidelis.Store, o Options, a *Analysis) (any, error) {
 		vo := DefaultVoCOptions()
 		if a.forecast != nil { // the models section ran first (file order): value lost is known
-			vo.Values = ValuesIfStayed(a.forecast)
+			vo.Values, vo.ValuesDefinition = ValuesIfStayed(a.forecast)
 		}
 		v, err := VoiceOfCustomer(ctx, st, o, vo)
 		if err != nil || v == nil {
@@ -50,22 +50,36 @@ type VoCOptions struct {
 	// Values is each customer's predicted value had they stayed (see ValuesIfStayed); nil leaves
 	// the CLV lost with exits "not available".
 	Values map[string]float64
+	// ValuesDefinition says what Values are (CLVLostDefinition or CLVHistoryDefinition).
+	ValuesDefinition string
 }
 
-// CLVLostDefinition says what the CLV lost with an exit is when the models section ran.
-const CLVLostDefinition = "the predicted value had they stayed: BG/NBD + Gamma-Gamma CLV over the next 12 months divided by P(alive), from each customer's purchases up to the end of the data"
+// CLVLostDefinition says what the CLV lost with an exit is when a purchase model passed the gate.
+const CLVLostDefinition = "the predicted value had they stayed: the selected purchase model's (BG/NBD, MBG/NBD or Pareto/NBD) and Gamma-Gamma CLV over the next 12 months divided by P(alive), from each customer's purchases up to the end of the data"
 
-// ValuesIfStayed maps each customer to the value the model predicts for them if they are still a
-// customer: predicted CLV ÷ P(alive) (for BG/NBD, E[purchases | alive] = E[purchases] / P(alive)).
-// It prices an exit: what leaving takes away.
-func ValuesIfStayed(f *Forecast) map[string]float64 {
+// CLVHistoryDefinition says what the value lost with an exit is when no purchase model passed the
+// holdout check: history, not a prediction.
+const CLVHistoryDefinition = "no purchase model passed the holdout check, so exits are priced by history: each customer's revenue per year since their first purchase, for 12 months"
+
+// ValuesIfStayed maps each customer to the value they would bring over the forecast horizon if
+// still a customer, and says what that value is. With a model that passed the gate it is
+// predicted CLV ÷ P(alive) (for BG/NBD, E[purchases | alive] = E[purchases] / P(alive)); without
+// one it is the customer's revenue per year scaled to the horizon (Forecast.Value). It prices an
+// exit: what leaving takes away.
+func ValuesIfStayed(f *Forecast) (map[string]float64, string) {
 	m := make(map[string]float64, len(f.Scores))
+	if !f.Trusted() {
+		for _, s := range f.Scores {
+			m[s.Customer] = f.Value(s)
+		}
+		return m, CLVHistoryDefinition
+	}
 	for _, s := range f.Scores {
 		if s.PAlive > 1e-12 {
 			m[s.Customer] = s.CLV / s.PAlive
 		}
 	}
-	return m
+	return m, CLVLostDefinition
 }
 
 // DefaultVoCOptions returns voc.DefaultConfig, the default item kinds and themes, 200 000
@@ -264,7 +278,10 @@ func VoiceOfCustomer(ctx context.Context, st fidelis.Store, o Options, vo VoCOpt
 	}
 	if counts[fidelis.Exits] > 0 {
 		if vo.Values != nil {
-			v.CLV = CLVLostDefinition
+			v.CLV = vo.ValuesDefinition
+			if v.CLV == "" {
+				v.CLV = CLVLostDefinition
+			}
 		}
 		if err := v.exits(ctx, ss, q, o.By, vo.Values); err != nil {
 			return nil, err

@@ -299,7 +299,8 @@ func stdErrors(res *Result, obj objective) {
 	}
 	var cov mat.SymDense
 	if err := ch.InverseTo(&cov); err != nil {
-		res.Reason += "; information matrix singular: no standard errors"
+		res.Converged = false
+		res.Reason += "; information matrix singular: the data do not identify all parameters, no standard errors"
 		return
 	}
 	res.StdErrors = make([]float64, k)
@@ -309,6 +310,11 @@ func stdErrors(res *Result, obj objective) {
 			res.Cov[i*k+j] = res.Params[i] * res.Params[j] * cov.At(i, j)
 		}
 		res.StdErrors[i] = res.Params[i] * math.Sqrt(math.Max(cov.At(i, i), 0))
+	}
+	if !slices.ContainsFunc(res.StdErrors, finite) {
+		// No usable standard error at all: not a fit to report as plainly converged.
+		res.Converged = false
+		res.Reason += "; no finite standard error: the data do not identify the parameters"
 	}
 }
 

@@ -34,10 +34,15 @@ func (lc locale) Know(a *analysis.Analysis) []string {
 		out = append(out, s)
 	}
 	m := analysis.Section[analysis.Models](a, "models")
-	if m != nil && m.Customers > 0 {
+	switch {
+	case m != nil && m.Customers > 0 && m.Trusted():
 		out = append(out, lc.T("The model expects %s of %d customers (%s) to be still active; predicted value over the next %d months %s, %s per customer.",
 			lc.num(m.AliveCustomers, 0), m.Customers, lc.pct(m.AliveCustomers/float64(m.Customers)), analysis.CLVMonths,
 			lc.moneyC(m.ExpectedValue, a.Currency), lc.moneyC(m.ExpectedValue/float64(m.Customers), a.Currency)))
+	case m != nil && m.Customers > 0:
+		// The gate failed: say so, and give what the data show instead of the model's numbers.
+		out = append(out, lc.T("No purchase model passed the holdout check, so there is no forecast of who is still a customer or what each is worth; by their last purchase %d of %d customers (%s) bought within the last %.0f days.",
+			m.ActiveByWindow, m.Customers, lc.pct(float64(m.ActiveByWindow)/float64(m.Customers)), m.WindowDays))
 	}
 	out = append(out, lc.T("Customers spent %s each to date on average (median %s); %s of buyers bought more than once.",
 		lc.moneyC(a.Value.CLVMean, a.Currency), lc.moneyC(metric.Median(a.Value.CLVQuantiles), a.Currency), lc.pct(a.Purchases.RepeatRate.Value)))

@@ -356,8 +356,12 @@ func (lc locale) vocWarnings(v *analysis.VoC) []string {
 }
 
 var _ = add(
-	"the predicted value had they stayed: BG/NBD + Gamma-Gamma CLV over the next 12 months divided by P(alive), from each customer's purchases up to the end of the data",
-	"przewidywana wartość, gdyby zostali: CLV z modeli BG/NBD i Gamma-Gamma na najbliższe 12 miesięcy podzielone przez P(alive), z zakupów każdego klienta do końca danych",
-	"valoarea prezisă dacă ar fi rămas: CLV din modelele BG/NBD și Gamma-Gamma pe următoarele 12 luni împărțit la P(alive), din achizițiile fiecărui client până la sfârșitul datelor",
-	"prognozētā vērtība, ja viņi būtu palikuši: BG/NBD un Gamma-Gamma CLV nākamajiem 12 mēnešiem, dalīts ar P(alive), no katra klienta pirkumiem līdz datu beigām",
+	"the predicted value had they stayed: the selected purchase model's (BG/NBD, MBG/NBD or Pareto/NBD) and Gamma-Gamma CLV over the next 12 months divided by P(alive), from each customer's purchases up to the end of the data",
+	"przewidywana wartość, gdyby zostali: CLV z wybranego modelu zakupów (BG/NBD, MBG/NBD lub Pareto/NBD) i modelu Gamma-Gamma na najbliższe 12 miesięcy podzielone przez P(alive), z zakupów każdego klienta do końca danych",
+	"valoarea prezisă dacă ar fi rămas: CLV din modelul de achiziții ales (BG/NBD, MBG/NBD sau Pareto/NBD) și modelul Gamma-Gamma pe următoarele 12 luni împărțit la P(alive), din achizițiile fiecărui client până la sfârșitul datelor",
+	"prognozētā vērtība, ja viņi būtu palikuši: izvēlētā pirkumu modeļa (BG/NBD, MBG/NBD vai Pareto/NBD) un Gamma-Gamma CLV nākamajiem 12 mēnešiem, dalīts ar P(alive), no katra klienta pirkumiem līdz datu beigām",
+	"no purchase model passed the holdout check, so exits are priced by history: each customer's revenue per year since their first purchase, for 12 months",
+	"żaden model zakupów nie przeszedł testu na okresie kontrolnym, więc odejścia wyceniono na podstawie historii: przychód klienta na rok od pierwszego zakupu, za 12 miesięcy",
+	"niciun model de achiziții nu a trecut verificarea pe perioada de test, așa că plecările sunt evaluate după istoric: venitul pe an al fiecărui client de la prima achiziție, pe 12 luni",
+	"neviens pirkumu modelis neizturēja pārbaudi kontroles periodā, tāpēc aiziešanas novērtētas pēc vēstures: katra klienta ieņēmumi gadā kopš pirmā pirkuma, par 12 mēnešiem",
 )

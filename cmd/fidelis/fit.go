@@ -187,7 +187,12 @@ type fitOutput struct {
 	StdErrors     map[string]*float64 `json:"std_errors"`
 	N             float64             `json:"n"`
 	Converged     bool                `json:"converged"`
-	Seconds       float64             `json:"seconds"`
+	// Reason is the optimiser's status and, when not converged, why (boundary, flat likelihood,
+	// no standard errors).
+	Reason string `json:"reason"`
+	// ZeroRecency counts customers with frequency ≥ 1 and recency 0, accepted (see btyd.Row.Validate).
+	ZeroRecency float64 `json:"zero_recency_customers,omitempty"`
+	Seconds     float64 `json:"seconds"`
 }
 
 func runFit(ctx context.Context, e *env, args []string) error {
@@ -211,6 +216,7 @@ func runFit(ctx context.Context, e *env, args []string) error {
 	start := time.Now()
 	opts := &btyd.FitOptions{Bootstrap: *boot, Seed: *seed}
 	var res *btyd.Result
+	var zeroRecency float64
 	switch *model {
 	case "sbg":
 		if src.input == "" {
@@ -232,6 +238,10 @@ func runFit(ctx context.Context, e *env, args []string) error {
 		if !*asJSON {
 			fmt.Fprintf(e.stderr, "read %d customers (%d distinct rows) in %.3fs\n", int64(sum.N), len(sum.Rows), time.Since(start).Seconds())
 		}
+		if sum.ZeroRecency > 0 {
+			zeroRecency = sum.ZeroRecency
+			fmt.Fprintf(e.stderr, "note: %.0f customers have frequency ≥ 1 and recency 0 (a summary rounded to whole periods?); accepted, as lifetimes, BTYD and CLVTools accept them: their last repeat purchase is taken at their first\n", sum.ZeroRecency)
+		}
 		res, err = fitSummaries(*model, sum, opts)
 		if err != nil {
 			name := src.input
@@ -249,11 +259,11 @@ func runFit(ctx context.Context, e *env, args []string) error {
 	secs := time.Since(start).Seconds()
 	if *asJSON {
 		out := fitOutput{Model: res.Model, Params: map[string]float64{}, LogLikelihood: res.LogLik,
-			StdErrors: map[string]*float64{}, N: res.N, Converged: res.Converged, Seconds: secs}
+			StdErrors: map[string]*float64{}, N: res.N, Converged: res.Converged, Reason: res.Reason, ZeroRecency: zeroRecency, Seconds: secs}
 		for i, n := range res.Names {
 			out.Params[n] = res.Params[i]
 			out.StdErrors[n] = nil
-			if res.StdErrors != nil {
+			if res.StdErrors != nil && !math.IsNaN(res.StdErrors[i]) && !math.IsInf(res.StdErrors[i], 0) {
 				v := res.StdErrors[i]
 				out.StdErrors[n] = &v
 			}

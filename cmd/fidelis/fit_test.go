@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -38,13 +39,13 @@ func TestFitCDNOWJSON(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &got); err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
-	for _, k := range []string{"model", "params", "log_likelihood", "std_errors", "n", "converged", "seconds"} {
+	for _, k := range []string{"model", "params", "log_likelihood", "std_errors", "n", "converged", "reason", "seconds"} {
 		if _, ok := got[k]; !ok {
 			t.Errorf("missing %q in %s", k, out)
 		}
 	}
-	if len(got) != 7 {
-		t.Errorf("want exactly 7 keys, got %d: %s", len(got), out)
+	if len(got) != 8 {
+		t.Errorf("want exactly 8 keys, got %d: %s", len(got), out)
 	}
 	p := got["params"].(map[string]any)
 	// Fader, Hardie & Lee (2005): r=0.243, alpha=4.414, a=0.793, b=2.426, LL=−9582.4.
@@ -149,5 +150,33 @@ func TestFitStoreMatchesTransactions(t *testing.T) {
 		if a, b := store["n"].(float64), log["n"].(float64); a != b {
 			t.Errorf("%s: store n %v, transactions %v", model, a, b)
 		}
+	}
+}
+
+// TestFitZeroRecency: a rounded summary with frequency ≥ 1 and recency 0 (issue #10: line 8,043 of
+// a 1M-row file stopped the fit) is accepted, as lifetimes, BTYD and CLVTools accept it, and the
+// count is noted; --json carries it and the optimiser's reason.
+func TestFitZeroRecency(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "rounded.csv")
+	var b strings.Builder
+	b.WriteString("frequency,recency,T\n")
+	for i := 0; i < 200; i++ {
+		fmt.Fprintf(&b, "%d,%d,%d\n", i%5, (i%5)*(3+i%7), 40+i%9)
+	}
+	b.WriteString("2,0,39\n1,0,12\n")
+	os.WriteFile(in, []byte(b.String()), 0o644)
+	code, out, errs := runCLI(t, "fit", "--model", "bgnbd", "--input", in)
+	if code != 0 || !strings.Contains(errs, "2 customers have frequency ≥ 1 and recency 0") {
+		t.Fatalf("fit: exit %d\n%s%s", code, out, errs)
+	}
+	code, out, _ = runCLI(t, "fit", "--model", "paretonbd", "--input", in, "--json")
+	var got struct {
+		Converged   bool
+		Reason      string
+		ZeroRecency float64 `json:"zero_recency_customers"`
+	}
+	if code != 0 || json.Unmarshal([]byte(out), &got) != nil || got.ZeroRecency != 2 || got.Reason == "" {
+		t.Fatalf("fit --json: exit %d, %+v\n%s", code, got, out)
 	}
 }

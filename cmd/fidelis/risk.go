@@ -35,6 +35,8 @@ type riskRow struct {
 	DaysSince    float64 `parquet:"days_since_last_purchase" json:"days_since_last_purchase"`
 	Repeats      float64 `parquet:"repeat_purchase_days" json:"repeat_purchase_days"`
 	Revenue      float64 `parquet:"revenue_to_date" json:"revenue_to_date"`
+	Yearly       float64 `parquet:"revenue_per_year" json:"revenue_per_year"`
+	Status       string  `parquet:"status" json:"status"`
 	CLV          float64 `parquet:"predicted_clv" json:"predicted_clv"`
 	AtStake      float64 `parquet:"value_at_stake" json:"value_at_stake"`
 }
@@ -73,14 +75,28 @@ func runRisk(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	var rows []riskRow
-	for _, s := range f.Scores {
-		if 1-s.PAlive < *minRisk || s.PAlive < *minAlive {
-			continue
+	if f.Trusted() {
+		for _, s := range f.Scores {
+			if 1-s.PAlive < *minRisk || s.PAlive < *minAlive {
+				continue
+			}
+			rows = append(rows, riskRow{Customer: s.Customer, Segment: s.Segment, PAlive: s.PAlive, PAliveBefore: s.PAlivePrev,
+				Change: s.PAlive - s.PAlivePrev, DaysSince: s.Recency, Repeats: s.X, Revenue: s.Net, Yearly: s.Yearly, Status: status(s),
+				CLV: s.CLV, AtStake: analysis.ValueAtStake(s.CLV, s.PAlive)})
 		}
-		rows = append(rows, riskRow{Customer: s.Customer, Segment: s.Segment, PAlive: s.PAlive, PAliveBefore: s.PAlivePrev,
-			Change: s.PAlive - s.PAlivePrev, DaysSince: s.Recency, Repeats: s.X, Revenue: s.Net, CLV: s.CLV, AtStake: analysis.ValueAtStake(s.CLV, s.PAlive)})
+		sort.SliceStable(rows, func(i, j int) bool { return rows[i].AtStake > rows[j].AtStake })
+	} else {
+		// No model passed the gate: no P(alive), no predicted value. What the data support is the
+		// activity window: the customers who have lapsed, by the revenue they brought per year.
+		for _, s := range f.Scores {
+			if s.Active {
+				continue
+			}
+			rows = append(rows, riskRow{Customer: s.Customer, Segment: s.Segment, PAlive: math.NaN(), PAliveBefore: math.NaN(), Change: math.NaN(),
+				DaysSince: s.Recency, Repeats: s.X, Revenue: s.Net, Yearly: s.Yearly, Status: status(s), CLV: math.NaN(), AtStake: math.NaN()})
+		}
+		sort.SliceStable(rows, func(i, j int) bool { return rows[i].Yearly > rows[j].Yearly })
 	}
-	sort.SliceStable(rows, func(i, j int) bool { return rows[i].AtStake > rows[j].AtStake })
 	n := *top
 	if n <= 0 && *out == "" {
 		n = 25
@@ -93,11 +109,26 @@ func runRisk(ctx context.Context, e *env, args []string) error {
 		rows[i].Rank = i + 1
 		total += rows[i].AtStake
 	}
-	fmt.Fprintf(e.stderr, "%d customers with churn risk ≥ %.0f%% and P(alive) ≥ %.0f%%, %.2f value at stake (%d-month predicted value if they stay, discounted %.0f%%/month)\n",
-		len(rows), *minRisk*100, *minAlive*100, total, analysis.CLVMonths, analysis.MonthlyDiscount*100)
+	if f.Trusted() {
+		fmt.Fprintf(e.stderr, "%s passed the holdout check. %d customers with churn risk ≥ %.0f%% and P(alive) ≥ %.0f%%, %.2f value at stake (%d-month predicted value if they stay, discounted %.0f%%/month)\n",
+			analysis.ModelNames[f.Fit.Model], len(rows), *minRisk*100, *minAlive*100, total, analysis.CLVMonths, analysis.MonthlyDiscount*100)
+	} else {
+		fmt.Fprintf(e.stderr, "%s\nNo churn-risk score: %d customers lapsed by their last purchase (none in the last %.0f days), ranked by revenue per year since their first purchase; p_alive, predicted_clv and value_at_stake are empty (--min-risk and --min-alive need a model).\n",
+			f.Selection.Gate.Verdict, len(rows), f.WindowDays)
+		for _, c := range f.Selection.Gate.Candidates {
+			fmt.Fprintf(e.stderr, "  %s: %s\n", analysis.ModelNames[c.Model], strings.Join(c.Failures, "; "))
+		}
+	}
 	switch ext := strings.ToLower(filepath.Ext(*out)); {
 	case *out == "":
 		tw := tabwriter.NewWriter(e.stdout, 2, 4, 2, ' ', tabwriter.AlignRight)
+		if !f.Trusted() {
+			fmt.Fprintln(tw, "rank\tcustomer\tsegment\tstatus\tdays since last\trevenue to date\trevenue per year\t")
+			for _, r := range rows {
+				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%.0f\t%.2f\t%.2f\t\n", r.Rank, r.Customer, r.Segment, r.Status, r.DaysSince, r.Revenue, r.Yearly)
+			}
+			return tw.Flush()
+		}
 		fmt.Fprintln(tw, "rank\tcustomer\tsegment\tP(alive)\tchange\tdays since last\trevenue to date\tpredicted CLV\tvalue at stake\t")
 		for _, r := range rows {
 			fmt.Fprintf(tw, "%d\t%s\t%s\t%.2f\t%s\t%.0f\t%.2f\t%.2f\t%.2f\t\n", r.Rank, r.Customer, r.Segment, r.PAlive, signed(r.Change), r.DaysSince, r.Revenue, r.CLV, r.AtStake)
@@ -114,6 +145,14 @@ func runRisk(ctx context.Context, e *env, args []string) error {
 	}
 }
 
+// status is "active" or "lapsed" by the last purchase and the activity window.
+func status(s analysis.CustomerScore) string {
+	if s.Active {
+		return "active"
+	}
+	return "lapsed"
+}
+
 func signed(v float64) string {
 	if math.IsNaN(v) {
 		return "new"
@@ -124,7 +163,7 @@ func signed(v float64) string {
 func writeRiskCSV(f *os.File, rows []riskRow) error {
 	w := csv.NewWriter(bufio.NewWriter(f))
 	w.Write([]string{"rank", "customer_id", "segment", "p_alive", "p_alive_before", "p_alive_change", "days_since_last_purchase",
-		"repeat_purchase_days", "revenue_to_date", "predicted_clv", "value_at_stake"})
+		"repeat_purchase_days", "revenue_to_date", "revenue_per_year", "status", "predicted_clv", "value_at_stake"})
 	num := func(v float64) string {
 		if math.IsNaN(v) {
 			return ""
@@ -133,7 +172,7 @@ func writeRiskCSV(f *os.File, rows []riskRow) error {
 	}
 	for _, r := range rows {
 		w.Write([]string{strconv.Itoa(r.Rank), r.Customer, r.Segment, num(r.PAlive), num(r.PAliveBefore), num(r.Change), num(r.DaysSince),
-			num(r.Repeats), num(r.Revenue), num(r.CLV), num(r.AtStake)})
+			num(r.Repeats), num(r.Revenue), num(r.Yearly), r.Status, num(r.CLV), num(r.AtStake)})
 	}
 	w.Flush()
 	return w.Error()

@@ -54,7 +54,7 @@ func runVoC(ctx context.Context, e *env, args []string) error {
 	if ms, ok := st.(fidelis.ModelStore); ok {
 		if a, err := analysis.Basics(ctx, st, o); err == nil {
 			if fc, err := analysis.Scores(ctx, ms, a, "", false); err == nil {
-				vo.Values = analysis.ValuesIfStayed(fc)
+				vo.Values, vo.ValuesDefinition = analysis.ValuesIfStayed(fc)
 			}
 		}
 	}

@@ -119,7 +119,13 @@ func runWhatIf(ctx context.Context, e *env, args []string) error {
 		if f, err = analysis.ScoresFor(ctx, ms, a, by, false, months); err == nil {
 			var c scenario.Classes
 			if c, err = analysis.NPSClassValues(ctx, st, f, by, value); err == nil {
-				res, err = scenario.Detractors(base, c, -delta, months)
+				if res, err = scenario.Detractors(base, c, -delta, months); err == nil {
+					// Say which value the classes carry: the model's CLV only when it passed the gate.
+					res.Assumptions = append(res.Assumptions, "value per customer: "+f.ValueBasis().String())
+					if !f.Trusted() {
+						fmt.Fprintln(e.stderr, f.Selection.Gate.Verdict)
+					}
+				}
 			}
 		}
 	}
