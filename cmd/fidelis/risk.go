@@ -35,10 +35,10 @@ type riskRow struct {
 	DaysSince    float64 `parquet:"days_since_last_purchase" json:"days_since_last_purchase"`
 	Repeats      float64 `parquet:"repeat_purchase_days" json:"repeat_purchase_days"`
 	Revenue      float64 `parquet:"revenue_to_date" json:"revenue_to_date"`
-	Yearly       float64 `parquet:"revenue_per_year" json:"revenue_per_year"`
-	Status       string  `parquet:"status" json:"status"`
 	CLV          float64 `parquet:"predicted_clv" json:"predicted_clv"`
 	AtStake      float64 `parquet:"value_at_stake" json:"value_at_stake"`
+	Yearly       float64 `parquet:"revenue_per_year" json:"revenue_per_year"`
+	Status       string  `parquet:"status" json:"status"`
 }
 
 func runRisk(ctx context.Context, e *env, args []string) error {
@@ -163,7 +163,7 @@ func signed(v float64) string {
 func writeRiskCSV(f *os.File, rows []riskRow) error {
 	w := csv.NewWriter(bufio.NewWriter(f))
 	w.Write([]string{"rank", "customer_id", "segment", "p_alive", "p_alive_before", "p_alive_change", "days_since_last_purchase",
-		"repeat_purchase_days", "revenue_to_date", "revenue_per_year", "status", "predicted_clv", "value_at_stake"})
+		"repeat_purchase_days", "revenue_to_date", "predicted_clv", "value_at_stake", "revenue_per_year", "status"})
 	num := func(v float64) string {
 		if math.IsNaN(v) {
 			return ""
@@ -172,7 +172,7 @@ func writeRiskCSV(f *os.File, rows []riskRow) error {
 	}
 	for _, r := range rows {
 		w.Write([]string{strconv.Itoa(r.Rank), r.Customer, r.Segment, num(r.PAlive), num(r.PAliveBefore), num(r.Change), num(r.DaysSince),
-			num(r.Repeats), num(r.Revenue), num(r.Yearly), r.Status, num(r.CLV), num(r.AtStake)})
+			num(r.Repeats), num(r.Revenue), num(r.CLV), num(r.AtStake), num(r.Yearly), r.Status})
 	}
 	w.Flush()
 	return w.Error()
