@@ -1,0 +1,475 @@
+package churn
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"time"
+
+	"fidelis"
+)
+
+// The methods compared, in the order they are reported.
+const (
+	MethodGBDT     = "gbdt"      // boosted trees on every feature, calibrated
+	MethodLogistic = "logistic"  // regularised logistic regression on the same features, calibrated
+	MethodBGNBD    = "bgnbd"     // 1 − BG/NBD P(alive) fitted on data up to the cut-off
+	MethodPareto   = "paretonbd" // 1 − Pareto/NBD P(alive) fitted on data up to the cut-off
+	MethodHiatus   = "hiatus"    // lapsed when the days since the last purchase exceed a threshold
+)
+
+// Methods lists the methods in report order.
+var Methods = []string{MethodGBDT, MethodLogistic, MethodBGNBD, MethodPareto, MethodHiatus}
+
+// RowSource returns the store's rows as of asOf with purchases counted in [asOf, until) (see
+// fidelis.ChurnStore). The rows of a million customers take about 250 MB in Go: they carry strings
+// and per-channel counts that the store cannot reduce further, since every customer is a training
+// example; the backtest holds at most two cut-offs' rows at a time.
+type RowSource func(ctx context.Context, asOf, until time.Time) ([]fidelis.ChurnRow, error)
+
+// Options configure a backtest; zero values take the defaults.
+type Options struct {
+	HorizonDays int // the outcome window H after each cut-off (default 90)
+	Cutoffs     int // rolling origins (default 4), spaced H days apart, the last H days before the end
+	Bootstrap   int // bootstrap replicates of the AUC (default 200)
+	Seed        uint64
+	GBDT        GBDTOptions
+	// Progress, when set, is told what the backtest is doing.
+	Progress func(msg string)
+}
+
+func (o Options) withDefaults() Options {
+	if o.HorizonDays <= 0 {
+		o.HorizonDays = 90
+	}
+	if o.Cutoffs <= 0 {
+		o.Cutoffs = 4
+	}
+	if o.Bootstrap <= 0 {
+		o.Bootstrap = 200
+	}
+	o.GBDT.Seed = o.Seed
+	return o
+}
+
+// Scores are one method's results on one cut-off or pooled over all cut-offs. The positive class is
+// "lapses": no purchase day in the H days after the cut-off.
+type Scores struct {
+	// AUC with the 2.5% and 97.5% percentiles of its Poisson bootstrap (AUCLow, AUCHigh).
+	AUC     float64 `json:"auc"`
+	AUCLow  float64 `json:"auc_low"`
+	AUCHigh float64 `json:"auc_high"`
+	Brier   float64 `json:"brier"`
+	ECE     float64 `json:"ece"`
+	// LiftTop10 is the lapse rate of the 10% ranked riskiest ÷ the overall lapse rate.
+	LiftTop10 float64 `json:"lift_top10"`
+	// RevenueTop10 is the share of lapsers' revenue (net revenue in the year before the cut-off)
+	// held by lapsers in the riskiest 10%; RevenueCaught that revenue.
+	RevenueTop10  float64 `json:"revenue_top10"`
+	RevenueCaught float64 `json:"revenue_caught"`
+	Reliability   []Bin   `json:"reliability"`
+	// Missing says why the method has no figures here ("" when it has).
+	Missing string `json:"missing,omitempty"`
+}
+
+// Cutoff is one rolling origin: trained on rows as of TrainAsOf with outcomes in [TrainAsOf,
+// AsOf), tested on rows as of AsOf with outcomes in [AsOf, AsOf+H).
+type Cutoff struct {
+	AsOf       time.Time          `json:"as_of"`
+	TrainAsOf  time.Time          `json:"train_as_of"`
+	Train      int                `json:"train_customers"`
+	Test       int                `json:"test_customers"`
+	LapseRate  float64            `json:"lapse_rate"` // share of test customers who lapsed
+	Hiatus     float64            `json:"hiatus_days"`
+	Calibrated string             `json:"calibration"` // isotonic or platt
+	Trees      int                `json:"trees"`
+	Methods    map[string]*Scores `json:"methods"`
+	Notes      []string           `json:"notes,omitempty"`
+}
+
+// Backtest is the rolling-origin comparison of every method.
+type Backtest struct {
+	HorizonDays int       `json:"horizon_days"`
+	Cutoffs     []*Cutoff `json:"cutoffs"`
+	// Pooled scores every method on the test rows of all cut-offs together (a customer appears once
+	// per cut-off; the bootstrap treats those rows as independent, so pooled intervals are a
+	// little narrow).
+	Pooled map[string]*Scores `json:"pooled"`
+	// Winner has the highest pooled AUC; RunnerUp the next. Margin is Winner's AUC minus
+	// RunnerUp's, with its paired-bootstrap 95% interval.
+	Winner     string  `json:"winner"`
+	RunnerUp   string  `json:"runner_up"`
+	Margin     float64 `json:"margin"`
+	MarginLow  float64 `json:"margin_low"`
+	MarginHigh float64 `json:"margin_high"`
+	// GBDTBeatsBaselines is true when the GBDT's pooled AUC is above every customer-base model and
+	// the hiatus rule with a paired interval above zero.
+	GBDTBeatsBaselines bool     `json:"gbdt_beats_baselines"`
+	Notes              []string `json:"notes,omitempty"`
+}
+
+// pred holds one cut-off's test predictions.
+type pred struct {
+	y, value []float64
+	p        map[string][]float64
+}
+
+// Run backtests every method on the store's history up to end (the day after the last order).
+func Run(ctx context.Context, src RowSource, end time.Time, o Options) (*Backtest, error) {
+	o = o.withDefaults()
+	h := time.Duration(o.HorizonDays) * 24 * time.Hour
+	bt := &Backtest{HorizonDays: o.HorizonDays}
+	var prevRows []fidelis.ChurnRow
+	var prevBase BaseModels
+	var preds []pred
+	first := end.Add(-time.Duration(o.Cutoffs) * h)
+	for k := 0; k <= o.Cutoffs; k++ {
+		asOf := first.Add(time.Duration(k) * h)
+		progress(o, fmt.Sprintf("rows as of %s", asOf.Format(time.DateOnly)))
+		rows, err := src(ctx, asOf, asOf.Add(h))
+		if err != nil {
+			return nil, err
+		}
+		base := FitBase(rows)
+		if k > 0 {
+			c, p, err := runCutoff(ctx, o, prevRows, prevBase, rows, base, asOf.Add(-h), asOf)
+			if err != nil {
+				return nil, err
+			}
+			if c != nil {
+				bt.Cutoffs = append(bt.Cutoffs, c)
+				preds = append(preds, p)
+			}
+		}
+		prevRows, prevBase = rows, base
+	}
+	if len(bt.Cutoffs) == 0 {
+		return nil, fidelis.Errorf(fidelis.EInvalid, "not enough history for a %d-day backtest: every cut-off had too few customers or a single outcome (need %d×%d days of orders with at least %d customers and %d of each outcome)",
+			o.HorizonDays, o.Cutoffs+1, o.HorizonDays, minTrain, minClass)
+	}
+	pool(bt, preds, o)
+	return bt, nil
+}
+
+func progress(o Options, msg string) {
+	if o.Progress != nil {
+		o.Progress(msg)
+	}
+}
+
+// minTrain and minClass bound what a cut-off needs: at least minTrain training customers and
+// minClass of each outcome in training and test.
+const (
+	minTrain = 200
+	minClass = 20
+)
+
+func labels(rows []fidelis.ChurnRow) (y, value []float64) {
+	y, value = make([]float64, len(rows)), make([]float64, len(rows))
+	for i, r := range rows {
+		if r.Future == 0 {
+			y[i] = 1
+		}
+		value[i] = r.Revenue365
+	}
+	return y, value
+}
+
+func classes(y []float64) (pos, neg int) {
+	for _, v := range y {
+		if v == 1 {
+			pos++
+		}
+	}
+	return pos, len(y) - pos
+}
+
+// Model is the fitted supervised model: the features, both learners and their calibrators.
+type Model struct {
+	Features    []Feature
+	GBDT        *GBDT
+	Logistic    *Logistic
+	CalGBDT     *Calibrator
+	CalLogistic *Calibrator
+	// Hiatus is the threshold (days since the last purchase) the hiatus rule chose on training
+	// rows, and HiatusRate the training lapse rate below and at/above it.
+	Hiatus     float64
+	HiatusRate [2]float64
+	HorizonDay int
+}
+
+// Train fits the model on rows as of a cut-off whose outcome window has passed: 70% of customers
+// train, 15% stop the boosting early, 15% calibrate (a seeded random split of customers; every
+// row's features and outcome come before the test cut-off, so the split leaks nothing in time).
+func Train(ctx context.Context, rows []fidelis.ChurnRow, base BaseModels, o Options) (*Model, error) {
+	o = o.withDefaults()
+	y, _ := labels(rows)
+	fs := newSchema(rows)
+	x := matrix(fs, rows, base.extrasFor(rows, float64(o.HorizonDays)))
+	rng := rand.New(rand.NewPCG(o.Seed, 0x73706c74))
+	perm := rng.Perm(len(rows))
+	nFit, nVal := len(rows)*70/100, len(rows)*15/100
+	fit, val, cal := perm[:nFit], perm[nFit:nFit+nVal], perm[nFit+nVal:]
+	slices.Sort(fit)
+	slices.Sort(val)
+	slices.Sort(cal)
+	pick := func(idx []int) []float64 {
+		out := make([]float64, len(idx))
+		for j, i := range idx {
+			out[j] = y[i]
+		}
+		return out
+	}
+	xf, xv, xc := x.Rows(fit), x.Rows(val), x.Rows(cal)
+	yf, yv, yc := pick(fit), pick(val), pick(cal)
+	progress(o, fmt.Sprintf("boosting trees on %d customers", len(fit)))
+	g, err := FitGBDT(ctx, xf, yf, xv, yv, o.GBDT)
+	if err != nil {
+		return nil, err
+	}
+	progress(o, "logistic regression")
+	lr, err := FitLogistic(ctx, xf, yf, 0)
+	if err != nil {
+		return nil, err
+	}
+	m := &Model{Features: fs, GBDT: g, Logistic: lr, HorizonDay: o.HorizonDays}
+	m.CalGBDT = FitCalibrator(g.Predict(xc), yc)
+	m.CalLogistic = FitCalibrator(lr.Predict(xc), yc)
+	rec := make([]float64, len(rows))
+	for i, r := range rows {
+		rec[i] = r.T - r.Tx
+	}
+	m.Hiatus, m.HiatusRate = hiatusRule(rec, y)
+	return m, nil
+}
+
+// hiatusRule chooses the threshold of "lapsed when the days since the last purchase are at least
+// t" with the highest training accuracy (Wübben & von Wangenheim 2008, Journal of Marketing 72(3),
+// who set it by managers' rules of thumb; here it is learned), and returns the training lapse rate
+// below and at/above it as the rule's probabilities.
+func hiatusRule(rec, y []float64) (float64, [2]float64) {
+	idx := order(rec)
+	var pos float64
+	for _, v := range y {
+		pos += v
+	}
+	// Threshold at rec[idx[k]]: rows before k predicted active, from k on lapsed. Correct =
+	// negatives below + positives at/above.
+	best, bestK := -1.0, 0
+	var negBelow, posBelow float64
+	for k := 0; k <= len(idx); k++ {
+		if k == len(idx) || k == 0 || rec[idx[k]] != rec[idx[k-1]] {
+			if c := negBelow + pos - posBelow; c > best {
+				best, bestK = c, k
+			}
+		}
+		if k < len(idx) {
+			if y[idx[k]] == 1 {
+				posBelow++
+			} else {
+				negBelow++
+			}
+		}
+	}
+	t := math.Inf(1)
+	if bestK < len(idx) {
+		t = rec[idx[bestK]]
+	}
+	var n, p [2]float64
+	for i, r := range rec {
+		s := 0
+		if r >= t {
+			s = 1
+		}
+		n[s]++
+		p[s] += y[i]
+	}
+	var rate [2]float64
+	for s := range rate {
+		rate[s] = ratio(p[s], n[s])
+		if n[s] == 0 {
+			rate[s] = pos / float64(len(y))
+		}
+	}
+	return t, rate
+}
+
+// Scored is one customer's model output.
+type Scored struct {
+	GBDT, Logistic float64 // calibrated probability of lapsing
+	Hiatus         float64
+	PAlive         float64 // BG/NBD (NaN without a fit)
+	PAlivePareto   float64
+}
+
+// Score applies the model to rows as of a later cut-off, with the customer-base models fitted up to
+// that cut-off.
+func (m *Model) Score(rows []fidelis.ChurnRow, base BaseModels) (*Matrix, []Scored) {
+	x := matrix(m.Features, rows, base.extrasFor(rows, float64(m.HorizonDay)))
+	pg, pl := m.GBDT.Predict(x), m.Logistic.Predict(x)
+	m.CalGBDT.ApplyAll(pg)
+	m.CalLogistic.ApplyAll(pl)
+	out := make([]Scored, len(rows))
+	for i, r := range rows {
+		s := Scored{GBDT: pg[i], Logistic: pl[i], Hiatus: m.HiatusRate[0], PAlive: math.NaN(), PAlivePareto: math.NaN()}
+		if r.T-r.Tx >= m.Hiatus {
+			s.Hiatus = m.HiatusRate[1]
+		}
+		x, tx, t := r.X, r.Tx/daysPerWeek, r.T/daysPerWeek
+		if base.bgErr == nil {
+			s.PAlive = base.bg.PAlive(x, tx, t)
+		}
+		if base.paretoEr == nil {
+			s.PAlivePareto = base.pareto.PAlive(x, tx, t)
+		}
+		out[i] = s
+	}
+	return x, out
+}
+
+func runCutoff(ctx context.Context, o Options, train []fidelis.ChurnRow, trainBase BaseModels, test []fidelis.ChurnRow, testBase BaseModels, trainAsOf, asOf time.Time) (*Cutoff, pred, error) {
+	c := &Cutoff{AsOf: asOf, TrainAsOf: trainAsOf, Train: len(train), Test: len(test), Methods: map[string]*Scores{}}
+	ytr, _ := labels(train)
+	y, value := labels(test)
+	tp, tn := classes(ytr)
+	p, n := classes(y)
+	if len(train) < minTrain || min(tp, tn, p, n) < minClass {
+		return nil, pred{}, nil
+	}
+	m, err := Train(ctx, train, trainBase, o)
+	if err != nil {
+		return nil, pred{}, fmt.Errorf("cut-off %s: %w", asOf.Format(time.DateOnly), err)
+	}
+	progress(o, fmt.Sprintf("scoring %d customers as of %s", len(test), asOf.Format(time.DateOnly)))
+	_, sc := m.Score(test, testBase)
+	c.LapseRate = float64(p) / float64(len(test))
+	c.Hiatus = m.Hiatus
+	c.Calibrated = m.CalGBDT.Method
+	c.Trees = len(m.GBDT.Trees)
+	pr := pred{y: y, value: value, p: map[string][]float64{}}
+	col := func(f func(s Scored) float64) []float64 {
+		v := make([]float64, len(sc))
+		for i, s := range sc {
+			v[i] = f(s)
+		}
+		return v
+	}
+	pr.p[MethodGBDT] = col(func(s Scored) float64 { return s.GBDT })
+	pr.p[MethodLogistic] = col(func(s Scored) float64 { return s.Logistic })
+	pr.p[MethodHiatus] = col(func(s Scored) float64 { return s.Hiatus })
+	if testBase.bgErr == nil {
+		pr.p[MethodBGNBD] = col(func(s Scored) float64 { return 1 - s.PAlive })
+	} else {
+		c.Notes = append(c.Notes, "BG/NBD: "+testBase.bgErr.Error())
+	}
+	if testBase.paretoEr == nil {
+		pr.p[MethodPareto] = col(func(s Scored) float64 { return 1 - s.PAlivePareto })
+	} else {
+		c.Notes = append(c.Notes, "Pareto/NBD: "+testBase.paretoEr.Error())
+	}
+	score(c.Methods, pr, o.Bootstrap, o.Seed)
+	return c, pr, nil
+}
+
+// score fills each method's metrics; a method without predictions is marked missing.
+func score(into map[string]*Scores, pr pred, b int, seed uint64) [][]float64 {
+	var ps [][]float64
+	var names []string
+	for _, m := range Methods {
+		if p, ok := pr.p[m]; ok {
+			ps = append(ps, p)
+			names = append(names, m)
+		} else {
+			into[m] = &Scores{AUC: math.NaN(), AUCLow: math.NaN(), AUCHigh: math.NaN(), Brier: math.NaN(), ECE: math.NaN(),
+				LiftTop10: math.NaN(), RevenueTop10: math.NaN(), RevenueCaught: math.NaN(), Missing: "the model could not be fitted on this store"}
+		}
+	}
+	boot := bootstrapAUC(ps, pr.y, b, seed)
+	for k, m := range names {
+		s := &Scores{AUC: AUC(ps[k], pr.y, nil), Brier: Brier(ps[k], pr.y), LiftTop10: LiftTop10(ps[k], pr.y)}
+		s.AUCLow, s.AUCHigh = interval(boot[k])
+		s.Reliability, s.ECE = Reliability(ps[k], pr.y)
+		s.RevenueTop10, s.RevenueCaught = RevenueTop10(ps[k], pr.y, pr.value)
+		into[m] = s
+	}
+	full := make([][]float64, len(Methods))
+	for k, m := range names {
+		full[slices.Index(Methods, m)] = boot[k]
+	}
+	return full
+}
+
+func pool(bt *Backtest, preds []pred, o Options) {
+	all := pred{p: map[string][]float64{}}
+	for _, m := range Methods {
+		complete := true
+		for _, p := range preds {
+			if _, ok := p.p[m]; !ok {
+				complete = false
+			}
+		}
+		if !complete {
+			continue // a method missing on any cut-off is not pooled: the rows would differ
+		}
+		for _, p := range preds {
+			all.p[m] = append(all.p[m], p.p[m]...)
+		}
+	}
+	for _, p := range preds {
+		all.y = append(all.y, p.y...)
+		all.value = append(all.value, p.value...)
+	}
+	bt.Pooled = map[string]*Scores{}
+	boot := score(bt.Pooled, all, o.Bootstrap, o.Seed+1)
+	rank := slices.Clone(Methods)
+	auc := func(m string) float64 {
+		if a := bt.Pooled[m].AUC; !math.IsNaN(a) {
+			return a
+		}
+		return math.Inf(-1)
+	}
+	// Ties go to the simpler method, listed later.
+	slices.SortStableFunc(rank, func(a, b string) int {
+		switch {
+		case auc(a) > auc(b):
+			return -1
+		case auc(a) < auc(b):
+			return 1
+		}
+		return slices.Index(Methods, b) - slices.Index(Methods, a)
+	})
+	bt.Winner, bt.RunnerUp = rank[0], rank[1]
+	diff := func(a, b string) (d, lo, hi float64) {
+		ba, bb := boot[slices.Index(Methods, a)], boot[slices.Index(Methods, b)]
+		if ba == nil || bb == nil {
+			return math.NaN(), math.NaN(), math.NaN()
+		}
+		ds := make([]float64, len(ba))
+		for i := range ds {
+			ds[i] = ba[i] - bb[i]
+		}
+		lo, hi = interval(ds)
+		return bt.Pooled[a].AUC - bt.Pooled[b].AUC, lo, hi
+	}
+	bt.Margin, bt.MarginLow, bt.MarginHigh = diff(bt.Winner, bt.RunnerUp)
+	bt.GBDTBeatsBaselines = true
+	for _, m := range []string{MethodBGNBD, MethodPareto, MethodHiatus} {
+		if bt.Pooled[m].Missing != "" {
+			continue
+		}
+		if d, lo, _ := diff(MethodGBDT, m); !(d > 0 && lo > 0) {
+			bt.GBDTBeatsBaselines = false
+		}
+	}
+	if !bt.GBDTBeatsBaselines {
+		bt.Notes = append(bt.Notes, "the boosted trees do not beat the customer-base models and the hiatus rule with confidence on this store; the winner is used instead")
+	}
+	for _, m := range []string{MethodBGNBD, MethodPareto} {
+		if bt.Pooled[m].Missing == "" {
+			bt.Notes = append(bt.Notes, "Brier score and calibration of "+m+" read 1 − P(alive) as the probability of no purchase in the horizon, which it is not (a customer alive may still not buy); compare it on AUC and lift")
+			break
+		}
+	}
+}

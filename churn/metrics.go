@@ -1,0 +1,222 @@
+package churn
+
+import (
+	"math"
+	"math/rand/v2"
+	"slices"
+	"sort"
+)
+
+// AUC is the area under the ROC curve of scores s for outcomes y (1 positive): the probability that
+// a random positive scores above a random negative, ties counting one half (Mann–Whitney U ÷
+// n₊n₋; Hanley & McNeil 1982, Radiology 143). w weighs each row (nil: all 1), which the bootstrap
+// uses for its Poisson resampling. NaN when a class is absent.
+func AUC(s, y, w []float64) float64 {
+	idx := order(s)
+	return aucSorted(idx, s, y, w)
+}
+
+func order(s []float64) []int {
+	idx := make([]int, len(s))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.Slice(idx, func(a, b int) bool { return s[idx[a]] < s[idx[b]] })
+	return idx
+}
+
+// aucSorted walks rows in ascending score: each positive beats the negative weight seen below its
+// score and ties half of the negative weight at its score.
+func aucSorted(idx []int, s, y, w []float64) float64 {
+	var below, u, np, nn float64
+	for k := 0; k < len(idx); {
+		var tp, tn float64
+		j := k
+		for ; j < len(idx) && s[idx[j]] == s[idx[k]]; j++ {
+			i := idx[j]
+			wi := 1.0
+			if w != nil {
+				wi = w[i]
+			}
+			if y[i] == 1 {
+				tp += wi
+			} else {
+				tn += wi
+			}
+		}
+		u += tp * (below + tn/2)
+		below += tn
+		np += tp
+		nn += tn
+		k = j
+	}
+	if np == 0 || nn == 0 {
+		return math.NaN()
+	}
+	return u / (np * nn)
+}
+
+// Brier is the mean squared difference between probability and outcome (Brier 1950, Monthly
+// Weather Review 78): 0 is perfect, a constant at the base rate π scores π(1−π).
+func Brier(p, y []float64) float64 {
+	var s float64
+	for i, v := range p {
+		d := v - y[i]
+		s += d * d
+	}
+	return s / float64(len(p))
+}
+
+// Bin is one bin of a reliability diagram: rows whose predicted probability is in [Low, High).
+type Bin struct {
+	Low       float64 `json:"low"`
+	High      float64 `json:"high"`
+	N         int     `json:"n"`
+	Predicted float64 `json:"predicted"` // mean predicted probability
+	Observed  float64 `json:"observed"`  // share of positives
+}
+
+// Reliability returns the ten equal-width bins of the reliability diagram and the expected
+// calibration error ECE = Σ_b (n_b/n)·|observed_b − predicted_b| (Naeini, Cooper & Hauskrecht 2015,
+// AAAI; Guo et al. 2017, ICML). Empty bins are kept with N = 0 and NaN means.
+func Reliability(p, y []float64) ([]Bin, float64) {
+	const k = 10
+	bins := make([]Bin, k)
+	for b := range bins {
+		bins[b] = Bin{Low: float64(b) / k, High: float64(b+1) / k}
+	}
+	for i, v := range p {
+		b := min(k-1, max(0, int(v*k)))
+		bins[b].N++
+		bins[b].Predicted += v
+		bins[b].Observed += y[i]
+	}
+	var ece float64
+	for b := range bins {
+		if bins[b].N == 0 {
+			bins[b].Predicted, bins[b].Observed = math.NaN(), math.NaN()
+			continue
+		}
+		n := float64(bins[b].N)
+		bins[b].Predicted /= n
+		bins[b].Observed /= n
+		ece += n / float64(len(p)) * math.Abs(bins[b].Observed-bins[b].Predicted)
+	}
+	return bins, ece
+}
+
+// topDecile returns the rows with the highest 10% of scores (at least one), ties broken by row
+// order so that the result is deterministic.
+func topDecile(s []float64) []int {
+	idx := make([]int, len(s))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortStableFunc(idx, func(a, b int) int {
+		switch {
+		case s[a] > s[b]:
+			return -1
+		case s[a] < s[b]:
+			return 1
+		}
+		return 0
+	})
+	return idx[:max(1, int(math.Ceil(float64(len(s))/10)))]
+}
+
+// LiftTop10 is the positive rate among the 10% of rows with the highest scores divided by the
+// positive rate of all rows: how many times better than random the top decile is (1 = random).
+func LiftTop10(s, y []float64) float64 {
+	top := topDecile(s)
+	var pt, pa float64
+	for _, i := range top {
+		pt += y[i]
+	}
+	for _, v := range y {
+		pa += v
+	}
+	if pa == 0 {
+		return math.NaN()
+	}
+	return (pt / float64(len(top))) / (pa / float64(len(y)))
+}
+
+// RevenueTop10 is the money view of the top decile: of the revenue of the customers who did lapse
+// (value[i], their net revenue in the year before the cut-off), the share held by those in the 10%
+// with the highest scores, and that revenue itself.
+func RevenueTop10(s, y, value []float64) (share, caught float64) {
+	var all float64
+	for i, v := range y {
+		if v == 1 {
+			all += value[i]
+		}
+	}
+	for _, i := range topDecile(s) {
+		if y[i] == 1 {
+			caught += value[i]
+		}
+	}
+	if all == 0 {
+		return math.NaN(), caught
+	}
+	return caught / all, caught
+}
+
+// bootstrapAUC returns, for each score vector, the AUC under B Poisson(1) bootstrap replicates of
+// the rows (Hanley & MacGibbon 2006 for the Poisson bootstrap): the same weights for every method
+// in a replicate, so differences between methods are paired.
+func bootstrapAUC(scores [][]float64, y []float64, b int, seed uint64) [][]float64 {
+	rng := rand.New(rand.NewPCG(seed, 0x61756362))
+	idx := make([][]int, len(scores))
+	for m, s := range scores {
+		idx[m] = order(s)
+	}
+	out := make([][]float64, len(scores))
+	w := make([]float64, len(y))
+	for range b {
+		for i := range w {
+			w[i] = float64(poisson1(rng))
+		}
+		for m, s := range scores {
+			out[m] = append(out[m], aucSorted(idx[m], s, y, w))
+		}
+	}
+	return out
+}
+
+// poisson1 draws from Poisson(1) by inversion.
+func poisson1(rng *rand.Rand) int {
+	u := rng.Float64()
+	p := math.Exp(-1.0)
+	c := p
+	k := 0
+	for u > c && k < 20 {
+		k++
+		p /= float64(k)
+		c += p
+	}
+	return k
+}
+
+// percentile interval of finite values at level 95%.
+func interval(v []float64) (lo, hi float64) {
+	var f []float64
+	for _, x := range v {
+		if !math.IsNaN(x) {
+			f = append(f, x)
+		}
+	}
+	if len(f) == 0 {
+		return math.NaN(), math.NaN()
+	}
+	slices.Sort(f)
+	q := func(p float64) float64 {
+		h := p * float64(len(f)-1)
+		l := int(h)
+		if l+1 >= len(f) {
+			return f[l]
+		}
+		return f[l] + (h-float64(l))*(f[l+1]-f[l])
+	}
+	return q(0.025), q(0.975)
+}
