@@ -117,23 +117,35 @@ type pred struct {
 }
 
 // Run backtests every method on the store's history up to end (the day after the last order).
-func Run(ctx context.Context, src RowSource, end time.Time, o Options) (*Backtest, error) {
+//
+// start is the first order's time: a cut-off whose training origin is less than max(H, 90 days)
+// after it is skipped (with a note), since customers there have too short a history to learn from.
+func Run(ctx context.Context, src RowSource, start, end time.Time, o Options) (*Backtest, error) {
 	o = o.withDefaults()
 	h := time.Duration(o.HorizonDays) * 24 * time.Hour
 	bt := &Backtest{HorizonDays: o.HorizonDays}
 	var prevRows []fidelis.ChurnRow
 	var prevBase BaseModels
 	var preds []pred
-	first := end.Add(-time.Duration(o.Cutoffs) * h)
+	// The last cut-off is H before the end, so its outcome window is fully observed.
+	first := end.Add(-time.Duration(o.Cutoffs+1) * h)
+	minHistory := max(h, 90*24*time.Hour)
 	for k := 0; k <= o.Cutoffs; k++ {
 		asOf := first.Add(time.Duration(k) * h)
+		if asOf.Sub(start) < minHistory {
+			if k < o.Cutoffs && asOf.Add(h).After(start) {
+				bt.Notes = append(bt.Notes, fmt.Sprintf("cut-off %s left out: its training rows (as of %s) have under %d days of history",
+					asOf.Add(h).Format(time.DateOnly), asOf.Format(time.DateOnly), int(minHistory.Hours()/24)))
+			}
+			continue
+		}
 		progress(o, fmt.Sprintf("rows as of %s", asOf.Format(time.DateOnly)))
 		rows, err := src(ctx, asOf, asOf.Add(h))
 		if err != nil {
 			return nil, err
 		}
 		base := FitBase(rows)
-		if k > 0 {
+		if prevRows != nil {
 			c, p, err := runCutoff(ctx, o, prevRows, prevBase, rows, base, asOf.Add(-h), asOf)
 			if err != nil {
 				return nil, err
@@ -141,6 +153,9 @@ func Run(ctx context.Context, src RowSource, end time.Time, o Options) (*Backtes
 			if c != nil {
 				bt.Cutoffs = append(bt.Cutoffs, c)
 				preds = append(preds, p)
+			} else {
+				bt.Notes = append(bt.Notes, fmt.Sprintf("cut-off %s left out: under %d training customers or under %d of either outcome",
+					asOf.Format(time.DateOnly), minTrain, minClass))
 			}
 		}
 		prevRows, prevBase = rows, base
@@ -186,6 +201,9 @@ func classes(y []float64) (pos, neg int) {
 	return pos, len(y) - pos
 }
 
+// lrRows bounds the logistic regression's training rows.
+const lrRows = 200_000
+
 // Model is the fitted supervised model: the features, both learners and their calibrators.
 type Model struct {
 	Features    []Feature
@@ -230,7 +248,19 @@ func Train(ctx context.Context, rows []fidelis.ChurnRow, base BaseModels, o Opti
 		return nil, err
 	}
 	progress(o, "logistic regression")
-	lr, err := FitLogistic(ctx, xf, yf, 0)
+	// A hundred coefficients need far fewer than a million rows: the regression fits on at most
+	// lrRows of the training rows (a seeded random subset), which keeps it to seconds.
+	xl, yl := xf, yf
+	if len(fit) > lrRows {
+		sub := rng.Perm(len(fit))[:lrRows]
+		slices.Sort(sub)
+		xl = xf.Rows(sub)
+		yl = make([]float64, lrRows)
+		for j, i := range sub {
+			yl[j] = yf[i]
+		}
+	}
+	lr, err := FitLogistic(ctx, xl, yl, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -246,23 +276,24 @@ func Train(ctx context.Context, rows []fidelis.ChurnRow, base BaseModels, o Opti
 }
 
 // hiatusRule chooses the threshold of "lapsed when the days since the last purchase are at least
-// t" with the highest training accuracy (Wübben & von Wangenheim 2008, Journal of Marketing 72(3),
-// who set it by managers' rules of thumb; here it is learned), and returns the training lapse rate
-// below and at/above it as the rule's probabilities.
+// t" (Wübben & von Wangenheim 2008, Journal of Marketing 72(3), where managers set it by rule of
+// thumb; here it is learned) with the highest balanced accuracy on the training rows, Youden's J =
+// TPR + TNR − 1 (Youden 1950): plain accuracy would call everyone lapsed wherever most customers
+// lapse. It returns the training lapse rate below and at/above it as the rule's probabilities.
 func hiatusRule(rec, y []float64) (float64, [2]float64) {
 	idx := order(rec)
 	var pos float64
 	for _, v := range y {
 		pos += v
 	}
-	// Threshold at rec[idx[k]]: rows before k predicted active, from k on lapsed. Correct =
-	// negatives below + positives at/above.
-	best, bestK := -1.0, 0
+	neg := float64(len(y)) - pos
+	// Threshold at rec[idx[k]]: rows before k predicted active, from k on lapsed.
+	best, bestK := math.Inf(-1), 0
 	var negBelow, posBelow float64
 	for k := 0; k <= len(idx); k++ {
 		if k == len(idx) || k == 0 || rec[idx[k]] != rec[idx[k-1]] {
-			if c := negBelow + pos - posBelow; c > best {
-				best, bestK = c, k
+			if j := ratio(pos-posBelow, pos) + ratio(negBelow, neg); j > best {
+				best, bestK = j, k
 			}
 		}
 		if k < len(idx) {
@@ -465,6 +496,16 @@ func pool(bt *Backtest, preds []pred, o Options) {
 	}
 	if !bt.GBDTBeatsBaselines {
 		bt.Notes = append(bt.Notes, "the boosted trees do not beat the customer-base models and the hiatus rule with confidence on this store; the winner is used instead")
+	}
+	if s := bt.Pooled[MethodBGNBD]; s.Missing == "" && s.AUC < 0.5 {
+		bt.Notes = append(bt.Notes, "BG/NBD ranks worse than chance here: it gives every customer without a repeat purchase P(alive) = 1 (its customers can only drop out right after a purchase), and here those are the likeliest to lapse")
+	}
+	var lapsed float64
+	for _, v := range all.y {
+		lapsed += v
+	}
+	if rate := lapsed / float64(len(all.y)); rate > 0.5 {
+		bt.Notes = append(bt.Notes, fmt.Sprintf("%.0f%% of customers lapse in the horizon, so no top decile can show a lift above %.2f×; read AUC rather than lift", rate*100, 1/rate))
 	}
 	for _, m := range []string{MethodBGNBD, MethodPareto} {
 		if bt.Pooled[m].Missing == "" {

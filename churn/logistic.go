@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"sync"
 
 	"gonum.org/v1/gonum/optimize"
@@ -107,9 +108,20 @@ func FitLogistic(ctx context.Context, x *Matrix, y []float64, lambda float64) (*
 		}
 		return loss
 	}
+	// gonum asks for the value and the gradient separately at the same point; one pass computes
+	// both and the other call reuses it.
+	var lastW, lastG []float64
+	var lastF float64
+	eval := func(w []float64) {
+		if lastW != nil && slices.Equal(w, lastW) {
+			return
+		}
+		lastW, lastG = slices.Clone(w), make([]float64, len(w))
+		lastF = fg(lastG, w)
+	}
 	prob := optimize.Problem{
-		Func: func(w []float64) float64 { return fg(make([]float64, len(w)), w) },
-		Grad: func(grad, w []float64) { fg(grad, w) },
+		Func: func(w []float64) float64 { eval(w); return lastF },
+		Grad: func(grad, w []float64) { eval(w); copy(grad, lastG) },
 	}
 	w0 := make([]float64, 2*p+1)
 	var pos float64
@@ -122,7 +134,7 @@ func FitLogistic(ctx context.Context, x *Matrix, y []float64, lambda float64) (*
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	res, err := optimize.Minimize(prob, w0, &optimize.Settings{GradientThreshold: 1e-7, MajorIterations: 500}, &optimize.LBFGS{})
+	res, err := optimize.Minimize(prob, w0, &optimize.Settings{GradientThreshold: 1e-6, MajorIterations: 300}, &optimize.LBFGS{})
 	if res == nil {
 		return nil, fmt.Errorf("logistic regression: %w", err)
 	}

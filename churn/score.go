@@ -1,0 +1,146 @@
+package churn
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"fidelis"
+)
+
+// Reason is one feature's push on a customer's risk: its value and its contribution to the
+// log-odds of lapsing (positive: towards lapsing).
+type Reason struct {
+	Feature      string  `json:"feature"`
+	Key          string  `json:"key"`
+	Level        string  `json:"level,omitempty"`
+	Value        float64 `json:"value"`
+	Contribution float64 `json:"contribution"`
+}
+
+// Customer is one customer's score as of the end of the data.
+type Customer struct {
+	Customer string `json:"customer_id"`
+	// Risk is the winning method's probability of no purchase in the horizon (for bgnbd and
+	// paretonbd: 1 − P(alive)).
+	Risk     float64 `json:"risk"`
+	GBDT     float64 `json:"p_lapse_gbdt"`
+	Logistic float64 `json:"p_lapse_logistic"`
+	PAlive   float64 `json:"p_alive_bgnbd"`
+	Pareto   float64 `json:"p_alive_paretonbd"`
+	Hiatus   bool    `json:"hiatus_lapsed"`
+	Recency  float64 `json:"days_since_last_purchase"`
+	Revenue  float64 `json:"revenue_to_date"`
+	// Reasons are the (at most three) features pushing the trees' score most towards lapsing.
+	Reasons []Reason `json:"reasons"`
+}
+
+// Importance is a feature's share of the trees' total split gain.
+type Importance struct {
+	Feature string  `json:"feature"`
+	Key     string  `json:"key"`
+	Level   string  `json:"level,omitempty"`
+	Share   float64 `json:"share"`
+}
+
+// Scoring is the final model, trained on the last complete outcome window, applied to every
+// customer as of the end of the data.
+type Scoring struct {
+	AsOf       time.Time    `json:"as_of"`
+	TrainAsOf  time.Time    `json:"train_as_of"`
+	Method     string       `json:"method"`
+	Importance []Importance `json:"importance"`
+	Customers  []Customer   `json:"-"`
+	Model      *Model       `json:"-"`
+}
+
+// ScoreAll trains on rows as of end−H (outcomes in [end−H, end)) and scores every customer as of
+// end with the given method's probability as Risk.
+func ScoreAll(ctx context.Context, src RowSource, end time.Time, method string, o Options) (*Scoring, error) {
+	o = o.withDefaults()
+	h := time.Duration(o.HorizonDays) * 24 * time.Hour
+	progress(o, "training the final model")
+	train, err := src(ctx, end.Add(-h), end)
+	if err != nil {
+		return nil, err
+	}
+	y, _ := labels(train)
+	if p, n := classes(y); len(train) < minTrain || min(p, n) < minClass {
+		return nil, fidelis.Errorf(fidelis.EInvalid, "too few customers to train on as of %s: %d customers, %d lapsed, %d bought again (need %d, and %d of each)",
+			end.Add(-h).Format(time.DateOnly), len(train), p, n, minTrain, minClass)
+	}
+	m, err := Train(ctx, train, FitBase(train), o)
+	if err != nil {
+		return nil, err
+	}
+	train = nil
+	rows, err := src(ctx, end, end)
+	if err != nil {
+		return nil, err
+	}
+	progress(o, fmt.Sprintf("scoring %d customers", len(rows)))
+	x, sc := m.Score(rows, FitBase(rows))
+	s := &Scoring{AsOf: end, TrainAsOf: end.Add(-h), Method: method, Model: m, Customers: make([]Customer, len(rows))}
+	for f, v := range m.GBDT.Importance() {
+		ft := m.Features[f]
+		s.Importance = append(s.Importance, Importance{Feature: ft.Name(), Key: ft.Key, Level: ft.Level, Share: v})
+	}
+	slices.SortStableFunc(s.Importance, func(a, b Importance) int {
+		switch {
+		case a.Share > b.Share:
+			return -1
+		case a.Share < b.Share:
+			return 1
+		}
+		return 0
+	})
+	parallel(len(rows), func(lo, hi int) {
+		contrib := make([]float64, len(m.Features))
+		for i := lo; i < hi; i++ {
+			r, c := rows[i], sc[i]
+			cu := Customer{Customer: r.Customer, GBDT: c.GBDT, Logistic: c.Logistic, PAlive: c.PAlive, Pareto: c.PAlivePareto,
+				Hiatus: r.T-r.Tx >= m.Hiatus, Recency: r.T - r.Tx, Revenue: r.Revenue}
+			switch method {
+			case MethodLogistic:
+				cu.Risk = c.Logistic
+			case MethodBGNBD:
+				cu.Risk = 1 - c.PAlive
+			case MethodPareto:
+				cu.Risk = 1 - c.PAlivePareto
+			case MethodHiatus:
+				cu.Risk = c.Hiatus
+			default:
+				cu.Risk = c.GBDT
+			}
+			m.GBDT.Contributions(x, i, contrib)
+			cu.Reasons = topReasons(m.Features, x, i, contrib, 3)
+			s.Customers[i] = cu
+		}
+	})
+	return s, nil
+}
+
+// topReasons returns the k features with the largest positive contributions.
+func topReasons(fs []Feature, x *Matrix, i int, contrib []float64, k int) []Reason {
+	var out []Reason
+	for f, c := range contrib {
+		if c <= 0 {
+			continue
+		}
+		out = append(out, Reason{Feature: fs[f].Name(), Key: fs[f].Key, Level: fs[f].Level, Value: float64(x.Cols[f][i]), Contribution: c})
+	}
+	slices.SortStableFunc(out, func(a, b Reason) int {
+		switch {
+		case a.Contribution > b.Contribution:
+			return -1
+		case a.Contribution < b.Contribution:
+			return 1
+		}
+		return 0
+	})
+	if len(out) > k {
+		out = out[:k]
+	}
+	return out
+}

@@ -1,0 +1,249 @@
+package main
+
+import (
+	"bufio"
+	"cmp"
+	"context"
+	"encoding/csv"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"fidelis"
+	"fidelis/churn"
+	"fidelis/internal/nanjson"
+	"fidelis/report"
+)
+
+func init() {
+	register("churn", "who will not buy again in the next H days: boosted trees backtested against P(alive) and the hiatus rule, then every customer scored", runChurn)
+}
+
+// parseDays reads a horizon in days: 90d, 90, 13w, 3m (30-day months) or 1y (365 days).
+func parseDays(s string) (int, error) {
+	s = strings.TrimSpace(strings.ToLower(s))
+	mult := 1
+	switch {
+	case strings.HasSuffix(s, "d"):
+		s = s[:len(s)-1]
+	case strings.HasSuffix(s, "w"):
+		s, mult = s[:len(s)-1], 7
+	case strings.HasSuffix(s, "m"):
+		s, mult = s[:len(s)-1], 30
+	case strings.HasSuffix(s, "y"):
+		s, mult = s[:len(s)-1], 365
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n <= 0 || n*mult > 3650 {
+		return 0, fidelis.Errorf(fidelis.EInvalid, "--horizon %q: want a positive number of days (90d), weeks (13w), months (3m) or years (1y), at most 10 years", s).
+			WithHint("fidelis churn --horizon 90d")
+	}
+	return n * mult, nil
+}
+
+func runChurn(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "churn", "churn [--db PATH] [--horizon 90d] [--cutoffs N] [--json] [--out scores.csv]")
+	db := fs.String("db", defaultDB, "DuckDB store file")
+	hz := fs.String("horizon", "90d", "outcome window after each cut-off: 30d, 60d, 90d, 180d ...")
+	cutoffs := fs.Int("cutoffs", 4, "rolling cut-offs of the backtest, spaced one horizon apart, the last one horizon before the end of the data")
+	asJSON := fs.Bool("json", false, "print the backtest and the final model as JSON")
+	out := fs.String("out", "", "write every customer's score and top reasons to FILE.csv")
+	top := fs.Int("top", 10, "customers shown with their reasons on screen")
+	seed := fs.Uint64("seed", 1, "seed of the training split, the trees' subsampling and the bootstrap")
+	if _, err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	days, err := parseDays(*hz)
+	if err != nil {
+		return err
+	}
+	if *cutoffs < 1 || *cutoffs > 24 {
+		return fidelis.Errorf(fidelis.EInvalid, "--cutoffs %d: want 1 to 24", *cutoffs)
+	}
+	if *out != "" && strings.ToLower(filepath.Ext(*out)) != ".csv" {
+		return fidelis.Errorf(fidelis.EInvalid, "--out %s: want a .csv file", *out)
+	}
+	st, err := openStore(ctx, *db, true)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	cs, ok := st.(fidelis.ChurnStore)
+	if !ok {
+		return fidelis.Errorf(fidelis.EInvalid, "the store at %s cannot list per-customer rows for the churn model", *db)
+	}
+	first, last, err := st.Span(ctx)
+	if err != nil {
+		return err
+	}
+	if last.IsZero() {
+		return fidelis.Errorf(fidelis.EInvalid, "the store at %s has no orders", *db).WithHint("fidelis import orders FILE --db %s", *db)
+	}
+	end := last.UTC().Truncate(24*time.Hour).AddDate(0, 0, 1)
+	src := func(ctx context.Context, asOf, until time.Time) ([]fidelis.ChurnRow, error) {
+		var rows []fidelis.ChurnRow
+		err := cs.ChurnRows(ctx, asOf, until, func(r fidelis.ChurnRow) error { rows = append(rows, r); return nil })
+		return rows, err
+	}
+	o := churn.Options{HorizonDays: days, Cutoffs: *cutoffs, Seed: *seed}
+	if isTerminal(e.stderr) {
+		o.Progress = func(msg string) { fmt.Fprintln(e.stderr, "churn: "+msg) }
+	}
+	bt, err := churn.Run(ctx, src, first, end, o)
+	if err != nil {
+		return err
+	}
+	sc, err := churn.ScoreAll(ctx, src, end, bt.Winner, o)
+	if err != nil {
+		return err
+	}
+	if *out != "" {
+		if err := writeAtomic(*out, func(f *os.File) error { return writeChurnCSV(f, sc) }); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stderr, "%d customers scored as of %s, written to %s\n", len(sc.Customers), end.Format(time.DateOnly), *out)
+	}
+	if *asJSON {
+		// The backtest's fields at the top level (winner, pooled, cutoffs), the final model beside them.
+		out, _ := nanjson.Value(bt).(map[string]any)
+		out["scoring"] = nanjson.Value(sc)
+		out["scored_customers"] = len(sc.Customers)
+		return report.JSON(e.stdout, out)
+	}
+	printChurn(e, bt, sc, *top)
+	return nil
+}
+
+var methodNames = map[string]string{
+	churn.MethodGBDT: "boosted trees", churn.MethodLogistic: "logistic regression",
+	churn.MethodBGNBD: "BG/NBD P(alive)", churn.MethodPareto: "Pareto/NBD P(alive)", churn.MethodHiatus: "hiatus rule",
+}
+
+func printChurn(e *env, bt *churn.Backtest, sc *churn.Scoring, top int) {
+	w := e.stdout
+	fmt.Fprintf(w, "Backtest: who makes no purchase in the %d days after a cut-off (%d cut-off(s), %d test rows: customers × cut-offs)\n\n",
+		bt.HorizonDays, len(bt.Cutoffs), pooledN(bt))
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "method\tAUC\t95% interval\tBrier\tECE\tlift top 10%\tlapsers' revenue in top 10%\t")
+	for _, m := range churn.Methods {
+		s := bt.Pooled[m]
+		if s.Missing != "" {
+			fmt.Fprintf(tw, "%s\t—\t\t\t\t\t%s\t\n", methodNames[m], s.Missing)
+			continue
+		}
+		fmt.Fprintf(tw, "%s\t%.3f\t%.3f–%.3f\t%.3f\t%.3f\t%.2f×\t%.0f%%\t\n", methodNames[m], s.AUC, s.AUCLow, s.AUCHigh, s.Brier, s.ECE, s.LiftTop10, s.RevenueTop10*100)
+	}
+	tw.Flush()
+	fmt.Fprintln(w, "\nAUC by cut-off (lapse rate):")
+	tw = tabwriter.NewWriter(w, 2, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprint(tw, "cut-off\tcustomers\tlapsed\t")
+	for _, m := range churn.Methods {
+		fmt.Fprintf(tw, "%s\t", m)
+	}
+	fmt.Fprintln(tw)
+	for _, c := range bt.Cutoffs {
+		fmt.Fprintf(tw, "%s\t%d\t%.0f%%\t", c.AsOf.Format(time.DateOnly), c.Test, c.LapseRate*100)
+		for _, m := range churn.Methods {
+			fmt.Fprintf(tw, "%s\t", num3(c.Methods[m].AUC))
+		}
+		fmt.Fprintln(tw)
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "\nWinner: %s, pooled AUC %.3f, %+.3f over %s (95%% interval %+.3f to %+.3f).\n",
+		methodNames[bt.Winner], bt.Pooled[bt.Winner].AUC, bt.Margin, methodNames[bt.RunnerUp], bt.MarginLow, bt.MarginHigh)
+	for _, n := range bt.Notes {
+		fmt.Fprintln(w, "Note: "+n+".")
+	}
+	fmt.Fprintln(w, "\nWhat drives the trees' risk (share of split gain):")
+	for _, im := range sc.Importance[:min(8, len(sc.Importance))] {
+		if im.Share > 0 {
+			fmt.Fprintf(w, "  %-32s %5.1f%%\n", im.Feature, im.Share*100)
+		}
+	}
+	cust := append([]churn.Customer(nil), sc.Customers...)
+	sortByRisk(cust)
+	fmt.Fprintf(w, "\nHighest risk of no purchase in the next %d days, as of %s (%s):\n", bt.HorizonDays, sc.AsOf.Format(time.DateOnly), methodNames[sc.Method])
+	tw = tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "customer\trisk\tdays since last\trevenue to date\ttop reasons\t")
+	for _, c := range cust[:min(top, len(cust))] {
+		fmt.Fprintf(tw, "%s\t%.0f%%\t%.0f\t%.2f\t%s\t\n", c.Customer, c.Risk*100, c.Recency, c.Revenue, reasonText(c.Reasons))
+	}
+	tw.Flush()
+}
+
+func pooledN(bt *churn.Backtest) int {
+	n := 0
+	for _, c := range bt.Cutoffs {
+		n += c.Test
+	}
+	return n
+}
+
+func num3(v float64) string {
+	if math.IsNaN(v) {
+		return "—"
+	}
+	return strconv.FormatFloat(v, 'f', 3, 64)
+}
+
+func sortByRisk(c []churn.Customer) {
+	// Stable: equal risks keep the store's customer order.
+	slices.SortStableFunc(c, func(a, b churn.Customer) int { return cmp.Compare(b.Risk, a.Risk) })
+}
+
+func reasonText(rs []churn.Reason) string {
+	var parts []string
+	for _, r := range rs {
+		v := "none"
+		if !math.IsNaN(r.Value) {
+			v = strconv.FormatFloat(r.Value, 'g', 4, 64)
+		}
+		parts = append(parts, fmt.Sprintf("%s=%s", r.Feature, v))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// safeCell neutralises a text cell a spreadsheet would read as a formula (OWASP CSV injection).
+func safeCell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+func writeChurnCSV(f *os.File, sc *churn.Scoring) error {
+	w := csv.NewWriter(bufio.NewWriter(f))
+	head := []string{"customer_id", "risk", "method", "p_lapse_gbdt", "p_lapse_logistic", "p_alive_bgnbd", "p_alive_paretonbd",
+		"hiatus_lapsed", "days_since_last_purchase", "revenue_to_date"}
+	for k := 1; k <= 3; k++ {
+		head = append(head, fmt.Sprintf("reason_%d", k), fmt.Sprintf("reason_%d_value", k), fmt.Sprintf("reason_%d_contribution", k))
+	}
+	w.Write(head)
+	num := func(v float64) string {
+		if math.IsNaN(v) {
+			return ""
+		}
+		return strconv.FormatFloat(v, 'f', 4, 64)
+	}
+	for _, c := range sc.Customers {
+		rec := []string{safeCell(c.Customer), num(c.Risk), sc.Method, num(c.GBDT), num(c.Logistic), num(c.PAlive), num(c.Pareto),
+			strconv.FormatBool(c.Hiatus), num(c.Recency), num(c.Revenue)}
+		for k := range 3 {
+			if k < len(c.Reasons) {
+				r := c.Reasons[k]
+				rec = append(rec, safeCell(r.Feature), num(r.Value), num(r.Contribution))
+			} else {
+				rec = append(rec, "", "", "")
+			}
+		}
+		w.Write(rec)
+	}
+	w.Flush()
+	return w.Error()
+}
