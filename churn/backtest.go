@@ -144,7 +144,8 @@ func Run(ctx context.Context, src RowSource, start, end time.Time, o Options) (*
 		if err != nil {
 			return nil, err
 		}
-		base := FitBase(rows)
+		progress(o, "fitting the customer-base models")
+		base := FitBase(rows, prevRows != nil)
 		if prevRows != nil {
 			c, p, err := runCutoff(ctx, o, prevRows, prevBase, rows, base, asOf.Add(-h), asOf)
 			if err != nil {

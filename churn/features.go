@@ -207,7 +207,9 @@ type BaseModels struct {
 	paretoEr error
 }
 
-func FitBase(rows []fidelis.ChurnRow) BaseModels {
+// FitBase fits BG/NBD (a feature and a baseline) and, with pareto, Pareto/NBD (a baseline only:
+// training origins skip it, since its fit can take minutes where every customer's history is short).
+func FitBase(rows []fidelis.ChurnRow, pareto bool) BaseModels {
 	cs := make([]btyd.Customer, len(rows))
 	for i, r := range rows {
 		cs[i] = btyd.Customer{Frequency: r.X, Recency: r.Tx / daysPerWeek, T: r.T / daysPerWeek}
@@ -218,6 +220,10 @@ func FitBase(rows []fidelis.ChurnRow) BaseModels {
 	b.bg, res, b.bgErr = btyd.FitBGNBD(comp, &btyd.FitOptions{NoStdErrors: true})
 	if b.bgErr == nil && !res.Converged {
 		b.bgErr = fmtErr("BG/NBD did not converge: " + res.Reason)
+	}
+	if !pareto {
+		b.paretoEr = fmtErr("Pareto/NBD not fitted at a training origin")
+		return b
 	}
 	b.pareto, res, b.paretoEr = btyd.FitParetoNBD(comp, &btyd.FitOptions{NoStdErrors: true})
 	if b.paretoEr == nil && !res.Converged {
