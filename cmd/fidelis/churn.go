@@ -49,7 +49,9 @@ func parseDays(s string) (int, error) {
 
 func runChurn(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "churn", "churn [--db PATH] [--horizon 90d] [--cutoffs N] [--json] [--out scores.csv]")
-	db := fs.String("db", defaultDB, "DuckDB store file")
+	var sf storeFlags
+	sf.register(fs, "DuckDB store file")
+	db := &sf.db
 	hz := fs.String("horizon", "90d", "outcome window after each cut-off: 30d, 60d, 90d, 180d ...")
 	cutoffs := fs.Int("cutoffs", 4, "rolling cut-offs of the backtest, spaced one horizon apart, the last one horizon before the end of the data")
 	asJSON := fs.Bool("json", false, "print the backtest and the final model as JSON")
@@ -69,7 +71,7 @@ func runChurn(ctx context.Context, e *env, args []string) error {
 	if *out != "" && strings.ToLower(filepath.Ext(*out)) != ".csv" {
 		return fidelis.Errorf(fidelis.EInvalid, "--out %s: want a .csv file", *out)
 	}
-	st, err := openStore(ctx, *db, true)
+	st, err := openStore(ctx, e, sf, true)
 	if err != nil {
 		return err
 	}
