@@ -1,6 +1,7 @@
 package churn
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -86,15 +87,7 @@ func ScoreAll(ctx context.Context, src RowSource, end time.Time, method string, 
 		ft := m.Features[f]
 		s.Importance = append(s.Importance, Importance{Feature: ft.Name(), Key: ft.Key, Level: ft.Level, Share: v})
 	}
-	slices.SortStableFunc(s.Importance, func(a, b Importance) int {
-		switch {
-		case a.Share > b.Share:
-			return -1
-		case a.Share < b.Share:
-			return 1
-		}
-		return 0
-	})
+	slices.SortStableFunc(s.Importance, func(a, b Importance) int { return cmp.Compare(b.Share, a.Share) })
 	parallel(len(rows), func(lo, hi int) {
 		contrib := make([]float64, len(m.Features))
 		for i := lo; i < hi; i++ {
@@ -130,15 +123,7 @@ func topReasons(fs []Feature, x *Matrix, i int, contrib []float64, k int) []Reas
 		}
 		out = append(out, Reason{Feature: fs[f].Name(), Key: fs[f].Key, Level: fs[f].Level, Value: float64(x.Cols[f][i]), Contribution: c})
 	}
-	slices.SortStableFunc(out, func(a, b Reason) int {
-		switch {
-		case a.Contribution > b.Contribution:
-			return -1
-		case a.Contribution < b.Contribution:
-			return 1
-		}
-		return 0
-	})
+	slices.SortStableFunc(out, func(a, b Reason) int { return cmp.Compare(b.Contribution, a.Contribution) })
 	if len(out) > k {
 		out = out[:k]
 	}
