@@ -175,7 +175,7 @@ func Import(ctx context.Context, st fidelis.Store, kind fidelis.Kind, path strin
 		}
 	}()
 	rej := &rejects{path: opt.Rejects, input: path, label: path, reasons: map[string]int64{}}
-	if x, ok := src.(*xlsxSource); ok {
+	if x, ok := src.(guardedXLSX); ok {
 		rej.label, rej.colName = path+" [sheet "+x.sheet+"]", columnName
 	}
 	defer rej.close()

@@ -85,12 +85,12 @@ func openInput(r io.Reader, path string, opt Options) (in *input, err error) {
 	ext := strings.ToLower(filepath.Ext(name))
 	switch what {
 	case "parquet":
-		s, err := newParquetSource(path)
-		if err != nil {
+		var s *parquetSource
+		if err := guard(func() (err error) { s, err = newParquetSource(path); return err }); err != nil {
 			return in, err
 		}
 		in.closers = append(in.closers, s)
-		in.src, in.format = s, in.format+"parquet"+named(ext, "parquet")
+		in.src, in.format = guarded{s}, in.format+"parquet"+named(ext, "parquet")
 		return in, nil
 	case "zip":
 		what, err = zipKind(path)
@@ -100,12 +100,12 @@ func openInput(r io.Reader, path string, opt Options) (in *input, err error) {
 		if what != "xlsx" {
 			return in, fmt.Errorf("this is %s, not a table of records", what)
 		}
-		s, err := newXLSXSource(path, opt.Sheet)
-		if err != nil {
+		var s *xlsxSource
+		if err := guard(func() (err error) { s, err = newXLSXSource(path, opt.Sheet); return err }); err != nil {
 			return in, err
 		}
 		in.closers = append(in.closers, s)
-		in.src, in.format = s, in.format+"xlsx (sheet "+s.sheet+")"+named(ext, "xlsx")
+		in.src, in.format = guardedXLSX{s}, in.format+"xlsx (sheet "+s.sheet+")"+named(ext, "xlsx")
 		return in, nil
 	case "text":
 	default:
@@ -127,8 +127,8 @@ func openInput(r io.Reader, path string, opt Options) (in *input, err error) {
 	if head, err = peek(br); err != nil {
 		return in, err
 	}
-	if bytes.IndexByte(head, 0) >= 0 {
-		return in, errors.New("this is binary data (it has NUL bytes), not text the importer can read")
+	if binary(head) {
+		return in, errBinary
 	}
 	term, ends := detectLineEnd(head)
 	in.lineEnds = ends
@@ -179,6 +179,33 @@ func openInput(r io.Reader, path string, opt Options) (in *input, err error) {
 	}
 	in.src, in.format = s, in.format+f+named(ext, "text")
 	return in, err
+}
+
+// guard runs f, turning a panic in a third-party decoder (a damaged Parquet or XLSX file) into an
+// error rather than a crash.
+func guard(f func() error) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("a damaged file: its decoder failed (%s)", clip(fmt.Sprint(r)))
+		}
+	}()
+	return f()
+}
+
+// guarded reads a source through guard.
+type guarded struct{ source }
+
+func (g guarded) Next() (rec []string, line int64, err error) {
+	err = guard(func() error { rec, line, err = g.source.Next(); return err })
+	return rec, line, err
+}
+
+// guardedXLSX keeps the sheet's row accounting visible through the guard.
+type guardedXLSX struct{ *xlsxSource }
+
+func (g guardedXLSX) Next() (rec []string, line int64, err error) {
+	err = guard(func() error { rec, line, err = g.xlsxSource.Next(); return err })
+	return rec, line, err
 }
 
 func peek(br *bufio.Reader) ([]byte, error) {
@@ -362,8 +389,8 @@ func textEncoding(head []byte, want string) (encoding.Encoding, string, int, err
 		}
 		return unicode.UTF16(order, unicode.IgnoreBOM), name + " (detected, no byte-order mark)", 0, nil
 	}
-	if bytes.IndexByte(head, 0) >= 0 {
-		return nil, "", 0, errors.New("this is binary data (it has NUL bytes), not text the importer can read")
+	if binary(head) {
+		return nil, "", 0, errBinary
 	}
 	if at := invalidUTF8(head); at >= 0 {
 		line := 1 + bytes.Count(head[:at], []byte{'\n'})
@@ -371,6 +398,15 @@ func textEncoding(head []byte, want string) (encoding.Encoding, string, int, err
 			WithHint("say its encoding: --encoding windows-1250 (Central European: Polish, Czech, Romanian), iso-8859-2, windows-1257 (Baltic: Latvian, Lithuanian), windows-1252 (Western European); --encoding utf-8 reads it anyway and rejects the rows with bad bytes")
 	}
 	return nil, "utf-8", 0, nil
+}
+
+var errBinary = errors.New("this is binary data (it has NUL bytes), not text the importer can read")
+
+// binary reports content with more NUL bytes than a damaged text export has: over one in a
+// thousand, or any in its first bytes. A few stray NULs only get their lines rejected.
+func binary(head []byte) bool {
+	n := bytes.Count(head, []byte{0})
+	return n > 0 && (n*1000 > len(head) || bytes.IndexByte(head[:min(len(head), 16)], 0) >= 0)
 }
 
 func normEncoding(s string) string {

@@ -216,7 +216,7 @@ func gz(t *testing.T, b []byte) []byte {
 	return buf.Bytes()
 }
 
-func parquetBytes(t *testing.T) []byte {
+func parquetBytes(t testing.TB) []byte {
 	type order struct {
 		OrderID  string  `parquet:"order_id"`
 		Customer string  `parquet:"customer_id"`
@@ -232,7 +232,7 @@ func parquetBytes(t *testing.T) []byte {
 
 // xlsxBytes writes a workbook: a Notes sheet first? No: Orders first, with a real date cell, a
 // number, a bad date and a row past the header's width; and a second sheet.
-func xlsxBytes(t *testing.T) []byte {
+func xlsxBytes(t testing.TB) []byte {
 	f := excelize.NewFile()
 	defer f.Close()
 	f.SetSheetName("Sheet1", "Orders")
@@ -368,6 +368,18 @@ func TestLongValuesAreClipped(t *testing.T) {
 		t.Fatalf("%+v %v", sum, err)
 	}
 	if r := readRejects(t, rej); len(r) != 1 || r[0][1] != "2" || !strings.Contains(r[0][5], "longer than 16 MiB") {
+		t.Errorf("rejects %q", r)
+	}
+}
+
+func TestStrayNULRejectsItsLine(t *testing.T) {
+	body := "order_id,customer_id,date,amount\n" +
+		"o1,A,2024-01-01,1\no2,B,2024-01-\x0002,1\n" + strings.Repeat("o3,C,2024-01-03,1\n", 100)
+	sum, _, rej, err := importFile(t, fidelis.Orders, "n.csv", []byte(body), ingest.Options{})
+	if err != nil || sum.Read != 102 || sum.Rejected != 1 {
+		t.Fatalf("%+v %v", sum, err)
+	}
+	if r := readRejects(t, rej); r[0][1] != "3" || !strings.Contains(r[0][5], "NUL byte") {
 		t.Errorf("rejects %q", r)
 	}
 }

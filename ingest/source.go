@@ -271,6 +271,8 @@ func dataLine(lr *lineReader, st *lineStats) (physLine, error) {
 			return physLine{}, err
 		case p.tooLong:
 			return p, &recordError{line: p.num, reason: tooLongReason}
+		case bytes.IndexByte(p.text, 0) >= 0:
+			return p, &recordError{line: p.num, reason: "has a NUL byte (damaged or binary data)"}
 		case !blank(p.text):
 			return p, nil
 		}
