@@ -36,7 +36,7 @@ func (s *sourceFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&s.input, "input", "", "summary CSV (lifetimes columns: frequency,recency,T[,monetary_value][,weights]; BG/BB: frequency,recency,periods,weights; sBG: period,survivors)")
 	fs.StringVar(&s.transactions, "transactions", "", "transaction log (customer id, date YYYY-MM-DD or YYYYMMDD, optional amount; CSV or whitespace)")
 	fs.StringVar(&s.calEnd, "calibration-end", "", "with --transactions: last day of the calibration period (YYYY-MM-DD)")
-	fs.StringVar(&s.unit, "time-unit", "week", "with --transactions: day, week or month")
+	fs.StringVar(&s.unit, "time-unit", "week", "with --transactions: day, week or month; with --input: the summary's unit (predict's months follow it)")
 	s.storeFlags.register(fs, "with neither --input nor --transactions: the store whose orders are summarised (days, in weeks)")
 	fs.Float64Var(&s.scale, "time-scale", 1, "with --transactions: divide durations by this (lifetimes' freq_multiplier; --time-unit day --time-scale 7 counts purchase days and measures weeks)")
 }
