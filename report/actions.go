@@ -42,12 +42,12 @@ func (lc locale) actionsHTML(a *analysis.Analysis) string {
 		labels[i] = lc.T(x.ID)
 		gains[i] = x.Gain
 	}
-	b.WriteString(barChart(labels, gains, nil, nil, lc.money))
+	b.WriteString(barChart(labels, gains, nil, nil, func(v float64) string { return lc.moneyEst(v, "") }))
 	b.WriteString(`<ol>`)
 	for _, x := range a.Actions {
 		title, why, who, as := lc.actionText(x)
 		fmt.Fprintf(&b, `<li><b>%s</b> — %s<br>%s<br><span class="muted small">%s`,
-			esc(title), esc(lc.T("expected gain %s (value exposed %s; %s)", lc.moneyC(x.Gain, a.Currency), lc.moneyC(x.Exposed, a.Currency), lc.T("%d customer|%d customers", x.Customers))),
+			esc(title), esc(lc.T("expected gain %s (value at stake %s; %s)", lc.moneyEst(x.Gain, a.Currency), lc.moneyEst(x.Exposed, a.Currency), lc.T("%d customer|%d customers", x.Customers))),
 			esc(why), esc(lc.T("For: %s.", who)))
 		if x.Command != "" {
 			fmt.Fprintf(&b, ` %s <code>%s</code>.`, esc(lc.T("The list:")), esc(x.Command))
@@ -67,7 +67,7 @@ func (lc locale) actionsMD(a *analysis.Analysis) string {
 	for i, x := range a.Actions {
 		title, why, _, as := lc.actionText(x)
 		fmt.Fprintf(&b, "%d. **%s**: %s. %s %s\n", i+1, title,
-			lc.T("expected gain %s (value exposed %s; %s)", lc.moneyC(x.Gain, a.Currency), lc.moneyC(x.Exposed, a.Currency), lc.T("%d customer|%d customers", x.Customers)),
+			lc.T("expected gain %s (value at stake %s; %s)", lc.moneyEst(x.Gain, a.Currency), lc.moneyEst(x.Exposed, a.Currency), lc.T("%d customer|%d customers", x.Customers)),
 			why, lc.T("Assumptions: %s.", strings.Join(as, "; ")))
 	}
 	return b.String()

@@ -4,8 +4,12 @@ import (
 	"fmt"
 	"html"
 	"math"
+	"slices"
+	"sort"
 	"strings"
+	"time"
 
+	"fidelis/advocacy"
 	"fidelis/analysis"
 )
 
@@ -13,16 +17,19 @@ import (
 func init() {
 	AddSection(Section{Order: 80, ID: "advocacy", Title: "Referrals and advocates",
 		Skip: func(a *analysis.Analysis) bool { return analysis.Section[analysis.Advocacy](a, "advocacy") == nil },
-		HTML: locale.advocacyHTML, Markdown: func(lc locale, a *analysis.Analysis) string { return lc.advMD(lc.advocacyTables(a)) }})
+		HTML: locale.advocacyHTML, Markdown: func(lc locale, a *analysis.Analysis) string { return lc.advMD(lc.advocacyTables(a)) },
+		Appendix: func(lc locale, a *analysis.Analysis) string { return lc.advHTML(lc.advocacyTables(a), true) }})
 	AddSection(Section{Order: 82, ID: "program", Title: "Loyalty programme",
 		Skip: func(a *analysis.Analysis) bool { return analysis.Section[analysis.Program](a, "program") == nil },
-		HTML: locale.programHTML, Markdown: func(lc locale, a *analysis.Analysis) string { return lc.advMD(lc.programTables(a)) }})
+		HTML: locale.programHTML, Markdown: func(lc locale, a *analysis.Analysis) string { return lc.advMD(lc.programTables(a)) },
+		Appendix: func(lc locale, a *analysis.Analysis) string { return lc.advHTML(lc.programTables(a), true) }})
 	AddSection(Section{Order: 84, ID: "engagement", Title: "Channel engagement",
 		Skip: func(a *analysis.Analysis) bool { return analysis.Section[analysis.Engagement](a, "engagement") == nil },
 		HTML: locale.engagementHTML, Markdown: func(lc locale, a *analysis.Analysis) string { return lc.advMD(lc.engagementTables(a)) }})
 	AddSection(Section{Order: 86, ID: "social", Title: "Social mentions",
 		Skip: func(a *analysis.Analysis) bool { return analysis.Section[analysis.Social](a, "social") == nil },
-		HTML: locale.socialHTML, Markdown: func(lc locale, a *analysis.Analysis) string { return lc.advMD(lc.socialTables(a)) }})
+		HTML: locale.socialHTML, Markdown: func(lc locale, a *analysis.Analysis) string { return lc.advMD(lc.socialTables(a)) },
+		Appendix: func(lc locale, a *analysis.Analysis) string { return lc.advHTML(lc.socialTables(a), true) }})
 }
 
 // advTable is a titled table shared by the HTML and Markdown renderings.
@@ -30,11 +37,18 @@ type advTable struct {
 	title, note string
 	head        []string
 	rows        [][]string
+	// period marks a period-by-period table: the HTML report puts it in the appendix.
+	period bool
 }
 
-func (lc locale) advHTML(ts []advTable) string {
+// advHTML renders the tables for the section (period tables left out) or, with period set, the
+// period tables only, for the appendix.
+func (lc locale) advHTML(ts []advTable, period ...bool) string {
 	var b strings.Builder
 	for _, t := range ts {
+		if t.period != (len(period) > 0 && period[0]) {
+			continue
+		}
 		if t.title != "" {
 			fmt.Fprintf(&b, `<h3>%s</h3>`, esc(lc.T(t.title)))
 		}
@@ -100,7 +114,7 @@ func (lc locale) percentAxis(v float64) string { return lc.sf("%.0f%%", v*100) }
 
 func (lc locale) advocacyTables(a *analysis.Analysis) []advTable {
 	v := analysis.Section[analysis.Advocacy](a, "advocacy")
-	t := advTable{title: "Referrals by period", note: lc.T("Referrer share = customers who referred ÷ active customers; conversion = converted ÷ referrals; k-factor = referrals per active customer × conversion. ⚑ marks n < 30."),
+	t := advTable{period: true, title: "Referrals by period", note: lc.T("Referrer share = customers who referred ÷ active customers; conversion = converted ÷ referrals; k-factor = referrals per active customer × conversion. ⚑ marks n < 30."),
 		head: []string{"Period", "Referrals", "Referrers", "Referrer share (95% CI)", "Conversion (95% CI)", "k-factor", "Days to convert", "First-order revenue"}}
 	for _, r := range append(v.Referrals, v.Total) {
 		t.rows = append(t.rows, []string{lc.T(r.Period), lc.count(r.Invites), lc.count(r.Referrers), lc.interval(r.ReferrerShare), lc.interval(r.Conversion), lc.num(r.KFactor, 4), lc.f2(r.DaysToConvert), lc.money(r.FirstOrderRevenue)})
@@ -147,15 +161,51 @@ func (lc locale) advocacyHTML(a *analysis.Analysis) string {
 		share, lo, hi = append(share, r.ReferrerShare.Value), append(lo, r.ReferrerShare.Low), append(hi, r.ReferrerShare.High)
 		conv = append(conv, r.Conversion.Value)
 	}
-	b.WriteString(lineChart(labels, []series{{Name: lc.T("Conversion"), Values: conv}, {Name: lc.T("Referrer share (95% band)"), Values: share, Low: lo, High: hi}}, lc.percentAxis))
+	pending := maturing(labels, a.Last, v.Total.DaysToConvert)
+	for i := len(labels) - pending; i < len(labels); i++ {
+		labels[i] += " " + lc.T("(maturing)")
+	}
+	b.WriteString(lineChart(labels, []series{{Name: lc.T("Conversion"), Values: conv, Pending: pending}, {Name: lc.T("Referrer share (95% band)"), Values: share, Low: lo, High: hi}}, lc.percentAxis))
+	if pending > 0 {
+		b.WriteString(`<p class="muted small">` + esc(lc.T("○ still maturing (%s): its referrals have had less than the usual %s days to convert, so its conversion will still rise.",
+			strings.Join(plainPeriods(labels[len(labels)-pending:]), ", "), lc.num(v.Total.DaysToConvert, 0))) + `</p>`)
+	}
 	b.WriteString(lc.advHTML(lc.advocacyTables(a)))
 	return b.String()
+}
+
+// plainPeriods strips the " (maturing)" flag from period labels.
+func plainPeriods(ls []string) []string {
+	out := make([]string, len(ls))
+	for i, l := range ls {
+		out[i], _, _ = strings.Cut(l, " ")
+	}
+	return out
+}
+
+// maturing counts the trailing periods ("2006-01") whose referrals have not all had the usual
+// days to convert by the end of the data: at least the last one, whose conversions are the
+// least complete. A period label that is not a month counts only the last.
+func maturing(periods []string, last time.Time, days float64) int {
+	n := len(periods)
+	if n == 0 {
+		return 0
+	}
+	k := 1
+	for i := n - 2; i >= 0 && finite(days); i-- {
+		start, err := time.Parse("2006-01", periods[i])
+		if err != nil || !start.AddDate(0, 1, 0).Add(time.Duration(days*24)*time.Hour).After(last) {
+			break
+		}
+		k++
+	}
+	return k
 }
 
 func (lc locale) programTables(a *analysis.Analysis) []advTable {
 	v := analysis.Section[analysis.Program](a, "program")
 	s := v.Summary
-	t := advTable{title: "Programme by period", head: []string{"Period", "Enrolled", "Members", "Enrolment rate (95% CI)", "Active members", "Participation (95% CI)", "Earned", "Redeemed", "Expired", "Redemption rate", "Outstanding"}}
+	t := advTable{period: true, title: "Programme by period", head: []string{"Period", "Enrolled", "Members", "Enrolment rate (95% CI)", "Active members", "Participation (95% CI)", "Earned", "Redeemed", "Expired", "Redemption rate", "Outstanding"}}
 	for _, p := range v.Periods {
 		t.rows = append(t.rows, []string{p.Period, lc.count(p.Enrolled), lc.count(p.Members), lc.interval(p.EnrolmentRate), lc.count(p.Active), lc.interval(p.Participation),
 			lc.num(p.Earned, 0), lc.num(p.Redeemed, 0), lc.num(p.Expired, 0), lc.pct(p.RedemptionRate), lc.num(p.Outstanding, 0)})
@@ -275,10 +325,10 @@ func (lc locale) socialTables(a *analysis.Analysis) []advTable {
 	v := analysis.Section[analysis.Social](a, "social")
 	pl := advTable{title: "Platforms", note: lc.T("%d mentions labelled in the data, %d labelled from their text, %d without sentiment.", v.Labelled, v.FromText, v.Unlabelled),
 		head: []string{"Platform", "Mentions", "Likes", "Shares", "Comments", "Reach", "Engagement rate", "Positive (95% CI)", "Negative (95% CI)"}}
-	for _, p := range v.Platforms {
+	for _, p := range byReach(v.Platforms) {
 		pl.rows = append(pl.rows, []string{p.Platform, lc.count(p.Mentions), lc.count(p.Likes), lc.count(p.Shares), lc.count(p.Comments), lc.count(p.Reach), lc.pct(p.EngagementRate), lc.interval(p.Positive), lc.interval(p.Negative)})
 	}
-	pe := advTable{title: "By period", head: []string{"Period", "Mentions", "Reach", "Positive (95% CI)", "Negative (95% CI)", "Net sentiment"}}
+	pe := advTable{period: true, title: "By period", head: []string{"Period", "Mentions", "Reach", "Positive (95% CI)", "Negative (95% CI)", "Net sentiment"}}
 	for _, p := range v.Periods {
 		pe.rows = append(pe.rows, []string{p.Period, lc.count(p.Mentions), lc.count(p.Reach), lc.interval(p.Positive), lc.interval(p.Negative), lc.num(p.NetSentiment, 1)})
 	}
@@ -301,13 +351,20 @@ func (lc locale) socialHTML(a *analysis.Analysis) string {
 	b.WriteString(lineChart(labels, []series{{Name: lc.T("Positive share"), Values: pos, Color: palette[2]}, {Name: lc.T("Negative share"), Values: neg, Color: palette[1]}}, lc.percentAxis))
 	var names []string
 	var reach []float64
-	for _, p := range v.Platforms {
+	for _, p := range byReach(v.Platforms) {
 		names, reach = append(names, p.Platform), append(reach, float64(p.Reach))
 	}
 	b.WriteString(`<p class="muted small">` + esc(lc.T("Reach by platform:")) + `</p>`)
 	b.WriteString(barChart(names, reach, nil, nil, func(x float64) string { return lc.num(x, 0) }))
 	b.WriteString(lc.advHTML(lc.socialTables(a)))
 	return b.String()
+}
+
+// byReach orders platforms by reach, largest first (the order a reader compares them in).
+func byReach(ps []advocacy.SocialPlatform) []advocacy.SocialPlatform {
+	out := slices.Clone(ps)
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Reach > out[j].Reach })
+	return out
 }
 
 func (lc locale) joinT(ss []string) string {

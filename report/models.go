@@ -92,9 +92,9 @@ func (lc locale) modelsHTML(a *analysis.Analysis) string {
 	if m.Trusted() {
 		card(&b, lc.num(m.AliveCustomers, 0), lc.T("customers expected to be still active (Σ P(alive), of %d)", m.Customers))
 		card(&b, lc.num(m.ExpectedPurchases, 0), lc.T("expected purchase days in the next %d months", analysis.CLVMonths))
-		card(&b, lc.moneyC(m.ExpectedValue, a.Currency), lc.T("predicted customer value, next %d months", analysis.CLVMonths))
+		card(&b, lc.moneyEst(m.ExpectedValue, a.Currency), lc.T("predicted customer value, next %d months", analysis.CLVMonths))
 		if m.Customers > 0 {
-			card(&b, lc.moneyC(m.ExpectedValue/float64(m.Customers), a.Currency), lc.T("predicted CLV per customer"))
+			card(&b, lc.moneyEst(m.ExpectedValue/float64(m.Customers), a.Currency), lc.T("predicted CLV per customer"))
 		}
 	} else {
 		card(&b, lc.count(int64(m.ActiveByWindow)), lc.T("customers active by their last purchase (within %.0f days), of %d; no model forecast", m.WindowDays, m.Customers))

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html"
 	"math"
+	"slices"
 	"strings"
 
 	"fidelis/analysis"
@@ -41,8 +42,14 @@ func (lc locale) mdHead(align string, cols ...string) string {
 	return "| " + strings.Join(out, " | ") + " |\n" + align + "\n"
 }
 
+// card is a figure with its label. A long value ("4.8 million EUR") gets a smaller font, and the
+// card wraps rather than spill into its neighbour (the grid cell may not grow past its track).
 func card(b *strings.Builder, value, label string) {
-	fmt.Fprintf(b, `<div class="card"><b>%s</b><span>%s</span></div>`, html.EscapeString(value), html.EscapeString(label))
+	cls := ""
+	if len([]rune(value)) > 10 {
+		cls = ` class="long"`
+	}
+	fmt.Fprintf(b, `<div class="card"><b%s>%s</b><span>%s</span></div>`, cls, html.EscapeString(value), html.EscapeString(label))
 }
 
 type figure struct{ value, label string }
@@ -101,9 +108,17 @@ func (lc locale) retentionSeries(rs []metric.Retention) (labels []string, ss []s
 }
 
 func (lc locale) retentionHTML(a *analysis.Analysis) string {
-	var b strings.Builder
 	labels, ss := lc.retentionSeries(a.Retention)
-	b.WriteString(lineChart(labels, ss, lc.percentAxis))
+	if n := len(ss[0].Values); n > 0 && !a.LastComplete {
+		labels[n-1] += " " + lc.T("(incomplete)")
+		ss[0].Pending, ss[1].Pending = 1, 1
+	}
+	return lineChart(labels, ss, lc.percentAxis) + `<p class="muted small">` + esc(lc.T("Period by period (customers, new, win-back, orders, revenue): see the appendix.")) + `</p>`
+}
+
+// retentionTable is the period-by-period retention table, for the appendix.
+func (lc locale) retentionTable(a *analysis.Analysis) string {
+	var b strings.Builder
 	b.WriteString(`<table>` + lc.th("Period", "Active at start (S)", "Active at end (E)", "New (N)", "Classic %", "ID-based % (95% CI)", "Churn %", "Win-back %", "Orders", "Revenue"))
 	for i, r := range a.Retention {
 		flag := ""
@@ -129,13 +144,21 @@ func (lc locale) retentionMD(a *analysis.Analysis) string {
 func (lc locale) cohortsHTML(a *analysis.Analysis) string {
 	m := a.Cohorts
 	var b strings.Builder
-	b.WriteString(`<p class="muted small">` + esc(lc.T("Share of each first-purchase cohort that bought again k periods later (bounded). Cells in an unfinished period are outlined in orange. The weighted mean row weights cohorts by size.")) + `</p>`)
+	note := lc.T("Share of each first-purchase cohort that bought again k periods later (bounded). The weighted mean row weights cohorts by size.")
+	for _, r := range m.Rows {
+		if slices.Contains(r.Incomplete, true) {
+			note += " " + lc.T("Cells in the unfinished last period have an orange frame: their share will still rise.")
+			break
+		}
+	}
+	b.WriteString(`<p class="muted small">` + esc(note) + `</p>`)
 	width := 0
 	for _, r := range m.Rows {
 		width = max(width, len(r.Bounded))
 	}
 	show := min(width, 25)
-	b.WriteString(`<div style="overflow-x:auto"><table class="heat"><tr><th>` + esc(lc.T("Cohort")) + `</th><th>` + esc(lc.T("Size")) + `</th>`)
+	// A fixed layout fits every column on the page (on screen and in print): no sideways scroll.
+	b.WriteString(`<table class="heat"><tr><th>` + esc(lc.T("Cohort")) + `</th><th>` + esc(lc.T("Size")) + `</th>`)
 	for k := 0; k < show; k++ {
 		fmt.Fprintf(&b, `<th>%d</th>`, k)
 	}
@@ -152,10 +175,11 @@ func (lc locale) cohortsHTML(a *analysis.Analysis) string {
 			if v > 0.55 {
 				style += ";color:#fff"
 			}
+			cls := ""
 			if r.Incomplete[k] {
-				style += ";outline:2px solid #f59e0b"
+				cls = ` class="inc"` // an inset ring: a cell outline is painted over by its neighbours
 			}
-			fmt.Fprintf(&b, `<td style="%s">%.0f</td>`, style, v*100)
+			fmt.Fprintf(&b, `<td%s style="%s">%.0f</td>`, cls, style, v*100)
 		}
 		b.WriteString(`</tr>`)
 	}
@@ -165,7 +189,7 @@ func (lc locale) cohortsHTML(a *analysis.Analysis) string {
 			fmt.Fprintf(&b, `<th>%s</th>`, lc.num(m.Mean[k].Value*100, 1))
 		}
 	}
-	b.WriteString(`</tr></table></div>`)
+	b.WriteString(`</tr></table>`)
 	var labels []string
 	bounded, unbounded := make([]float64, 0, len(m.Mean)), make([]float64, 0, len(m.Mean))
 	for k := range m.Mean {
@@ -311,12 +335,19 @@ func (lc locale) subscriptionsHTML(a *analysis.Analysis) string {
 	}
 	b.WriteString(lineChart(labels, []series{{Name: lc.T("net revenue retention"), Values: nrr}, {Name: lc.T("gross revenue retention"), Values: grr, Dashed: true}, {Name: lc.T("logo churn"), Values: logo}},
 		lc.percentAxis))
+	b.WriteString(`<p class="muted small">` + esc(lc.T("MRR is compared at the start and end of each period per customer: customers who join and leave within a period are not counted as churned, reactivations count as new MRR.")) + `</p>`)
+	return b.String()
+}
+
+// subscriptionsTable is the period-by-period MRR table, for the appendix.
+func (lc locale) subscriptionsTable(a *analysis.Analysis) string {
+	var b strings.Builder
 	b.WriteString(`<table>` + lc.th("Period", "MRR at start", "Logo churn (95% CI)", "Gross MRR churn", "Net MRR churn", "GRR", "NRR", "New MRR", "MRR at end"))
 	for _, s := range a.Subscriptions {
 		fmt.Fprintf(&b, `<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>`,
 			s.Period, lc.money(s.StartMRR), lc.interval(s.LogoChurn), lc.pct(s.GrossMRRChurn), lc.pct(s.NetMRRChurn), lc.pct(s.GRR), lc.pct(s.NRR), lc.money(s.NewMRR), lc.money(s.EndMRR))
 	}
-	b.WriteString(`</table><p class="muted small">` + esc(lc.T("MRR is compared at the start and end of each period per customer: customers who join and leave within a period are not counted as churned, reactivations count as new MRR.")) + `</p>`)
+	b.WriteString(`</table>`)
 	return b.String()
 }
 

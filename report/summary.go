@@ -2,7 +2,6 @@ package report
 
 import (
 	"fmt"
-	"math"
 	"strings"
 
 	"fidelis/analysis"
@@ -38,14 +37,14 @@ func (lc locale) Know(a *analysis.Analysis) []string {
 	case m != nil && m.Customers > 0 && m.Trusted():
 		out = append(out, lc.T("The model expects %s of %d customers (%s) to be still active; predicted value over the next %d months %s, %s per customer.",
 			lc.num(m.AliveCustomers, 0), m.Customers, lc.pct(m.AliveCustomers/float64(m.Customers)), analysis.CLVMonths,
-			lc.moneyC(m.ExpectedValue, a.Currency), lc.moneyC(m.ExpectedValue/float64(m.Customers), a.Currency)))
+			lc.moneyEst(m.ExpectedValue, a.Currency), lc.moneyEst(m.ExpectedValue/float64(m.Customers), a.Currency)))
 	case m != nil && m.Customers > 0:
 		// The gate failed: say so, and give what the data show instead of the model's numbers.
 		out = append(out, lc.T("No purchase model passed the holdout check, so there is no forecast of who is still a customer or what each is worth; by their last purchase %d of %d customers (%s) bought within the last %.0f days.",
 			m.ActiveByWindow, m.Customers, lc.pct(float64(m.ActiveByWindow)/float64(m.Customers)), m.WindowDays))
 	}
 	out = append(out, lc.T("Customers spent %s each to date on average (median %s); %s of buyers bought more than once.",
-		lc.moneyC(a.Value.CLVMean, a.Currency), lc.moneyC(metric.Median(a.Value.CLVQuantiles), a.Currency), lc.pct(a.Purchases.RepeatRate.Value)))
+		lc.moneyEst(a.Value.CLVMean, a.Currency), lc.moneyEst(metric.Median(a.Value.CLVQuantiles), a.Currency), lc.pct(a.Purchases.RepeatRate.Value)))
 	if v := analysis.Section[analysis.VoC](a, "voc"); v != nil && v.NPS.N > 0 {
 		out = append(out, lc.T("NPS is %+.1f (95%% CI %+.1f to %+.1f, %d answers): %s promoters, %s detractors.", v.NPS.Score.Value, v.NPS.Score.Low, v.NPS.Score.High, v.NPS.N,
 			lc.pct(v.NPS.Promoters.Value), lc.pct(v.NPS.Detractors.Value)))
@@ -83,41 +82,10 @@ func (lc locale) Do(a *analysis.Analysis) []string {
 	var out []string
 	for _, x := range a.Actions[:min(5, len(a.Actions))] {
 		title, _, who, _ := lc.actionText(x)
-		out = append(out, lc.T("%s: expected gain %s (value at stake %s), %s — %s.", title, lc.moneyC(x.Gain, a.Currency), lc.moneyC(x.Exposed, a.Currency),
+		out = append(out, lc.T("%s: expected gain %s (value at stake %s), %s — %s.", title, lc.moneyEst(x.Gain, a.Currency), lc.moneyEst(x.Exposed, a.Currency),
 			lc.T("%d customer|%d customers", x.Customers), who))
 	}
 	return out
-}
-
-func (lc locale) summaryHTML(a *analysis.Analysis) string {
-	var b strings.Builder
-	b.WriteString(`<div class="cards" style="grid-template-columns:1fr 1fr">`)
-	for _, side := range []struct {
-		title string
-		items []string
-		color string
-	}{{"Five things to know", lc.Know(a), "#2563eb"}, {"Five things to do", lc.Do(a), "#16a34a"}} {
-		fmt.Fprintf(&b, `<div class="card"><h3 style="margin:0 0 6px;color:%s">%s</h3>`, side.color, esc(lc.T(side.title)))
-		if len(side.items) == 0 {
-			b.WriteString(`<p class="muted small">` + esc(lc.T("No action has enough evidence behind it yet.")) + `</p>`)
-		}
-		b.WriteString(`<ol class="small" style="padding-left:18px;margin:0">`)
-		for _, s := range side.items {
-			fmt.Fprintf(&b, `<li style="margin-bottom:6px">%s</li>`, esc(s))
-		}
-		b.WriteString(`</ol></div>`)
-	}
-	b.WriteString(`</div>`)
-	if len(a.Actions) > 0 {
-		var total float64
-		for _, x := range a.Actions[:min(5, len(a.Actions))] {
-			if !math.IsNaN(x.Gain) {
-				total += x.Gain
-			}
-		}
-		fmt.Fprintf(&b, `<p class="small">%s</p>`, esc(lc.T("Together the five actions are worth about %s, on the planning assumptions listed under each.", lc.moneyC(total, a.Currency))))
-	}
-	return b.String()
 }
 
 func (lc locale) summaryMD(a *analysis.Analysis) string {
@@ -126,7 +94,7 @@ func (lc locale) summaryMD(a *analysis.Analysis) string {
 	for i, s := range lc.Know(a) {
 		fmt.Fprintf(&b, "%d. %s\n", i+1, s)
 	}
-	b.WriteString("\n**" + lc.T("Five things to do") + "**\n\n")
+	b.WriteString("\n**" + lc.T(lc.doTitle(a)) + "**\n\n")
 	for i, s := range lc.Do(a) {
 		fmt.Fprintf(&b, "%d. %s\n", i+1, s)
 	}

@@ -16,6 +16,8 @@ type series struct {
 	Low, High []float64
 	Color     string
 	Dashed    bool
+	// Pending marks the last Pending points as not final (still maturing): hollow circles.
+	Pending int
 }
 
 var palette = []string{"#2563eb", "#dc2626", "#16a34a", "#9333ea", "#ea580c", "#0891b2", "#4b5563", "#ca8a04"}
@@ -118,6 +120,11 @@ func lineChart(labels []string, ss []series, yFmt func(float64) string) string {
 			pts = append(pts, fmt.Sprintf("%.1f,%.1f", x(i), y(v)))
 		}
 		flush()
+		for i := max(0, len(s.Values)-s.Pending); i < len(s.Values); i++ {
+			if v := s.Values[i]; !math.IsNaN(v) && !math.IsInf(v, 0) {
+				fmt.Fprintf(&b, `<circle class="pending" cx="%.1f" cy="%.1f" r="4.5" fill="#fff" stroke="%s" stroke-width="2"/>`, x(i), y(v), c)
+			}
+		}
 	}
 	b.WriteString(`</svg>`)
 	b.WriteString(legend(ss))
@@ -141,7 +148,12 @@ func legend(ss []series) string {
 	return b.String()
 }
 
-// barChart draws one horizontal bar per label, with optional interval whiskers.
+// textWidth estimates the width in pixels of s in the charts' 11px tick font (an average glyph
+// of 6.2px; wide enough for the Latin-script languages the report is written in).
+func textWidth(s string) float64 { return 6.2 * float64(len([]rune(s))) }
+
+// barChart draws one horizontal bar per label, with optional interval whiskers. The label column
+// is as wide as the longest label, so no label is cut at the chart's left edge.
 func barChart(labels []string, values, low, high []float64, vFmt func(float64) string) string {
 	hi := 0.0
 	for i, v := range values {
@@ -155,19 +167,28 @@ func barChart(labels []string, values, low, high []float64, vFmt func(float64) s
 	if hi <= 0 {
 		hi = 1
 	}
-	const rowH, labelW, w = 26, 160, 760
+	const rowH, w = 26, 760
+	labelW := 60.0
+	for _, l := range labels {
+		labelW = math.Max(labelW, textWidth(l)+14)
+	}
+	labelW = math.Min(labelW, 420)
 	h := rowH*len(labels) + 8
-	x := func(v float64) float64 { return labelW + v/hi*float64(w-labelW-90) }
+	x := func(v float64) float64 { return labelW + v/hi*(w-labelW-90) }
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg class="chart" viewBox="0 0 %d %d" role="img" xmlns="http://www.w3.org/2000/svg">`, w, h)
 	for i, l := range labels {
 		yy := float64(i*rowH + 4)
 		v := values[i]
-		fmt.Fprintf(&b, `<text x="%d" y="%.1f" class="tick" text-anchor="end">%s</text>`, labelW-8, yy+15, html.EscapeString(l))
+		if textWidth(l)+14 > labelW { // only past 420px: shorten rather than cut
+			r := []rune(l)
+			l = string(r[:int((labelW-14)/6.2)-1]) + "…"
+		}
+		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" class="tick" text-anchor="end">%s</text>`, labelW-8, yy+15, html.EscapeString(l))
 		if math.IsNaN(v) {
 			continue
 		}
-		fmt.Fprintf(&b, `<rect x="%d" y="%.1f" width="%.1f" height="18" fill="%s" rx="2"/>`, labelW, yy+2, math.Max(0, x(v)-labelW), palette[0])
+		fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="18" fill="%s" rx="2"/>`, labelW, yy+2, math.Max(0, x(v)-labelW), palette[0])
 		end := x(v)
 		if low != nil && !math.IsNaN(low[i]) && !math.IsNaN(high[i]) {
 			fmt.Fprintf(&b, `<line x1="%.1f" x2="%.1f" y1="%.1f" y2="%.1f" stroke="#111" stroke-width="1.5"/>`, x(low[i]), x(high[i]), yy+11, yy+11)

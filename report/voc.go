@@ -16,6 +16,7 @@ func init() {
 		Skip:     func(a *analysis.Analysis) bool { return analysis.Section[analysis.VoC](a, "voc") == nil },
 		HTML:     locale.vocHTML,
 		Markdown: locale.vocMD,
+		Appendix: locale.npsPeriodTable,
 	})
 }
 
@@ -128,26 +129,16 @@ func (lc locale) vocHTML(a *analysis.Analysis) string {
 		b.WriteString(lineChart(labels, []series{{Name: lc.T("NPS (95% adjusted-Wald band)"), Values: val, Low: lo, High: hi}},
 			func(x float64) string { return lc.sf("%+.0f", x) }))
 		fmt.Fprintf(&b, `<p class="muted small">%s</p>`, esc(lc.T("Band: 95%% adjusted-Wald interval (Rocks 2016). ⚑ marks n < %d; a ±10-point interval needs about %d answers.", v.MinSample, v.NPSMargin10)))
-		b.WriteString(`<table>` + lc.th("period", "n", "promoters", "passives", "detractors", "NPS (95% CI)"))
-		for _, p := range v.NPSPeriods {
-			name := p.Period
-			if !p.Complete {
-				name += " " + lc.T("(incomplete)")
-			}
-			r := p.NPS
-			fmt.Fprintf(&b, `<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>`, esc(name), lc.count(r.N),
-				lc.pct(r.Promoters.Value), lc.pct(r.Passives.Value), lc.pct(r.Detractors.Value), esc(lc.npsText(r)))
-		}
-		b.WriteString(`</table>`)
 		for _, g := range []struct {
 			title string
 			gs    []analysis.NPSGroup
 		}{{lc.T("NPS by %s", v.By), v.NPSSegments}, {lc.T("NPS by channel"), v.NPSChannels}} {
-			if len(g.gs) == 0 {
-				continue
+			gs := answeredGroups(g.gs)
+			if len(gs) < 2 {
+				continue // one group (or none) has no "rest" to differ from
 			}
 			fmt.Fprintf(&b, `<h3>%s</h3><table>%s`, esc(g.title), lc.th("group", "NPS (95% CI)", "difference from all other respondents"))
-			for _, x := range g.gs {
+			for _, x := range gs {
 				fmt.Fprintf(&b, `<tr><td>%s</td><td>%s</td><td>%s</td></tr>`, esc(lc.T(x.Name)), esc(lc.npsText(x.NPS)), esc(lc.diffShort(x.VsRest)))
 			}
 			b.WriteString(`</table>`)
@@ -237,6 +228,39 @@ func (lc locale) vocHTML(a *analysis.Analysis) string {
 		b.WriteString(`</ul>`)
 	}
 	fmt.Fprintf(&b, `<p class="muted small">%s</p>`, esc(lc.T("Response rate: %s.", lc.T(v.ResponseRate))))
+	return b.String()
+}
+
+// answeredGroups keeps the groups with answers and a name: a missing attribute ("(none)") is no
+// group a reader can act on, and a group without answers has no NPS.
+func answeredGroups(gs []analysis.NPSGroup) []analysis.NPSGroup {
+	var out []analysis.NPSGroup
+	for _, g := range gs {
+		if g.NPS.N > 0 && g.Name != "" && g.Name != "(none)" {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// npsPeriodTable is the period-by-period NPS table, for the appendix.
+func (lc locale) npsPeriodTable(a *analysis.Analysis) string {
+	v := analysis.Section[analysis.VoC](a, "voc")
+	if len(v.NPSPeriods) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString(`<table>` + lc.th("period", "n", "promoters", "passives", "detractors", "NPS (95% CI)"))
+	for _, p := range v.NPSPeriods {
+		name := p.Period
+		if !p.Complete {
+			name += " " + lc.T("(incomplete)")
+		}
+		r := p.NPS
+		fmt.Fprintf(&b, `<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>`, esc(name), lc.count(r.N),
+			lc.pct(r.Promoters.Value), lc.pct(r.Passives.Value), lc.pct(r.Detractors.Value), esc(lc.npsText(r)))
+	}
+	b.WriteString(`</table>`)
 	return b.String()
 }
 

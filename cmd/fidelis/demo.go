@@ -5,11 +5,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"fidelis"
 	"fidelis/analysis"
 	"fidelis/ingest"
+	"fidelis/insight"
 	"fidelis/report"
 	"fidelis/synth"
 )
@@ -27,6 +29,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	dir := fs.String("dir", ".", "where the data files, the store and the report go")
 	industry := fs.String("industry", "ecommerce,retail", "benchmarks to compare with (fidelis benchmarks lists them)")
 	lang := fs.String("lang", "en", "report language: en, pl, ro or lv")
+	goals := fs.String("goals", "", "targets file (default: the demo's own, "+strings.ReplaceAll(strings.TrimSpace(demoGoals), "\n", ", ")+")")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -69,10 +72,16 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 		}
 		fmt.Fprintf(e.stderr, "imported %-13s read %8d = stored %8d + rejected %d + duplicates %d\n", k, sum.Read, sum.Stored, sum.Rejected, sum.Duplicates)
 	}
-	inf := insightFlags{industry: *industry}
+	inf := insightFlags{industry: *industry, goals: *goals}
 	cfg, err := inf.load()
 	if err != nil {
 		return err
+	}
+	if *goals == "" {
+		// The demo company's example targets, so the report shows a target and its gap.
+		if cfg.Goals, err = insight.ParseGoals(strings.NewReader(demoGoals)); err != nil {
+			return err
+		}
 	}
 	a, err := analysis.Run(ctx, st, analysis.Options{Grain: fidelis.Month, By: "region", Currency: "EUR", Insight: cfg})
 	if err != nil {
@@ -90,5 +99,10 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	fmt.Fprintf(e.stdout, "  store: %s\n  report: %s\n  done in %.1fs\n", db, out, time.Since(start).Seconds())
 	return nil
 }
+
+// demoGoals are the synthetic company's targets (goals file format).
+const demoGoals = `retention: >= 85%
+nps: >= 40
+`
 
 func date(t time.Time) string { return t.Format("2006-01-02") }

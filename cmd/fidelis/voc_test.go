@@ -121,7 +121,7 @@ func TestVoCCommand(t *testing.T) {
 		t.Fatalf("report: exit %d: %s", code, errs)
 	}
 	body, _ := os.ReadFile(html)
-	for _, want := range []string{`<section id="voc"><h2>Voice of the customer</h2>`, "NPS over time", "Score distributions",
+	for _, want := range []string{`<section id="voc"><details><summary><h2>Voice of the customer</h2>`, "NPS over time", "Score distributions",
 		"What detractors and promoters say", "Why customers leave", "Defectors against loyal customers"} {
 		if !strings.Contains(string(body), want) {
 			t.Errorf("report lacks %q", want)
