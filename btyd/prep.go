@@ -3,6 +3,7 @@ package btyd
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -48,6 +49,11 @@ func (u TimeUnit) String() string { return [...]string{"day", "week", "month"}[u
 // 1969-12-29, or months since January 1970.
 func (u TimeUnit) period(t time.Time) int64 {
 	y, m, d := t.Date()
+	return u.periodOf(y, m, d)
+}
+
+// periodOf is period for a calendar date.
+func (u TimeUnit) periodOf(y int, m time.Month, d int) int64 {
 	days := time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix() / 86400
 	switch u {
 	case Week:
@@ -103,25 +109,47 @@ func Summarize(txs []Transaction, o SummaryOptions) (*Summary, error) {
 	if o.CalibrationEnd.IsZero() {
 		return nil, errors.New("btyd: calibration end not set")
 	}
+	b := newBounds(o)
+	by := map[string][]pa{}
+	for _, t := range txs {
+		if p, ok := b.keep(t.Time); ok {
+			by[t.Customer] = append(by[t.Customer], pa{p, t.Amount})
+		}
+	}
+	return summarizeGroups(by, o, b), nil
+}
+
+// pa is one purchase: its period and amount.
+type pa struct {
+	p   int64
+	amt float64
+}
+
+// bounds are the periods a summary keeps.
+type bounds struct {
+	hold       bool
+	calP, obsP int64
+	unit       TimeUnit
+}
+
+func newBounds(o SummaryOptions) bounds {
+	return bounds{hold: o.ObservationEnd.After(o.CalibrationEnd), calP: o.Unit.period(o.CalibrationEnd), obsP: o.Unit.period(o.ObservationEnd), unit: o.Unit}
+}
+
+// keep returns t's period and whether it falls in the calibration period or the holdout.
+func (b bounds) keep(t time.Time) (int64, bool) { return b.keepPeriod(b.unit.period(t)) }
+
+func (b bounds) keepPeriod(p int64) (int64, bool) {
+	return p, !(b.hold && p > b.obsP || !b.hold && p > b.calP)
+}
+
+// summarizeGroups summarises each customer's purchases (see Summarize).
+func summarizeGroups(by map[string][]pa, o SummaryOptions, b bounds) *Summary {
 	div := o.Divide
 	if div <= 0 {
 		div = 1
 	}
-	hold := o.ObservationEnd.After(o.CalibrationEnd)
-	calP := o.Unit.period(o.CalibrationEnd)
-	obsP := o.Unit.period(o.ObservationEnd)
-	type pa struct {
-		p   int64
-		amt float64
-	}
-	by := map[string][]pa{}
-	for _, t := range txs {
-		p := o.Unit.period(t.Time)
-		if hold && p > obsP || !hold && p > calP {
-			continue
-		}
-		by[t.Customer] = append(by[t.Customer], pa{p, t.Amount})
-	}
+	hold, calP, obsP := b.hold, b.calP, b.obsP
 	ids := make([]string, 0, len(by))
 	for id := range by {
 		ids = append(ids, id)
@@ -135,7 +163,13 @@ func Summarize(txs []Transaction, o SummaryOptions) (*Summary, error) {
 	var firsts []int64
 	for _, id := range ids {
 		ps := by[id]
-		slices.SortFunc(ps, func(a, b pa) int { return int(a.p - b.p) })
+		// By period, then amount: a period's amounts add up in the same order however they came.
+		slices.SortFunc(ps, func(a, b pa) int {
+			if a.p != b.p {
+				return cmp.Compare(a.p, b.p)
+			}
+			return cmp.Compare(a.amt, b.amt)
+		})
 		first := ps[0].p
 		if first > calP {
 			continue
@@ -181,7 +215,7 @@ func Summarize(txs []Transaction, o SummaryOptions) (*Summary, error) {
 	for i, f := range firsts {
 		s.First[i] = float64(f-minFirst) / div
 	}
-	return s, nil
+	return s
 }
 
 // ReadTransactions reads a transaction log: comma-, tab- or whitespace-separated, one purchase per
@@ -194,12 +228,10 @@ func ReadTransactions(r io.Reader) ([]Transaction, error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
 	var (
-		out                []Transaction
-		line               int
-		idC, dateC, amtC   = 0, 1, -1
-		names              []string
-		split              func([]byte) [][]byte
-		decided, hasHeader bool
+		out  []Transaction
+		line int
+		ft   *txFormat
+		f    [][]byte
 	)
 	for sc.Scan() {
 		line++
@@ -207,70 +239,22 @@ func ReadTransactions(r io.Reader) ([]Transaction, error) {
 		if len(l) == 0 {
 			continue
 		}
-		if split == nil {
-			switch {
-			case bytes.IndexByte(l, ',') >= 0:
-				split = func(b []byte) [][]byte { return bytes.Split(b, []byte{','}) }
-			case bytes.IndexByte(l, '\t') >= 0:
-				split = func(b []byte) [][]byte { return bytes.Split(b, []byte{'\t'}) }
-			default:
-				split = bytes.Fields
+		if ft == nil {
+			var header bool
+			var err *ParseError
+			if ft, header, err = newTxFormat(l, line); err != nil {
+				return nil, err
 			}
-		}
-		f := split(l)
-		for i := range f {
-			f[i] = bytes.Trim(bytes.TrimSpace(f[i]), `"`)
-		}
-		if !decided {
-			decided = true
-			if len(f) < 2 {
-				return nil, &ParseError{Line: line, Err: errors.New("need at least a customer and a date column")}
-			}
-			if _, err := parseDate(string(f[1])); err != nil {
-				hasHeader = true
-				idC, dateC = -1, -1
-				for i, h := range f {
-					n := strings.ToLower(string(h))
-					names = append(names, string(h))
-					switch n {
-					case "customer_id", "customer", "id", "cust", "user_id", "customerid":
-						idC = i
-					case "date", "time", "timestamp", "order_date", "datetime":
-						dateC = i
-					case "amount", "dollar_value", "value", "revenue", "total", "spend", "sales", "price":
-						amtC = i
-					}
-				}
-				if idC < 0 || dateC < 0 {
-					return nil, &ParseError{Line: line, Err: fmt.Errorf("header %q needs a customer id and a date column", l)}
-				}
+			if header {
 				continue
 			}
-			if len(f) >= 3 {
-				amtC = len(f) - 1
-			}
-			for i := range f {
-				names = append(names, fmt.Sprintf("column %d", i+1))
-			}
 		}
-		_ = hasHeader
-		need := max(idC, dateC, amtC)
-		if len(f) <= need {
-			return nil, &ParseError{Line: line, Err: fmt.Errorf("%d fields, need %d", len(f), need+1)}
-		}
-		d, err := parseDate(string(f[dateC]))
+		f = ft.split(l, f)
+		id, day, amt, err := ft.parse(f, line)
 		if err != nil {
-			return nil, &ParseError{Line: line, Column: dateC + 1, Name: names[dateC], Value: string(f[dateC]), Err: err}
+			return nil, err
 		}
-		t := Transaction{Customer: string(f[idC]), Time: d}
-		if amtC >= 0 {
-			v, ok := parseNumber(f[amtC])
-			if !ok {
-				return nil, &ParseError{Line: line, Column: amtC + 1, Name: names[amtC], Value: string(f[amtC]), Err: errors.New("not a number")}
-			}
-			t.Amount = v
-		}
-		out = append(out, t)
+		out = append(out, Transaction{Customer: string(id), Time: day, Amount: amt})
 	}
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("line %d: %w", line+1, err)
@@ -278,8 +262,141 @@ func ReadTransactions(r io.Reader) ([]Transaction, error) {
 	return out, nil
 }
 
+// txFormat is a transaction log's layout, decided from its first non-blank line.
+type txFormat struct {
+	sep              byte // ',' or '\t'; 0 for runs of white space
+	idC, dateC, amtC int
+	names            []string
+}
+
+// newTxFormat decides the layout from the first non-blank line l (trimmed) and reports whether
+// it is a header.
+func newTxFormat(l []byte, line int) (*txFormat, bool, *ParseError) {
+	ft := &txFormat{idC: 0, dateC: 1, amtC: -1}
+	switch {
+	case bytes.IndexByte(l, ',') >= 0:
+		ft.sep = ','
+	case bytes.IndexByte(l, '\t') >= 0:
+		ft.sep = '\t'
+	}
+	f := ft.split(l, nil)
+	if len(f) < 2 {
+		return nil, false, &ParseError{Line: line, Err: errors.New("need at least a customer and a date column")}
+	}
+	if _, err := parseDate(string(f[1])); err != nil {
+		ft.idC, ft.dateC = -1, -1
+		for i, h := range f {
+			ft.names = append(ft.names, string(h))
+			switch strings.ToLower(string(h)) {
+			case "customer_id", "customer", "id", "cust", "user_id", "customerid":
+				ft.idC = i
+			case "date", "time", "timestamp", "order_date", "datetime":
+				ft.dateC = i
+			case "amount", "dollar_value", "value", "revenue", "total", "spend", "sales", "price":
+				ft.amtC = i
+			}
+		}
+		if ft.idC < 0 || ft.dateC < 0 {
+			return nil, false, &ParseError{Line: line, Err: fmt.Errorf("header %q needs a customer id and a date column", l)}
+		}
+		return ft, true, nil
+	}
+	if len(f) >= 3 {
+		ft.amtC = len(f) - 1
+	}
+	for i := range f {
+		ft.names = append(ft.names, fmt.Sprintf("column %d", i+1))
+	}
+	return ft, false, nil
+}
+
+// split cuts a trimmed line into fields, each trimmed of white space and quotes, reusing f.
+func (ft *txFormat) split(l []byte, f [][]byte) [][]byte {
+	f = f[:0]
+	if ft.sep == 0 {
+		f = append(f, bytes.Fields(l)...)
+	} else {
+		for {
+			i := bytes.IndexByte(l, ft.sep)
+			if i < 0 {
+				f = append(f, l)
+				break
+			}
+			f = append(f, l[:i])
+			l = l[i+1:]
+		}
+	}
+	for i := range f {
+		f[i] = bytes.Trim(bytes.TrimSpace(f[i]), `"`)
+	}
+	return f
+}
+
+// parse reads one data line's fields: customer, purchase time, amount (0 without a column).
+func (ft *txFormat) parse(f [][]byte, line int) ([]byte, time.Time, float64, *ParseError) {
+	if need := max(ft.idC, ft.dateC, ft.amtC); len(f) <= need {
+		return nil, time.Time{}, 0, &ParseError{Line: line, Err: fmt.Errorf("%d fields, need %d", len(f), need+1)}
+	}
+	d, err := parseDateBytes(f[ft.dateC])
+	if err != nil {
+		return nil, time.Time{}, 0, &ParseError{Line: line, Column: ft.dateC + 1, Name: ft.names[ft.dateC], Value: string(f[ft.dateC]), Err: err}
+	}
+	var amt float64
+	if ft.amtC >= 0 {
+		v, ok := parseNumber(f[ft.amtC])
+		if !ok {
+			return nil, time.Time{}, 0, &ParseError{Line: line, Column: ft.amtC + 1, Name: ft.names[ft.amtC], Value: string(f[ft.amtC]), Err: errors.New("not a number")}
+		}
+		amt = v
+	}
+	return f[ft.idC], d, amt, nil
+}
+
 // ParseDate parses YYYY-MM-DD, YYYYMMDD or an RFC 3339 timestamp (as UTC calendar dates).
 func ParseDate(s string) (time.Time, error) { return parseDate(s) }
+
+// parseDateBytes is parseDate, going straight to the layout a value's shape calls for (the
+// others would fail on it anyway) before trying them all.
+func parseDateBytes(b []byte) (time.Time, error) {
+	switch {
+	case len(b) == 10 && b[4] == '-' && b[7] == '-':
+		if y, ok := digits(b[0:4]); ok {
+			if m, ok := digits(b[5:7]); ok {
+				if d, ok := digits(b[8:10]); ok && validDate(y, m, d) {
+					return time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC), nil
+				}
+			}
+		}
+	case len(b) == 8:
+		if v, ok := digits(b); ok && validDate(v/10000, v/100%100, v%100) {
+			return time.Date(v/10000, time.Month(v/100%100), v%100, 0, 0, 0, 0, time.UTC), nil
+		}
+	case len(b) > 10 && b[10] == 'T':
+		if t, err := time.Parse(time.RFC3339, string(b)); err == nil {
+			return t, nil
+		}
+	}
+	return parseDate(string(b))
+}
+
+func digits(b []byte) (int, bool) {
+	v := 0
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		v = v*10 + int(c-'0')
+	}
+	return v, true
+}
+
+// validDate reports whether y-m-d is a calendar date time.Parse accepts.
+func validDate(y, m, d int) bool {
+	if m < 1 || m > 12 || d < 1 {
+		return false
+	}
+	return d <= time.Date(y, time.Month(m)+1, 0, 0, 0, 0, 0, time.UTC).Day()
+}
 
 func parseDate(s string) (time.Time, error) {
 	for _, layout := range []string{"2006-01-02", "20060102", time.RFC3339, "2006-01-02 15:04:05", "2006/01/02"} {

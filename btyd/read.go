@@ -10,7 +10,6 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
-	"sync"
 )
 
 // ParseError reports a bad value in a summary or transaction file: its 1-based line and column, the
@@ -136,88 +135,30 @@ func ReadSummaries(r io.Reader) (*Summaries, error) {
 	}
 	rest := buf[min(nl+1, len(buf)):]
 
-	type chunk struct {
-		data []byte // whole lines
-		buf  []byte // the buffer to recycle once parsed
-		line int    // line number of its first line
-	}
 	workers := runtime.GOMAXPROCS(0)
-	chunks := make(chan chunk, workers)
-	free := make(chan []byte, workers+2)
 	type partial struct {
-		rows  *rowTable
-		spend map[[2]float64]float64
-		lines int
-		err   *ParseError
+		rows   *rowTable
+		spend  map[[2]float64]float64
+		lines  int
+		err    *ParseError
+		fields [][]byte
 	}
 	parts := make([]*partial, workers)
-	var wg sync.WaitGroup
 	for w := range parts {
-		p := &partial{rows: newRowTable()}
+		p := &partial{rows: newRowTable(), fields: make([][]byte, h.ncol)}
 		if h.hasMonetary {
 			p.spend = make(map[[2]float64]float64, 1024)
 		}
 		parts[w] = p
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			fields := make([][]byte, h.ncol)
-			for c := range chunks {
-				if p.err == nil {
-					p.err = h.parseChunk(c.data, c.line, fields, p.rows, p.spend, &p.lines)
-				}
-				select {
-				case free <- c.buf:
-				default:
-				}
-			}
-		}()
 	}
-	// Producer: read chunkSize blocks, cut at the last line end, carry the partial line over.
-	line := 2
-	carry := rest
-	for {
-		var buf []byte
-		select {
-		case buf = <-free:
-		default:
-			buf = make([]byte, chunkSize+64<<10)
+	err = readChunks(r, rest, 2, workers, func(w int, data []byte, line int) {
+		if p := parts[w]; p.err == nil {
+			p.err = h.parseChunk(data, line, p.fields, p.rows, p.spend, &p.lines)
 		}
-		if need := len(carry) + chunkSize; cap(buf) < need {
-			buf = make([]byte, need)
-		}
-		buf = buf[:cap(buf)]
-		n := copy(buf, carry)
-		k, e := io.ReadFull(r, buf[n:n+chunkSize])
-		n += k
-		eof := false
-		if e != nil {
-			if !errors.Is(e, io.EOF) && !errors.Is(e, io.ErrUnexpectedEOF) {
-				close(chunks)
-				wg.Wait()
-				return nil, e
-			}
-			eof = true
-		}
-		cut := n
-		if !eof {
-			cut = bytes.LastIndexByte(buf[:n], '\n') + 1
-		}
-		if cut > 0 {
-			c := chunk{data: buf[:cut], buf: buf, line: line}
-			line += bytes.Count(c.data, []byte{'\n'})
-			// The carry must be copied out before the buffer is handed to a worker and recycled.
-			carry = append([]byte(nil), buf[cut:n]...)
-			chunks <- c
-		} else {
-			carry = append([]byte(nil), buf[:n]...)
-		}
-		if eof {
-			break
-		}
+	})
+	if err != nil {
+		return nil, err
 	}
-	close(chunks)
-	wg.Wait()
 	var first *ParseError
 	for _, p := range parts {
 		if p.err != nil && (first == nil || p.err.Line < first.Line) {

@@ -85,14 +85,10 @@ func (s *sourceFlags) loadTransactions() (*btyd.Summary, error) {
 		return nil, fileError(s.transactions, err)
 	}
 	defer f.Close()
-	txs, err := btyd.ReadTransactions(f)
+	// Read and summarised in one streaming pass; the calibration period includes the whole end day.
+	sum, err := btyd.SummarizeTransactions(f, btyd.SummaryOptions{Unit: unit, CalibrationEnd: end, Divide: s.scale})
 	if err != nil {
 		return nil, fileError(s.transactions, err)
-	}
-	// The calibration period includes the whole end day.
-	sum, err := btyd.Summarize(txs, btyd.SummaryOptions{Unit: unit, CalibrationEnd: end, Divide: s.scale})
-	if err != nil {
-		return nil, fidelis.Errorf(fidelis.EInvalid, "%s: %v", s.transactions, err)
 	}
 	if len(sum.Customers) == 0 {
 		return nil, fidelis.Errorf(fidelis.EInvalid, "%s: no customer made a first purchase by %s", s.transactions, s.calEnd)
