@@ -140,7 +140,6 @@ func ReadSummaries(r io.Reader) (*Summaries, error) {
 		rows   *rowTable
 		spend  map[[2]float64]float64
 		lines  int
-		err    *ParseError
 		fields [][]byte
 	}
 	parts := make([]*partial, workers)
@@ -151,22 +150,12 @@ func ReadSummaries(r io.Reader) (*Summaries, error) {
 		}
 		parts[w] = p
 	}
-	err = readChunks(r, rest, 2, workers, func(w int, data []byte, line int) {
-		if p := parts[w]; p.err == nil {
-			p.err = h.parseChunk(data, line, p.fields, p.rows, p.spend, &p.lines)
-		}
+	err = readChunks(r, rest, 2, workers, func(w int, data []byte, line int) *ParseError {
+		p := parts[w]
+		return h.parseChunk(data, line, p.fields, p.rows, p.spend, &p.lines)
 	})
 	if err != nil {
 		return nil, err
-	}
-	var first *ParseError
-	for _, p := range parts {
-		if p.err != nil && (first == nil || p.err.Line < first.Line) {
-			first = p.err
-		}
-	}
-	if first != nil {
-		return nil, first
 	}
 	s := &Summaries{HasMonetary: h.hasMonetary, HasWeights: h.wt >= 0}
 	all := parts[0].rows

@@ -11,9 +11,10 @@ import (
 
 // readChunks cuts r into blocks of whole lines, about chunkSize bytes each, the first starting
 // with carry (the first line of it numbered line), and hands them to one goroutine per worker:
-// work(w, data, first) runs on worker w's goroutine, so per-worker state needs no lock. It
-// returns once every block is handled, with the first read error.
-func readChunks(r io.Reader, carry []byte, line, workers int, work func(w int, data []byte, line int)) error {
+// work(w, data, first) runs on worker w's goroutine, so per-worker state needs no lock. Once a
+// worker's block fails, its later blocks (later lines) are skipped. It returns once every block
+// is handled, with a read error or else the failure of the earliest line.
+func readChunks(r io.Reader, carry []byte, line, workers int, work func(w int, data []byte, line int) *ParseError) (err error) {
 	const chunkSize = 1 << 20
 	type chunk struct {
 		data []byte // whole lines
@@ -23,12 +24,15 @@ func readChunks(r io.Reader, carry []byte, line, workers int, work func(w int, d
 	chunks := make(chan chunk, workers)
 	free := make(chan []byte, workers+2)
 	var wg sync.WaitGroup
+	failed := make([]*ParseError, workers)
 	for w := range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for c := range chunks {
-				work(w, c.data, c.line)
+				if failed[w] == nil {
+					failed[w] = work(w, c.data, c.line)
+				}
 				select {
 				case free <- c.buf:
 				default:
@@ -36,8 +40,22 @@ func readChunks(r io.Reader, carry []byte, line, workers int, work func(w int, d
 			}
 		}()
 	}
-	defer wg.Wait()
-	defer close(chunks)
+	defer func() {
+		close(chunks)
+		wg.Wait()
+		if err != nil {
+			return
+		}
+		var first *ParseError
+		for _, e := range failed {
+			if e != nil && (first == nil || e.Line < first.Line) {
+				first = e
+			}
+		}
+		if first != nil {
+			err = first
+		}
+	}()
 	for {
 		var buf []byte
 		select {
@@ -119,20 +137,13 @@ func SummarizeTransactions(r io.Reader, o SummaryOptions) (*Summary, error) {
 		}
 	}
 	b := newBounds(o)
-	type part struct {
-		by  map[string][]pa
-		err *ParseError
-	}
 	workers := runtime.GOMAXPROCS(0)
-	parts := make([]part, workers)
+	parts := make([]map[string][]pa, workers)
 	for i := range parts {
-		parts[i].by = map[string][]pa{}
+		parts[i] = map[string][]pa{}
 	}
-	err := readChunks(br, carry, line+1, workers, func(w int, data []byte, line int) {
-		p := &parts[w]
-		if p.err != nil {
-			return // a later block than the error's: the first error is all that is reported
-		}
+	err := readChunks(br, carry, line+1, workers, func(w int, data []byte, line int) *ParseError {
+		by := parts[w]
 		var f [][]byte
 		for ; len(data) > 0; line++ {
 			var l []byte
@@ -147,29 +158,20 @@ func SummarizeTransactions(r io.Reader, o SummaryOptions) (*Summary, error) {
 			f = ft.split(l, f)
 			id, t, amt, err := ft.parse(f, line)
 			if err != nil {
-				p.err = err
-				return
+				return err
 			}
 			if per, ok := b.keep(t); ok {
-				p.by[string(id)] = append(p.by[string(id)], pa{per, amt})
+				by[string(id)] = append(by[string(id)], pa{per, amt})
 			}
 		}
+		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	var first *ParseError
-	for _, p := range parts {
-		if p.err != nil && (first == nil || p.err.Line < first.Line) {
-			first = p.err
-		}
-	}
-	if first != nil {
-		return nil, first
-	}
-	by := parts[0].by
+	by := parts[0]
 	for _, p := range parts[1:] {
-		for id, ps := range p.by {
+		for id, ps := range p {
 			by[id] = append(by[id], ps...)
 		}
 	}
