@@ -33,6 +33,8 @@ type Store interface {
 	// SubscriptionMovements returns, per segment and period, the logo and MRR movements between the
 	// start and the end of each period (see SubscriptionCell).
 	SubscriptionMovements(ctx context.Context, q Query) ([]SubscriptionCell, error)
+	// Quality reports records naming unknown customers and the currencies of the orders.
+	Quality(ctx context.Context) (Quality, error)
 	Close() error
 }
 

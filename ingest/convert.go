@@ -17,6 +17,22 @@ type converter struct {
 	header  []string
 	decimal byte
 	layouts []string // per field; "" for non-time fields
+	// minDate and maxDate bound every timestamp: [minDate, maxDate].
+	minDate, maxDate time.Time
+	// scales gives the scale of survey kinds whose answers name none; noScale says why a kind has
+	// none (see surveyScales).
+	scales, noScale map[string]string
+	scaleNotes      []ScaleNote
+	// currency is the one currency of the orders ("" when not yet known); fx, when set, converts
+	// every amount to fx.Base instead.
+	currency string
+	fx       *Rates
+}
+
+// rowInfo is what converting a row learnt beyond its values.
+type rowInfo struct {
+	key       uint64 // hash of the normalised values, before any currency conversion
+	converted bool   // the amount was converted with --fx
 }
 
 // badValue is the first problem found in a record.
@@ -86,6 +102,27 @@ func newConverter(s fidelis.Schema, m mapping, sample []pending, opt Options, he
 		}
 		c.layouts[i] = l
 	}
+	c.minDate, c.maxDate = opt.MinDate, opt.MaxDate
+	if c.minDate.IsZero() {
+		c.minDate = DefaultMinDate
+	}
+	if c.maxDate.IsZero() {
+		now := opt.Now
+		if now.IsZero() {
+			now = time.Now()
+		}
+		c.maxDate = now.UTC().Truncate(24 * time.Hour).Add(48*time.Hour - time.Nanosecond) // to the end of tomorrow
+	}
+	if !c.minDate.Before(c.maxDate) {
+		return nil, fidelis.Errorf(fidelis.EInvalid, "--min-date %s is not before --max-date %s", c.minDate.Format("2006-01-02"), c.maxDate.Format("2006-01-02"))
+	}
+	c.fx = opt.FX
+	if s.Kind == fidelis.Surveys {
+		var err error
+		if c.scales, c.scaleNotes, c.noScale, err = surveyScales(s, m, sample, c.decimal, opt.Scales); err != nil {
+			return nil, err
+		}
+	}
 	return c, nil
 }
 
@@ -102,7 +139,7 @@ func (c *converter) layoutNames() map[string]string {
 // programTypes are the loyalty-programme event types Fidelis understands.
 var programTypes = map[string]bool{"enroll": true, "earn": true, "redeem": true, "expire": true, "adjust": true, "tier": true}
 
-func (c *converter) row(line int64, fields []string) (fidelis.Row, *badValue) {
+func (c *converter) row(line int64, fields []string) (fidelis.Row, rowInfo, *badValue) {
 	vals := make([]any, len(c.schema.Fields))
 	for i, f := range c.schema.Fields {
 		col := c.m.cols[i]
@@ -115,12 +152,12 @@ func (c *converter) row(line int64, fields []string) (fidelis.Row, *badValue) {
 		}
 		if raw == "" {
 			if f.Required {
-				return fidelis.Row{}, bad("missing required value")
+				return fidelis.Row{}, rowInfo{}, bad("missing required value")
 			}
 			continue
 		}
 		if !utf8.ValidString(raw) {
-			return fidelis.Row{}, bad("not valid UTF-8 (save the file as UTF-8)")
+			return fidelis.Row{}, rowInfo{}, bad("not valid UTF-8 (save the file as UTF-8)")
 		}
 		switch f.Type {
 		case fidelis.Text:
@@ -128,25 +165,43 @@ func (c *converter) row(line int64, fields []string) (fidelis.Row, *badValue) {
 		case fidelis.Time:
 			t, err := parseTime(raw, c.layouts[i])
 			if err != nil {
-				return fidelis.Row{}, bad(err.Error())
+				return fidelis.Row{}, rowInfo{}, bad(err.Error())
+			}
+			if t.Before(c.minDate) || t.After(c.maxDate) {
+				return fidelis.Row{}, rowInfo{}, bad(fmt.Sprintf("implausible date %s: outside %s .. %s (widen with --min-date/--max-date)",
+					t.Format("2006-01-02"), c.minDate.Format("2006-01-02"), c.maxDate.Format("2006-01-02")))
 			}
 			vals[i] = t
 		case fidelis.Float:
 			v, err := parseNumber(raw, c.decimal)
 			if err != nil {
-				return fidelis.Row{}, bad(err.Error())
+				return fidelis.Row{}, rowInfo{}, bad(err.Error())
 			}
 			vals[i] = v
 		case fidelis.Int:
 			v, err := parseNumber(raw, c.decimal)
 			if err != nil || v != math.Trunc(v) || math.Abs(v) > 1<<53 {
-				return fidelis.Row{}, bad("not a whole number")
+				return fidelis.Row{}, rowInfo{}, bad("not a whole number")
 			}
 			vals[i] = int64(v)
 		}
 	}
 	if b := c.check(vals); b != nil {
-		return fidelis.Row{}, b
+		return fidelis.Row{}, rowInfo{}, b
+	}
+	info := rowInfo{key: valuesKey(vals)}
+	if c.schema.Kind == fidelis.Orders && c.fx != nil {
+		ai, ci := c.schema.Index("amount"), c.schema.Index("currency")
+		cur, _ := vals[ci].(string)
+		if cur == "" {
+			cur = c.fx.Base // documented: a blank currency is the base currency
+		}
+		v, err := c.fx.Convert(vals[ai].(float64), cur, vals[c.schema.Index("timestamp")].(time.Time))
+		if err != nil {
+			return fidelis.Row{}, rowInfo{}, &badValue{col: c.m.cols[ci], field: "currency", value: cur, reason: err.Error()}
+		}
+		info.converted = cur != c.fx.Base
+		vals[ai], vals[ci] = v, c.fx.Base
 	}
 	row := fidelis.Row{Line: line, Values: vals}
 	if c.schema.KeepAttrs {
@@ -156,7 +211,7 @@ func (c *converter) row(line int64, fields []string) (fidelis.Row, *badValue) {
 			}
 		}
 	}
-	return row, nil
+	return row, info, nil
 }
 
 // check applies the rules that involve a kind's meaning rather than a value's type.
@@ -181,9 +236,34 @@ func (c *converter) check(vals []any) *badValue {
 		vals[i] = t
 	case fidelis.Surveys:
 		i, v := at("kind")
-		vals[i] = strings.ToLower(v.(string))
-		if j, s := at("score"); s.(float64) < 0 {
+		kind := strings.ToLower(v.(string))
+		vals[i] = kind
+		j, s := at("score")
+		if s.(float64) < 0 {
 			return bad(j, "a score cannot be negative")
+		}
+		k, sc := at("scale")
+		scale, _ := sc.(string)
+		canon, reason := c.checkScore(kind, scale, s.(float64))
+		if reason != "" {
+			if scale != "" && c.m.cols[k] >= 0 && strings.HasPrefix(reason, "unsupported") {
+				return bad(k, reason)
+			}
+			return bad(j, reason)
+		}
+		vals[k] = canon
+	case fidelis.Orders:
+		i, v := at("currency")
+		if v == nil {
+			break
+		}
+		code, _, err := normCurrency(v.(string))
+		if err != nil {
+			return bad(i, err.Error())
+		}
+		vals[i] = code
+		if c.fx == nil && c.currency != "" && code != c.currency {
+			return bad(i, fmt.Sprintf("%s differs from the store's currency %s: Fidelis never adds two currencies (convert with --fx RATES --base %s)", code, c.currency, c.currency))
 		}
 	case fidelis.Subscriptions:
 		_, s := at("started_at")
@@ -197,4 +277,56 @@ func (c *converter) check(vals []any) *badValue {
 		}
 	}
 	return nil
+}
+
+// chooseCurrency fixes the one currency this import's orders may be in: the --fx base, else the
+// store's, else the one the sampled rows name. A file whose sample names several currencies, or
+// a --fx base other than the store's currency, is refused before anything is stored: Fidelis
+// never adds two currencies.
+func (c *converter) chooseCurrency(q fidelis.Quality, sample []pending, path string) (string, error) {
+	stored, mixed := q.Currency()
+	if c.fx != nil {
+		if stored != "" && stored != c.fx.Base {
+			return "", fidelis.Errorf(fidelis.EInvalid, "--base %s, but the store's orders are in %s", c.fx.Base, stored).
+				WithHint("--fx RATES --base %s (rates to the store's currency)", stored)
+		}
+		return c.fx.Base, nil
+	}
+	if stored != "" {
+		c.currency = stored
+		return stored, nil
+	}
+	col := c.m.cols[c.schema.Index("currency")]
+	if col < 0 {
+		return "", nil
+	}
+	counts := map[string]int{}
+	for _, p := range sample {
+		if p.fields == nil || strings.TrimSpace(p.fields[col]) == "" {
+			continue
+		}
+		if code, _, err := normCurrency(p.fields[col]); err == nil {
+			counts[code]++
+		}
+	}
+	switch len(counts) {
+	case 0:
+		return "", nil
+	case 1:
+		for code := range counts {
+			c.currency = code
+		}
+		return c.currency, nil
+	}
+	var parts []string
+	for _, code := range sortedKeys(counts) {
+		parts = append(parts, fmt.Sprintf("%s (%d rows)", code, counts[code]))
+	}
+	note := ""
+	if mixed {
+		note = " (the store already mixes currencies, imported before this check)"
+	}
+	return "", fidelis.Errorf(fidelis.EInvalid, "%s mixes currencies in its first %d rows: %s; Fidelis never adds two currencies%s",
+		path, len(sample), strings.Join(parts, ", "), note).
+		WithHint("convert to one: --fx rates.csv --base %s (rows date,currency,rate), or import each currency into its own --db", sortedKeys(counts)[0])
 }

@@ -12,7 +12,6 @@ import (
 	"context"
 	"encoding/csv"
 	"fmt"
-	"hash/fnv"
 	"io"
 	"os"
 	"path/filepath"
@@ -46,7 +45,20 @@ type Options struct {
 	Sheet string
 	// Progress, if set, is called with bytes read so far and the file's size.
 	Progress func(done, total int64)
+	// Scales gives the scale of survey answers that name none, per survey kind (kind → "1-5");
+	// kinds not given are inferred from the sampled answers where that is unambiguous.
+	Scales map[string]string
+	// MinDate and MaxDate bound every timestamp (inclusive); zero values mean 1970-01-01 and one
+	// day after Now. Dates outside are rejected as implausible.
+	MinDate, MaxDate time.Time
+	// Now is the time of the import (zero: the clock), for the default MaxDate.
+	Now time.Time
+	// FX, when set, converts every order amount to FX.Base at the order's date (see LoadRates).
+	FX *Rates
 }
+
+// DefaultMinDate is the earliest timestamp accepted unless --min-date says otherwise.
+var DefaultMinDate = time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // Summary reports one file's import. Read = Stored + Rejected + Duplicates always holds.
 type Summary struct {
@@ -64,7 +76,20 @@ type Summary struct {
 	Attributes  []string          `json:"attributes,omitempty"`
 	Ignored     []string          `json:"ignored_columns,omitempty"`
 	Reasons     map[string]int64  `json:"reject_reasons,omitempty"`
-	Seconds     float64           `json:"seconds"`
+	// DateWindow is the accepted range of timestamps, [from, to] as YYYY-MM-DD.
+	DateWindow [2]string `json:"date_window"`
+	// Scales says on which scale survey answers without one were read (inferred or --scale).
+	Scales []ScaleNote `json:"scales,omitempty"`
+	// Currency is the one currency of the orders ("" when none is named); Converted counts the
+	// amounts converted to it with --fx.
+	Currency  string `json:"currency,omitempty"`
+	Converted int64  `json:"converted,omitempty"`
+	// UnknownCustomers counts the stored records of this file that name a customer missing from
+	// the customers table (CustomersKnown is how many customers the table holds; with none
+	// imported yet every record counts).
+	UnknownCustomers int64   `json:"unknown_customers"`
+	CustomersKnown   int64   `json:"customers_known"`
+	Seconds          float64 `json:"seconds"`
 
 	// Where the records came from. Lines accounts for every physical line of a text file (rows
 	// of a sheet for XLSX): Lines = HeaderLines + BlankLines + Read + ContinuationLines, where
@@ -163,6 +188,17 @@ func Import(ctx context.Context, st fidelis.Store, kind fidelis.Kind, path strin
 	}
 	sum.Decimal = string(conv.decimal)
 	sum.DateFormats = conv.layoutNames()
+	sum.Scales = conv.scaleNotes
+	sum.DateWindow = [2]string{conv.minDate.Format("2006-01-02"), conv.maxDate.Format("2006-01-02")}
+	before, err := st.Quality(ctx)
+	if err != nil {
+		return sum, err
+	}
+	if kind == fidelis.Orders {
+		if sum.Currency, err = conv.chooseCurrency(before, buffered, path); err != nil {
+			return sum, err
+		}
+	}
 
 	w, err := st.Begin(ctx, kind, filepath.Base(path))
 	if err != nil {
@@ -179,7 +215,7 @@ func Import(ctx context.Context, st fidelis.Store, kind fidelis.Kind, path strin
 		rej.label, rej.colName = path+" [sheet "+x.sheet+"]", columnName
 	}
 	defer rej.close()
-	if err := pipeline(ctx, src, buffered, conv, m, w, rej, &sum.Read); err != nil {
+	if err := pipeline(ctx, src, buffered, conv, w, rej, &sum.Read, &sum.Converted); err != nil {
 		if _, ok := err.(*fidelis.Error); ok || ctx.Err() != nil {
 			return sum, err
 		}
@@ -197,6 +233,12 @@ func Import(ctx context.Context, st fidelis.Store, kind fidelis.Kind, path strin
 	}
 	committed = true
 	sum.Stored, sum.Duplicates = stored, dups
+	after, err := st.Quality(ctx)
+	if err != nil {
+		return sum, err
+	}
+	sum.CustomersKnown = after.Customers
+	sum.UnknownCustomers = after.UnknownCustomers[kind] - before.UnknownCustomers[kind]
 	if sum.Read != sum.Stored+sum.Rejected+sum.Duplicates {
 		return sum, fidelis.Errorf(fidelis.EInternal, "%s: read %d ≠ stored %d + rejected %d + duplicates %d",
 			path, sum.Read, sum.Stored, sum.Rejected, sum.Duplicates)
@@ -220,15 +262,17 @@ type pending struct {
 	line   int64
 	fields []string
 	err    *recordError
-	id     string // derived id, for records whose id field is empty
 }
 
 // chunk is a run of consecutive records converted by one worker.
 type chunk struct {
-	recs []pending
-	rows []fidelis.Row
-	bad  []rejection
-	done chan struct{}
+	recs      []pending
+	rows      []fidelis.Row
+	keys      []uint64 // per row: its values' hash when it needs a derived id, else 0
+	derive    []bool
+	bad       []rejection
+	converted int64
+	done      chan struct{}
 }
 
 type rejection struct {
@@ -242,8 +286,9 @@ const chunkRecords = 4096
 
 // pipeline reads records in one goroutine, converts chunks of them on every core, and hands the
 // rows to the store writer in file order, so that the rejects file and "first occurrence" follow
-// the file. Records are counted in read as they are written or rejected.
-func pipeline(ctx context.Context, src source, buffered []pending, conv *converter, m mapping, w fidelis.Writer, rej *rejects, read *int64) error {
+// the file. Records are counted in read as they are written or rejected. Rows without an id get
+// theirs here, in file order, from their values' hash and occurrence (see derivedID).
+func pipeline(ctx context.Context, src source, buffered []pending, conv *converter, w fidelis.Writer, rej *rejects, read, converted *int64) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	workers := max(1, runtime.GOMAXPROCS(0))
@@ -253,8 +298,6 @@ func pipeline(ctx context.Context, src source, buffered []pending, conv *convert
 	go func() { // reader: the only goroutine touching src and the occurrence counts
 		defer close(work)
 		defer close(ordered)
-		occ := map[uint64]int32{}
-		idCol := m.cols[0]
 		c := &chunk{done: make(chan struct{})}
 		emit := func() bool {
 			select {
@@ -271,9 +314,6 @@ func pipeline(ctx context.Context, src source, buffered []pending, conv *convert
 			return true
 		}
 		add := func(p pending) bool {
-			if p.fields != nil && (idCol < 0 || strings.TrimSpace(p.fields[idCol]) == "") {
-				p.id = derivedID(p.fields, occ)
-			}
 			c.recs = append(c.recs, p)
 			return len(c.recs) < chunkRecords || emit()
 		}
@@ -316,20 +356,22 @@ func pipeline(ctx context.Context, src source, buffered []pending, conv *convert
 						c.bad = append(c.bad, rejection{line: p.line, reason: p.err.reason})
 						continue
 					}
-					row, bad := conv.row(p.line, p.fields)
+					row, info, bad := conv.row(p.line, p.fields)
 					if bad != nil {
 						c.bad = append(c.bad, rejection{p.line, bad.col + 1, bad.field, bad.value, bad.reason})
 						continue
 					}
-					if row.Values[0] == nil {
-						row.Values[0] = p.id
+					if info.converted {
+						c.converted++
 					}
 					c.rows = append(c.rows, row)
+					c.keys = append(c.keys, info.key)
 				}
 				close(c.done)
 			}
 		}()
 	}
+	occ := map[uint64]int32{}
 	for c := range ordered {
 		select {
 		case <-c.done:
@@ -342,11 +384,17 @@ func pipeline(ctx context.Context, src source, buffered []pending, conv *convert
 				return err
 			}
 		}
+		for i := range c.rows {
+			if c.rows[i].Values[0] == nil {
+				c.rows[i].Values[0] = derivedID(c.keys[i], occ)
+			}
+		}
 		if err := w.Write(ctx, c.rows); err != nil {
 			cancel()
 			return err
 		}
 		*read += int64(len(c.recs))
+		*converted += c.converted
 	}
 	if readErr != nil {
 		return readErr
@@ -446,19 +494,19 @@ func mapHeader(s fidelis.Schema, header []string, user map[string]string, path s
 	return m, nil
 }
 
-// derivedID identifies a row that has no id of its own by the hash of its fields and how many
-// identical rows came before it in the file: identical legitimate rows (two equal orders on one
-// day) stay distinct, while importing the same file again reproduces the same ids, so it adds
-// nothing. A hash collision only renumbers occurrences; it never merges two rows.
-func derivedID(fields []string, occ map[uint64]int32) string {
-	h := fnv.New64a()
-	for _, f := range fields {
-		h.Write([]byte(f))
-		h.Write([]byte{0x1f})
-	}
-	k := h.Sum64()
-	occ[k]++
-	return "~" + strconv.FormatUint(k, 36) + "." + strconv.Itoa(int(occ[k]))
+// derivedID identifies a row that has no id of its own by the hash of its parsed, normalised
+// values (valuesKey) and how many rows with the same values came before it in the file: identical
+// legitimate rows (two equal orders on one day) stay distinct, while importing the same data
+// again — the same file, or a re-export writing 5 for 5.00 or ordering its columns otherwise —
+// reproduces the same ids, so it adds nothing. A hash collision only renumbers occurrences; it
+// never merges two rows of one file.
+//
+// The "~v2." prefix marks this rule. Ids derived before it ("~" + hash of the raw text) stay as
+// they are in existing stores: re-importing a file without ids into such a store stores its rows
+// again (see the README on re-creating the store).
+func derivedID(key uint64, occ map[uint64]int32) string {
+	occ[key]++
+	return "~v2." + strconv.FormatUint(key, 36) + "." + strconv.Itoa(int(occ[key]))
 }
 
 // rejects writes rejected records to a CSV file created on the first rejection. Values are clipped

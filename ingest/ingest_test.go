@@ -20,19 +20,21 @@ import (
 // is tested without cgo. Only Begin is implemented.
 type memStore struct {
 	fidelis.Store
-	rows map[string]fidelis.Row
+	rows  map[string]fidelis.Row
+	kinds map[string]fidelis.Kind
 }
 
 type memWriter struct {
 	s      *memStore
+	kind   fidelis.Kind
 	staged []fidelis.Row
 }
 
-func (s *memStore) Begin(context.Context, fidelis.Kind, string) (fidelis.Writer, error) {
+func (s *memStore) Begin(_ context.Context, k fidelis.Kind, _ string) (fidelis.Writer, error) {
 	if s.rows == nil {
-		s.rows = map[string]fidelis.Row{}
+		s.rows, s.kinds = map[string]fidelis.Row{}, map[string]fidelis.Kind{}
 	}
-	return &memWriter{s: s}, nil
+	return &memWriter{s: s, kind: k}, nil
 }
 func (w *memWriter) Write(_ context.Context, rows []fidelis.Row) error {
 	w.staged = append(w.staged, rows...)
@@ -45,12 +47,33 @@ func (w *memWriter) Commit(context.Context, int64) (stored, dups int64, err erro
 			dups++
 			continue
 		}
-		w.s.rows[id] = r
+		w.s.rows[id], w.s.kinds[id] = r, w.kind
 		stored++
 	}
 	return stored, dups, nil
 }
 func (w *memWriter) Rollback() error { return nil }
+
+// Quality reports the currencies of the stored orders, and counts records naming a customer that
+// no stored customers row has (any row whose first value is that id counts as a customer here).
+func (s *memStore) Quality(context.Context) (fidelis.Quality, error) {
+	q := fidelis.Quality{UnknownCustomers: map[fidelis.Kind]int64{}}
+	byCur := map[string]*fidelis.CurrencyTotal{}
+	for id, r := range s.rows {
+		if s.kinds[id] == fidelis.Orders {
+			cur, _ := r.Values[4].(string)
+			if byCur[cur] == nil {
+				byCur[cur] = &fidelis.CurrencyTotal{Code: cur}
+			}
+			byCur[cur].Orders++
+			byCur[cur].Revenue += r.Values[3].(float64)
+		}
+	}
+	for _, c := range byCur {
+		q.Currencies = append(q.Currencies, *c)
+	}
+	return q, nil
+}
 
 func write(t *testing.T, name, body string) string {
 	t.Helper()

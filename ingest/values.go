@@ -1,7 +1,9 @@
 package ingest
 
 import (
+	"encoding/binary"
 	"fmt"
+	"hash/fnv"
 	"math"
 	"strconv"
 	"strings"
@@ -170,4 +172,40 @@ func validGrouping(s string, group, decimal byte) bool {
 		}
 	}
 	return true
+}
+
+// valuesKey hashes a row's parsed, normalised values in schema order, so that a row re-exported
+// with "5" for "5.00", another date layout, or its columns reordered hashes the same. Numbers are
+// hashed by value (5 and 5.00 are one number; an amount's minor units are part of its value),
+// instants as Unix nanoseconds in UTC, text as stored (trimmed; codes normalised), absent values
+// by a marker of their own.
+func valuesKey(vals []any) uint64 {
+	h := fnv.New64a()
+	var b [8]byte
+	for _, v := range vals {
+		switch x := v.(type) {
+		case nil:
+			h.Write([]byte{0})
+		case string:
+			h.Write([]byte{1})
+			h.Write([]byte(x))
+		case float64:
+			h.Write([]byte{2})
+			if x == 0 {
+				x = 0 // -0 and 0 are one amount
+			}
+			binary.LittleEndian.PutUint64(b[:], math.Float64bits(x))
+			h.Write(b[:])
+		case int64:
+			h.Write([]byte{3})
+			binary.LittleEndian.PutUint64(b[:], uint64(x))
+			h.Write(b[:])
+		case time.Time:
+			h.Write([]byte{4})
+			binary.LittleEndian.PutUint64(b[:], uint64(x.UnixNano()))
+			h.Write(b[:])
+		}
+		h.Write([]byte{0x1f})
+	}
+	return h.Sum64()
 }

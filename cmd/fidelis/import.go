@@ -8,6 +8,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
@@ -34,7 +35,7 @@ func (m mapFlag) Set(s string) error {
 }
 
 func runImport(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "import", "import KIND FILE... [--db PATH] [--map FIELD=COLUMN]... [--sep C|tab|whitespace] [--decimal ,|.] [--date-format F] [--encoding E] [--sheet NAME] [--rejects FILE] [--json]")
+	fs := newFlags(e, "import", "import KIND FILE... [--db PATH] [--map FIELD=COLUMN]... [--sep C|tab|whitespace] [--decimal ,|.] [--date-format F] [--encoding E] [--sheet NAME] [--rejects FILE] [--scale KIND=RANGE]... [--min-date D] [--max-date D] [--fx RATES --base CODE] [--json]")
 	var sf storeFlags
 	sf.register(fs, "DuckDB store file (created if missing)")
 	m := mapFlag{}
@@ -45,10 +46,43 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	enc := fs.String("encoding", "", "text encoding, e.g. windows-1250, iso-8859-2, windows-1252 (default: UTF-8 or UTF-16, detected)")
 	sheet := fs.String("sheet", "", "XLSX sheet to read (default: the first)")
 	rej := fs.String("rejects", "", "rejects file (default: FILE.rejects.csv in the current folder)")
+	scales := mapFlag{}
+	fs.Var(scales, "scale", "survey answers of KIND without a scale are on RANGE (repeatable), e.g. --scale csat=1-5")
+	minDate := fs.String("min-date", "", "earliest plausible date, YYYY-MM-DD (default 1970-01-01)")
+	maxDate := fs.String("max-date", "", "latest plausible date, YYYY-MM-DD (default: one day after today)")
+	fxFile := fs.String("fx", "", "convert order amounts with this rates file (CSV date,currency,rate; needs --base)")
+	base := fs.String("base", "", "the currency --fx converts to, e.g. EUR")
 	asJSON := fs.Bool("json", false, "print the summary as JSON")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
+	}
+	opt := ingest.Options{Map: m, Sep: *sep, Decimal: *dec, DateFormat: *df, Encoding: *enc, Sheet: *sheet, Scales: scales}
+	for _, d := range []struct {
+		name, v string
+		to      *time.Time
+	}{{"--min-date", *minDate, &opt.MinDate}, {"--max-date", *maxDate, &opt.MaxDate}} {
+		if d.v == "" {
+			continue
+		}
+		t, err := time.Parse("2006-01-02", d.v)
+		if err != nil {
+			return fidelis.Errorf(fidelis.EInvalid, "%s %q: want YYYY-MM-DD", d.name, d.v)
+		}
+		*d.to = t
+	}
+	if !opt.MaxDate.IsZero() {
+		opt.MaxDate = opt.MaxDate.Add(24*time.Hour - time.Nanosecond) // the whole day
+	}
+	switch {
+	case *fxFile != "" && *base == "":
+		return fidelis.Errorf(fidelis.EInvalid, "--fx needs --base, the currency its rates convert to").WithHint("--fx %s --base EUR", *fxFile)
+	case *fxFile == "" && *base != "":
+		return fidelis.Errorf(fidelis.EInvalid, "--base without --fx").WithHint("--fx rates.csv --base %s", *base)
+	case *fxFile != "":
+		if opt.FX, err = ingest.LoadRates(*fxFile, *base); err != nil {
+			return err
+		}
 	}
 	if len(pos) < 2 {
 		return fidelis.Errorf(fidelis.EInvalid, "import needs a kind and at least one file").
@@ -81,9 +115,10 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	var sums []ingest.Summary
 	for i, p := range pos[1:] {
 		bar := newBar(e, "import "+p)
-		sum, err := ingest.Import(ctx, st, kind, p, ingest.Options{Map: m, Sep: *sep, Decimal: *dec, DateFormat: *df, Rejects: rejects[i],
-			Encoding: *enc, Sheet: *sheet,
-			Progress: func(done, total int64) { bar.set(done, total) }})
+		o := opt
+		o.Rejects = rejects[i]
+		o.Progress = func(done, total int64) { bar.set(done, total) }
+		sum, err := ingest.Import(ctx, st, kind, p, o)
 		bar.finish()
 		if err != nil {
 			return err
@@ -130,6 +165,27 @@ func printSummary(e *env, s ingest.Summary) {
 	}
 	if len(s.Attributes) > 0 {
 		fmt.Fprintf(e.stdout, "  attributes kept: %s\n", strings.Join(s.Attributes, ", "))
+	}
+	for _, n := range s.Scales {
+		if n.Source == "inferred" {
+			fmt.Fprintf(e.stdout, "  %s answers without a scale read on %s, inferred from answers %s (state it with --scale %s=RANGE)\n", n.Kind, n.Scale, n.Range, n.Kind)
+		} else {
+			fmt.Fprintf(e.stdout, "  %s answers without a scale read on %s (--scale)\n", n.Kind, n.Scale)
+		}
+	}
+	if s.Currency != "" {
+		fmt.Fprintf(e.stdout, "  currency %s", s.Currency)
+		if s.Converted > 0 {
+			fmt.Fprintf(e.stdout, " (%d amounts converted with --fx)", s.Converted)
+		}
+		fmt.Fprintln(e.stdout)
+	}
+	if s.UnknownCustomers > 0 {
+		note := ""
+		if s.CustomersKnown == 0 {
+			note = " (no customers imported yet)"
+		}
+		fmt.Fprintf(e.stdout, "  unknown_customers %d: stored records naming a customer missing from the customers table%s\n", s.UnknownCustomers, note)
 	}
 	if len(s.Ignored) > 0 {
 		fmt.Fprintf(e.stdout, "  columns not used: %s\n", strings.Join(s.Ignored, ", "))
