@@ -1,6 +1,7 @@
 package fidelis_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -36,5 +37,30 @@ func TestGrainIndexRoundTrip(t *testing.T) {
 	}
 	if w := fidelis.Month.DefaultWindow(); w != 3 {
 		t.Errorf("month window %d, want 3", w)
+	}
+}
+
+// A day grain over a span with one typo (an order dated 2204) is refused before any table is
+// built, with the way out (184 years with 44 leap days: 67,204 days apart, 67,205 periods); the same span by year is fine, and a window narrows the span.
+func TestCheckPeriods(t *testing.T) {
+	first, typo := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2204, 1, 1, 0, 0, 0, 0, time.UTC)
+	err := fidelis.CheckPeriods(fidelis.Day, first, typo, time.Time{}, time.Time{})
+	if fidelis.ErrorCode(err) != fidelis.EInvalid || !strings.Contains(err.Error(), "2020-01-01 to 2204-01-01 is 67205 days, more than the 1500 periods") ||
+		!strings.Contains(fidelis.ErrorHint(err), "--grain week") {
+		t.Errorf("day grain: %v (hint %q)", err, fidelis.ErrorHint(err))
+	}
+	if err := fidelis.CheckPeriods(fidelis.Year, first, typo, time.Time{}, time.Time{}); err != nil {
+		t.Errorf("year grain: %v", err)
+	}
+	if err := fidelis.CheckPeriods(fidelis.Day, first, typo, time.Time{}, time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)); err != nil {
+		t.Errorf("narrowed by --to: %v", err)
+	}
+	// 1,500 days exactly is allowed, 1,501 is not.
+	last := first.AddDate(0, 0, 1499)
+	if err := fidelis.CheckPeriods(fidelis.Day, first, last, time.Time{}, time.Time{}); err != nil {
+		t.Errorf("1500 days: %v", err)
+	}
+	if err := fidelis.CheckPeriods(fidelis.Day, first, last.AddDate(0, 0, 1), time.Time{}, time.Time{}); err == nil {
+		t.Error("1501 days accepted")
 	}
 }

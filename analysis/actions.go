@@ -296,7 +296,9 @@ func NPSClassValues(ctx context.Context, st fidelis.Store, f *Forecast, by, valu
 	}
 	class := map[string]float64{}
 	if err := as.LatestAnswers(ctx, "nps", func(cust string, s float64, _ string) error {
-		class[cust] = s
+		if s >= 0 && s <= 10 && s == math.Trunc(s) { // answers off 0-10 are no class (see npsScore)
+			class[cust] = s
+		}
 		return nil
 	}); err != nil {
 		return c, err

@@ -68,6 +68,8 @@ type Analysis struct {
 	Notes []string `json:"notes,omitempty"`
 	// Actions is the prioritised action list, ranked by money at stake.
 	Actions []Action `json:"actions,omitempty"`
+	// Quality is what in the store could mislead the figures (see DataQuality).
+	Quality *DataQuality `json:"data_quality,omitempty"`
 
 	forecast *Forecast // the models section's per-customer forecast, for the actions
 }
@@ -136,6 +138,12 @@ func frame(ctx context.Context, st fidelis.Store, o Options) (*Analysis, error) 
 		return nil, err
 	}
 	if a.First, a.Last, err = st.Span(ctx); err != nil {
+		return nil, err
+	}
+	if err := fidelis.CheckPeriods(o.Grain, a.First, a.Last, o.From, o.To); err != nil {
+		return nil, err
+	}
+	if err := dataQuality(ctx, st, o, a); err != nil {
 		return nil, err
 	}
 	if !a.Last.IsZero() {

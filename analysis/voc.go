@@ -185,8 +185,8 @@ type ScalePeriod struct {
 
 // Index is a composite index over the window: the population mean (voc.Estimate, t interval)
 // over customers who answered enough of its items, per segment when a breakdown is asked for,
-// and how many answered too little (Excluded) or on another scale than the item's
-// (ScaleMismatch, answers left out). Items lists each item with the survey kinds that answer it.
+// and how many answered too little (Excluded), on another scale than the item's (ScaleMismatch)
+// or off the scale (OffScale: answers stored before import checked scales), the last two left out. Items lists each item with the survey kinds that answer it.
 type Index struct {
 	Key           string         `json:"key"`
 	Name          string         `json:"name"`
@@ -196,6 +196,7 @@ type Index struct {
 	Included      int64          `json:"included"`
 	Excluded      int64          `json:"excluded"`
 	ScaleMismatch int64          `json:"scale_mismatch"`
+	OffScale      int64          `json:"off_scale"`
 	Segments      []IndexSegment `json:"segments,omitempty"`
 	Note          string         `json:"note,omitempty"`
 }
@@ -587,6 +588,12 @@ func (v *VoC) indices(ctx context.Context, ss fidelis.SurveyStore, q fidelis.Que
 							ix.ScaleMismatch += p.Customers
 							continue
 						}
+						if _, err := voc.Rescale(want, a.Score); err != nil {
+							// Off its scale or not whole (stored before import checked scales):
+							// left out and counted, so one bad row never fails the whole store.
+							ix.OffScale += p.Customers
+							continue
+						}
 						got[it.Name] = a.Score
 						answered[i] += p.Customers
 						break kindLoop
@@ -598,7 +605,8 @@ func (v *VoC) indices(ctx context.Context, ss fidelis.SurveyStore, q fidelis.Que
 			}
 			val, _, ok, err := c.cfg.Score(got)
 			if err != nil {
-				return fmt.Errorf("%s: %w", ix.Name, err)
+				ix.OffScale += p.Customers
+				continue
 			}
 			if !ok {
 				ix.Excluded += p.Customers
@@ -645,6 +653,9 @@ func (v *VoC) indices(ctx context.Context, ss fidelis.SurveyStore, q fidelis.Que
 		}
 		if ix.ScaleMismatch > 0 {
 			v.warn("%s: %d answers on another scale than the item's were left out", ix.Name, ix.ScaleMismatch)
+		}
+		if ix.OffScale > 0 {
+			v.warn("%s: %d answers off their scale or not whole numbers were left out", ix.Name, ix.OffScale)
 		}
 		v.Indices = append(v.Indices, ix)
 	}

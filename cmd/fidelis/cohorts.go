@@ -31,12 +31,15 @@ func runCohorts(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	q := fidelis.Query{Grain: o.Grain, From: o.From, To: o.To, By: o.By}
-	cells, err := st.Cohorts(ctx, q)
+	first, last, err := st.Span(ctx)
 	if err != nil {
 		return err
 	}
-	_, last, err := st.Span(ctx)
+	if err := fidelis.CheckPeriods(o.Grain, first, last, o.From, o.To); err != nil {
+		return err
+	}
+	q := fidelis.Query{Grain: o.Grain, From: o.From, To: o.To, By: o.By}
+	cells, err := st.Cohorts(ctx, q)
 	if err != nil {
 		return err
 	}

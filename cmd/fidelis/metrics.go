@@ -67,6 +67,7 @@ func printRetention(w io.Writer, rs []metric.Retention, lastComplete bool) {
 }
 
 func printMetrics(w io.Writer, a *analysis.Analysis) {
+	printQuality(w, a)
 	fmt.Fprintf(w, "Retention by %s. Active = a purchase within %d %s(s). S active in the previous period, E in this one, N new.\n", a.Grain, a.Window, a.Grain)
 	fmt.Fprintln(w, "classic = (E−N)/S×100; ID-based = customers active in both ÷ S (churn = 100 − ID-based); 95% Wilson intervals.")
 	fmt.Fprintln(w)
@@ -149,4 +150,25 @@ func medianText(c metric.Survival) string {
 		return fmt.Sprintf("%.0f", v)
 	}
 	return fmt.Sprintf("%s [%s–%s]", f(c.Median), f(c.MedianLow), f(c.MedianHigh))
+}
+
+// printQuality states, before any figure, what in the store could mislead them (see
+// analysis.DataQuality), with the orders and net revenue per currency when they mix currencies.
+func printQuality(w io.Writer, a *analysis.Analysis) {
+	if a.Quality == nil || len(a.Quality.Messages) == 0 {
+		return
+	}
+	for _, m := range a.Quality.Messages {
+		fmt.Fprintf(w, "Data quality: %s\n", m)
+	}
+	if a.Quality.Mixed {
+		for _, c := range a.Quality.Currencies {
+			code := c.Code
+			if code == "" {
+				code = "(none)"
+			}
+			fmt.Fprintf(w, "  %-6s %8d orders, net revenue %.2f\n", code, c.Orders, c.Revenue)
+		}
+	}
+	fmt.Fprintln(w)
 }
