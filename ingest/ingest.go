@@ -10,7 +10,6 @@ package ingest
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
 	"io"
 	"os"
@@ -22,6 +21,7 @@ import (
 	"time"
 
 	"fidelis"
+	"fidelis/internal/csvsafe"
 )
 
 // Options override what Import would otherwise detect.
@@ -517,7 +517,7 @@ type rejects struct {
 	colName     func(int) string
 	written     string
 	f           *os.File
-	w           *csv.Writer
+	w           *csvsafe.Writer // rejected values may be formulas: neutralised for spreadsheets
 	n           int64
 	reasons     map[string]int64
 }
@@ -538,7 +538,7 @@ func (r *rejects) add(line int64, col int, field, value, reason string) error {
 		if err != nil {
 			return fidelis.Errorf(fidelis.EInvalid, "rejects file: %v", err).WithHint("--rejects PATH in a writable folder")
 		}
-		r.f, r.w, r.written = f, csv.NewWriter(f), p
+		r.f, r.w, r.written = f, csvsafe.NewWriter(f), p
 		r.w.Write([]string{"file", "line", "column", "field", "value", "reason"})
 	}
 	c := ""

@@ -1,7 +1,7 @@
 package ingest
 
 import (
-	"encoding/binary"
+	bin "encoding/binary" // "binary" is a function of this package
 	"fmt"
 	"hash/fnv"
 	"math"
@@ -194,15 +194,15 @@ func valuesKey(vals []any) uint64 {
 			if x == 0 {
 				x = 0 // -0 and 0 are one amount
 			}
-			binary.LittleEndian.PutUint64(b[:], math.Float64bits(x))
+			bin.LittleEndian.PutUint64(b[:], math.Float64bits(x))
 			h.Write(b[:])
 		case int64:
 			h.Write([]byte{3})
-			binary.LittleEndian.PutUint64(b[:], uint64(x))
+			bin.LittleEndian.PutUint64(b[:], uint64(x))
 			h.Write(b[:])
 		case time.Time:
 			h.Write([]byte{4})
-			binary.LittleEndian.PutUint64(b[:], uint64(x.UnixNano()))
+			bin.LittleEndian.PutUint64(b[:], uint64(x.UnixNano()))
 			h.Write(b[:])
 		}
 		h.Write([]byte{0x1f})

@@ -206,3 +206,12 @@ func TestCurrencies(t *testing.T) {
 		}
 	}
 }
+
+// A rejected value that is a formula is neutralised in the rejects file, and recoverable.
+func TestRejectsNeutraliseFormulas(t *testing.T) {
+	st := &memStore{}
+	_, rej := importT(t, st, fidelis.Orders, "o.csv", "order_id,customer_id,timestamp,amount\no1,A,2024-01-01,=HYPERLINK(\"http://x\")\no2,A,2024-01-01,@SUM(1+1)\n", ingest.Options{})
+	if len(rej) != 2 || rej[0][2] != `'=HYPERLINK("http://x")` || rej[1][2] != "'@SUM(1+1)" {
+		t.Errorf("rejects %q", rej)
+	}
+}

@@ -2,6 +2,8 @@ package synth
 
 import (
 	"strings"
+
+	"fidelis/internal/csvsafe"
 )
 
 // Languages of comments, indexed as in langNames.
@@ -173,13 +175,8 @@ func upperFirst(s string) string {
 	return s
 }
 
-// csvField quotes s as RFC 4180 requires.
-func csvField(s string) []byte {
-	if !strings.ContainsAny(s, ",\"\r\n") {
-		return []byte(s)
-	}
-	return []byte(`"` + strings.ReplaceAll(s, `"`, `""`) + `"`)
-}
+// csvField quotes s as RFC 4180 requires, neutralised like every CSV cell Fidelis writes.
+func csvField(s string) []byte { return []byte(csvsafe.Field(s)) }
 
 // drivers lists every planted phrase for truth.json.
 func drivers() []Driver {

@@ -12,6 +12,7 @@ import (
 	"fidelis"
 	"fidelis/analysis"
 	"fidelis/btyd"
+	"fidelis/internal/csvsafe"
 )
 
 func init() {
@@ -172,7 +173,7 @@ func appendPredictRow(buf []byte, asJSON, first bool, cols []string, id string, 
 		return strconv.AppendFloat(b, v, 'f', -1, 64)
 	}
 	if !asJSON {
-		buf = append(buf, csvField(id)...)
+		buf = append(buf, csvsafe.Field(id)...)
 		for _, v := range vals {
 			buf = num(append(buf, ','), v)
 		}
@@ -258,9 +259,3 @@ func fitAs[M btyd.Transactor](f func([]btyd.Row, *btyd.FitOptions) (M, *btyd.Res
 	return m, res, err
 }
 
-func csvField(s string) string {
-	if strings.ContainsAny(s, ",\"\n\r") {
-		return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
-	}
-	return s
-}

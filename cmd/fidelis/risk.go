@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"encoding/csv"
 	"fmt"
 	"math"
 	"os"
@@ -17,6 +16,7 @@ import (
 
 	"fidelis"
 	"fidelis/analysis"
+	"fidelis/internal/csvsafe"
 	"fidelis/report"
 )
 
@@ -161,7 +161,7 @@ func signed(v float64) string {
 }
 
 func writeRiskCSV(f *os.File, rows []riskRow) error {
-	w := csv.NewWriter(bufio.NewWriter(f))
+	w := csvsafe.NewWriter(bufio.NewWriter(f))
 	w.Write([]string{"rank", "customer_id", "segment", "p_alive", "p_alive_before", "p_alive_change", "days_since_last_purchase",
 		"repeat_purchase_days", "revenue_to_date", "predicted_clv", "value_at_stake", "revenue_per_year", "status"})
 	num := func(v float64) string {

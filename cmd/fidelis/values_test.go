@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -158,5 +159,99 @@ func TestUnknownCustomersAndStoreCurrency(t *testing.T) {
 		if !strings.Contains(string(md), want) {
 			t.Errorf("report lacks %q", want)
 		}
+	}
+}
+
+// Ids like =HYPERLINK(...), +cmd|calc or @SUM(1+1) reached risk, predict and rejects CSVs
+// verbatim on main; every CSV Fidelis writes now prefixes them with a single quote.
+func TestCSVExportsNeutraliseFormulas(t *testing.T) {
+	dir := t.TempDir()
+	evil := []string{"=HYPERLINK(http://evil.example)", "+cmd|' /C calc'!A0", "@SUM(1+1)"}
+
+	// predict: a simulated summary whose first ids are formulas (without quotes or commas: the
+	// summary reader does not parse quoted fields).
+	sim := filepath.Join(dir, "sim.csv")
+	mustCLI(t, "simulate", "--model", "bgnbd", "--customers", "400", "--params", "r=0.24,alpha=4.4,a=0.79,b=2.4", "--out", sim)
+	recs := readCSV(t, sim)
+	for i, id := range evil {
+		recs[i+1][0] = id
+	}
+	writeCSV(t, sim, recs)
+	pred := filepath.Join(dir, "pred.csv")
+	mustCLI(t, "predict", "--model", "bgnbd", "--input", sim, "--out", pred)
+	got := readCSV(t, pred)
+	for i, id := range evil {
+		if got[i+1][0] != "'"+id {
+			t.Errorf("predict: id %q written as %q", id, got[i+1][0])
+		}
+	}
+
+	// risk: the demo store with three customers renamed to formulas.
+	db := demoStore(t)
+	st, err := duckdb.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := st.DB().Query(`SELECT customer_id FROM orders GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 3`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for rows.Next() {
+		var id string
+		rows.Scan(&id)
+		ids = append(ids, id)
+	}
+	rows.Close()
+	for i, id := range ids {
+		for _, tbl := range []string{"orders", "customers"} {
+			if _, err := st.DB().Exec(`UPDATE `+tbl+` SET customer_id = ? WHERE customer_id = ?`, evil[i], id); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	st.Close()
+	risk := filepath.Join(dir, "risk.csv")
+	mustCLI(t, "risk", "--db", db, "--out", risk, "--min-risk", "0", "--min-alive", "0")
+	seen := 0
+	for _, r := range readCSV(t, risk)[1:] {
+		for _, id := range evil {
+			if r[1] == id {
+				t.Errorf("risk: %q written verbatim", id)
+			}
+			if r[1] == "'"+id {
+				seen++
+			}
+		}
+	}
+	if seen != len(evil) {
+		t.Errorf("risk: %d of %d formula ids found neutralised", seen, len(evil))
+	}
+}
+
+func readCSV(t *testing.T, path string) [][]string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return recs
+}
+
+func writeCSV(t *testing.T, path string, recs [][]string) {
+	t.Helper()
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := csv.NewWriter(f)
+	w.WriteAll(recs)
+	if err := f.Close(); err != nil || w.Error() != nil {
+		t.Fatal(err, w.Error())
 	}
 }
