@@ -8,6 +8,10 @@ type Quality struct {
 	// UnknownCustomers counts, per kind, the records naming a customer (the referrer, for
 	// referrals) that is not in the customers table. Kinds without such records are absent.
 	UnknownCustomers map[Kind]int64 `json:"unknown_customers,omitempty"`
+	// LegacyIDs counts, per kind, the records whose id was derived by the rule before 2026-11
+	// (from the raw text: "~" and a hash, not "~v2."); re-importing their files without ids would
+	// store them again. Kinds without such records are absent.
+	LegacyIDs map[Kind]int64 `json:"legacy_derived_ids,omitempty"`
 	// Currencies lists the orders and their net revenue (refunds deducted) per currency code as
 	// stored, "" for orders without a currency, most orders first.
 	Currencies []CurrencyTotal `json:"currencies,omitempty"`

@@ -16,16 +16,23 @@ var customerColumn = map[fidelis.Kind]string{
 // Quality counts records naming customers absent from the customers table, per kind, and the
 // orders and net revenue per stored currency.
 func (s *Store) Quality(ctx context.Context) (fidelis.Quality, error) {
-	q := fidelis.Quality{UnknownCustomers: map[fidelis.Kind]int64{}}
+	q := fidelis.Quality{UnknownCustomers: map[fidelis.Kind]int64{}, LegacyIDs: map[fidelis.Kind]int64{}}
 	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM customers`).Scan(&q.Customers); err != nil {
 		return q, err
 	}
 	for _, k := range fidelis.Kinds {
+		var n int64
+		id := fidelis.Schemas[k].ID // a fixed schema name, never input
+		if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM `+string(k)+` WHERE starts_with(`+id+`, '~') AND NOT starts_with(`+id+`, '~v2.')`).Scan(&n); err != nil {
+			return q, err
+		}
+		if n > 0 {
+			q.LegacyIDs[k] = n
+		}
 		col, ok := customerColumn[k]
 		if !ok {
 			continue
 		}
-		var n int64
 		// Table and column names come from the fixed map above, never from input.
 		err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM `+string(k)+` t WHERE coalesce(t.`+col+`, '') <> ''
 			AND NOT EXISTS (SELECT 1 FROM customers c WHERE c.customer_id = t.`+col+`)`).Scan(&n)

@@ -87,9 +87,12 @@ type Summary struct {
 	// UnknownCustomers counts the stored records of this file that name a customer missing from
 	// the customers table (CustomersKnown is how many customers the table holds; with none
 	// imported yet every record counts).
-	UnknownCustomers int64   `json:"unknown_customers"`
-	CustomersKnown   int64   `json:"customers_known"`
-	Seconds          float64 `json:"seconds"`
+	UnknownCustomers int64 `json:"unknown_customers"`
+	// LegacyIDs is set when rows of this file got derived ids while the store holds records of
+	// this kind whose ids were derived by the earlier raw-text rule: those rows may be stored twice.
+	LegacyIDs      int64   `json:"legacy_derived_ids,omitempty"`
+	CustomersKnown int64   `json:"customers_known"`
+	Seconds        float64 `json:"seconds"`
 
 	// Where the records came from. Lines accounts for every physical line of a text file (rows
 	// of a sheet for XLSX): Lines = HeaderLines + BlankLines + Read + ContinuationLines, where
@@ -215,12 +218,14 @@ func Import(ctx context.Context, st fidelis.Store, kind fidelis.Kind, path strin
 		rej.label, rej.colName = path+" [sheet "+x.sheet+"]", columnName
 	}
 	defer rej.close()
-	if err := pipeline(ctx, src, buffered, conv, w, rej, &sum.Read, &sum.Converted); err != nil {
+	var ps pipeStats
+	if err := pipeline(ctx, src, buffered, conv, w, rej, &sum.Read, &ps); err != nil {
 		if _, ok := err.(*fidelis.Error); ok || ctx.Err() != nil {
 			return sum, err
 		}
 		return sum, fmt.Errorf("%s: %w", path, err)
 	}
+	sum.Converted = ps.converted
 	sum.Rejected = rej.n
 	sum.Reasons = rej.reasons
 	if err := rej.close(); err != nil {
@@ -238,6 +243,9 @@ func Import(ctx context.Context, st fidelis.Store, kind fidelis.Kind, path strin
 		return sum, err
 	}
 	sum.CustomersKnown = after.Customers
+	if before.LegacyIDs[kind] > 0 && ps.derived > 0 {
+		sum.LegacyIDs = before.LegacyIDs[kind]
+	}
 	sum.UnknownCustomers = after.UnknownCustomers[kind] - before.UnknownCustomers[kind]
 	if sum.Read != sum.Stored+sum.Rejected+sum.Duplicates {
 		return sum, fidelis.Errorf(fidelis.EInternal, "%s: read %d ≠ stored %d + rejected %d + duplicates %d",
@@ -284,11 +292,14 @@ type rejection struct {
 
 const chunkRecords = 4096
 
+// pipeStats counts what the pipeline did beyond reading: amounts converted with --fx, ids derived.
+type pipeStats struct{ converted, derived int64 }
+
 // pipeline reads records in one goroutine, converts chunks of them on every core, and hands the
 // rows to the store writer in file order, so that the rejects file and "first occurrence" follow
 // the file. Records are counted in read as they are written or rejected. Rows without an id get
 // theirs here, in file order, from their values' hash and occurrence (see derivedID).
-func pipeline(ctx context.Context, src source, buffered []pending, conv *converter, w fidelis.Writer, rej *rejects, read, converted *int64) error {
+func pipeline(ctx context.Context, src source, buffered []pending, conv *converter, w fidelis.Writer, rej *rejects, read *int64, st *pipeStats) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	workers := max(1, runtime.GOMAXPROCS(0))
@@ -387,6 +398,7 @@ func pipeline(ctx context.Context, src source, buffered []pending, conv *convert
 		for i := range c.rows {
 			if c.rows[i].Values[0] == nil {
 				c.rows[i].Values[0] = derivedID(c.keys[i], occ)
+				st.derived++
 			}
 		}
 		if err := w.Write(ctx, c.rows); err != nil {
@@ -394,7 +406,7 @@ func pipeline(ctx context.Context, src source, buffered []pending, conv *convert
 			return err
 		}
 		*read += int64(len(c.recs))
-		*converted += c.converted
+		st.converted += c.converted
 	}
 	if readErr != nil {
 		return readErr

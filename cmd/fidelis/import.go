@@ -180,6 +180,9 @@ func printSummary(e *env, s ingest.Summary) {
 		}
 		fmt.Fprintln(e.stdout)
 	}
+	if s.LegacyIDs > 0 {
+		fmt.Fprintf(e.stdout, "  warning: rows without an id got ids by values, but this store holds %d %s whose ids were derived from the raw text by an earlier version: rows imported before may now be stored twice; import into a new --db to be sure (see README)\n", s.LegacyIDs, s.Kind)
+	}
 	if s.UnknownCustomers > 0 {
 		note := ""
 		if s.CustomersKnown == 0 {

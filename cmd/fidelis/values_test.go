@@ -255,3 +255,23 @@ func writeCSV(t *testing.T, path string, recs [][]string) {
 		t.Fatal(err, w.Error())
 	}
 }
+
+// A store whose derived ids follow the earlier raw-text rule is flagged when id-less rows are
+// imported into it, since they may now be stored twice.
+func TestLegacyDerivedIDsAreFlagged(t *testing.T) {
+	dir := writeFiles(t, map[string]string{"o.csv": smallOrders()})
+	db := filepath.Join(dir, "i.duckdb")
+	mustCLI(t, "import", "orders", filepath.Join(dir, "o.csv"), "--db", db)
+	st, err := duckdb.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.DB().Exec(`UPDATE orders SET order_id = '~' || substr(order_id, 5)`); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	out := mustCLI(t, "import", "orders", filepath.Join(dir, "o.csv"), "--db", db)
+	if !strings.Contains(out, "this store holds 28 orders whose ids were derived from the raw text by an earlier version") {
+		t.Errorf("no warning:\n%s", out)
+	}
+}
