@@ -34,6 +34,16 @@ func mustCLI(t *testing.T, args ...string) string {
 	return out
 }
 
+// shopStore imports c.csv, o.csv and s.csv of dir as customers, orders and surveys into a new
+// store, returning its path and the surveys' import summary.
+func shopStore(t *testing.T, dir string) (db, surveys string) {
+	t.Helper()
+	db = filepath.Join(dir, "shop.duckdb")
+	mustCLI(t, "import", "customers", filepath.Join(dir, "c.csv"), "--db", db)
+	mustCLI(t, "import", "orders", filepath.Join(dir, "o.csv"), "--db", db)
+	return db, mustCLI(t, "import", "surveys", filepath.Join(dir, "s.csv"), "--db", db)
+}
+
 const smallCustomers = "customer_id,segment\nA,x\nB,y\nC,x\n"
 
 // smallOrders: three customers buying monthly in 2024, one order from D who is no customer.
@@ -54,10 +64,7 @@ func smallOrders() string {
 func TestCSATWithoutScaleCounts(t *testing.T) {
 	dir := writeFiles(t, map[string]string{"c.csv": smallCustomers, "o.csv": smallOrders(),
 		"s.csv": "customer_id,timestamp,kind,score\nA,2024-05-01,csat,5\nB,2024-05-02,csat,4\nC,2024-05-03,csat,2\nA,2024-05-04,nps,9\n"})
-	db := filepath.Join(dir, "s.duckdb")
-	mustCLI(t, "import", "customers", filepath.Join(dir, "c.csv"), "--db", db)
-	mustCLI(t, "import", "orders", filepath.Join(dir, "o.csv"), "--db", db)
-	out := mustCLI(t, "import", "surveys", filepath.Join(dir, "s.csv"), "--db", db)
+	db, out := shopStore(t, dir)
 	if !strings.Contains(out, "csat answers without a scale read on 1-5, inferred from answers 2..5") {
 		t.Errorf("summary does not say the scale was inferred:\n%s", out)
 	}
@@ -84,10 +91,7 @@ func TestCSATWithoutScaleCounts(t *testing.T) {
 func TestLegacyStoreProblemsAreStatedNotFatal(t *testing.T) {
 	dir := writeFiles(t, map[string]string{"c.csv": smallCustomers, "o.csv": smallOrders(),
 		"s.csv": "customer_id,timestamp,kind,score,scale\nA,2024-05-01,satisfaction,4,1-5\nB,2024-05-01,satisfaction,5,1-5\nA,2024-05-01,trust,4,1-5\nB,2024-05-01,trust,5,1-5\nA,2024-05-02,nps,9,0-10\n"})
-	db := filepath.Join(dir, "l.duckdb")
-	mustCLI(t, "import", "customers", filepath.Join(dir, "c.csv"), "--db", db)
-	mustCLI(t, "import", "orders", filepath.Join(dir, "o.csv"), "--db", db)
-	mustCLI(t, "import", "surveys", filepath.Join(dir, "s.csv"), "--db", db)
+	db, _ := shopStore(t, dir)
 	ctx := context.Background()
 	st, err := duckdb.Open(ctx, db)
 	if err != nil {
