@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"cmp"
 	"context"
-	"encoding/csv"
 	"fmt"
 	"math"
 	"os"
@@ -17,6 +16,7 @@ import (
 
 	"fidelis"
 	"fidelis/churn"
+	"fidelis/internal/csvsafe"
 	"fidelis/internal/nanjson"
 	"fidelis/report"
 )
@@ -211,16 +211,8 @@ func reasonText(rs []churn.Reason) string {
 	return strings.Join(parts, ", ")
 }
 
-// safeCell neutralises a text cell a spreadsheet would read as a formula (OWASP CSV injection).
-func safeCell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
-}
-
 func writeChurnCSV(f *os.File, sc *churn.Scoring) error {
-	w := csv.NewWriter(bufio.NewWriter(f))
+	w := csvsafe.NewWriter(bufio.NewWriter(f)) // ids and reasons may read as formulas
 	head := []string{"customer_id", "risk", "method", "p_lapse_gbdt", "p_lapse_logistic", "p_alive_bgnbd", "p_alive_paretonbd",
 		"hiatus_lapsed", "days_since_last_purchase", "revenue_to_date"}
 	for k := 1; k <= 3; k++ {
@@ -234,12 +226,12 @@ func writeChurnCSV(f *os.File, sc *churn.Scoring) error {
 		return strconv.FormatFloat(v, 'f', 4, 64)
 	}
 	for _, c := range sc.Customers {
-		rec := []string{safeCell(c.Customer), num(c.Risk), sc.Method, num(c.GBDT), num(c.Logistic), num(c.PAlive), num(c.Pareto),
+		rec := []string{c.Customer, num(c.Risk), sc.Method, num(c.GBDT), num(c.Logistic), num(c.PAlive), num(c.Pareto),
 			strconv.FormatBool(c.Hiatus), num(c.Recency), num(c.Revenue)}
 		for k := range 3 {
 			if k < len(c.Reasons) {
 				r := c.Reasons[k]
-				rec = append(rec, safeCell(r.Feature), num(r.Value), num(r.Contribution))
+				rec = append(rec, r.Feature, num(r.Value), num(r.Contribution))
 			} else {
 				rec = append(rec, "", "", "")
 			}
