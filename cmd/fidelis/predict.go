@@ -258,4 +258,3 @@ func fitAs[M btyd.Transactor](f func([]btyd.Row, *btyd.FitOptions) (M, *btyd.Res
 	m, res, err := f(rows, nil)
 	return m, res, err
 }
-
