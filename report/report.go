@@ -187,7 +187,7 @@ details[open]>summary{border-bottom:1px solid #e5e7eb;padding-bottom:6px;margin-
 .two h3{margin:0 0 6px}.two ol{padding-left:18px;margin:0}.two li{margin-bottom:5px}
 table{border-collapse:collapse;width:100%;font-size:13px;margin:10px 0}
 th,td{padding:4px 8px;border-bottom:1px solid #f3f4f6;text-align:right}th:first-child,td:first-child{text-align:left}
-th{background:#f9fafb;font-weight:600}td.t{text-align:left}
+th{background:#f9fafb;font-weight:600}td.t{text-align:left}.acts td:not(.t){white-space:nowrap}
 .chart{width:100%;height:auto}.grid{stroke:#e5e7eb}.tick{font-size:11px;fill:#4b5563}
 .legend span{margin-right:16px;font-size:13px}.legend i{display:inline-block;width:12px;height:12px;margin-right:5px;vertical-align:-1px}
 table.heat{table-layout:fixed;font-size:10px}.heat th,.heat td{text-align:center;padding:3px 0;border:1px solid #fff;white-space:nowrap;overflow:hidden}
