@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	bin "encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -39,6 +40,10 @@ func newParquetSource(path string) (*parquetSource, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkParquetFooter(f, fi.Size()); err != nil {
+		f.Close()
+		return nil, err
+	}
 	pf, err := parquet.OpenFile(f, fi.Size())
 	if err != nil {
 		f.Close()
@@ -64,6 +69,25 @@ func newParquetSource(path string) (*parquetSource, error) {
 	}
 	s.fields = make([]string, len(s.header))
 	return s, nil
+}
+
+// checkParquetFooter refuses a file whose footer length does not fit in it, before the decoder
+// allocates that length (up to 4 GiB for a damaged file).
+func checkParquetFooter(f *os.File, size int64) error {
+	var tail [8]byte
+	if size < 12 {
+		return errors.New("not a Parquet file: too short")
+	}
+	if _, err := f.ReadAt(tail[:], size-8); err != nil {
+		return err
+	}
+	if string(tail[4:]) != "PAR1" {
+		return errors.New("not a Parquet file: it does not end with PAR1 (cut off or damaged?)")
+	}
+	if n := int64(bin.LittleEndian.Uint32(tail[:4])); n > size-12 {
+		return fmt.Errorf("a damaged Parquet file: its footer claims %d bytes in a file of %d", n, size)
+	}
+	return nil
 }
 
 func (s *parquetSource) Header() []string { return s.header }

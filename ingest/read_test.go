@@ -338,6 +338,8 @@ func TestContentSniffing(t *testing.T) {
 		{"\xfd7zXZ\x00\x00", "xz-compressed"},
 		{"order_id,customer_id\x00\x01\x02\x03\xff\xfe\xfd", "binary data"},
 		{"{\n  \"orders\": [\n", "one JSON document"},
+		// Found by FuzzParquet: a damaged footer length made the decoder allocate up to 4 GiB.
+		{"PAR1\x15\x00\x15\x1c\xff\xff\xff\xffPAR1", "damaged Parquet file: its footer claims 4294967295 bytes"},
 	} {
 		_, _, _, err := importFile(t, fidelis.Orders, "o.csv", []byte(c.body), ingest.Options{})
 		if err == nil || !strings.Contains(err.Error(), c.says) || len(err.Error()) > 400 {
