@@ -71,7 +71,10 @@ func ScoreAll(ctx context.Context, src RowSource, end time.Time, method string, 
 		return nil, fidelis.Errorf(fidelis.EInvalid, "too few customers to train on as of %s: %d customers, %d lapsed, %d bought again (need %d, and %d of each)",
 			end.Add(-h).Format(time.DateOnly), len(train), p, n, minTrain, minClass)
 	}
-	m, err := Train(ctx, train, FitBase(train, false), o)
+	progress(o, "fitting the customer-base models")
+	base := FitBase(train, false)
+	progress(o, "features")
+	m, err := Train(ctx, train, base, o)
 	if err != nil {
 		return nil, err
 	}
@@ -80,8 +83,10 @@ func ScoreAll(ctx context.Context, src RowSource, end time.Time, method string, 
 	if err != nil {
 		return nil, err
 	}
+	progress(o, "fitting the customer-base models")
+	base = FitBase(rows, true)
 	progress(o, fmt.Sprintf("scoring %d customers", len(rows)))
-	x, sc := m.Score(rows, FitBase(rows, true))
+	x, sc := m.Score(rows, base)
 	s := &Scoring{AsOf: end, TrainAsOf: end.Add(-h), Method: method, Model: m, Customers: make([]Customer, len(rows))}
 	for f, v := range m.GBDT.Importance() {
 		ft := m.Features[f]
