@@ -76,35 +76,11 @@ func runChurn(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	cs, ok := st.(fidelis.ChurnStore)
-	if !ok {
-		return fidelis.Errorf(fidelis.EInvalid, "the store at %s cannot list per-customer rows for the churn model", *db)
-	}
-	first, last, err := st.Span(ctx)
+	bt, sc, err := churnModel(ctx, e, st, *db, churn.Options{HorizonDays: days, Cutoffs: *cutoffs, Seed: *seed})
 	if err != nil {
 		return err
 	}
-	if last.IsZero() {
-		return fidelis.Errorf(fidelis.EInvalid, "the store at %s has no orders", *db).WithHint("fidelis import orders FILE --db %s", *db)
-	}
-	end := last.UTC().Truncate(24*time.Hour).AddDate(0, 0, 1)
-	src := func(ctx context.Context, asOf, until time.Time) ([]fidelis.ChurnRow, error) {
-		var rows []fidelis.ChurnRow
-		err := cs.ChurnRows(ctx, asOf, until, func(r fidelis.ChurnRow) error { rows = append(rows, r); return nil })
-		return rows, err
-	}
-	o := churn.Options{HorizonDays: days, Cutoffs: *cutoffs, Seed: *seed}
-	if isTerminal(e.stderr) {
-		o.Progress = func(msg string) { fmt.Fprintln(e.stderr, "churn: "+msg) }
-	}
-	bt, err := churn.Run(ctx, src, first, end, o)
-	if err != nil {
-		return err
-	}
-	sc, err := churn.ScoreAll(ctx, src, end, bt.Winner, o)
-	if err != nil {
-		return err
-	}
+	end := sc.AsOf
 	if *out != "" {
 		if err := writeAtomic(*out, func(f *os.File) error { return writeChurnCSV(f, sc) }); err != nil {
 			return err
@@ -120,6 +96,36 @@ func runChurn(ctx context.Context, e *env, args []string) error {
 	}
 	printChurn(e, bt, sc, *top)
 	return nil
+}
+
+// churnModel backtests the churn model on the store and scores every customer with the winner.
+func churnModel(ctx context.Context, e *env, st fidelis.Store, db string, o churn.Options) (*churn.Backtest, *churn.Scoring, error) {
+	cs, ok := st.(fidelis.ChurnStore)
+	if !ok {
+		return nil, nil, fidelis.Errorf(fidelis.EInvalid, "the store at %s cannot list per-customer rows for the churn model", db)
+	}
+	first, last, err := st.Span(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	if last.IsZero() {
+		return nil, nil, fidelis.Errorf(fidelis.EInvalid, "the store at %s has no orders", db).WithHint("fidelis import orders FILE --db %s", db)
+	}
+	end := last.UTC().Truncate(24*time.Hour).AddDate(0, 0, 1)
+	src := func(ctx context.Context, asOf, until time.Time) ([]fidelis.ChurnRow, error) {
+		var rows []fidelis.ChurnRow
+		err := cs.ChurnRows(ctx, asOf, until, func(r fidelis.ChurnRow) error { rows = append(rows, r); return nil })
+		return rows, err
+	}
+	if isTerminal(e.stderr) {
+		o.Progress = func(msg string) { fmt.Fprintln(e.stderr, "churn: "+msg) }
+	}
+	bt, err := churn.Run(ctx, src, first, end, o)
+	if err != nil {
+		return nil, nil, err
+	}
+	sc, err := churn.ScoreAll(ctx, src, end, bt.Winner, o)
+	return bt, sc, err
 }
 
 var methodNames = map[string]string{

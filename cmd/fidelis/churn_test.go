@@ -99,6 +99,25 @@ func TestChurnSynthetic(t *testing.T) {
 		t.Fatalf("%d CSV rows for %d customers, header %v", len(recs), got.Scored, recs[0])
 	}
 
+	// risk --churn: the trees win here, so the risk is their calibrated probability.
+	riskOut := filepath.Join(t.TempDir(), "risk.csv")
+	code, _, errs = runCLI(t, "risk", "--db", db, "--churn", "90d", "--out", riskOut)
+	if code != 0 || !strings.Contains(errs, "risk is its calibrated probability") {
+		t.Fatalf("risk --churn: exit %d: %s", code, errs)
+	}
+	rf, err := os.Open(riskOut)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rf.Close()
+	rr, err := csv.NewReader(rf).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if last := len(rr[0]) - 1; rr[0][last] != "p_lapse" || len(rr) < 2 || rr[1][last] == "" {
+		t.Errorf("risk --churn CSV: header %v, first row %v", rr[0], rr[min(1, len(rr)-1)])
+	}
+
 	// The table on screen names the winner.
 	code, stdout, errs = runCLI(t, "churn", "--db", db, "--horizon", "60d", "--cutoffs", "2")
 	if code != 0 || !strings.Contains(stdout, "Winner: ") || !strings.Contains(stdout, "hiatus rule") {

@@ -16,6 +16,7 @@ import (
 
 	"fidelis"
 	"fidelis/analysis"
+	"fidelis/churn"
 	"fidelis/internal/csvsafe"
 	"fidelis/report"
 )
@@ -39,6 +40,9 @@ type riskRow struct {
 	AtStake      float64 `parquet:"value_at_stake" json:"value_at_stake"`
 	Yearly       float64 `parquet:"revenue_per_year" json:"revenue_per_year"`
 	Status       string  `parquet:"status" json:"status"`
+	// PLapse is the churn model's calibrated probability of no purchase in its horizon, when
+	// risk --churn ran it and it won its backtest (NaN otherwise).
+	PLapse float64 `parquet:"p_lapse" json:"p_lapse"`
 }
 
 func runRisk(ctx context.Context, e *env, args []string) error {
@@ -51,6 +55,7 @@ func runRisk(ctx context.Context, e *env, args []string) error {
 	minRisk := fs.Float64("min-risk", 0.5, "keep customers whose churn risk 1 − P(alive) is at least this")
 	minAlive := fs.Float64("min-alive", 0.05, "leave out customers whose P(alive) is below this: almost surely gone, a win-back list rather than a retention one")
 	by := fs.String("by", "", "add the customer attribute as the segment column")
+	churnH := fs.String("churn", "", "backtest the churn model at this horizon (e.g. 90d) and, when its boosted trees or logistic regression win, use their calibrated probability of no purchase in the horizon as the risk (column p_lapse); asked for, since the backtest takes a while")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -74,15 +79,30 @@ func runRisk(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	var plapse map[string]float64
+	if *churnH != "" && f.Trusted() {
+		if plapse, err = churnRisk(ctx, e, st, *db, *churnH); err != nil {
+			return err
+		}
+	}
 	var rows []riskRow
 	if f.Trusted() {
 		for _, s := range f.Scores {
-			if 1-s.PAlive < *minRisk || s.PAlive < *minAlive {
+			risk, pl := 1-s.PAlive, math.NaN()
+			if p, ok := plapse[s.Customer]; ok {
+				risk, pl = p, p
+			}
+			if risk < *minRisk || s.PAlive < *minAlive {
 				continue
 			}
-			rows = append(rows, riskRow{Customer: s.Customer, Segment: s.Segment, PAlive: s.PAlive, PAliveBefore: s.PAlivePrev,
+			r := riskRow{Customer: s.Customer, Segment: s.Segment, PAlive: s.PAlive, PAliveBefore: s.PAlivePrev,
 				Change: s.PAlive - s.PAlivePrev, DaysSince: s.Recency, Repeats: s.X, Revenue: s.Net, Yearly: s.Yearly, Status: status(s),
-				CLV: s.CLV, AtStake: analysis.ValueAtStake(s.CLV, s.PAlive)})
+				CLV: s.CLV, AtStake: analysis.ValueAtStake(s.CLV, s.PAlive), PLapse: pl}
+			if !math.IsNaN(pl) {
+				// The value had they stayed (CLV ÷ P(alive)) times the churn model's risk.
+				r.AtStake = s.CLV / max(s.PAlive, 1e-12) * pl
+			}
+			rows = append(rows, r)
 		}
 		sort.SliceStable(rows, func(i, j int) bool { return rows[i].AtStake > rows[j].AtStake })
 	} else {
@@ -93,7 +113,7 @@ func runRisk(ctx context.Context, e *env, args []string) error {
 				continue
 			}
 			rows = append(rows, riskRow{Customer: s.Customer, Segment: s.Segment, PAlive: math.NaN(), PAliveBefore: math.NaN(), Change: math.NaN(),
-				DaysSince: s.Recency, Repeats: s.X, Revenue: s.Net, Yearly: s.Yearly, Status: status(s), CLV: math.NaN(), AtStake: math.NaN()})
+				DaysSince: s.Recency, Repeats: s.X, Revenue: s.Net, Yearly: s.Yearly, Status: status(s), CLV: math.NaN(), AtStake: math.NaN(), PLapse: math.NaN()})
 		}
 		sort.SliceStable(rows, func(i, j int) bool { return rows[i].Yearly > rows[j].Yearly })
 	}
@@ -145,6 +165,31 @@ func runRisk(ctx context.Context, e *env, args []string) error {
 	}
 }
 
+// churnRisk runs the churn model for risk --churn: the winner's calibrated probability per
+// customer when a supervised model wins its backtest, nil (P(alive) stays the risk) otherwise.
+func churnRisk(ctx context.Context, e *env, st fidelis.Store, db, horizon string) (map[string]float64, error) {
+	days, err := parseDays(horizon)
+	if err != nil {
+		return nil, err
+	}
+	bt, sc, err := churnModel(ctx, e, st, db, churn.Options{HorizonDays: days, Seed: 1})
+	if err != nil {
+		return nil, err
+	}
+	w := bt.Pooled[bt.Winner]
+	if bt.Winner != churn.MethodGBDT && bt.Winner != churn.MethodLogistic {
+		fmt.Fprintf(e.stderr, "Churn model: %s won the %d-day backtest (AUC %.3f), so the risk stays 1 − P(alive).\n", methodNames[bt.Winner], days, w.AUC)
+		return nil, nil
+	}
+	fmt.Fprintf(e.stderr, "Churn model: %s won the %d-day backtest (AUC %.3f, %+.3f over %s); risk is its calibrated probability of no purchase in %d days (p_lapse).\n",
+		methodNames[bt.Winner], days, w.AUC, bt.Margin, methodNames[bt.RunnerUp], days)
+	out := make(map[string]float64, len(sc.Customers))
+	for _, c := range sc.Customers {
+		out[c.Customer] = c.Risk
+	}
+	return out, nil
+}
+
 // status is "active" or "lapsed" by the last purchase and the activity window.
 func status(s analysis.CustomerScore) string {
 	if s.Active {
@@ -163,7 +208,7 @@ func signed(v float64) string {
 func writeRiskCSV(f *os.File, rows []riskRow) error {
 	w := csvsafe.NewWriter(bufio.NewWriter(f))
 	w.Write([]string{"rank", "customer_id", "segment", "p_alive", "p_alive_before", "p_alive_change", "days_since_last_purchase",
-		"repeat_purchase_days", "revenue_to_date", "predicted_clv", "value_at_stake", "revenue_per_year", "status"})
+		"repeat_purchase_days", "revenue_to_date", "predicted_clv", "value_at_stake", "revenue_per_year", "status", "p_lapse"})
 	num := func(v float64) string {
 		if math.IsNaN(v) {
 			return ""
@@ -172,7 +217,7 @@ func writeRiskCSV(f *os.File, rows []riskRow) error {
 	}
 	for _, r := range rows {
 		w.Write([]string{strconv.Itoa(r.Rank), r.Customer, r.Segment, num(r.PAlive), num(r.PAliveBefore), num(r.Change), num(r.DaysSince),
-			num(r.Repeats), num(r.Revenue), num(r.CLV), num(r.AtStake), num(r.Yearly), r.Status})
+			num(r.Repeats), num(r.Revenue), num(r.CLV), num(r.AtStake), num(r.Yearly), r.Status, num(r.PLapse)})
 	}
 	w.Flush()
 	return w.Error()
