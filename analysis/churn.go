@@ -17,12 +17,12 @@ type Churn struct {
 	Backtest *churn.Backtest `json:"backtest"`
 }
 
-// Report settings: a 90-day horizon, three cut-offs and 100 bootstrap replicates keep the
+// Report settings: a 90-day horizon, two cut-offs and 50 bootstrap replicates keep the
 // section to seconds on a typical store; fidelis churn takes other settings.
 const (
 	ReportChurnHorizon = 90
-	reportChurnCutoffs = 3
-	reportBootstrap    = 100
+	reportChurnCutoffs = 2
+	reportBootstrap    = 50
 )
 
 func runChurn(ctx context.Context, st fidelis.Store, o Options, a *Analysis) (any, error) {

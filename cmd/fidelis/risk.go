@@ -172,7 +172,7 @@ func churnRisk(ctx context.Context, e *env, st fidelis.Store, db, horizon string
 	if err != nil {
 		return nil, err
 	}
-	bt, sc, err := churnModel(ctx, e, st, db, churn.Options{HorizonDays: days, Seed: 1})
+	bt, sc, err := churnModel(ctx, e, st, db, churn.Options{HorizonDays: days, Cutoffs: 2, Seed: 1})
 	if err != nil {
 		return nil, err
 	}
