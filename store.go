@@ -11,8 +11,20 @@ import (
 // implementation must pass.
 type Store interface {
 	// Begin starts the atomic import of one file of the given kind. Nothing is visible until
-	// Commit; Rollback (or a crash) leaves the store as it was.
-	Begin(ctx context.Context, kind Kind, source string) (Writer, error)
+	// Commit; Rollback (or a crash) leaves the store as it was. In Update mode a record whose id is
+	// stored already replaces the stored one where any value differs.
+	Begin(ctx context.Context, kind Kind, source string, mode ImportMode) (Writer, error)
+	// Delete removes the records of kind with the given ids (and a customer's free attributes) in
+	// one transaction, and returns the ids it found and removed. Records of other kinds that name
+	// a deleted customer stay: Forget erases a person.
+	Delete(ctx context.Context, kind Kind, ids []string) (deleted []string, err error)
+	// Forget erases customers (GDPR Art. 17): each customer record, its attributes and every record
+	// of any kind that names the customer in a CustomerFields column, in one transaction; then it
+	// reclaims the freed space so that none of it remains in the store's files. It logs each id
+	// as a salted hash with the time, never the id itself.
+	Forget(ctx context.Context, ids []string) (Erasure, error)
+	// Erasures returns the log Forget keeps (empty before the first erasure).
+	Erasures(ctx context.Context) (ErasureLog, error)
 	// Counts returns the number of stored records of each kind.
 	Counts(ctx context.Context) (map[Kind]int64, error)
 	// Span returns the first and last order timestamps (zero times when there are no orders).
@@ -38,14 +50,69 @@ type Store interface {
 	Close() error
 }
 
+// ImportMode says what an import does with a record whose id is stored already.
+type ImportMode int
+
+const (
+	// Insert keeps the stored record and counts the new one as a duplicate.
+	Insert ImportMode = iota
+	// Update replaces the stored record when any value (or, for customers, any free attribute)
+	// differs, and counts identical ones as duplicates.
+	Update
+)
+
 // Writer receives the validated rows of one import. Rows carry values aligned with the kind's
 // schema and a non-empty id (ingest derives one where the file has none).
 type Writer interface {
 	Write(ctx context.Context, rows []Row) error
-	// Commit stores the rows whose id is neither stored already nor repeated earlier in this
-	// import, atomically, and reports how many were stored and how many were duplicates.
-	Commit(ctx context.Context, rejected int64) (stored, duplicates int64, err error)
+	// Commit stores, atomically, the first occurrence of each id in this import that is not
+	// stored already (in Update mode, also those whose stored record differs), and reports the
+	// counts. A later occurrence of an id identical to the first is a duplicate; one that differs
+	// is a Conflict, not stored, which the caller reports as rejected. rejected is the caller's
+	// count of rejected rows, for the store's import log (conflicts are added to it).
+	Commit(ctx context.Context, rejected int64) (Committed, error)
 	Rollback() error
+}
+
+// Committed reports what an import's Commit did: Stored + Updated + Duplicates + len(Conflicts)
+// equals the rows written.
+type Committed struct {
+	Stored     int64 // new ids
+	Updated    int64 // stored records replaced (Update mode)
+	Duplicates int64 // rows identical to a stored record or to an earlier row of the import
+	// Differ counts, in Insert mode, duplicates whose stored record has other values: the ones
+	// Update mode would replace.
+	Differ    int64
+	Conflicts []Conflict
+}
+
+// Conflict is a row whose id repeats an earlier row of the same import with different values.
+type Conflict struct {
+	Line, FirstLine int64
+	ID              string
+}
+
+// Erasure reports what Forget removed.
+type Erasure struct {
+	Removed    map[Kind]int64 // records removed per kind
+	Attributes int64          // free customer attributes removed
+	NotFound   []string       // requested ids named by no record
+	// Reclaimed is true when the store's files were rewritten without the freed space (always for
+	// a file store; false for an in-memory one, which keeps nothing on disk).
+	Reclaimed bool
+}
+
+// CustomerFields lists the fields of a kind that hold a customer id: what Forget erases by and
+// what pseudonymisation replaces.
+func (s Schema) CustomerFields() []string {
+	var out []string
+	for _, f := range s.Fields {
+		switch f.Name {
+		case "customer_id", "referrer_id", "converted_customer_id":
+			out = append(out, f.Name)
+		}
+	}
+	return out
 }
 
 // Query selects what an aggregate covers.

@@ -83,12 +83,13 @@ type Gate struct {
 // ModelNames are the report names of the candidate purchase models.
 var ModelNames = map[string]string{"bgnbd": "BG/NBD", "mbgnbd": "MBG/NBD", "paretonbd": "Pareto/NBD"}
 
-// fitter fits one candidate model to compressed rows.
-type fitter func([]btyd.Row) (btyd.Transactor, *btyd.Result, error)
+// fitter fits one candidate model to compressed rows; ctx stops it (a Pareto/NBD fit can take
+// minutes).
+type fitter func(ctx context.Context, rows []btyd.Row) (btyd.Transactor, *btyd.Result, error)
 
 func fitWith[M btyd.Transactor](f func([]btyd.Row, *btyd.FitOptions) (M, *btyd.Result, error)) fitter {
-	return func(rows []btyd.Row) (btyd.Transactor, *btyd.Result, error) {
-		m, res, err := f(rows, nil)
+	return func(ctx context.Context, rows []btyd.Row) (btyd.Transactor, *btyd.Result, error) {
+		m, res, err := f(rows, &btyd.FitOptions{Context: ctx})
 		return m, res, err
 	}
 }
@@ -156,7 +157,7 @@ func SelectModel(ctx context.Context, ms fidelis.ModelStore, a *Analysis) (*Sele
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		m, res, err := c.fit(rows)
+		m, res, err := c.fit(ctx, rows)
 		if err != nil {
 			return nil, fmt.Errorf("calibration fit %s: %w", c.name, err)
 		}

@@ -328,13 +328,13 @@ func ScoresWith(ctx context.Context, ms fidelis.ModelStore, a *Analysis, sel *Se
 			fit = c.fit
 		}
 	}
-	model, res, err := fit(btyd.Compress(cs))
+	model, res, err := fit(ctx, btyd.Compress(cs))
 	if err != nil {
 		return nil, fmt.Errorf("fit: %w", err)
 	}
 	f.Model, f.Fit = model, res
 	if sr := btyd.CompressSpend(cs); len(sr) >= 2 {
-		if gg, _, err := btyd.FitGammaGamma(sr, nil); err == nil {
+		if gg, _, err := btyd.FitGammaGamma(sr, &btyd.FitOptions{Context: ctx}); err == nil {
 			f.Spend = &gg
 		}
 	}

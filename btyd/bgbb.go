@@ -138,7 +138,10 @@ func FitBGBB(rows []Row, opts *FitOptions) (BGBB, *Result, error) {
 			}
 			return &bgbbObj{rows: rows, w: ww}
 		}}
-	res := fit(pr, []float64{1, 1, 1, 1}, opts)
+	res, err := fit(pr, []float64{1, 1, 1, 1}, opts)
+	if err != nil {
+		return BGBB{}, nil, err
+	}
 	p := res.Params
 	return BGBB{p[0], p[1], p[2], p[3]}, res, nil
 }

@@ -219,7 +219,10 @@ func FitBGNBD(rows []Row, opts *FitOptions) (BGNBD, *Result, error) {
 	o := opts.withDefaults()
 	pr := &problem{model: "bgnbd", names: BGNBDNames, n: totalWeight(rows), rows: len(rows), weights: d.w,
 		build: func(w []float64) objective { return &bgnbdObj{d: d.withWeights(w), workers: o.Workers} }}
-	res := fit(pr, bgnbdStart(rows), &o)
+	res, err := fit(pr, bgnbdStart(rows), &o)
+	if err != nil {
+		return BGNBD{}, nil, err
+	}
 	p := res.Params
 	return BGNBD{p[0], p[1], p[2], p[3]}, res, nil
 }

@@ -1,6 +1,7 @@
 package btyd
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -36,6 +37,9 @@ type FitOptions struct {
 	Seed uint64
 	// Level is the two-sided level of bootstrap intervals (default 0.95).
 	Level float64
+	// Context, if set, stops the fit when done: it is checked at every optimiser iteration and
+	// bootstrap replicate, and the Fit functions then return its error.
+	Context context.Context
 }
 
 func (o *FitOptions) withDefaults() FitOptions {
@@ -175,6 +179,12 @@ func maximize(pr *problem, obj objective, p0 []float64, o FitOptions) *Result {
 	prob := optimize.Problem{
 		Func: func(u []float64) float64 { evalAt(u); return lastF },
 		Grad: func(g, u []float64) { evalAt(u); copy(g, lastG) },
+		Status: func() (optimize.Status, error) {
+			if o.Context != nil && o.Context.Err() != nil {
+				return optimize.Failure, o.Context.Err()
+			}
+			return optimize.NotTerminated, nil
+		},
 	}
 	u0 := make([]float64, k)
 	for i, v := range p0 {
@@ -319,7 +329,8 @@ func stdErrors(res *Result, obj objective) {
 }
 
 // fit runs the full procedure: the point estimate, standard errors and the optional bootstrap.
-func fit(pr *problem, p0 []float64, opts *FitOptions) *Result {
+// It fails only when o.Context is done.
+func fit(pr *problem, p0 []float64, opts *FitOptions) (*Result, error) {
 	o := opts.withDefaults()
 	if o.Init != nil && len(o.Init) == len(p0) {
 		p0 = o.Init
@@ -330,7 +341,10 @@ func fit(pr *problem, p0 []float64, opts *FitOptions) *Result {
 		bootstrap(pr, res, o)
 	}
 	res.Elapsed = time.Since(start)
-	return res
+	if o.Context != nil && o.Context.Err() != nil {
+		return nil, o.Context.Err()
+	}
+	return res, nil
 }
 
 // bootstrap refits on Poisson-resampled weights (Hanley & MacGibbon 2006; a large-n approximation
@@ -342,6 +356,9 @@ func bootstrap(pr *problem, res *Result, o FitOptions) {
 	bo := o
 	bo.NoStdErrors = true
 	for b := 0; b < o.Bootstrap; b++ {
+		if o.Context != nil && o.Context.Err() != nil {
+			return
+		}
 		w := make([]float64, len(pr.weights))
 		for i, wi := range pr.weights {
 			w[i] = poisson(rng, wi)

@@ -91,7 +91,10 @@ func FitGammaGamma(rows []SpendRow, opts *FitOptions) (GammaGamma, *Result, erro
 			return &ggObj{rows: rows, w: ww}
 		}}
 	// Start where E[spend] = pγ/(q−1) matches the sample mean.
-	res := fit(pr, []float64{2, 3, mean}, opts)
+	res, err := fit(pr, []float64{2, 3, mean}, opts)
+	if err != nil {
+		return GammaGamma{}, nil, err
+	}
 	p := res.Params
 	return GammaGamma{p[0], p[1], p[2]}, res, nil
 }

@@ -32,7 +32,10 @@ func FitMBGNBD(rows []Row, opts *FitOptions) (MBGNBD, *Result, error) {
 	o := opts.withDefaults()
 	pr := &problem{model: "mbgnbd", names: MBGNBDNames, n: totalWeight(rows), rows: len(rows), weights: d.w,
 		build: func(w []float64) objective { return &bgnbdObj{d: d.withWeights(w), workers: o.Workers, mod: true} }}
-	res := fit(pr, bgnbdStart(rows), &o)
+	res, err := fit(pr, bgnbdStart(rows), &o)
+	if err != nil {
+		return MBGNBD{}, nil, err
+	}
 	p := res.Params
 	return MBGNBD{p[0], p[1], p[2], p[3]}, res, nil
 }

@@ -160,7 +160,10 @@ func FitParetoNBD(rows []Row, opts *FitOptions) (ParetoNBD, *Result, error) {
 			c.d = d.withWeights(w)
 			return &c
 		}}
-	res := fit(pr, paretoStart(rows), &o)
+	res, err := fit(pr, paretoStart(rows), &o)
+	if err != nil {
+		return ParetoNBD{}, nil, err
+	}
 	p := res.Params
 	return ParetoNBD{p[0], p[1], p[2], p[3]}, res, nil
 }

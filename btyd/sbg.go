@@ -90,7 +90,10 @@ func FitSBG(survivors []float64, opts *FitOptions) (SBG, *Result, error) {
 	// Start from the first period's churn rate as the mean of θ, with α+β = 2.
 	c := (survivors[0] - survivors[1]) / survivors[0]
 	c = math.Min(math.Max(c, 0.01), 0.99)
-	res := fit(pr, []float64{2 * c, 2 * (1 - c)}, opts)
+	res, err := fit(pr, []float64{2 * c, 2 * (1 - c)}, opts)
+	if err != nil {
+		return SBG{}, nil, err
+	}
 	return SBG{res.Params[0], res.Params[1]}, res, nil
 }
 

@@ -148,7 +148,9 @@ func TestKillChild(t *testing.T) {
 }
 
 // TestDuplicateIDsKeepFirst covers both writer modes: the first import into an empty table
-// (direct append, repeated ids deleted after the fact) and a later one (staged, anti-join).
+// (direct append, repeated ids deleted after the fact) and a later one (staged, anti-join). A
+// repeat with other values is rejected as a conflict; a stored id with other values is a
+// duplicate that differs (what --update would replace).
 func TestDuplicateIDsKeepFirst(t *testing.T) {
 	st, imp := importer(t, fidelis.Exits, "exit_id,customer_id,date,reason")
 	reasons := func() string {
@@ -156,13 +158,13 @@ func TestDuplicateIDsKeepFirst(t *testing.T) {
 		st.DB().QueryRow(`SELECT string_agg(exit_id || '=' || reason, ' ' ORDER BY exit_id) FROM exits`).Scan(&s)
 		return s
 	}
-	if s := imp("x1,A,2024-01-01,price\nx2,B,2024-01-01,delivery\nx1,A,2024-01-02,support\n"); s.Stored != 2 || s.Duplicates != 1 {
+	if s := imp("x1,A,2024-01-01,price\nx2,B,2024-01-01,delivery\nx1,A,2024-01-02,support\n"); s.Stored != 2 || s.Conflicts != 1 || s.Rejected != 1 || s.Duplicates != 0 {
 		t.Fatalf("first import %+v", s)
 	}
 	if got := reasons(); got != "x1=price x2=delivery" {
 		t.Errorf("direct mode kept %q", got)
 	}
-	if s := imp("x3,C,2024-01-01,moved\nx2,B,2024-01-05,other\nx3,C,2024-01-06,competitor\n"); s.Stored != 1 || s.Duplicates != 2 {
+	if s := imp("x3,C,2024-01-01,moved\nx2,B,2024-01-05,other\nx3,C,2024-01-06,competitor\n"); s.Stored != 1 || s.Duplicates != 1 || s.Differ != 1 || s.Conflicts != 1 {
 		t.Fatalf("second import %+v", s)
 	}
 	if got := reasons(); got != "x1=price x2=delivery x3=moved" {
@@ -180,13 +182,13 @@ func TestCustomerDuplicatesKeepFirstAttributes(t *testing.T) {
 			FROM customers c LEFT JOIN customer_attrs a ON a.customer_id = c.customer_id AND a.name = 'tier'`).Scan(&s)
 		return s
 	}
-	if s := imp("A,North,gold\nB,South,silver\nA,West,bronze\n"); s.Stored != 2 || s.Duplicates != 1 {
+	if s := imp("A,North,gold\nB,South,silver\nA,West,bronze\n"); s.Stored != 2 || s.Conflicts != 1 || s.Duplicates != 0 {
 		t.Fatalf("first import %+v", s)
 	}
 	if got := state(); got != "A:North:gold B:South:silver" {
 		t.Errorf("direct mode kept %q", got)
 	}
-	if s := imp("C,East,gold\nB,East,bronze\n"); s.Stored != 1 || s.Duplicates != 1 {
+	if s := imp("C,East,gold\nB,East,bronze\n"); s.Stored != 1 || s.Duplicates != 1 || s.Differ != 1 {
 		t.Fatalf("second import %+v", s)
 	}
 	if got := state(); got != "A:North:gold B:South:silver C:East:gold" {
@@ -207,7 +209,7 @@ func importer(t *testing.T, kind fidelis.Kind, header string) (*duckdb.Store, fu
 	return st, func(body string) ingest.Summary {
 		p := filepath.Join(dir, string(kind)+".csv")
 		os.WriteFile(p, []byte(header+"\n"+body), 0o644)
-		sum, err := ingest.Import(context.Background(), st, kind, p, ingest.Options{})
+		sum, err := ingest.Import(context.Background(), st, kind, p, ingest.Options{Rejects: filepath.Join(dir, "rejects.csv")})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -140,7 +140,9 @@ func connect(ctx context.Context, path string, readOnly bool, o Options) (*Store
 			}
 			return nil, fidelis.Errorf(fidelis.EConflict, "open %s: the store is in use by %s%s", path, h, waited).WithHint("%s", hint)
 		}
-		if !told && o.Waiting != nil {
+		// Tell once, as soon as the holder is named (DuckDB does not always name it on the first
+		// attempt), or after a second without a name.
+		if !told && o.Waiting != nil && (h.PID != 0 || time.Since(deadline.Add(-o.Wait)) > time.Second) {
 			o.Waiting(h)
 			told = true
 		}

@@ -6,7 +6,6 @@ import (
 	"database/sql/driver"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	duck "github.com/duckdb/duckdb-go/v2"
@@ -37,12 +36,18 @@ type writer struct {
 	scratch []driver.Value
 	direct  bool
 	hashes  []uint64
-	seen    map[string]struct{} // direct mode with attributes: ids appended so far
-	skipped int64               // direct mode with attributes: repeated ids not appended
+	seen    map[string]seenRow // direct mode with attributes: ids appended so far
+	skipped int64              // direct mode with attributes: repeated ids not appended
+	// See update.go.
+	mode      fidelis.ImportMode
+	lines     []int64 // direct mode without attributes: the line of each appended row
+	conflicts []fidelis.Conflict
+	updated   int64
+	differ    int64
 }
 
 // Begin starts the atomic import of one file.
-func (s *Store) Begin(ctx context.Context, kind fidelis.Kind, source string) (fidelis.Writer, error) {
+func (s *Store) Begin(ctx context.Context, kind fidelis.Kind, source string, mode fidelis.ImportMode) (fidelis.Writer, error) {
 	schema, ok := fidelis.Schemas[kind]
 	if !ok {
 		return nil, fidelis.Errorf(fidelis.EInvalid, "unknown kind %q", kind)
@@ -51,7 +56,7 @@ func (s *Store) Begin(ctx context.Context, kind fidelis.Kind, source string) (fi
 	if err != nil {
 		return nil, err
 	}
-	w := &writer{conn: conn, kind: kind, schema: schema, source: source}
+	w := &writer{conn: conn, kind: kind, schema: schema, source: source, mode: mode}
 	if _, err := conn.ExecContext(ctx, `BEGIN TRANSACTION`); err != nil {
 		conn.Close()
 		return nil, fmt.Errorf("begin import: %w", err)
@@ -63,7 +68,7 @@ func (s *Store) Begin(ctx context.Context, kind fidelis.Kind, source string) (fi
 	}
 	w.direct = existing == 0
 	if w.direct && schema.KeepAttrs {
-		w.seen = map[string]struct{}{}
+		w.seen = map[string]seenRow{}
 	}
 	var stmts []string
 	if !w.direct {
@@ -111,13 +116,17 @@ func (w *writer) Write(ctx context.Context, rows []fidelis.Row) error {
 		w.scratch = w.scratch[:0]
 		switch {
 		case w.seen != nil:
-			if _, dup := w.seen[id]; dup {
+			if first, dup := w.seen[id]; dup {
 				w.skipped++
+				if first.sum != rowSum(r) {
+					w.conflicts = append(w.conflicts, fidelis.Conflict{Line: r.Line, FirstLine: first.line, ID: id})
+				}
 				continue
 			}
-			w.seen[id] = struct{}{}
+			w.seen[id] = seenRow{r.Line, rowSum(r)}
 		case w.direct:
 			w.hashes = append(w.hashes, hashID(id))
+			w.lines = append(w.lines, r.Line)
 		default:
 			w.scratch = append(w.scratch, r.Line)
 		}
@@ -142,50 +151,23 @@ func (w *writer) Write(ctx context.Context, rows []fidelis.Row) error {
 	return ctx.Err()
 }
 
-func (w *writer) Commit(ctx context.Context, rejected int64) (stored, duplicates int64, err error) {
+func (w *writer) Commit(ctx context.Context, rejected int64) (c fidelis.Committed, err error) {
 	defer func() {
 		if err != nil {
 			w.Rollback()
 		}
 	}()
 	if err = w.closeAppenders(); err != nil {
-		return 0, 0, err
+		return c, err
 	}
-	id := w.schema.ID
 	if w.direct {
 		return w.commitDirect(ctx, rejected)
 	}
-	cols := make([]string, len(w.schema.Fields))
-	for i, f := range w.schema.Fields {
-		cols[i] = `"` + f.Name + `"`
-	}
-	list := strings.Join(cols, ", ")
-	// The first occurrence (lowest line) of each id not already stored.
-	fresh := `SELECT * FROM temp.stage s WHERE NOT EXISTS (SELECT 1 FROM main.` + string(w.kind) + ` m WHERE m.` + id + ` = s.` + id + `)
-		QUALIFY row_number() OVER (PARTITION BY s.` + id + ` ORDER BY s.line) = 1`
-	if w.schema.KeepAttrs {
-		if _, err = w.conn.ExecContext(ctx, `CREATE TEMP TABLE fresh AS `+fresh); err != nil {
-			return 0, 0, err
-		}
-		defer w.conn.ExecContext(context.Background(), `DROP TABLE IF EXISTS temp.fresh`)
-		fresh = `SELECT * FROM temp.fresh`
-		if _, err = w.conn.ExecContext(ctx, `INSERT INTO main.customer_attrs SELECT f.customer_id, a.name, a.value
-			FROM temp.stage_attrs a JOIN temp.fresh f ON a.line = f.line`); err != nil {
-			return 0, 0, err
-		}
-	}
-	res, err := w.conn.ExecContext(ctx, `INSERT INTO main.`+string(w.kind)+` (`+list+`) SELECT `+list+` FROM (`+fresh+`)`)
-	if err != nil {
-		return 0, 0, err
-	}
-	if stored, err = res.RowsAffected(); err != nil {
-		return 0, 0, err
-	}
-	return w.finishCommit(ctx, stored, rejected)
+	return w.commitStaged(ctx, rejected)
 }
 
 // commitDirect removes repeated ids from rows appended straight into an empty table.
-func (w *writer) commitDirect(ctx context.Context, rejected int64) (stored, duplicates int64, err error) {
+func (w *writer) commitDirect(ctx context.Context, rejected int64) (fidelis.Committed, error) {
 	slices.Sort(w.hashes)
 	repeats := false
 	for i := 1; i < len(w.hashes); i++ {
@@ -195,35 +177,42 @@ func (w *writer) commitDirect(ctx context.Context, rejected int64) (stored, dupl
 		}
 	}
 	w.hashes = nil
-	stored = w.staged - w.skipped
+	stored := w.staged - w.skipped
 	if repeats {
+		if err := w.directConflicts(ctx); err != nil {
+			return fidelis.Committed{}, err
+		}
 		t, id := "main."+string(w.kind), w.schema.ID
 		res, err := w.conn.ExecContext(ctx, `DELETE FROM `+t+` WHERE rowid IN (
 			SELECT rowid FROM (SELECT rowid, row_number() OVER (PARTITION BY `+id+` ORDER BY rowid) AS rn FROM `+t+`
 				WHERE `+id+` IN (SELECT `+id+` FROM `+t+` GROUP BY `+id+` HAVING count(*) > 1)) WHERE rn > 1)`)
 		if err != nil {
-			return 0, 0, err
+			return fidelis.Committed{}, err
 		}
 		n, err := res.RowsAffected()
 		if err != nil {
-			return 0, 0, err
+			return fidelis.Committed{}, err
 		}
 		stored -= n
 	}
 	return w.finishCommit(ctx, stored, rejected)
 }
 
-func (w *writer) finishCommit(ctx context.Context, stored, rejected int64) (int64, int64, error) {
-	duplicates := w.staged - stored
+// finishCommit logs the import and commits. Conflicting repeats count as rejected in the log, as
+// the caller reports them so.
+func (w *writer) finishCommit(ctx context.Context, stored, rejected int64) (fidelis.Committed, error) {
+	c := fidelis.Committed{Stored: stored, Updated: w.updated, Differ: w.differ, Conflicts: w.conflicts}
+	c.Duplicates = w.staged - stored - w.updated - int64(len(w.conflicts))
+	rejected += int64(len(w.conflicts))
 	if _, err := w.conn.ExecContext(ctx, `INSERT INTO main.imports VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		string(w.kind), w.source, time.Now().UTC(), w.staged+rejected, stored, rejected, duplicates); err != nil {
-		return 0, 0, err
+		string(w.kind), w.source, time.Now().UTC(), w.staged-int64(len(w.conflicts))+rejected, stored+w.updated, rejected, c.Duplicates); err != nil {
+		return fidelis.Committed{}, err
 	}
 	if _, err := w.conn.ExecContext(ctx, `COMMIT`); err != nil {
-		return 0, 0, err
+		return fidelis.Committed{}, err
 	}
 	w.finish()
-	return stored, duplicates, nil
+	return c, nil
 }
 
 // hashID is FNV-1a, 64 bits: cheap, and a collision only costs the exact check in SQL.

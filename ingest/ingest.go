@@ -55,27 +55,44 @@ type Options struct {
 	Now time.Time
 	// FX, when set, converts every order amount to FX.Base at the order's date (see LoadRates).
 	FX *Rates
+	// Update replaces stored records whose id the file repeats with other values.
+	Update bool
+	// KeepPII stores columns flagged as personal data (see pii.go), which are left out otherwise.
+	KeepPII bool
+	// Pseudonymise, if set, is the key with which every customer id (and a referral's prospect)
+	// is replaced by fidelis.Pseudonym before it reaches the store.
+	Pseudonymise []byte
 }
 
 // DefaultMinDate is the earliest timestamp accepted unless --min-date says otherwise.
 var DefaultMinDate = time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC)
 
-// Summary reports one file's import. Read = Stored + Rejected + Duplicates always holds.
+// Summary reports one file's import. Read = Stored + Updated + Rejected + Duplicates always holds.
 type Summary struct {
-	File        string            `json:"file"`
-	Kind        fidelis.Kind      `json:"kind"`
-	Read        int64             `json:"read"`
-	Stored      int64             `json:"stored"`
-	Rejected    int64             `json:"rejected"`
-	Duplicates  int64             `json:"duplicates"`
-	RejectsFile string            `json:"rejects_file,omitempty"`
-	Format      string            `json:"format"`
-	Decimal     string            `json:"decimal"`
-	DateFormats map[string]string `json:"date_formats,omitempty"`
-	Columns     map[string]string `json:"columns"`
-	Attributes  []string          `json:"attributes,omitempty"`
-	Ignored     []string          `json:"ignored_columns,omitempty"`
-	Reasons     map[string]int64  `json:"reject_reasons,omitempty"`
+	File       string       `json:"file"`
+	Kind       fidelis.Kind `json:"kind"`
+	Read       int64        `json:"read"`
+	Stored     int64        `json:"stored"`
+	Updated    int64        `json:"updated"` // stored records replaced (Options.Update)
+	Rejected   int64        `json:"rejected"`
+	Duplicates int64        `json:"duplicates"`
+	// Differ counts duplicates whose stored record has other values: what Options.Update would
+	// replace.
+	Differ int64 `json:"differing_duplicates,omitempty"`
+	// Conflicts counts rows repeating an earlier row's id with other values; they are among the
+	// rejected rows, and the first occurrence is the one stored.
+	Conflicts int64 `json:"conflicts,omitempty"`
+	// PII lists the columns flagged as personal data and what became of them.
+	PII           []PIIColumn       `json:"personal_data,omitempty"`
+	Pseudonymised bool              `json:"pseudonymised,omitempty"`
+	RejectsFile   string            `json:"rejects_file,omitempty"`
+	Format        string            `json:"format"`
+	Decimal       string            `json:"decimal"`
+	DateFormats   map[string]string `json:"date_formats,omitempty"`
+	Columns       map[string]string `json:"columns"`
+	Attributes    []string          `json:"attributes,omitempty"`
+	Ignored       []string          `json:"ignored_columns,omitempty"`
+	Reasons       map[string]int64  `json:"reject_reasons,omitempty"`
 	// DateWindow is the accepted range of timestamps, [from, to] as YYYY-MM-DD.
 	DateWindow [2]string `json:"date_window"`
 	// Scales says on which scale survey answers without one were read (inferred or --scale).
@@ -156,18 +173,6 @@ func Import(ctx context.Context, st fidelis.Store, kind fidelis.Kind, path strin
 	if err != nil {
 		return sum, err
 	}
-	for i, c := range m.cols {
-		if c >= 0 {
-			sum.Columns[schema.Fields[i].Name] = src.Header()[c]
-		}
-	}
-	for _, c := range m.extra {
-		if schema.KeepAttrs {
-			sum.Attributes = append(sum.Attributes, fidelis.CleanName(src.Header()[c]))
-		} else {
-			sum.Ignored = append(sum.Ignored, src.Header()[c])
-		}
-	}
 
 	// Sample the first records to detect the decimal separator and date layouts.
 	var buffered []pending
@@ -184,6 +189,22 @@ func Import(ctx context.Context, st fidelis.Store, kind fidelis.Kind, path strin
 			return sum, fidelis.Errorf(fidelis.EInvalid, "%s: %v", path, err)
 		}
 		buffered = append(buffered, pending{line: line, fields: append([]string(nil), rec...)})
+	}
+	if sum.PII, err = screenPII(schema, src.Header(), &m, buffered, opt, path); err != nil {
+		return sum, err
+	}
+	sum.Pseudonymised = opt.Pseudonymise != nil
+	for i, c := range m.cols {
+		if c >= 0 {
+			sum.Columns[schema.Fields[i].Name] = src.Header()[c]
+		}
+	}
+	for _, c := range m.extra {
+		if schema.KeepAttrs {
+			sum.Attributes = append(sum.Attributes, fidelis.CleanName(src.Header()[c]))
+		} else {
+			sum.Ignored = append(sum.Ignored, src.Header()[c])
+		}
 	}
 	conv, err := newConverter(schema, m, buffered, opt, src.Header(), path)
 	if err != nil {
@@ -203,7 +224,11 @@ func Import(ctx context.Context, st fidelis.Store, kind fidelis.Kind, path strin
 		}
 	}
 
-	w, err := st.Begin(ctx, kind, filepath.Base(path))
+	mode := fidelis.Insert
+	if opt.Update {
+		mode = fidelis.Update
+	}
+	w, err := st.Begin(ctx, kind, filepath.Base(path), mode)
 	if err != nil {
 		return sum, err
 	}
@@ -219,25 +244,33 @@ func Import(ctx context.Context, st fidelis.Store, kind fidelis.Kind, path strin
 	}
 	defer rej.close()
 	var ps pipeStats
-	if err := pipeline(ctx, src, buffered, conv, w, rej, &sum.Read, &ps); err != nil {
+	pv, err := newPrivacy(ctx, st, schema, opt)
+	if err != nil {
+		return sum, err
+	}
+	if err := pipeline(ctx, src, buffered, conv, m, pv, w, rej, &sum.Read, &ps); err != nil {
 		if _, ok := err.(*fidelis.Error); ok || ctx.Err() != nil {
 			return sum, err
 		}
 		return sum, fmt.Errorf("%s: %w", path, err)
 	}
 	sum.Converted = ps.converted
+	c, err := w.Commit(ctx, rej.n)
+	if err != nil {
+		return sum, fmt.Errorf("%s: %w", path, err)
+	}
+	committed = true
+	sum.Stored, sum.Updated, sum.Duplicates, sum.Differ = c.Stored, c.Updated, c.Duplicates, c.Differ
+	sum.Conflicts = int64(len(c.Conflicts))
+	if err := rejectConflicts(rej, schema, m, c.Conflicts); err != nil {
+		return sum, err
+	}
 	sum.Rejected = rej.n
 	sum.Reasons = rej.reasons
 	if err := rej.close(); err != nil {
 		return sum, err
 	}
 	sum.RejectsFile = rej.written
-	stored, dups, err := w.Commit(ctx, sum.Rejected)
-	if err != nil {
-		return sum, fmt.Errorf("%s: %w", path, err)
-	}
-	committed = true
-	sum.Stored, sum.Duplicates = stored, dups
 	after, err := st.Quality(ctx)
 	if err != nil {
 		return sum, err
@@ -247,9 +280,9 @@ func Import(ctx context.Context, st fidelis.Store, kind fidelis.Kind, path strin
 		sum.LegacyIDs = before.LegacyIDs[kind]
 	}
 	sum.UnknownCustomers = after.UnknownCustomers[kind] - before.UnknownCustomers[kind]
-	if sum.Read != sum.Stored+sum.Rejected+sum.Duplicates {
-		return sum, fidelis.Errorf(fidelis.EInternal, "%s: read %d ≠ stored %d + rejected %d + duplicates %d",
-			path, sum.Read, sum.Stored, sum.Rejected, sum.Duplicates)
+	if sum.Read != sum.Stored+sum.Updated+sum.Rejected+sum.Duplicates {
+		return sum, fidelis.Errorf(fidelis.EInternal, "%s: read %d ≠ stored %d + updated %d + rejected %d + duplicates %d",
+			path, sum.Read, sum.Stored, sum.Updated, sum.Rejected, sum.Duplicates)
 	}
 	if lc, ok := src.(lineCounter); ok {
 		ls := lc.lineStats()
@@ -299,7 +332,7 @@ type pipeStats struct{ converted, derived int64 }
 // rows to the store writer in file order, so that the rejects file and "first occurrence" follow
 // the file. Records are counted in read as they are written or rejected. Rows without an id get
 // theirs here, in file order, from their values' hash and occurrence (see derivedID).
-func pipeline(ctx context.Context, src source, buffered []pending, conv *converter, w fidelis.Writer, rej *rejects, read *int64, st *pipeStats) error {
+func pipeline(ctx context.Context, src source, buffered []pending, conv *converter, m mapping, pv *privacy, w fidelis.Writer, rej *rejects, read *int64, st *pipeStats) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	workers := max(1, runtime.GOMAXPROCS(0))
@@ -360,6 +393,7 @@ func pipeline(ctx context.Context, src source, buffered []pending, conv *convert
 	}()
 	for i := 0; i < workers; i++ {
 		go func() {
+			seen := map[string]string{} // customer id → reason it is erased ("" if not)
 			for c := range work {
 				c.rows = make([]fidelis.Row, 0, len(c.recs))
 				for _, p := range c.recs {
@@ -374,6 +408,13 @@ func pipeline(ctx context.Context, src source, buffered []pending, conv *convert
 					}
 					if info.converted {
 						c.converted++
+					}
+					if pv.key != nil {
+						pseudonymise(pv.key, pv.fields, &row, false)
+					}
+					if b := pv.erased(&row, seen); b != nil {
+						c.bad = append(c.bad, rejection{p.line, m.cols[b.field] + 1, pv.schema.Fields[b.field].Name, "", b.reason})
+						continue
 					}
 					c.rows = append(c.rows, row)
 					c.keys = append(c.keys, info.key)
@@ -397,7 +438,11 @@ func pipeline(ctx context.Context, src source, buffered []pending, conv *convert
 		}
 		for i := range c.rows {
 			if c.rows[i].Values[0] == nil {
-				c.rows[i].Values[0] = derivedID(c.keys[i], occ)
+				id := derivedID(c.keys[i], occ)
+				if pv.key != nil { // the values' hash covers the raw customer id: key it
+					id = "~" + fidelis.Pseudonym(pv.key, id)[2:]
+				}
+				c.rows[i].Values[0] = id
 				st.derived++
 			}
 		}
@@ -534,12 +579,30 @@ type rejects struct {
 	reasons     map[string]int64
 }
 
+// rejectConflicts writes the rows whose id repeats an earlier row's with other values to the
+// rejects file (the store kept the first occurrence).
+func rejectConflicts(r *rejects, s fidelis.Schema, m mapping, cs []fidelis.Conflict) error {
+	col := m.cols[0] + 1
+	for _, c := range cs {
+		reason := fmt.Sprintf("same id as line %d with different values; line %d is the one stored", c.FirstLine, c.FirstLine)
+		if err := r.addKeyed(c.Line, col, s.ID, c.ID, reason, s.ID+": same id as an earlier line with different values (the first is stored)"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func (r *rejects) add(line int64, col int, field, value, reason string) error {
-	r.n++
 	key := reason
 	if field != "" {
 		key = field + ": " + reason
 	}
+	return r.addKeyed(line, col, field, value, reason, key)
+}
+
+// addKeyed rejects a record with a reason, counted in the summary under key.
+func (r *rejects) addKeyed(line int64, col int, field, value, reason, key string) error {
+	r.n++
 	r.reasons[key]++
 	if r.w == nil {
 		p := r.path

@@ -30,27 +30,30 @@ type memWriter struct {
 	staged []fidelis.Row
 }
 
-func (s *memStore) Begin(_ context.Context, k fidelis.Kind, _ string) (fidelis.Writer, error) {
+func (s *memStore) Begin(_ context.Context, k fidelis.Kind, _ string, _ fidelis.ImportMode) (fidelis.Writer, error) {
 	if s.rows == nil {
 		s.rows, s.kinds = map[string]fidelis.Row{}, map[string]fidelis.Kind{}
 	}
 	return &memWriter{s: s, kind: k}, nil
 }
+func (s *memStore) Erasures(context.Context) (fidelis.ErasureLog, error) {
+	return fidelis.ErasureLog{}, nil
+}
 func (w *memWriter) Write(_ context.Context, rows []fidelis.Row) error {
 	w.staged = append(w.staged, rows...)
 	return nil
 }
-func (w *memWriter) Commit(context.Context, int64) (stored, dups int64, err error) {
+func (w *memWriter) Commit(context.Context, int64) (c fidelis.Committed, err error) {
 	for _, r := range w.staged {
 		id := r.Values[0].(string)
 		if _, ok := w.s.rows[id]; ok {
-			dups++
+			c.Duplicates++
 			continue
 		}
 		w.s.rows[id], w.s.kinds[id] = r, w.kind
-		stored++
+		c.Stored++
 	}
-	return stored, dups, nil
+	return c, nil
 }
 func (w *memWriter) Rollback() error { return nil }
 

@@ -210,7 +210,7 @@ func runFit(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	start := time.Now()
-	opts := &btyd.FitOptions{Bootstrap: *boot, Seed: *seed}
+	opts := &btyd.FitOptions{Bootstrap: *boot, Seed: *seed, Context: ctx}
 	var res *btyd.Result
 	var zeroRecency float64
 	switch *model {

@@ -35,7 +35,7 @@ func (m mapFlag) Set(s string) error {
 }
 
 func runImport(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "import", "import KIND FILE... [--db PATH] [--map FIELD=COLUMN]... [--sep C|tab|whitespace] [--decimal ,|.] [--date-format F] [--encoding E] [--sheet NAME] [--rejects FILE] [--scale KIND=RANGE]... [--min-date D] [--max-date D] [--fx RATES --base CODE] [--json]")
+	fs := newFlags(e, "import", "import KIND FILE... [--db PATH] [--map FIELD=COLUMN]... [--sep C|tab|whitespace] [--decimal ,|.] [--date-format F] [--encoding E] [--sheet NAME] [--rejects FILE] [--scale KIND=RANGE]... [--min-date D] [--max-date D] [--fx RATES --base CODE] [--update] [--keep-pii] [--pseudonymise] [--wait 30s] [--json]")
 	var sf storeFlags
 	sf.register(fs, "DuckDB store file (created if missing)")
 	m := mapFlag{}
@@ -53,6 +53,10 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	fxFile := fs.String("fx", "", "convert order amounts with this rates file (CSV date,currency,rate; needs --base)")
 	base := fs.String("base", "", "the currency --fx converts to, e.g. EUR")
 	asJSON := fs.Bool("json", false, "print the summary as JSON")
+	update := fs.Bool("update", false, "replace stored records whose id the file repeats with other values")
+	keepPII := fs.Bool("keep-pii", false, "store columns that look like e-mail, phone, name or address (left out by default)")
+	var pf pseudonymFlags
+	pf.register(fs, "replace customer ids with keyed HMAC-SHA256 pseudonyms")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -107,6 +111,10 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	if *rej != "" {
 		rejects[0] = *rej
 	}
+	key, err := pf.key()
+	if err != nil {
+		return err
+	}
 	st, err := openStore(ctx, e, sf, false)
 	if err != nil {
 		return err
@@ -117,6 +125,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 		bar := newBar(e, "import "+p)
 		o := opt
 		o.Rejects = rejects[i]
+		o.Update, o.KeepPII, o.Pseudonymise = *update, *keepPII, key
 		o.Progress = func(done, total int64) { bar.set(done, total) }
 		sum, err := ingest.Import(ctx, st, kind, p, o)
 		bar.finish()
@@ -138,8 +147,12 @@ func runImport(ctx context.Context, e *env, args []string) error {
 }
 
 func printSummary(e *env, s ingest.Summary) {
-	fmt.Fprintf(e.stdout, "%s (%s): read %d = stored %d + rejected %d + duplicates %d  [%.1fs]\n",
-		s.File, s.Kind, s.Read, s.Stored, s.Rejected, s.Duplicates, s.Seconds)
+	updated := ""
+	if s.Updated > 0 {
+		updated = fmt.Sprintf(" + updated %d", s.Updated)
+	}
+	fmt.Fprintf(e.stdout, "%s (%s): read %d = stored %d%s + rejected %d + duplicates %d  [%.1fs]\n",
+		s.File, s.Kind, s.Read, s.Stored, updated, s.Rejected, s.Duplicates, s.Seconds)
 	fmt.Fprintf(e.stdout, "  format %s", s.Format)
 	if s.Encoding != "" {
 		fmt.Fprintf(e.stdout, ", encoding %s", s.Encoding)
@@ -192,6 +205,18 @@ func printSummary(e *env, s ingest.Summary) {
 	}
 	if len(s.Ignored) > 0 {
 		fmt.Fprintf(e.stdout, "  columns not used: %s\n", strings.Join(s.Ignored, ", "))
+	}
+	if s.Pseudonymised {
+		fmt.Fprintln(e.stdout, "  customer ids pseudonymised (keyed HMAC-SHA256): no raw id stored")
+	}
+	for _, c := range s.PII {
+		fmt.Fprintf(e.stdout, "  personal data: column %q looks like %s (by its %s): %s\n", c.Column, c.LooksAs, c.Evidence, c.Action)
+	}
+	if s.Differ > 0 {
+		fmt.Fprintf(e.stdout, "  %d of the duplicates have other values than the stored records; --update replaces them\n", s.Differ)
+	}
+	if s.Conflicts > 0 {
+		fmt.Fprintf(e.stdout, "  %d rows repeat an earlier row's id with other values: rejected, the first is stored\n", s.Conflicts)
 	}
 	if s.Rejected > 0 {
 		fmt.Fprintf(e.stdout, "  rejected rows are in %s:\n", s.RejectsFile)

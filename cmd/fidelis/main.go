@@ -58,6 +58,12 @@ func run(ctx context.Context, e *env, args []string) int {
 	if err == nil {
 		return 0
 	}
+	if ctx.Err() != nil {
+		// Interrupted (SIGINT/SIGTERM): whatever the command was doing failed with the context's
+		// error, or the engine's wording of it; say it once, plainly. 130 = 128 + SIGINT.
+		fmt.Fprintln(e.stderr, "Interrupted (an unfinished import is rolled back).")
+		return 130
+	}
 	if errors.Is(err, flag.ErrHelp) {
 		return 0
 	}

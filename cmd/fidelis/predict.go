@@ -86,13 +86,14 @@ func runPredict(ctx context.Context, e *env, args []string) error {
 	rows := btyd.Compress(cs)
 	var m btyd.Transactor
 	var res *btyd.Result
+	fitOpts := &btyd.FitOptions{Context: ctx}
 	switch *model {
 	case "bgnbd":
-		m, res, err = fitAs(btyd.FitBGNBD, rows)
+		m, res, err = fitAs(btyd.FitBGNBD, rows, fitOpts)
 	case "mbgnbd":
-		m, res, err = fitAs(btyd.FitMBGNBD, rows)
+		m, res, err = fitAs(btyd.FitMBGNBD, rows, fitOpts)
 	case "paretonbd":
-		m, res, err = fitAs(btyd.FitParetoNBD, rows)
+		m, res, err = fitAs(btyd.FitParetoNBD, rows, fitOpts)
 	default:
 		return fidelis.Errorf(fidelis.EInvalid, "predict: unknown model %q", *model).WithHint("--model bgnbd|mbgnbd|paretonbd")
 	}
@@ -102,7 +103,7 @@ func runPredict(ctx context.Context, e *env, args []string) error {
 	fmt.Fprintf(e.stderr, "%s: %d customers, LL %.2f, converged %v (%s)\n", res.Model, len(cs), res.LogLik, res.Converged, res.Reason)
 	var gg *btyd.GammaGamma
 	if spend := btyd.CompressSpend(cs); len(spend) > 0 {
-		g, gres, err := btyd.FitGammaGamma(spend, nil)
+		g, gres, err := btyd.FitGammaGamma(spend, fitOpts)
 		if err == nil {
 			gg = &g
 			fmt.Fprintf(e.stderr, "gammagamma: p=%.4g q=%.4g gamma=%.4g, converged %v\n", g.P, g.Q, g.Gamma, gres.Converged)
@@ -254,7 +255,7 @@ func parsePN(s string) ([]int, error) {
 }
 
 // fitAs adapts a typed fit function to the Transactor interface.
-func fitAs[M btyd.Transactor](f func([]btyd.Row, *btyd.FitOptions) (M, *btyd.Result, error), rows []btyd.Row) (btyd.Transactor, *btyd.Result, error) {
-	m, res, err := f(rows, nil)
+func fitAs[M btyd.Transactor](f func([]btyd.Row, *btyd.FitOptions) (M, *btyd.Result, error), rows []btyd.Row, opts *btyd.FitOptions) (btyd.Transactor, *btyd.Result, error) {
+	m, res, err := f(rows, opts)
 	return m, res, err
 }

@@ -1,0 +1,186 @@
+package duckdb
+
+import (
+	"context"
+	"fmt"
+	"hash/fnv"
+	"strings"
+
+	"fidelis"
+)
+
+// Repeated ids and Update mode. An import keeps the first occurrence of each id; a later row with
+// the same id and the same values is a duplicate, one with other values a conflict (reported, not
+// stored). Update mode then replaces stored records whose values differ from the import's.
+// Values are compared field by field with IS DISTINCT FROM (NULL equals NULL); customers also
+// compare their free attributes as sets.
+
+// seenRow is the first occurrence of a customer id in a direct import.
+type seenRow struct {
+	line int64
+	sum  uint64
+}
+
+// rowSum hashes a row's values and attributes, to tell a repeated customer row from a conflicting
+// one (a collision would hide a conflict, never invent one).
+func rowSum(r fidelis.Row) uint64 {
+	h := fnv.New64a()
+	for _, v := range r.Values {
+		fmt.Fprintf(h, "%T:%v\x1f", v, v)
+	}
+	for _, a := range r.Attrs {
+		fmt.Fprintf(h, "%s=%s\x1e", a.Name, a.Value)
+	}
+	return h.Sum64()
+}
+
+// differs is the SQL condition that rows a and b differ in any field of the schema.
+func (w *writer) differs(a, b string) string {
+	parts := make([]string, len(w.schema.Fields))
+	for i, f := range w.schema.Fields {
+		parts[i] = fmt.Sprintf(`%s."%s" IS DISTINCT FROM %s."%s"`, a, f.Name, b, f.Name)
+	}
+	return "(" + strings.Join(parts, " OR ") + ")"
+}
+
+// attrsDiffer is the SQL condition that two attribute sets differ; each argument selects (name,
+// value) pairs.
+func attrsDiffer(a, b string) string {
+	return `(EXISTS (` + a + ` EXCEPT ` + b + `) OR EXISTS (` + b + ` EXCEPT ` + a + `))`
+}
+
+// directConflicts finds, in rows appended straight into the (otherwise empty) table, later
+// occurrences of an id whose values differ from the first. Rows were appended in file order, so
+// a row's position (rowid − the first rowid) indexes w.lines.
+func (w *writer) directConflicts(ctx context.Context) error {
+	t, id := "main."+string(w.kind), w.schema.ID
+	q := `WITH base AS (SELECT min(rowid) AS r0 FROM ` + t + `),
+		rep AS (SELECT t.rowid - base.r0 AS idx, t.* FROM ` + t + ` t, base WHERE t.` + id + ` IN (SELECT ` + id + ` FROM ` + t + ` GROUP BY ` + id + ` HAVING count(*) > 1)),
+		f AS (SELECT r.* FROM rep r JOIN (SELECT ` + id + `, min(idx) AS idx FROM rep GROUP BY ` + id + `) m ON r.` + id + ` = m.` + id + ` AND r.idx = m.idx)
+		SELECT r.idx, f.idx, r.` + id + ` FROM rep r JOIN f ON r.` + id + ` = f.` + id + ` WHERE r.idx > f.idx AND ` + w.differs("r", "f") + ` ORDER BY r.idx`
+	rows, err := w.conn.QueryContext(ctx, q)
+	if err != nil {
+		return fmt.Errorf("repeated ids: %w", err)
+	}
+	defer rows.Close()
+	line := func(i int64) int64 {
+		if i >= 0 && i < int64(len(w.lines)) {
+			return w.lines[i]
+		}
+		return 0
+	}
+	for rows.Next() {
+		var i, first int64
+		var c fidelis.Conflict
+		if err := rows.Scan(&i, &first, &c.ID); err != nil {
+			return err
+		}
+		c.Line, c.FirstLine = line(i), line(first)
+		w.conflicts = append(w.conflicts, c)
+	}
+	w.lines = nil
+	return rows.Err()
+}
+
+// commitStaged stores staged rows into a table that had records: the first occurrence of each id
+// not stored yet and, in Update mode, replaces stored records that differ.
+func (w *writer) commitStaged(ctx context.Context, rejected int64) (fidelis.Committed, error) {
+	var none fidelis.Committed
+	kind, id := "main."+string(w.kind), w.schema.ID
+	cols := make([]string, len(w.schema.Fields))
+	for i, f := range w.schema.Fields {
+		cols[i] = `"` + f.Name + `"`
+	}
+	list := strings.Join(cols, ", ")
+	exec := func(q string) (int64, error) {
+		res, err := w.conn.ExecContext(ctx, q)
+		if err != nil {
+			return 0, err
+		}
+		return res.RowsAffected()
+	}
+	count := func(q string) (n int64, err error) {
+		err = w.conn.QueryRowContext(ctx, q).Scan(&n)
+		return n, err
+	}
+	attrs := w.schema.KeepAttrs
+
+	// Conflicting repeats within the import.
+	stagedAttrs := func(line string) string {
+		return `SELECT name, value FROM temp.stage_attrs WHERE line = ` + line
+	}
+	cond := w.differs("r", "f")
+	if attrs {
+		cond = "(" + cond + " OR " + attrsDiffer(stagedAttrs("r.line"), stagedAttrs("f.line")) + ")"
+	}
+	rows, err := w.conn.QueryContext(ctx, `WITH rep AS (SELECT * FROM temp.stage WHERE `+id+` IN (SELECT `+id+` FROM temp.stage GROUP BY `+id+` HAVING count(*) > 1)),
+		f AS (SELECT r.* FROM rep r JOIN (SELECT `+id+`, min(line) AS line FROM rep GROUP BY `+id+`) m ON r.`+id+` = m.`+id+` AND r.line = m.line)
+		SELECT r.line, f.line, r.`+id+` FROM rep r JOIN f ON r.`+id+` = f.`+id+` WHERE r.line > f.line AND `+cond+` ORDER BY r.line`)
+	if err != nil {
+		return none, fmt.Errorf("repeated ids: %w", err)
+	}
+	for rows.Next() {
+		var c fidelis.Conflict
+		if err := rows.Scan(&c.Line, &c.FirstLine, &c.ID); err != nil {
+			rows.Close()
+			return none, err
+		}
+		w.conflicts = append(w.conflicts, c)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return none, err
+	}
+
+	// The first occurrence of each id, and which of them differ from the stored record.
+	if _, err := exec(`CREATE TEMP TABLE fresh AS SELECT * FROM temp.stage s WHERE s.line IN (SELECT min(line) FROM temp.stage GROUP BY ` + id + `)`); err != nil {
+		return none, err
+	}
+	// Temporary tables made in the transaction vanish on rollback; on success they are dropped
+	// before the connection goes back to the pool.
+	cond = w.differs("f", "m")
+	if attrs {
+		cond = "(" + cond + " OR " + attrsDiffer(stagedAttrs("f.line"), `SELECT name, value FROM main.customer_attrs c WHERE c.customer_id = f.customer_id`) + ")"
+	}
+	if _, err := exec(`CREATE TEMP TABLE changed AS SELECT f.` + id + ` AS id FROM temp.fresh f JOIN ` + kind + ` m ON f.` + id + ` = m.` + id + ` WHERE ` + cond); err != nil {
+		return none, err
+	}
+	n, err := count(`SELECT count(*) FROM temp.changed`)
+	if err != nil {
+		return none, err
+	}
+	if w.mode == fidelis.Update {
+		w.updated = n
+		if _, err := exec(`DELETE FROM ` + kind + ` WHERE ` + id + ` IN (SELECT id FROM temp.changed)`); err != nil {
+			return none, err
+		}
+		if attrs {
+			if _, err := exec(`DELETE FROM main.customer_attrs WHERE customer_id IN (SELECT id FROM temp.changed)`); err != nil {
+				return none, err
+			}
+		}
+	} else {
+		w.differ = n
+	}
+
+	// Insert the first occurrences not stored (in Update mode, now including the changed ones).
+	if _, err := exec(`DELETE FROM temp.fresh WHERE ` + id + ` IN (SELECT ` + id + ` FROM ` + kind + `)`); err != nil {
+		return none, err
+	}
+	if attrs {
+		if _, err := exec(`INSERT INTO main.customer_attrs SELECT f.customer_id, a.name, a.value
+			FROM temp.stage_attrs a JOIN temp.fresh f ON a.line = f.line`); err != nil {
+			return none, err
+		}
+	}
+	written, err := exec(`INSERT INTO ` + kind + ` (` + list + `) SELECT ` + list + ` FROM temp.fresh`)
+	if err != nil {
+		return none, err
+	}
+	for _, q := range []string{`DROP TABLE temp.fresh`, `DROP TABLE temp.changed`} {
+		if _, err := exec(q); err != nil {
+			return none, err
+		}
+	}
+	return w.finishCommit(ctx, written-w.updated, rejected)
+}
