@@ -57,6 +57,8 @@ type ProgramCustomer struct {
 	// strata of the matched comparison.
 	Profile  string
 	Enrolled time.Time // first programme event; zero for non-members
+	// LastEvent is the latest programme event (up to q.To); zero for non-members.
+	LastEvent time.Time
 	// Orders holds the times of the customer's orders (refunds excluded), ascending, and Amounts
 	// their amounts; Refunds the total refunded, as a positive number.
 	Orders  []time.Time

@@ -3,6 +3,7 @@ package analysis
 import (
 	"context"
 	"math"
+	"slices"
 	"testing"
 
 	"fidelis"
@@ -52,6 +53,20 @@ func TestActionsRankByGain(t *testing.T) {
 		if len(x.Assumptions) == 0 {
 			t.Errorf("%s has no assumptions", x.ID)
 		}
+		// The list is exactly the customers counted, each meeting the rule on its own columns.
+		if int64(len(x.Members)) != x.Customers {
+			t.Errorf("%s: %d members, %d customers", x.ID, len(x.Members), x.Customers)
+		}
+		for _, m := range x.Members {
+			for _, c := range x.Rule {
+				if i := slices.Index(x.Columns, c.Column); i < 0 || !c.Holds(m.Values[i]) {
+					t.Errorf("%s: %s breaks %s (%v %v)", x.ID, m.Customer, c, x.Columns, m.Values)
+				}
+			}
+		}
+	}
+	if got := []string{save.Members[0].Customer, save.Members[1].Customer, win.Members[0].Customer}; !slices.Equal(got, []string{"c1", "c2", "c4"}) {
+		t.Errorf("members %v, want save c1, c2 and win-back c4", got)
 	}
 }
 

@@ -28,6 +28,8 @@ type Advocacy struct {
 	Backtest  Backtest          `json:"backtest"`
 	ScoreNote string            `json:"score_definition"`
 	ModelNote string            `json:"model_definition"`
+	// ranked holds every customer the model scored, most likely to refer first (for the actions).
+	ranked []Advocate
 }
 
 // Advocate is one customer's advocacy score, predicted probability and the reasons for it.
@@ -190,6 +192,11 @@ func runAdvocacy(ctx context.Context, st fidelis.Store, o Options, a *Analysis) 
 	sort.SliceStable(all, func(i, j int) bool { return all[i].Score > all[j].Score })
 	out.Top = append(out.Top, all[:min(20, len(all))]...)
 	sort.SliceStable(all, func(i, j int) bool { return all[i].Probability > all[j].Probability })
+	for _, v := range all {
+		if v.Probability >= 0 {
+			out.ranked = append(out.ranked, Advocate{Customer: v.Customer, Probability: v.Probability})
+		}
+	}
 	for _, v := range all {
 		if len(out.Likely) == 20 || v.Probability < 0 {
 			break

@@ -135,8 +135,8 @@ func (s *Store) ProgramCustomers(ctx context.Context, q fidelis.Query, fn func(f
 	seg, join, args := segment(q, "o")
 	cond, targs := timeBounds(fidelis.Query{To: q.To}, `o."timestamp"`)
 	mcond, margs := timeBounds(fidelis.Query{To: q.To}, `"timestamp"`)
-	query := `WITH m AS (SELECT customer_id, min("timestamp") AS e FROM program WHERE ` + mcond + ` GROUP BY 1)
-	SELECT o.customer_id, ` + seg + `, coalesce(cp.region, '') || '|' || coalesce(cp.segment, ''), any_value(m.e),
+	query := `WITH m AS (SELECT customer_id, min("timestamp") AS e, max("timestamp") AS l FROM program WHERE ` + mcond + ` GROUP BY 1)
+	SELECT o.customer_id, ` + seg + `, coalesce(cp.region, '') || '|' || coalesce(cp.segment, ''), any_value(m.e), any_value(m.l),
 		list(o."timestamp" ORDER BY o."timestamp") FILTER (WHERE o.amount >= 0),
 		list(o.amount ORDER BY o."timestamp") FILTER (WHERE o.amount >= 0),
 		coalesce(-sum(o.amount) FILTER (WHERE o.amount < 0), 0)
@@ -151,13 +151,13 @@ func (s *Store) ProgramCustomers(ctx context.Context, q fidelis.Query, fn func(f
 	defer rows.Close()
 	for rows.Next() {
 		var c fidelis.ProgramCustomer
-		var e sql.NullTime
+		var e, l sql.NullTime
 		var ts, am []any
-		if err := rows.Scan(&c.Customer, &c.Segment, &c.Profile, &e, &ts, &am, &c.Refunds); err != nil {
+		if err := rows.Scan(&c.Customer, &c.Segment, &c.Profile, &e, &l, &ts, &am, &c.Refunds); err != nil {
 			return err
 		}
 		if e.Valid {
-			c.Enrolled = e.Time.UTC()
+			c.Enrolled, c.LastEvent = e.Time.UTC(), l.Time.UTC()
 		}
 		for i := range ts {
 			t, ok := ts[i].(time.Time)
