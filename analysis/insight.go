@@ -26,7 +26,7 @@ import (
 // InsightConfig is what the insight step needs beyond the core options: commands put it in
 // Options.Insight before calling Run, or call Insights themselves with a config of their own.
 type InsightConfig struct {
-	// Industry selects benchmark rows (plus rows for "all"); "" compares with every row.
+	// Industry selects benchmark rows (plus rows for "all"); "" compares with the "all" rows only.
 	Industry string
 	// Benchmarks are the rows to compare with; nil means insight.Shipped(). Merge a user file
 	// with insight.MergeBenchmarks(insight.Shipped(), user).
@@ -234,7 +234,7 @@ func Insights(ctx context.Context, st fidelis.Store, o Options, a *Analysis, cfg
 	}
 	r.Notes, r.NoteMsgs = append(r.Notes, later...), append(r.NoteMsgs, laterMsgs...)
 	if cfg.Industry == "" {
-		r.Note(fidelis.M("No industry chosen (--industry): every shipped benchmark of a metric is compared, whatever its industry."))
+		r.Note(fidelis.M("No industry declared: figures are compared only with industry-independent benchmarks. Declare the store's industry with fidelis settings set industry NAME (fidelis benchmarks lists them), or pass --industry."))
 	}
 	return &r, nil
 }

@@ -197,13 +197,11 @@ func industryList(industry string) []string {
 	return out
 }
 
-// ForIndustry returns the rows of the industry, or of any of a comma-separated list, and of "all";
-// every row when industry is "".
+// ForIndustry returns the rows of the industry, or of any of a comma-separated list, and of "all"
+// (industry-independent figures). With no industry it returns the "all" rows only: a figure is
+// compared with its own industry's benchmarks or with none, never with every industry's.
 func ForIndustry(bs []Benchmark, industry string) []Benchmark {
 	want := industryList(industry)
-	if len(want) == 0 {
-		return bs
-	}
 	var out []Benchmark
 	for _, b := range bs {
 		if b.Industry == "all" || slices.Contains(want, b.Industry) {

@@ -252,7 +252,7 @@ func upperFirst(s string) string {
 // industries names the benchmark industries ("ecommerce,retail"), translated.
 func (lc locale) industries(s string) string {
 	if s == "" {
-		return lc.T("all industries")
+		return lc.T("no industry declared (industry-independent figures only)")
 	}
 	parts := strings.Split(s, ",")
 	for i, p := range parts {
@@ -331,10 +331,10 @@ var _ = add(
 	"CSAT oceniano w %d skalach; cele i wnioski używają tylko skali %s (skal nigdy się nie miesza).",
 	"CSAT a fost evaluat pe %d scale; țintele și concluziile folosesc doar scala %s (scalele nu se amestecă niciodată).",
 	"CSAT tika vērtēts %d skalās; mērķi un secinājumi izmanto tikai skalu %s (skalas nekad netiek jauktas).",
-	"No industry chosen (--industry): every shipped benchmark of a metric is compared, whatever its industry.",
-	"Nie wybrano branży (--industry): porównano ze wszystkimi dołączonymi benchmarkami danego wskaźnika, niezależnie od branży.",
-	"Nu s-a ales nicio industrie (--industry): se compară cu toate reperele livrate ale unui indicator, indiferent de industrie.",
-	"Nozare nav izvēlēta (--industry): tiek salīdzināts ar visiem piegādātajiem rādītāja etaloniem neatkarīgi no nozares.",
+	"No industry declared: figures are compared only with industry-independent benchmarks. Declare the store's industry with fidelis settings set industry NAME (fidelis benchmarks lists them), or pass --industry.",
+	"Nie zadeklarowano branży: wskaźniki porównano tylko z benchmarkami niezależnymi od branży. Branżę sklepu zadeklaruj poleceniem fidelis settings set industry NAZWA (listę podaje fidelis benchmarks) albo podaj --industry.",
+	"Nu s-a declarat nicio industrie: indicatorii se compară doar cu reperele independente de industrie. Declarați industria magazinului cu fidelis settings set industry NUME (lista o dă fidelis benchmarks) sau folosiți --industry.",
+	"Nozare nav deklarēta: rādītāji salīdzināti tikai ar no nozares neatkarīgiem etaloniem. Deklarējiet veikala nozari ar fidelis settings set industry NOSAUKUMS (sarakstu sniedz fidelis benchmarks) vai norādiet --industry.",
 	"percent",
 	"procent",
 	"procent",

@@ -101,15 +101,16 @@ func testProgramCustomers(t *testing.T, st fidelis.Store) {
 	loadAdvocacy(t, st)
 	d := func(m, day int) time.Time { return time.Date(2024, time.Month(m), day, 0, 0, 0, 0, time.UTC) }
 	var got []fidelis.ProgramCustomer
-	// Up to April 1: D's April order and refund are left out.
+	// Up to April 1: D's April order and refund are left out. Last programme events: A's expiry on
+	// March 20, B's adjustment on March 26.
 	err := ps.ProgramCustomers(context.Background(), fidelis.Query{Grain: fidelis.Month, To: d(4, 1)},
 		func(c fidelis.ProgramCustomer) error { got = append(got, c); return nil })
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := []fidelis.ProgramCustomer{
-		{Customer: "A", Profile: "North|consumer", Enrolled: d(1, 15), Orders: []time.Time{d(1, 15), d(2, 15), d(3, 15)}, Amounts: []float64{10, 10, 10}},
-		{Customer: "B", Profile: "North|business", Enrolled: d(2, 1), Orders: []time.Time{d(1, 15), d(3, 15)}, Amounts: []float64{10, 10}},
+		{Customer: "A", Profile: "North|consumer", Enrolled: d(1, 15), LastEvent: d(3, 20), Orders: []time.Time{d(1, 15), d(2, 15), d(3, 15)}, Amounts: []float64{10, 10, 10}},
+		{Customer: "B", Profile: "North|business", Enrolled: d(2, 1), LastEvent: d(3, 26), Orders: []time.Time{d(1, 15), d(3, 15)}, Amounts: []float64{10, 10}},
 		{Customer: "C", Profile: "South|consumer", Orders: []time.Time{d(2, 15)}, Amounts: []float64{10}},
 		{Customer: "D", Profile: "South|consumer", Orders: []time.Time{d(3, 15)}, Amounts: []float64{10}},
 		{Customer: "E", Profile: "North|business", Orders: []time.Time{d(1, 15)}, Amounts: []float64{10}},

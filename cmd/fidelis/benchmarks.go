@@ -28,16 +28,40 @@ type insightFlags struct {
 func (f *insightFlags) register(fs interface {
 	StringVar(p *string, name, value, usage string)
 }, goals bool) {
-	fs.StringVar(&f.industry, "industry", "", "compare with this industry's benchmarks (fidelis benchmarks lists them)")
+	fs.StringVar(&f.industry, "industry", "", "compare with this industry's benchmarks (fidelis benchmarks lists them; none for none); default: the store's declared industry (fidelis settings)")
 	fs.StringVar(&f.benchmarks, "benchmarks", "", "your own benchmark file (JSON rows, same schema), merged over the shipped ones")
 	if goals {
 		fs.StringVar(&f.goals, "goals", "", "targets file: lines `metric: [>=|<=] value[%] [by YYYY-MM-DD]` (or JSON)")
 	}
 }
 
+// industryOf fills cfg.Industry from the store's declared industry (fidelis settings) when no
+// --industry was given; --industry none compares with no industry's benchmarks.
+func (f *insightFlags) industryOf(ctx context.Context, st fidelis.Store, cfg *analysis.InsightConfig) error {
+	if f.industry != "" {
+		return nil
+	}
+	ss, ok := st.(fidelis.SettingStore)
+	if !ok {
+		return nil
+	}
+	v, err := ss.Setting(ctx, fidelis.SettingIndustry)
+	if err != nil || v == "" {
+		return err
+	}
+	if err := insight.CheckIndustry(cfg.Benchmarks, v); err != nil {
+		return fmt.Errorf("the store's declared industry: %w", err)
+	}
+	cfg.Industry = v
+	return nil
+}
+
 // load reads the benchmark and goals files and checks the industry.
 func (f *insightFlags) load() (analysis.InsightConfig, error) {
 	cfg := analysis.InsightConfig{Industry: strings.ToLower(strings.TrimSpace(f.industry)), Benchmarks: insight.Shipped()}
+	if cfg.Industry == "none" {
+		cfg.Industry = ""
+	}
 	if f.benchmarks != "" {
 		fh, err := os.Open(f.benchmarks)
 		if err != nil {
@@ -79,7 +103,10 @@ func runBenchmarks(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	bs := insight.ForIndustry(cfg.Benchmarks, cfg.Industry)
+	bs := cfg.Benchmarks // the catalogue: every row unless an industry is asked for
+	if cfg.Industry != "" {
+		bs = insight.ForIndustry(bs, cfg.Industry)
+	}
 	if *asJSON {
 		return report.JSON(e.stdout, bs)
 	}

@@ -112,5 +112,8 @@ func runAnalysis(ctx context.Context, e *env, f *analysisFlags, only ...string) 
 		return nil, err
 	}
 	defer st.Close()
+	if err := f.insight.industryOf(ctx, st, &o.Insight); err != nil {
+		return nil, err
+	}
 	return analysis.Run(ctx, st, o)
 }

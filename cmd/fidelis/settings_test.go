@@ -1,0 +1,74 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"fidelis/analysis"
+	"fidelis/insight"
+)
+
+// TestDeclaredIndustry: without --industry an analysis compares with the store's declared
+// industry (fidelis settings set industry ...), and with none declared with no industry's figures
+// (only industry-independent rows), never with every industry's.
+func TestDeclaredIndustry(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "s.duckdb")
+	var orders strings.Builder
+	orders.WriteString("order_id,customer_id,date,amount\n")
+	n := 0
+	// 40 customers over three calendar years (so that annual retention, the retail benchmark's
+	// metric, has complete years to compare).
+	for c := range 40 {
+		for k := 0; k <= c%5; k++ {
+			n++
+			fmt.Fprintf(&orders, "o%d,c%d,%d-%02d-%02d,%d\n", n, c, 2022+(c+k)%3, 1+(c*k)%12, 1+c%27, 10+c)
+		}
+	}
+	file := filepath.Join(dir, "orders.csv")
+	os.WriteFile(file, []byte(orders.String()), 0o644)
+	if code, _, errs := cli(t, "import", "orders", file, "--db", db); code != 0 {
+		t.Fatalf("import: %s", errs)
+	}
+	// The insight section alone (the same runAnalysis path as report and actions, without models).
+	industries := func() (string, map[string]bool) {
+		t.Helper()
+		f := analysisFlags{storeFlags: storeFlags{db: db}, grain: "month"}
+		a, err := runAnalysis(context.Background(), &env{stdout: io.Discard, stderr: io.Discard}, &f, "insight")
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := analysis.Section[insight.Report](a, "insight")
+		seen := map[string]bool{}
+		for _, c := range r.Comparisons {
+			seen[c.Benchmark.Industry] = true
+		}
+		return r.Industry, seen
+	}
+	if ind, seen := industries(); ind != "" || len(seen) > 1 || (len(seen) == 1 && !seen["all"]) {
+		t.Errorf("nothing declared: industry %q, compared with %v; want only industry-independent rows", ind, seen)
+	}
+	if code, _, errs := cli(t, "settings", "--db", db, "set", "industry", "nosuch"); code != 2 || !strings.Contains(errs, "no benchmarks for industry") {
+		t.Errorf("unknown industry accepted: exit %d %s", code, errs)
+	}
+	if code, _, errs := cli(t, "settings", "--db", db, "set", "industry", "retail"); code != 0 {
+		t.Fatalf("settings set: %s", errs)
+	}
+	if code, out, _ := cli(t, "settings", "--db", db); code != 0 || !strings.Contains(out, "industry\tretail") {
+		t.Errorf("settings: exit %d %q", code, out)
+	}
+	if ind, seen := industries(); ind != "retail" || !seen["retail"] || seen["banking"] || seen["telecom"] {
+		t.Errorf("declared retail: industry %q, compared with %v", ind, seen)
+	}
+	if code, _, errs := cli(t, "settings", "--db", db, "unset", "industry"); code != 0 {
+		t.Fatalf("settings unset: %s", errs)
+	}
+	if ind, _ := industries(); ind != "" {
+		t.Errorf("after unset: industry %q", ind)
+	}
+}
