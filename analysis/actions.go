@@ -148,7 +148,6 @@ func (x *Action) list(f *Forecast, rule []Condition, rows []CustomerScore, cols 
 	x.Command = ListCommand(x.ID)
 }
 
-
 // withText fills the English texts from the messages.
 func (x Action) withText() Action {
 	x.Title, x.Why, x.Who = x.TitleMsg.String(), x.WhyMsg.String(), x.WhoMsg.String()
