@@ -133,6 +133,7 @@ func Insights(ctx context.Context, st fidelis.Store, o Options, a *Analysis, cfg
 		ob := propObs(p)
 		ob.Metric, ob.Name, ob.Base = "repeat_purchase_rate", "repeat purchase rate", float64(p.N)
 		ob.Period = "the analysis window"
+		ob.Window = "a second order anywhere in the analysis window"
 		ob.Definition = "customers with ≥ 2 orders ÷ customers with ≥ 1 order, both in the window"
 		ob.PerCustomer = a.Purchases.RevenuePerCustomer
 		if a.By != "" {

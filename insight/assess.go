@@ -48,6 +48,14 @@ func Compare(o Observation, b Benchmark) Comparison {
 		c.Position, c.ReasonMsg = "not comparable", fidelis.M("the benchmark's period: %s; this figure's period: %s", fidelis.M(b.Period), fidelis.M(o.Grain))
 		c.Reason = c.ReasonMsg.String()
 		return c
+	case b.Window != "" && b.Window != o.Window:
+		ow := o.Window
+		if ow == "" {
+			ow = "another window"
+		}
+		c.Position, c.ReasonMsg = "not comparable", fidelis.M("definitions differ: the benchmark counts %s, this figure %s", fidelis.M(b.Window), fidelis.M(ow))
+		c.Reason = c.ReasonMsg.String()
+		return c
 	case math.IsNaN(o.Value):
 		c.Position, c.Reason = "not comparable", "no value"
 		return c
@@ -133,14 +141,28 @@ func Assess(obs []Observation, bs []Benchmark, goals []Goal, mix []Mix) Report {
 	}
 	for _, o := range obs {
 		info, _ := Info(o.Metric)
+		// Comparable rows of one metric are one range with one verdict (SourceRange); the others
+		// are listed with the reason they are not compared.
 		var cs []Comparison
+		var same []Benchmark
 		for _, b := range bs {
-			if b.Metric == o.Metric {
-				c := Compare(o, b)
-				cs = append(cs, c)
+			if b.Metric != o.Metric {
+				continue
+			}
+			if c := Compare(o, b); c.Position == "not comparable" {
 				r.Comparisons = append(r.Comparisons, c)
+			} else {
+				same = append(same, b)
 			}
 		}
+		switch len(same) {
+		case 0:
+		case 1:
+			cs = append(cs, Compare(o, same[0]))
+		default:
+			cs = append(cs, Compare(o, SourceRange(same)))
+		}
+		r.Comparisons = append(r.Comparisons, cs...)
 		if f, ok := benchmarkFinding(o, info, cs); ok {
 			r.add(f)
 		}

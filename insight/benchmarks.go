@@ -21,17 +21,21 @@ var shippedJSON []byte
 // given; Range returns the pair). Unit is "percent" (0–100) or "points" (NPS). Period is the
 // period a per-period rate refers to ("month", "year"), "" when none applies.
 type Benchmark struct {
-	Metric     string   `json:"metric"`
-	Industry   string   `json:"industry"`
-	Value      *float64 `json:"value,omitempty"`
-	Low        *float64 `json:"low,omitempty"`
-	High       *float64 `json:"high,omitempty"`
-	Unit       string   `json:"unit"`
-	Period     string   `json:"period,omitempty"`
-	Population string   `json:"population"`
-	Source     string   `json:"source"`
-	Year       int      `json:"year"`
-	URL        string   `json:"url,omitempty"`
+	Metric   string   `json:"metric"`
+	Industry string   `json:"industry"`
+	Value    *float64 `json:"value,omitempty"`
+	Low      *float64 `json:"low,omitempty"`
+	High     *float64 `json:"high,omitempty"`
+	Unit     string   `json:"unit"`
+	Period   string   `json:"period,omitempty"`
+	// Window says what the figure counts when a metric's definitions differ by window (e.g. "a
+	// second purchase within 12 months of the first"); a figure is compared only with an
+	// observation counted the same way.
+	Window     string `json:"window,omitempty"`
+	Population string `json:"population"`
+	Source     string `json:"source"`
+	Year       int    `json:"year"`
+	URL        string `json:"url,omitempty"`
 	// Kind is "survey" (vendor survey or vendor customer data) or "study" (peer-reviewed or
 	// independent).
 	Kind string `json:"kind"`
@@ -41,6 +45,43 @@ type Benchmark struct {
 	Note          string `json:"note,omitempty"`
 	// User marks rows from a user's benchmark file (set by MergeBenchmarks).
 	User bool `json:"user,omitempty"`
+	// Sources are the published rows a range row was made of (see SourceRange); nil otherwise.
+	Sources []Benchmark `json:"sources,omitempty"`
+}
+
+// SourceRange merges several comparable rows of one metric into one: the range from the lowest
+// to the highest figure, every source named. Sources of one metric disagree (two retail NPS
+// studies 28 and 62 points apart); comparing with each separately gives contradictory verdicts
+// (above one, below the other), while one range gives one: above or below only when the whole
+// interval is past every source.
+func SourceRange(rows []Benchmark) Benchmark {
+	r := Benchmark{Metric: rows[0].Metric, Unit: rows[0].Unit, Period: rows[0].Period, Window: rows[0].Window, Kind: "study", Sources: rows}
+	lo, hi := math.Inf(1), math.Inf(-1)
+	var inds, pops []string
+	for _, b := range rows {
+		l, h := b.Range()
+		lo, hi = math.Min(lo, l), math.Max(hi, h)
+		if !slices.Contains(inds, b.Industry) {
+			inds = append(inds, b.Industry)
+		}
+		pops = append(pops, b.Population)
+		r.Year = max(r.Year, b.Year)
+		if b.Kind == "survey" {
+			r.Kind = "survey"
+		}
+		if r.URL == "" {
+			r.URL = b.URL
+		}
+	}
+	r.Low, r.High = &lo, &hi
+	r.Industry = strings.Join(inds, ", ")
+	r.Population = strings.Join(pops, " | ")
+	cites := make([]string, len(rows))
+	for i, b := range rows {
+		cites[i] = b.Citation()
+	}
+	r.Source = strings.Join(cites, "; ")
+	return r
 }
 
 // Range returns the benchmark as an interval: [Value, Value] for a point figure.
@@ -77,8 +118,11 @@ func (b Benchmark) Text() string {
 	return trimNum(lo) + "–" + trimNum(hi) + u
 }
 
-// Citation is the source, year and kind in one line.
+// Citation is the source, year and kind in one line (every source's, for a range row).
 func (b Benchmark) Citation() string {
+	if len(b.Sources) > 0 {
+		return b.Source
+	}
 	s := fmt.Sprintf("%s, %d", b.Source, b.Year)
 	if b.Kind == "survey" {
 		s += " (vendor survey)"
@@ -88,6 +132,13 @@ func (b Benchmark) Citation() string {
 
 // CitationMsg is Citation as a message (source and year, and the vendor-survey mark).
 func (b Benchmark) CitationMsg() fidelis.Msg {
+	if len(b.Sources) > 0 {
+		m := b.Sources[0].CitationMsg()
+		for _, s := range b.Sources[1:] {
+			m = fidelis.M("%s; %s", m, s.CitationMsg())
+		}
+		return m
+	}
 	if b.Kind == "survey" {
 		return fidelis.M("%s, %s (vendor survey)", b.Source, fmt.Sprint(b.Year))
 	}

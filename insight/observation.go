@@ -25,6 +25,8 @@ var Metrics = []MetricInfo{
 	{"subscription_churn_monthly", "monthly subscriber (logo) churn", "percent", false},
 	{"redemption_rate", "points redemption rate", "percent", true},
 	{"breakage", "points not redeemed to date", "percent", false},
+	// Reference only (benchmarks marked not comparable): consumers in any loyalty programme.
+	{"programme_membership", "consumers in at least one loyalty programme", "percent", true},
 }
 
 // Info returns the description of metric id (ok false for an unknown id).
@@ -75,16 +77,19 @@ type Group struct {
 // interval, e.g. points redeemed ÷ earned), the series of complete periods for the trend, the
 // test of the last change, and segment comparisons.
 type Observation struct {
-	Metric     string  `json:"metric"`
-	Name       string  `json:"name"`
-	Unit       string  `json:"unit"`
-	Value      float64 `json:"value"`
-	Low        float64 `json:"low"`
-	High       float64 `json:"high"`
-	N          int64   `json:"n"`
-	Small      bool    `json:"small_sample"`
-	Period     string  `json:"period,omitempty"`
-	Grain      string  `json:"grain,omitempty"` // the period a per-period rate refers to
+	Metric string  `json:"metric"`
+	Name   string  `json:"name"`
+	Unit   string  `json:"unit"`
+	Value  float64 `json:"value"`
+	Low    float64 `json:"low"`
+	High   float64 `json:"high"`
+	N      int64   `json:"n"`
+	Small  bool    `json:"small_sample"`
+	Period string  `json:"period,omitempty"`
+	Grain  string  `json:"grain,omitempty"` // the period a per-period rate refers to
+	// Window says what the figure counts where definitions differ by window (see
+	// Benchmark.Window); "" for the metric's one definition.
+	Window     string  `json:"window,omitempty"`
 	Definition string  `json:"definition"`
 	Series     []Point `json:"series,omitempty"`
 	Change     *Change `json:"change,omitempty"`
