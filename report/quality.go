@@ -6,10 +6,10 @@ import (
 	"fidelis/analysis"
 )
 
-// The data-quality section: a few sentences on what in the store could mislead the figures, and
+// The data-quality section (before the summary, whose figures it qualifies): a few sentences on what in the store could mislead the figures, and
 // the orders per currency when they mix currencies. It stands alone so the layout can place it.
 func init() {
-	AddSection(Section{Order: 5, ID: "data-quality", Title: "Data quality", Skip: func(a *analysis.Analysis) bool {
+	AddSection(Section{Order: 4, ID: "data-quality", Title: "Data quality", Skip: func(a *analysis.Analysis) bool {
 		return a.Quality == nil || len(a.Quality.Messages) == 0
 	}, HTML: locale.qualityHTML, Markdown: locale.qualityMD})
 }

@@ -18,6 +18,7 @@ import (
 
 	"fidelis"
 	"fidelis/analysis"
+	"fidelis/internal/csvsafe"
 	"fidelis/report"
 )
 
@@ -209,15 +210,6 @@ func day(t time.Time) any {
 	return t.UTC().Format("2006-01-02")
 }
 
-// csvCell neutralises text a spreadsheet would run as a formula (OWASP, "CSV Injection"): a
-// leading =, +, -, @, tab or carriage return gets a leading apostrophe.
-func csvCell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
-}
-
 func writeListCSV(f *os.File, cols []listColumn, rows [][]any) error {
 	bw := bufio.NewWriter(f)
 	w := csv.NewWriter(bw)
@@ -233,7 +225,7 @@ func writeListCSV(f *os.File, cols []listColumn, rows [][]any) error {
 			case nil:
 				rec[i] = ""
 			case string:
-				rec[i] = csvCell(v)
+				rec[i] = csvsafe.Cell(v)
 			case int64:
 				rec[i] = strconv.FormatInt(v, 10)
 			case float64:
