@@ -1,9 +1,7 @@
 package main
 
 import (
-	"encoding/csv"
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -86,15 +84,7 @@ func TestChurnSynthetic(t *testing.T) {
 	}
 
 	// The CSV has a row per scored customer, each with a risk and up to three reasons.
-	f, err := os.Open(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	recs := readCSV(t, out)
 	if len(recs) != got.Scored+1 || recs[0][0] != "customer_id" || recs[0][1] != "risk" || !strings.HasPrefix(recs[0][10], "reason_1") {
 		t.Fatalf("%d CSV rows for %d customers, header %v", len(recs), got.Scored, recs[0])
 	}
@@ -105,15 +95,7 @@ func TestChurnSynthetic(t *testing.T) {
 	if code != 0 || !strings.Contains(errs, "risk is its calibrated probability") {
 		t.Fatalf("risk --churn: exit %d: %s", code, errs)
 	}
-	rf, err := os.Open(riskOut)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rf.Close()
-	rr, err := csv.NewReader(rf).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	rr := readCSV(t, riskOut)
 	if last := len(rr[0]) - 1; rr[0][last] != "p_lapse" || len(rr) < 2 || rr[1][last] == "" {
 		t.Errorf("risk --churn CSV: header %v, first row %v", rr[0], rr[min(1, len(rr)-1)])
 	}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -118,15 +117,7 @@ func TestGateBoundaryShop(t *testing.T) {
 	if code != 0 || !strings.Contains(errs, "No purchase model passed") || !strings.Contains(errs, "No churn-risk score") {
 		t.Fatalf("risk: exit %d, stderr %s", code, errs)
 	}
-	f, err := os.Open(csvPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	recs := readCSV(t, csvPath)
 	if len(recs) != 1 {
 		t.Errorf("risk listed %d customers; all 300 bought within the activity window", len(recs)-1)
 	}
