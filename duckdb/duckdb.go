@@ -16,6 +16,7 @@ import (
 	_ "github.com/duckdb/duckdb-go/v2" // registers the "duckdb" driver
 
 	"fidelis"
+	"fidelis/sqlstore"
 )
 
 //go:embed migrations/*.sql
@@ -23,9 +24,10 @@ var migrations embed.FS
 
 // Store is a fidelis.Store backed by a DuckDB database file.
 type Store struct {
-	db       *sql.DB
-	path     string
-	readOnly bool
+	*sqlstore.Shapes // the aggregates, shared with every engine
+	db               *sql.DB
+	path             string
+	readOnly         bool
 }
 
 var _ fidelis.Store = (*Store)(nil)
@@ -85,51 +87,4 @@ func (s *Store) migrate(ctx context.Context) error {
 		}
 	}
 	return nil
-}
-
-// Counts returns the number of stored records of each kind.
-func (s *Store) Counts(ctx context.Context) (map[fidelis.Kind]int64, error) {
-	out := map[fidelis.Kind]int64{}
-	for _, k := range fidelis.Kinds {
-		var n int64
-		if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM `+string(k)).Scan(&n); err != nil {
-			return nil, err
-		}
-		out[k] = n
-	}
-	return out, nil
-}
-
-// Span returns the first and last order timestamps.
-func (s *Store) Span(ctx context.Context) (first, last time.Time, err error) {
-	var f, l sql.NullTime
-	err = s.db.QueryRowContext(ctx, `SELECT min("timestamp"), max("timestamp") FROM orders`).Scan(&f, &l)
-	return f.Time, l.Time, err
-}
-
-// Dimensions lists the fixed customer columns that hold any value, then the free attributes.
-func (s *Store) Dimensions(ctx context.Context) ([]string, error) {
-	var out []string
-	for _, d := range fidelis.FixedDimensions {
-		var n int64
-		if err := s.db.QueryRowContext(ctx, `SELECT count(`+d+`) FROM customers`).Scan(&n); err != nil {
-			return nil, err
-		}
-		if n > 0 {
-			out = append(out, d)
-		}
-	}
-	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT name FROM customer_attrs ORDER BY name`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			return nil, err
-		}
-		out = append(out, n)
-	}
-	return out, rows.Err()
 }

@@ -235,7 +235,7 @@ func (s *Store) rewrite(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	s.db = re.db
+	s.db, s.Shapes = re.db, re.Shapes
 	return nil
 }
 

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"fidelis"
+	"fidelis/sqlstore"
 )
 
 // Options say how to open a store.
@@ -115,7 +116,7 @@ func connect(ctx context.Context, path string, readOnly bool, o Options) (*Store
 		db, err := sql.Open("duckdb", dsn)
 		if err == nil {
 			if err = db.PingContext(ctx); err == nil {
-				return &Store{db: db, path: path, readOnly: readOnly}, nil
+				return &Store{Shapes: sqlstore.New(db, Dialect{}), db: db, path: path, readOnly: readOnly}, nil
 			}
 			db.Close()
 		}

@@ -230,79 +230,6 @@ func timeBounds(q fidelis.Query, col string) (string, []any) {
 	return cond, args
 }
 
-// Purchases returns per segment the buyers, repeaters, orders and revenue of the window.
-func (s *Store) Purchases(ctx context.Context, q fidelis.Query) ([]fidelis.PurchaseCell, error) {
-	if err := s.checkDimension(ctx, q); err != nil {
-		return nil, err
-	}
-	seg, join, args := segment(q, "o")
-	cond, targs := timeBounds(q, `o."timestamp"`)
-	query := `SELECT seg, ` + countIf("n >= 1") + `, ` + countIf("n >= 2") + `, sum(n), sum(gross), sum(refunds), sum(nref)
-	FROM (SELECT o.customer_id, ` + seg + ` AS seg, ` + countIf("o.amount >= 0") + ` AS n,
-		coalesce(sum(CASE WHEN o.amount >= 0 THEN o.amount END), 0) AS gross,
-		coalesce(-sum(CASE WHEN o.amount < 0 THEN o.amount END), 0) AS refunds,
-		` + countIf("o.amount < 0") + ` AS nref
-		FROM orders o` + join + ` WHERE ` + cond + ` GROUP BY 1, 2) GROUP BY seg ORDER BY seg`
-	rows, err := s.db.QueryContext(ctx, query, append(args, targs...)...)
-	if err != nil {
-		return nil, fmt.Errorf("purchases: %w", err)
-	}
-	defer rows.Close()
-	var out []fidelis.PurchaseCell
-	for rows.Next() {
-		var c fidelis.PurchaseCell
-		if err := rows.Scan(&c.Segment, &c.Buyers, &c.Repeaters, &c.Orders, &c.Gross, &c.Refunds, &c.Refunded); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
-}
-
-// Values returns per segment the distribution of per-customer net revenue and tenure up to q.To.
-func (s *Store) Values(ctx context.Context, q fidelis.Query, probs []float64) ([]fidelis.ValueCell, error) {
-	if err := s.checkDimension(ctx, q); err != nil {
-		return nil, err
-	}
-	asOf := q.To
-	if asOf.IsZero() {
-		_, last, err := s.Span(ctx)
-		if err != nil {
-			return nil, err
-		}
-		asOf = last
-	}
-	seg, join, args := segment(q, "o")
-	cond, targs := timeBounds(fidelis.Query{To: q.To}, `o."timestamp"`)
-	ps := make([]string, len(probs))
-	for i, p := range probs {
-		ps[i] = strconv.FormatFloat(p, 'g', -1, 64)
-	}
-	list := "[" + strings.Join(ps, ", ") + "]"
-	query := `SELECT seg, count(*), avg(net), ` + quantiles("net", list) + `, avg(tenure), ` + quantiles("tenure", list) + `, avg(lifespan)
-	FROM (SELECT o.customer_id, ` + seg + ` AS seg, sum(o.amount) AS net,
-		date_diff('second', min(o."timestamp"), ?::TIMESTAMP) / 86400.0 AS tenure,
-		date_diff('second', min(o."timestamp"), max(o."timestamp")) / 86400.0 AS lifespan
-		FROM orders o` + join + ` WHERE ` + cond + ` GROUP BY 1, 2) GROUP BY seg ORDER BY seg`
-	all := append([]any{asOf.UTC()}, args...)
-	rows, err := s.db.QueryContext(ctx, query, append(all, targs...)...)
-	if err != nil {
-		return nil, fmt.Errorf("values: %w", err)
-	}
-	defer rows.Close()
-	var out []fidelis.ValueCell
-	for rows.Next() {
-		var c fidelis.ValueCell
-		var nq, tq []any
-		if err := rows.Scan(&c.Segment, &c.Customers, &c.NetMean, &nq, &c.TenureMean, &tq, &c.LifespanMean); err != nil {
-			return nil, err
-		}
-		c.NetQuantiles, c.TenureQuantiles = floats(nq), floats(tq)
-		out = append(out, c)
-	}
-	return out, rows.Err()
-}
-
 // SubscriptionMovements compares each customer's MRR at the start and at the end of every period.
 // A subscription counts at the start of period j when it started in an earlier period and had not
 // ended before period j began.
@@ -381,22 +308,7 @@ func sortedSet(m map[string]bool) []string {
 // The dialect: the only engine-specific SQL fragments outside the migrations.
 
 // periodIndex is fidelis.Grain.Index in SQL.
-func periodIndex(g fidelis.Grain, col string) string {
-	switch g {
-	case fidelis.Day:
-		return `CAST(floor(epoch(` + col + `) / 86400) AS BIGINT)`
-	case fidelis.Week:
-		return `CAST(floor((floor(epoch(` + col + `) / 86400) + 3) / 7) AS BIGINT)`
-	case fidelis.Quarter:
-		return `(year(` + col + `) * 4 + (month(` + col + `) - 1) // 3)`
-	case fidelis.Year:
-		return `CAST(year(` + col + `) AS BIGINT)`
-	}
-	return `(year(` + col + `) * 12 + month(` + col + `) - 1)`
-}
+func periodIndex(g fidelis.Grain, col string) string { return Dialect{}.Period(g, col) }
 
 // countIf counts rows where cond holds.
-func countIf(cond string) string { return `count(*) FILTER (WHERE ` + cond + `)` }
-
-// quantiles returns the continuous quantiles of col at the probabilities in list ("[0.5, 0.9]").
-func quantiles(col, list string) string { return `quantile_cont(` + col + `, ` + list + `)` }
+func countIf(cond string) string { return Dialect{}.CountIf(cond) }

@@ -2,7 +2,6 @@ package duckdb
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strconv"
 	"strings"
@@ -12,13 +11,6 @@ import (
 )
 
 var _ fidelis.SurveyStore = (*Store)(nil)
-
-// SurveySpan returns the first and last survey answer timestamps.
-func (s *Store) SurveySpan(ctx context.Context) (first, last time.Time, err error) {
-	var f, l sql.NullTime
-	err = s.db.QueryRowContext(ctx, `SELECT min("timestamp"), max("timestamp") FROM surveys`).Scan(&f, &l)
-	return f.Time, l.Time, err
-}
 
 // SurveyScores counts answers per segment, period, kind, scale, channel and score.
 func (s *Store) SurveyScores(ctx context.Context, q fidelis.Query) ([]fidelis.ScoreCell, error) {

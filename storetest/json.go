@@ -45,9 +45,9 @@ func SameJSON(t testing.TB, got, want []byte, rel float64, ignore, lengthOnly []
 }
 
 type jsonCmp struct {
-	rel               float64
+	rel                float64
 	ignore, lengthOnly []string
-	diffs             []string
+	diffs              []string
 }
 
 func (c *jsonCmp) diff(path, format string, args ...any) {

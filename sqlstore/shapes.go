@@ -1,0 +1,296 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"fidelis"
+)
+
+// query runs q and scans every row with scan.
+func query[T any](ctx context.Context, db *sql.DB, what, q string, args []any, scan func(*sql.Rows, *T) error) ([]T, error) {
+	rows, err := db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		var v T
+		if err := scan(rows, &v); err != nil {
+			return nil, fmt.Errorf("%s: %w", what, err)
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	return out, nil
+}
+
+// each runs q and calls scan for every row.
+func each(ctx context.Context, db *sql.DB, what, q string, args []any, scan func(*sql.Rows) error) error {
+	rows, err := db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := scan(rows); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	return nil
+}
+
+// source returns a FROM item: the columns cols of table (each qualified "t." by the caller where
+// needed, and aliased if renamed) with a column seg holding, under q.By, the segment of the
+// customer named by table's column cust, restricted by where (over alias t). Attribute names never
+// reach the SQL text: fixed columns come from a whitelist, free attributes are matched by a bound
+// parameter. The segment join is the only JOIN of this SELECT level. A customer without the
+// attribute (or without a customer row) falls in "(none)".
+func (s *Shapes) source(q fidelis.Query, table, cust, where string, cols ...string) (string, []any) {
+	if where == "" {
+		where = "1 = 1"
+	}
+	sel := strings.Join(cols, ", ")
+	switch {
+	case q.By == "":
+		return `(SELECT ` + sel + `, '' AS seg FROM ` + table + ` t WHERE ` + where + `)`, nil
+	case slices.Contains(fidelis.FixedDimensions, q.By):
+		return `(SELECT ` + sel + `, CASE WHEN coalesce(sg.seg_value, '') = '' THEN '(none)' ELSE sg.seg_value END AS seg
+			FROM ` + table + ` t LEFT JOIN (SELECT customer_id AS seg_customer, ` + q.By + ` AS seg_value FROM customers) sg
+			ON sg.seg_customer = t.` + cust + ` WHERE ` + where + `)`, nil
+	}
+	return `(SELECT ` + sel + `, CASE WHEN coalesce(sg.seg_value, '') = '' THEN '(none)' ELSE sg.seg_value END AS seg
+		FROM ` + table + ` t LEFT JOIN (SELECT customer_id AS seg_customer, value AS seg_value FROM customer_attrs WHERE name = ?) sg
+		ON sg.seg_customer = t.` + cust + ` WHERE ` + where + `)`, []any{q.By}
+}
+
+// checkDimension refuses a breakdown by an attribute no customer has.
+func (s *Shapes) checkDimension(ctx context.Context, q fidelis.Query) error {
+	if q.By == "" {
+		return nil
+	}
+	dims, err := s.Dimensions(ctx)
+	if err != nil {
+		return err
+	}
+	if !slices.Contains(dims, q.By) {
+		return fidelis.Errorf(fidelis.EInvalid, "no customer attribute %q to break down by", q.By).
+			WithHint("--by one of: %s", strings.Join(dims, ", "))
+	}
+	return nil
+}
+
+// timeBounds returns the SQL condition and arguments for q's [From, To) on column col.
+func timeBounds(q fidelis.Query, col string) (string, []any) {
+	cond, args := "1 = 1", []any(nil)
+	if !q.From.IsZero() {
+		cond += " AND " + col + " >= ?"
+		args = append(args, q.From.UTC())
+	}
+	if !q.To.IsZero() {
+		cond += " AND " + col + " < ?"
+		args = append(args, q.To.UTC())
+	}
+	return cond, args
+}
+
+// windowIndices turns q's [From, To) into period indices [from, to); open ends are unbounded.
+func windowIndices(q fidelis.Query) (from, to int64) {
+	from, to = math.MinInt64, math.MaxInt64
+	if !q.From.IsZero() {
+		from = q.Grain.Index(q.From)
+		if q.Grain.Start(from).Before(q.From) {
+			from++ // only whole periods
+		}
+	}
+	if !q.To.IsZero() {
+		to = q.Grain.Index(q.To)
+		if q.Grain.Start(to).Before(q.To) {
+			to++
+		}
+	}
+	return from, to
+}
+
+// Counts returns the number of stored records of each kind.
+func (s *Shapes) Counts(ctx context.Context) (map[fidelis.Kind]int64, error) {
+	out := map[fidelis.Kind]int64{}
+	for _, k := range fidelis.Kinds {
+		var n int64
+		if err := s.DB.QueryRowContext(ctx, `SELECT count(*) FROM `+string(k)).Scan(&n); err != nil {
+			return nil, fmt.Errorf("count %s: %w", k, err)
+		}
+		out[k] = n
+	}
+	return out, nil
+}
+
+// Span returns the first and last order timestamps (zero times when there are no orders).
+func (s *Shapes) Span(ctx context.Context) (first, last time.Time, err error) {
+	return s.span(ctx, "orders")
+}
+
+// SurveySpan returns the first and last answer timestamps (zero times when there are none).
+func (s *Shapes) SurveySpan(ctx context.Context) (first, last time.Time, err error) {
+	return s.span(ctx, "surveys")
+}
+
+// span reads min and max "timestamp" of table through a count, since an engine may fill the
+// extremes of an empty table with a default instead of NULL.
+func (s *Shapes) span(ctx context.Context, table string) (first, last time.Time, err error) {
+	var n int64
+	var f, l sql.NullTime
+	err = s.DB.QueryRowContext(ctx, `SELECT count(*), min("timestamp"), max("timestamp") FROM `+table).Scan(&n, &f, &l)
+	if err != nil || n == 0 {
+		return time.Time{}, time.Time{}, err
+	}
+	return f.Time.UTC(), l.Time.UTC(), nil
+}
+
+// Dimensions lists the fixed customer columns that hold any value, then the free attributes.
+func (s *Shapes) Dimensions(ctx context.Context) ([]string, error) {
+	var out []string
+	for _, d := range fidelis.FixedDimensions {
+		var n int64
+		if err := s.DB.QueryRowContext(ctx, `SELECT `+s.D.CountIf(`coalesce(`+d+`, '') <> ''`)+` FROM customers`).Scan(&n); err != nil {
+			return nil, fmt.Errorf("dimensions: %w", err)
+		}
+		if n > 0 {
+			out = append(out, d)
+		}
+	}
+	names, err := query(ctx, s.DB, "dimensions", `SELECT DISTINCT name FROM customer_attrs ORDER BY name`, nil,
+		func(r *sql.Rows, n *string) error { return r.Scan(n) })
+	return append(out, names...), err
+}
+
+// Purchases returns per segment the buyers, repeaters, orders and revenue of the window.
+func (s *Shapes) Purchases(ctx context.Context, q fidelis.Query) ([]fidelis.PurchaseCell, error) {
+	if err := s.checkDimension(ctx, q); err != nil {
+		return nil, err
+	}
+	cond, targs := timeBounds(q, `t."timestamp"`)
+	src, args := s.source(q, "orders", "customer_id", cond, "t.customer_id AS cid", "t.amount AS amt")
+	d := s.D
+	qs := `SELECT seg, ` + d.CountIf("n >= 1") + `, ` + d.CountIf("n >= 2") + `, sum(n), sum(gross), sum(refunds), sum(nref)
+	FROM (SELECT cid, seg, ` + d.CountIf("amt >= 0") + ` AS n, ` + d.SumIf("amt", "amt >= 0") + ` AS gross,
+		-` + d.SumIf("amt", "amt < 0") + ` AS refunds, ` + d.CountIf("amt < 0") + ` AS nref
+		FROM ` + src + ` GROUP BY cid, seg) GROUP BY seg ORDER BY seg`
+	return query(ctx, s.DB, "purchases", qs, append(args, targs...), func(r *sql.Rows, c *fidelis.PurchaseCell) error {
+		return r.Scan(&c.Segment, &c.Buyers, &c.Repeaters, &c.Orders, &c.Gross, &c.Refunds, &c.Refunded)
+	})
+}
+
+// Values returns per segment the distribution of per-customer net revenue and tenure up to q.To.
+func (s *Shapes) Values(ctx context.Context, q fidelis.Query, probs []float64) ([]fidelis.ValueCell, error) {
+	if err := s.checkDimension(ctx, q); err != nil {
+		return nil, err
+	}
+	asOf := q.To
+	if asOf.IsZero() {
+		_, last, err := s.Span(ctx)
+		if err != nil {
+			return nil, err
+		}
+		asOf = last
+	}
+	d := s.D
+	cond, targs := timeBounds(fidelis.Query{To: q.To}, `t."timestamp"`)
+	src, args := s.source(q, "orders", "customer_id", cond, "t.customer_id AS cid", "t.amount AS amt", d.Seconds(`t."timestamp"`)+" AS sec")
+	qs := `SELECT seg, count(*), avg(net), ` + d.Quantiles("net", probs) + `, avg(tenure), ` + d.Quantiles("tenure", probs) + `, avg(lifespan)
+	FROM (SELECT cid, seg, sum(amt) AS net, (? - min(sec)) / 86400.0 AS tenure, (max(sec) - min(sec)) / 86400.0 AS lifespan
+		FROM ` + src + ` GROUP BY cid, seg) GROUP BY seg ORDER BY seg`
+	all := append(append([]any{asOf.UTC().Unix()}, args...), targs...)
+	return query(ctx, s.DB, "values", qs, all, func(r *sql.Rows, c *fidelis.ValueCell) error {
+		var nq, tq Floats
+		err := r.Scan(&c.Segment, &c.Customers, &c.NetMean, &nq, &c.TenureMean, &tq, &c.LifespanMean)
+		c.NetQuantiles, c.TenureQuantiles = nq, tq
+		return err
+	})
+}
+
+// customerColumn names, per kind, the column that names a customer (the referrer for referrals).
+var customerColumn = map[fidelis.Kind]string{
+	fidelis.Orders: "customer_id", fidelis.Subscriptions: "customer_id", fidelis.Surveys: "customer_id",
+	fidelis.Referrals: "referrer_id", fidelis.Program: "customer_id", fidelis.Interactions: "customer_id",
+	fidelis.Social: "customer_id", fidelis.Exits: "customer_id",
+}
+
+// Quality counts records naming customers absent from the customers table, per kind, and the
+// orders and net revenue per stored currency.
+func (s *Shapes) Quality(ctx context.Context) (fidelis.Quality, error) {
+	q := fidelis.Quality{UnknownCustomers: map[fidelis.Kind]int64{}, LegacyIDs: map[fidelis.Kind]int64{}}
+	if err := s.DB.QueryRowContext(ctx, `SELECT count(*) FROM customers`).Scan(&q.Customers); err != nil {
+		return q, fmt.Errorf("quality: %w", err)
+	}
+	for _, k := range fidelis.Kinds {
+		var n int64
+		id := fidelis.Schemas[k].ID // a fixed schema name, never input
+		if err := s.DB.QueryRowContext(ctx, `SELECT count(*) FROM `+string(k)+` WHERE `+id+` LIKE '~%' AND `+id+` NOT LIKE '~v2.%'`).Scan(&n); err != nil {
+			return q, fmt.Errorf("quality: %w", err)
+		}
+		if n > 0 {
+			q.LegacyIDs[k] = n
+		}
+		col, ok := customerColumn[k]
+		if !ok {
+			continue
+		}
+		// Table and column names come from the fixed map above, never from input.
+		err := s.DB.QueryRowContext(ctx, `SELECT count(*) FROM `+string(k)+` WHERE coalesce(`+col+`, '') <> ''
+			AND `+col+` NOT IN (SELECT customer_id FROM customers)`).Scan(&n)
+		if err != nil {
+			return q, fmt.Errorf("quality: %w", err)
+		}
+		if n > 0 {
+			q.UnknownCustomers[k] = n
+		}
+	}
+	var err error
+	q.Currencies, err = query(ctx, s.DB, "quality", `SELECT coalesce(currency, '') AS code, `+s.D.CountIf("amount >= 0")+` AS n, sum(amount) AS net
+		FROM orders GROUP BY code ORDER BY n DESC, code`, nil, func(r *sql.Rows, c *fidelis.CurrencyTotal) error {
+		return r.Scan(&c.Code, &c.Orders, &c.Revenue)
+	})
+	return q, err
+}
+
+// Floats scans an array of doubles as either driver returns it ([]any with nil for NULL, or
+// []float64); NULL elements become NaN.
+type Floats []float64
+
+// Scan implements sql.Scanner.
+func (f *Floats) Scan(src any) error {
+	switch v := src.(type) {
+	case nil:
+		*f = nil
+	case []float64:
+		*f = append((*f)[:0], v...)
+	case []any:
+		out := make([]float64, len(v))
+		for i, x := range v {
+			switch x := x.(type) {
+			case float64:
+				out[i] = x
+			case nil:
+				out[i] = math.NaN()
+			default:
+				return fmt.Errorf("array element %v (%T), want a number", x, x)
+			}
+		}
+		*f = out
+	default:
+		return fmt.Errorf("scan %T into a list of numbers", src)
+	}
+	return nil
+}
