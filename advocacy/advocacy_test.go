@@ -241,3 +241,22 @@ func TestComparerFixture(t *testing.T) {
 		t.Errorf("rate effect %v from %d members and %d controls, want NaN from 1 and 1", r.RateEffect, r.RateMembers, r.RateControls)
 	}
 }
+
+// TestSocialPlatformTies: platforms with as many mentions come in name order, every time (the
+// order used to follow Go's randomised map iteration, so two reports of one store differed).
+func TestSocialPlatformTies(t *testing.T) {
+	var cells []fidelis.SocialCell
+	for _, p := range []string{"x", "facebook", "tiktok", "trustpilot", "instagram"} {
+		cells = append(cells, fidelis.SocialCell{Period: 1, Platform: p, Mentions: 3})
+	}
+	cells = append(cells, fidelis.SocialCell{Period: 1, Platform: "reddit", Mentions: 5})
+	want := []string{"reddit", "facebook", "instagram", "tiktok", "trustpilot", "x"}
+	for range 20 {
+		pl, _ := advocacy.SocialSummary(cells, nil, fidelis.Month)
+		for i, p := range pl {
+			if p.Platform != want[i] {
+				t.Fatalf("platform %d is %s, want %s (order %v)", i, p.Platform, want[i], pl)
+			}
+		}
+	}
+}

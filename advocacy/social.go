@@ -189,7 +189,13 @@ func SocialSummary(cells []fidelis.SocialCell, inferred map[InferredKey]map[stri
 		p.Positive, p.Negative = metric.NewProportion(s.pos, s.lab), metric.NewProportion(s.neg, s.lab)
 		outP = append(outP, *p)
 	}
-	sort.Slice(outP, func(i, j int) bool { return outP[i].Mentions > outP[j].Mentions })
+	// Most mentioned first; ties by name, so the order does not follow the map's.
+	sort.Slice(outP, func(i, j int) bool {
+		if outP[i].Mentions != outP[j].Mentions {
+			return outP[i].Mentions > outP[j].Mentions
+		}
+		return outP[i].Platform < outP[j].Platform
+	})
 	var outT []SocialPeriod
 	for i, q := range per {
 		s := pp[i]

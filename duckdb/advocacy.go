@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"fidelis"
+	"fidelis/sqlstore"
 )
 
 var _ fidelis.AdvocacyStore = (*Store)(nil)
@@ -17,11 +18,11 @@ const converted = `(r.converted_at IS NOT NULL OR coalesce(r.converted_customer_
 
 // Referrals counts referrals per segment of the referrer and period of invitation.
 func (s *Store) Referrals(ctx context.Context, q fidelis.Query) ([]fidelis.ReferralCell, error) {
-	if err := s.checkDimension(ctx, q); err != nil {
+	if err := s.CheckDimension(ctx, q); err != nil {
 		return nil, err
 	}
 	seg, join, args := segment(q, "r")
-	cond, targs := timeBounds(q, "r.invited_at")
+	cond, targs := sqlstore.TimeBounds(q, "r.invited_at")
 	query := `SELECT ` + seg + `, ` + periodIndex(q.Grain, "r.invited_at") + `, count(*), count(DISTINCT r.customer_id),
 		` + countIf(converted) + `,
 		coalesce(sum(date_diff('second', r.invited_at, r.converted_at)) FILTER (WHERE r.converted_at >= r.invited_at), 0) / 86400.0,
@@ -46,11 +47,11 @@ func (s *Store) Referrals(ctx context.Context, q fidelis.Query) ([]fidelis.Refer
 
 // ReferralRevenue returns per segment the window's net revenue of referred customers and of all.
 func (s *Store) ReferralRevenue(ctx context.Context, q fidelis.Query) ([]fidelis.ReferralRevenueCell, error) {
-	if err := s.checkDimension(ctx, q); err != nil {
+	if err := s.CheckDimension(ctx, q); err != nil {
 		return nil, err
 	}
 	seg, join, args := segment(q, "o")
-	cond, targs := timeBounds(q, `o."timestamp"`)
+	cond, targs := sqlstore.TimeBounds(q, `o."timestamp"`)
 	query := `WITH rc AS (SELECT DISTINCT converted_customer_id AS customer_id FROM referrals
 			WHERE coalesce(converted_customer_id, '') <> ''),
 		fo AS (SELECT customer_id, arg_min(order_id, "timestamp") AS first_id FROM orders WHERE amount >= 0 GROUP BY 1)

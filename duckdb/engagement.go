@@ -6,17 +6,18 @@ import (
 	"strconv"
 
 	"fidelis"
+	"fidelis/sqlstore"
 )
 
 var _ fidelis.EngagementStore = (*Store)(nil)
 
 // Engagement counts interactions per segment, period and channel.
 func (s *Store) Engagement(ctx context.Context, q fidelis.Query) ([]fidelis.EngagementCell, error) {
-	if err := s.checkDimension(ctx, q); err != nil {
+	if err := s.CheckDimension(ctx, q); err != nil {
 		return nil, err
 	}
 	seg, join, args := segment(q, "x")
-	cond, targs := timeBounds(q, `x."timestamp"`)
+	cond, targs := sqlstore.TimeBounds(q, `x."timestamp"`)
 	query := `SELECT ` + seg + `, ` + periodIndex(q.Grain, `x."timestamp"`) + `, x.channel, count(*), count(DISTINCT x.customer_id),
 		coalesce(sum(x.depth), 0), count(x.depth)
 	FROM interactions x` + join + ` WHERE ` + cond + ` GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`
@@ -38,11 +39,11 @@ func (s *Store) Engagement(ctx context.Context, q fidelis.Query) ([]fidelis.Enga
 
 // EngagementMix counts engaged customers per segment, period and number of channels used.
 func (s *Store) EngagementMix(ctx context.Context, q fidelis.Query) ([]fidelis.ChannelMix, error) {
-	if err := s.checkDimension(ctx, q); err != nil {
+	if err := s.CheckDimension(ctx, q); err != nil {
 		return nil, err
 	}
 	seg, join, args := segment(q, "x")
-	cond, targs := timeBounds(q, `x."timestamp"`)
+	cond, targs := sqlstore.TimeBounds(q, `x."timestamp"`)
 	query := `SELECT seg, p, n, count(*) FROM (SELECT x.customer_id, ` + seg + ` AS seg, ` + periodIndex(q.Grain, `x."timestamp"`) + ` AS p,
 		count(DISTINCT x.channel) AS n FROM interactions x` + join + ` WHERE ` + cond + ` GROUP BY 1, 2, 3)
 	GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`
@@ -65,12 +66,12 @@ func (s *Store) EngagementMix(ctx context.Context, q fidelis.Query) ([]fidelis.C
 // EngagementRetention buckets each customer-period with a purchase by that period's interactions
 // and checks for a purchase in the following ActivityWindow() periods.
 func (s *Store) EngagementRetention(ctx context.Context, q fidelis.Query) ([]fidelis.EngagementRetentionCell, error) {
-	if err := s.checkDimension(ctx, q); err != nil {
+	if err := s.CheckDimension(ctx, q); err != nil {
 		return nil, err
 	}
 	k := strconv.Itoa(q.ActivityWindow())
 	seg, join, args := segment(q, "o")
-	from, to := windowIndices(q)
+	from, to := sqlstore.WindowIndices(q)
 	query := `WITH b AS (SELECT customer_id, seg, p, lead(p) OVER (PARTITION BY customer_id ORDER BY p) AS np FROM (
 			SELECT DISTINCT o.customer_id, ` + seg + ` AS seg, ` + periodIndex(q.Grain, `o."timestamp"`) + ` AS p
 			FROM orders o` + join + ` WHERE o.amount >= 0)),

@@ -15,7 +15,7 @@ var _ fidelis.LifetimeStore = (*Store)(nil)
 // lapse + window, is inside the data (asOf is exclusive): asOf − lapse > window. With ≥ a customer
 // whose window ends on the unobserved day asOf would be declared lapsed one day early.
 func (s *Store) Lifetimes(ctx context.Context, q fidelis.Query, windowDays int) ([]fidelis.LifetimeCell, error) {
-	if err := s.checkDimension(ctx, q); err != nil {
+	if err := s.CheckDimension(ctx, q); err != nil {
 		return nil, err
 	}
 	if windowDays <= 0 {

@@ -14,7 +14,7 @@ var _ fidelis.ModelStore = (*Store)(nil)
 // Summaries streams each customer's calibration summary and holdout counts (see
 // fidelis.CustomerSummary). Purchases are days with a non-negative order total.
 func (s *Store) Summaries(ctx context.Context, q fidelis.Query, calEnd, obsEnd time.Time, fn func(fidelis.CustomerSummary) error) error {
-	if err := s.checkDimension(ctx, q); err != nil {
+	if err := s.CheckDimension(ctx, q); err != nil {
 		return err
 	}
 	seg, join, args := segment(q, "f")

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"fidelis"
+	"fidelis/sqlstore"
 )
 
 var _ fidelis.ProgramStore = (*Store)(nil)
@@ -16,7 +17,7 @@ var _ fidelis.ProgramStore = (*Store)(nil)
 // ProgramActivity sums the programme events per segment and period; running totals are
 // accumulated in Go over every period of the data before the window is cut.
 func (s *Store) ProgramActivity(ctx context.Context, q fidelis.Query) ([]fidelis.ProgramCell, error) {
-	if err := s.checkDimension(ctx, q); err != nil {
+	if err := s.CheckDimension(ctx, q); err != nil {
 		return nil, err
 	}
 	seg, join, args := segment(q, "x")
@@ -71,7 +72,7 @@ func (s *Store) ProgramActivity(ctx context.Context, q fidelis.Query) ([]fidelis
 		segs[k.seg] = true
 		lo, hi = min(lo, k.p), max(hi, k.p)
 	}
-	from, to := windowIndices(q)
+	from, to := sqlstore.WindowIndices(q)
 	var out []fidelis.ProgramCell
 	for _, sg := range sortedSet(segs) {
 		var run fidelis.ProgramCell
@@ -98,7 +99,7 @@ func (s *Store) ProgramActivity(ctx context.Context, q fidelis.Query) ([]fidelis
 // ProgramTiers counts tier changes: consecutive programme rows of a customer carrying different
 // non-empty tiers (the first one moves from "").
 func (s *Store) ProgramTiers(ctx context.Context, q fidelis.Query) ([]fidelis.TierMove, error) {
-	if err := s.checkDimension(ctx, q); err != nil {
+	if err := s.CheckDimension(ctx, q); err != nil {
 		return nil, err
 	}
 	seg, join, args := segment(q, "x")
@@ -113,7 +114,7 @@ func (s *Store) ProgramTiers(ctx context.Context, q fidelis.Query) ([]fidelis.Ti
 		return nil, fmt.Errorf("programme tiers: %w", err)
 	}
 	defer rows.Close()
-	from, to := windowIndices(q)
+	from, to := sqlstore.WindowIndices(q)
 	var out []fidelis.TierMove
 	for rows.Next() {
 		var m fidelis.TierMove
@@ -129,12 +130,12 @@ func (s *Store) ProgramTiers(ctx context.Context, q fidelis.Query) ([]fidelis.Ti
 
 // ProgramCustomers streams each customer's enrolment and orders up to q.To.
 func (s *Store) ProgramCustomers(ctx context.Context, q fidelis.Query, fn func(fidelis.ProgramCustomer) error) error {
-	if err := s.checkDimension(ctx, q); err != nil {
+	if err := s.CheckDimension(ctx, q); err != nil {
 		return err
 	}
 	seg, join, args := segment(q, "o")
-	cond, targs := timeBounds(fidelis.Query{To: q.To}, `o."timestamp"`)
-	mcond, margs := timeBounds(fidelis.Query{To: q.To}, `"timestamp"`)
+	cond, targs := sqlstore.TimeBounds(fidelis.Query{To: q.To}, `o."timestamp"`)
+	mcond, margs := sqlstore.TimeBounds(fidelis.Query{To: q.To}, `"timestamp"`)
 	query := `WITH m AS (SELECT customer_id, min("timestamp") AS e, max("timestamp") AS l FROM program WHERE ` + mcond + ` GROUP BY 1)
 	SELECT o.customer_id, ` + seg + `, coalesce(cp.region, '') || '|' || coalesce(cp.segment, ''), any_value(m.e), any_value(m.l),
 		list(o."timestamp" ORDER BY o."timestamp") FILTER (WHERE o.amount >= 0),

@@ -5,17 +5,18 @@ import (
 	"fmt"
 
 	"fidelis"
+	"fidelis/sqlstore"
 )
 
 var _ fidelis.SocialStore = (*Store)(nil)
 
 // SocialActivity sums mentions per segment, period, platform and sentiment label.
 func (s *Store) SocialActivity(ctx context.Context, q fidelis.Query) ([]fidelis.SocialCell, error) {
-	if err := s.checkDimension(ctx, q); err != nil {
+	if err := s.CheckDimension(ctx, q); err != nil {
 		return nil, err
 	}
 	seg, join, args := segment(q, "x")
-	cond, targs := timeBounds(q, `x."timestamp"`)
+	cond, targs := sqlstore.TimeBounds(q, `x."timestamp"`)
 	query := `SELECT ` + seg + `, ` + periodIndex(q.Grain, `x."timestamp"`) + `, x.platform, coalesce(lower(trim(x.sentiment)), ''),
 		count(*), coalesce(sum(x.likes), 0), coalesce(sum(x.shares), 0), coalesce(sum(x.comments), 0), coalesce(sum(x.reach), 0),
 		count(DISTINCT x.customer_id)
@@ -38,11 +39,11 @@ func (s *Store) SocialActivity(ctx context.Context, q fidelis.Query) ([]fidelis.
 
 // SocialTexts streams the mentions with text, oldest first.
 func (s *Store) SocialTexts(ctx context.Context, q fidelis.Query, fn func(fidelis.SocialText) error) error {
-	if err := s.checkDimension(ctx, q); err != nil {
+	if err := s.CheckDimension(ctx, q); err != nil {
 		return err
 	}
 	seg, join, args := segment(q, "x")
-	cond, targs := timeBounds(q, `x."timestamp"`)
+	cond, targs := sqlstore.TimeBounds(q, `x."timestamp"`)
 	query := `SELECT x.mention_id, ` + seg + `, ` + periodIndex(q.Grain, `x."timestamp"`) + `, x.platform,
 		coalesce(lower(trim(x.sentiment)), ''), x.text
 	FROM social x` + join + ` WHERE ` + cond + ` AND coalesce(x.text, '') <> '' ORDER BY x."timestamp", x.mention_id`
@@ -65,7 +66,7 @@ func (s *Store) SocialTexts(ctx context.Context, q fidelis.Query, fn func(fideli
 
 // Amplifiers returns the customers whose mentions reached most people.
 func (s *Store) Amplifiers(ctx context.Context, q fidelis.Query, limit int) ([]fidelis.Amplifier, error) {
-	cond, targs := timeBounds(q, `"timestamp"`)
+	cond, targs := sqlstore.TimeBounds(q, `"timestamp"`)
 	query := `SELECT customer_id, count(*), ` + countIf("lower(sentiment) = 'positive'") + `, ` + countIf("lower(sentiment) = 'negative'") + `,
 		coalesce(sum(likes), 0), coalesce(sum(shares), 0), coalesce(sum(reach), 0)
 	FROM social WHERE customer_id IS NOT NULL AND customer_id <> '' AND ` + cond + `

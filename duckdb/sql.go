@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"fidelis"
+	"fidelis/sqlstore"
 )
 
 // segment returns the SQL expression for a customer's segment under q.By, the join it needs (on
@@ -27,28 +28,13 @@ func segment(q fidelis.Query, table string) (expr, join string, args []any) {
 		` LEFT JOIN customer_attrs a ON a.customer_id = ` + table + `.customer_id AND a.name = ?`, []any{q.By}
 }
 
-func (s *Store) checkDimension(ctx context.Context, q fidelis.Query) error {
-	if q.By == "" {
-		return nil
-	}
-	dims, err := s.Dimensions(ctx)
-	if err != nil {
-		return err
-	}
-	if !slices.Contains(dims, q.By) {
-		return fidelis.Errorf(fidelis.EInvalid, "no customer attribute %q to break down by", q.By).
-			WithHint("--by one of: %s", strings.Join(dims, ", "))
-	}
-	return nil
-}
-
 // Activity computes the retention counts with gaps-and-islands: a customer's purchase periods,
 // merged where the gap is at most the window, form "spells" of activity [first, last + window − 1].
 // The query returns only how many spells start and end in each period; Go accumulates them.
 // Because two spells of one customer are separated by at least one inactive period, a customer
 // active in both i−1 and i lies in one spell, so Retained(i) = Active(i) − Starts(i).
 func (s *Store) Activity(ctx context.Context, q fidelis.Query) ([]fidelis.ActivityCell, error) {
-	if err := s.checkDimension(ctx, q); err != nil {
+	if err := s.CheckDimension(ctx, q); err != nil {
 		return nil, err
 	}
 	k := q.ActivityWindow()
@@ -118,7 +104,7 @@ func (s *Store) Activity(ctx context.Context, q fidelis.Query) ([]fidelis.Activi
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	from, to := windowIndices(q)
+	from, to := sqlstore.WindowIndices(q)
 	var out []fidelis.ActivityCell
 	for _, sg := range sortedSet(segs) {
 		var active, acquired int64
@@ -138,28 +124,10 @@ func (s *Store) Activity(ctx context.Context, q fidelis.Query) ([]fidelis.Activi
 	return out, nil
 }
 
-// windowIndices turns q's [From, To) into period indices [from, to); open ends are unbounded.
-func windowIndices(q fidelis.Query) (from, to int64) {
-	from, to = math.MinInt64, math.MaxInt64
-	if !q.From.IsZero() {
-		from = q.Grain.Index(q.From)
-		if q.Grain.Start(from).Before(q.From) {
-			from++ // only whole periods
-		}
-	}
-	if !q.To.IsZero() {
-		to = q.Grain.Index(q.To)
-		if q.Grain.Start(to).Before(q.To) {
-			to++
-		}
-	}
-	return from, to
-}
-
 // Cohorts returns per (segment, cohort, offset) the customers who bought in cohort+offset and
 // those whose last purchase is in it. Cohorts outside q's window are left out.
 func (s *Store) Cohorts(ctx context.Context, q fidelis.Query) ([]fidelis.CohortCell, error) {
-	if err := s.checkDimension(ctx, q); err != nil {
+	if err := s.CheckDimension(ctx, q); err != nil {
 		return nil, err
 	}
 	seg, join, args := segment(q, "o")
@@ -179,7 +147,7 @@ func (s *Store) Cohorts(ctx context.Context, q fidelis.Query) ([]fidelis.CohortC
 		c, k int64
 	}
 	cells := map[key]*fidelis.CohortCell{}
-	from, to := windowIndices(q)
+	from, to := sqlstore.WindowIndices(q)
 	for rows.Next() {
 		var kk key
 		var ret, last int64
@@ -216,25 +184,12 @@ func (s *Store) Cohorts(ctx context.Context, q fidelis.Query) ([]fidelis.CohortC
 	return out, nil
 }
 
-// timeBounds returns the SQL condition and arguments for q's [From, To) on column col.
-func timeBounds(q fidelis.Query, col string) (string, []any) {
-	cond, args := "TRUE", []any(nil)
-	if !q.From.IsZero() {
-		cond += " AND " + col + " >= ?"
-		args = append(args, q.From.UTC())
-	}
-	if !q.To.IsZero() {
-		cond += " AND " + col + " < ?"
-		args = append(args, q.To.UTC())
-	}
-	return cond, args
-}
 
 // SubscriptionMovements compares each customer's MRR at the start and at the end of every period.
 // A subscription counts at the start of period j when it started in an earlier period and had not
 // ended before period j began.
 func (s *Store) SubscriptionMovements(ctx context.Context, q fidelis.Query) ([]fidelis.SubscriptionCell, error) {
-	if err := s.checkDimension(ctx, q); err != nil {
+	if err := s.CheckDimension(ctx, q); err != nil {
 		return nil, err
 	}
 	seg, join, args := segment(q, "x")
@@ -268,7 +223,7 @@ func (s *Store) SubscriptionMovements(ctx context.Context, q fidelis.Query) ([]f
 		return nil, fmt.Errorf("subscriptions: %w", err)
 	}
 	defer rows.Close()
-	from, to := windowIndices(q)
+	from, to := sqlstore.WindowIndices(q)
 	var out []fidelis.SubscriptionCell
 	for rows.Next() {
 		var c fidelis.SubscriptionCell

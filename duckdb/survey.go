@@ -8,17 +8,18 @@ import (
 	"time"
 
 	"fidelis"
+	"fidelis/sqlstore"
 )
 
 var _ fidelis.SurveyStore = (*Store)(nil)
 
 // SurveyScores counts answers per segment, period, kind, scale, channel and score.
 func (s *Store) SurveyScores(ctx context.Context, q fidelis.Query) ([]fidelis.ScoreCell, error) {
-	if err := s.checkDimension(ctx, q); err != nil {
+	if err := s.CheckDimension(ctx, q); err != nil {
 		return nil, err
 	}
 	seg, join, args := segment(q, "s")
-	cond, targs := timeBounds(q, `s."timestamp"`)
+	cond, targs := sqlstore.TimeBounds(q, `s."timestamp"`)
 	p := periodIndex(q.Grain, `s."timestamp"`)
 	query := `SELECT ` + seg + `, ` + p + `, s.kind, coalesce(s.scale, ''), coalesce(s.channel, ''), s.score, count(*)
 		FROM surveys s` + join + ` WHERE ` + cond + ` GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, 5, 6`
@@ -40,11 +41,11 @@ func (s *Store) SurveyScores(ctx context.Context, q fidelis.Query) ([]fidelis.Sc
 
 // SurveyComments returns the non-empty comments of the window, newest first.
 func (s *Store) SurveyComments(ctx context.Context, q fidelis.Query, limit int) ([]fidelis.SurveyComment, error) {
-	if err := s.checkDimension(ctx, q); err != nil {
+	if err := s.CheckDimension(ctx, q); err != nil {
 		return nil, err
 	}
 	seg, join, args := segment(q, "s")
-	cond, targs := timeBounds(q, `s."timestamp"`)
+	cond, targs := sqlstore.TimeBounds(q, `s."timestamp"`)
 	query := `SELECT s.response_id, coalesce(s.customer_id, ''), ` + seg + `, s."timestamp", s.kind, coalesce(s.scale, ''), s.score,
 		coalesce(s.language, ''), coalesce(s.channel, ''), s.comment
 		FROM surveys s` + join + ` WHERE ` + cond + ` AND trim(coalesce(s.comment, '')) <> ''
@@ -78,7 +79,7 @@ const unitSep, recordSep = "\x1f", "\x1e"
 // SurveyItems returns the distinct patterns of customers' latest answers to the given kinds. The
 // latest answer is the one with the greatest timestamp, ties broken by the greatest response id.
 func (s *Store) SurveyItems(ctx context.Context, q fidelis.Query, kinds []string) ([]fidelis.ItemPattern, error) {
-	if err := s.checkDimension(ctx, q); err != nil {
+	if err := s.CheckDimension(ctx, q); err != nil {
 		return nil, err
 	}
 	if len(kinds) == 0 {
@@ -94,7 +95,7 @@ func (s *Store) SurveyItems(ctx context.Context, q fidelis.Query, kinds []string
 		kargs = append(kargs, k)
 	}
 	seg, join, args := segment(q, "l")
-	cond, targs := timeBounds(q, `s."timestamp"`)
+	cond, targs := sqlstore.TimeBounds(q, `s."timestamp"`)
 	query := `WITH r AS (
 		SELECT s.customer_id, s.kind, coalesce(s.scale, '') AS scale, s.score,
 			row_number() OVER (PARTITION BY s.customer_id, s.kind ORDER BY s."timestamp" DESC, s.response_id DESC) AS rn
@@ -134,11 +135,11 @@ func (s *Store) SurveyItems(ctx context.Context, q fidelis.Query, kinds []string
 // ExitRecords returns the exits of the window with each customer's segment and net revenue and
 // orders up to the exit.
 func (s *Store) ExitRecords(ctx context.Context, q fidelis.Query) ([]fidelis.ExitRecord, error) {
-	if err := s.checkDimension(ctx, q); err != nil {
+	if err := s.CheckDimension(ctx, q); err != nil {
 		return nil, err
 	}
 	seg, join, args := segment(q, "x")
-	cond, targs := timeBounds(q, `x."timestamp"`)
+	cond, targs := sqlstore.TimeBounds(q, `x."timestamp"`)
 	query := `SELECT x.exit_id, x.customer_id, x."timestamp", x.reason, coalesce(x.comment, ''), ` + seg + `,
 		coalesce(v.net, 0), coalesce(v.n, 0)
 		FROM exits x` + join + `
@@ -182,7 +183,7 @@ func (s *Store) DefectorProfiles(ctx context.Context, q fidelis.Query) (fidelis.
 	end = end.UTC()
 	pc.AsOf = end
 	start := end.Add(-time.Duration(float64(q.ActivityWindow()) * q.Grain.Days() * 24 * float64(time.Hour)))
-	cond, targs := timeBounds(fidelis.Query{From: q.From, To: end}, `x."timestamp"`)
+	cond, targs := sqlstore.TimeBounds(fidelis.Query{From: q.From, To: end}, `x."timestamp"`)
 	pop := `WITH d AS (SELECT DISTINCT x.customer_id FROM exits x WHERE ` + cond + `),
 	l AS (SELECT o.customer_id FROM orders o WHERE o.amount >= 0 AND o."timestamp" < ? GROUP BY 1
 		HAVING max(o."timestamp") >= ? AND o.customer_id NOT IN (SELECT customer_id FROM exits)),

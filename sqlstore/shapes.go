@@ -75,8 +75,8 @@ func (s *Shapes) source(q fidelis.Query, table, cust, where string, cols ...stri
 		ON sg.seg_customer = t.` + cust + ` WHERE ` + where + `)`, []any{q.By}
 }
 
-// checkDimension refuses a breakdown by an attribute no customer has.
-func (s *Shapes) checkDimension(ctx context.Context, q fidelis.Query) error {
+// CheckDimension refuses a breakdown by an attribute no customer has.
+func (s *Shapes) CheckDimension(ctx context.Context, q fidelis.Query) error {
 	if q.By == "" {
 		return nil
 	}
@@ -91,8 +91,8 @@ func (s *Shapes) checkDimension(ctx context.Context, q fidelis.Query) error {
 	return nil
 }
 
-// timeBounds returns the SQL condition and arguments for q's [From, To) on column col.
-func timeBounds(q fidelis.Query, col string) (string, []any) {
+// TimeBounds returns the SQL condition and arguments for q's [From, To) on column col.
+func TimeBounds(q fidelis.Query, col string) (string, []any) {
 	cond, args := "1 = 1", []any(nil)
 	if !q.From.IsZero() {
 		cond += " AND " + col + " >= ?"
@@ -105,8 +105,8 @@ func timeBounds(q fidelis.Query, col string) (string, []any) {
 	return cond, args
 }
 
-// windowIndices turns q's [From, To) into period indices [from, to); open ends are unbounded.
-func windowIndices(q fidelis.Query) (from, to int64) {
+// WindowIndices turns q's [From, To) into period indices [from, to); open ends are unbounded.
+func WindowIndices(q fidelis.Query) (from, to int64) {
 	from, to = math.MinInt64, math.MaxInt64
 	if !q.From.IsZero() {
 		from = q.Grain.Index(q.From)
@@ -177,10 +177,10 @@ func (s *Shapes) Dimensions(ctx context.Context) ([]string, error) {
 
 // Purchases returns per segment the buyers, repeaters, orders and revenue of the window.
 func (s *Shapes) Purchases(ctx context.Context, q fidelis.Query) ([]fidelis.PurchaseCell, error) {
-	if err := s.checkDimension(ctx, q); err != nil {
+	if err := s.CheckDimension(ctx, q); err != nil {
 		return nil, err
 	}
-	cond, targs := timeBounds(q, `t."timestamp"`)
+	cond, targs := TimeBounds(q, `t."timestamp"`)
 	src, args := s.source(q, "orders", "customer_id", cond, "t.customer_id AS cid", "t.amount AS amt")
 	d := s.D
 	qs := `SELECT seg, ` + d.CountIf("n >= 1") + `, ` + d.CountIf("n >= 2") + `, sum(n), sum(gross), sum(refunds), sum(nref)
@@ -194,7 +194,7 @@ func (s *Shapes) Purchases(ctx context.Context, q fidelis.Query) ([]fidelis.Purc
 
 // Values returns per segment the distribution of per-customer net revenue and tenure up to q.To.
 func (s *Shapes) Values(ctx context.Context, q fidelis.Query, probs []float64) ([]fidelis.ValueCell, error) {
-	if err := s.checkDimension(ctx, q); err != nil {
+	if err := s.CheckDimension(ctx, q); err != nil {
 		return nil, err
 	}
 	asOf := q.To
@@ -206,7 +206,7 @@ func (s *Shapes) Values(ctx context.Context, q fidelis.Query, probs []float64) (
 		asOf = last
 	}
 	d := s.D
-	cond, targs := timeBounds(fidelis.Query{To: q.To}, `t."timestamp"`)
+	cond, targs := TimeBounds(fidelis.Query{To: q.To}, `t."timestamp"`)
 	src, args := s.source(q, "orders", "customer_id", cond, "t.customer_id AS cid", "t.amount AS amt", d.Seconds(`t."timestamp"`)+" AS sec")
 	qs := `SELECT seg, count(*), avg(net), ` + d.Quantiles("net", probs) + `, avg(tenure), ` + d.Quantiles("tenure", probs) + `, avg(lifespan)
 	FROM (SELECT cid, seg, sum(amt) AS net, (? - min(sec)) / 86400.0 AS tenure, (max(sec) - min(sec)) / 86400.0 AS lifespan
