@@ -238,19 +238,6 @@ func (s *Store) SubscriptionMovements(ctx context.Context, q fidelis.Query) ([]f
 	return out, rows.Err()
 }
 
-func floats(v []any) []float64 {
-	out := make([]float64, len(v))
-	for i, x := range v {
-		switch x := x.(type) {
-		case float64:
-			out[i] = x
-		case nil:
-			out[i] = math.NaN()
-		}
-	}
-	return out
-}
-
 func sortedSet(m map[string]bool) []string {
 	out := make([]string, 0, len(m))
 	for k := range m {
