@@ -179,6 +179,7 @@ func (c *change) commit(ctx context.Context) error {
 		c.drop(ctx)
 		return err
 	}
+	c.s.at("decided")
 	return c.s.rollForward(ctx, c.id)
 }
 

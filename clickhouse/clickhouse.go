@@ -143,6 +143,15 @@ type Store struct {
 	tables map[string]table
 	now    func() time.Time
 	wait   time.Duration // how long a writer waits for another to finish
+	// hook, when set (by tests), is called at named points of a change: "flushed" after a batch
+	// is staged, "decided" once the marker exists.
+	hook func(point string)
+}
+
+func (s *Store) at(point string) {
+	if s.hook != nil {
+		s.hook(point)
+	}
 }
 
 // shard is one server of the cluster.

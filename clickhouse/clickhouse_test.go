@@ -1,7 +1,12 @@
 package clickhouse_test
 
 import (
+	"bufio"
 	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -142,6 +147,161 @@ func TestImportRepeatsAndUpdate(t *testing.T) {
 		counts, err := st.Counts(ctx)
 		if err != nil || counts[cu] != 2 || counts[o] != 3 {
 			t.Errorf("counts %v %v", counts, err)
+		}
+	})
+}
+
+// TestKilledImport kills (SIGKILL) a child process importing 150,000 orders, once while rows are
+// being staged and once after the import was decided but before its partitions were swapped in.
+// The first leaves the store exactly as it was (and the next import clears the leftovers); the
+// second is finished by the next Open, so analyses see all of the import or none of it.
+func TestKilledImport(t *testing.T) {
+	if testing.Short() {
+		t.Skip("spawns a process")
+	}
+	for _, c := range []struct {
+		point string
+		want  int64 // orders after the kill
+	}{{"flushed", 2}, {"decided", 2 + killRows}} {
+		for _, cluster := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/cluster=%v", c.point, cluster), func(t *testing.T) {
+				ctx := context.Background()
+				dsn := chtest.DSN(t, cluster)
+				st, err := clickhouse.Open(ctx, dsn, clickhouse.Options{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				small := rows(t, fidelis.Orders, "2|s1|A|2024-01-01|10", "3|s2|B|2024-02-01|20")
+				write(t, st, fidelis.Orders, fidelis.Insert, small)
+				st.Close()
+
+				cmd := exec.Command(os.Args[0], "-test.run=^TestKillChild$")
+				cmd.Env = append(os.Environ(), "FIDELIS_KILL_DSN="+dsn, "FIDELIS_KILL_AT="+c.point)
+				out, _ := cmd.StdoutPipe()
+				cmd.Stderr = os.Stderr
+				if err := cmd.Start(); err != nil {
+					t.Fatal(err)
+				}
+				sc := bufio.NewScanner(out)
+				killed := false
+				for sc.Scan() {
+					if sc.Text() == "at "+c.point {
+						cmd.Process.Kill()
+						killed = true
+						break
+					}
+				}
+				cmd.Wait()
+				if !killed {
+					t.Fatal("the child finished before it could be killed")
+				}
+				st, err = clickhouse.Open(ctx, dsn, clickhouse.Options{ReadOnly: true})
+				if err != nil {
+					t.Fatalf("store does not open after the kill: %v", err)
+				}
+				n, err := st.Counts(ctx)
+				st.Close()
+				if err != nil || n[fidelis.Orders] != c.want {
+					t.Fatalf("after the kill at %s: %d orders (%v), want %d", c.point, n[fidelis.Orders], err, c.want)
+				}
+				// The store takes imports again (the dead writer's lock is taken over), and no
+				// work table is left.
+				st, err = clickhouse.Open(ctx, dsn, clickhouse.Options{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer st.Close()
+				if c := write(t, st, fidelis.Orders, fidelis.Insert, small); c.Duplicates != 2 {
+					t.Errorf("import after the kill %+v", c)
+				}
+				var left uint64
+				if err := st.DB().QueryRowContext(ctx, `SELECT count() FROM system.tables WHERE database = currentDatabase() AND name LIKE 'fidelis%'`).Scan(&left); err != nil || left != 0 {
+					t.Errorf("%d work tables left (%v)", left, err)
+				}
+			})
+		}
+	}
+}
+
+const killRows = 150_000
+
+// TestKillChild is the child of TestKilledImport; it does nothing otherwise.
+func TestKillChild(t *testing.T) {
+	dsn, point := os.Getenv("FIDELIS_KILL_DSN"), os.Getenv("FIDELIS_KILL_AT")
+	if dsn == "" {
+		t.Skip("only runs as a child process")
+	}
+	ctx := context.Background()
+	st, err := clickhouse.Open(ctx, dsn, clickhouse.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	clickhouse.SetHook(st, func(p string) {
+		if p == point {
+			fmt.Printf("at %s\n", p)
+			time.Sleep(time.Hour)
+		}
+	})
+	w, err := st.Begin(ctx, fidelis.Orders, "big.csv", fidelis.Insert)
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	var batch []fidelis.Row
+	for i := 0; i < killRows; i++ {
+		batch = append(batch, fidelis.Row{Line: int64(i + 2), Values: []any{fmt.Sprintf("b%d", i), fmt.Sprintf("C%d", i%5000),
+			base.Add(time.Duration(i%300) * 24 * time.Hour), float64(i % 90), nil, nil, nil}})
+		if len(batch) == 10_000 {
+			if err := w.Write(ctx, batch); err != nil {
+				t.Fatal(err)
+			}
+			batch = batch[:0]
+		}
+	}
+	if _, err := w.Commit(ctx, 0); err != nil {
+		t.Fatal(err)
+	}
+	fmt.Println("finished")
+}
+
+func TestDeleteForgetSettings(t *testing.T) {
+	modes(t, func(t *testing.T, st *clickhouse.Store) {
+		ctx := context.Background()
+		write(t, st, fidelis.Customers, fidelis.Insert, rows(t, fidelis.Customers, "2|A||North|||#tier=gold", "3|C||South|||#tier=gold", "4|D||South"))
+		write(t, st, fidelis.Orders, fidelis.Insert, rows(t, fidelis.Orders, "2|o1|A|2024-01-15|10", "3|o2|A|2024-02-15|10", "4|o6|C|2024-02-15|10", "5|o7|D|2024-03-15|10"))
+		write(t, st, fidelis.Referrals, fidelis.Insert, rows(t, fidelis.Referrals, "2|r3|A||2024-01-01|2024-01-10|C", "3|r5|C||2024-02-01", "4|r6|D||2024-02-01"))
+		got, err := st.Delete(ctx, fidelis.Orders, []string{"o1", "nope", "o1"})
+		if err != nil || !reflect.DeepEqual(got, []string{"o1"}) {
+			t.Fatalf("delete %v %v", got, err)
+		}
+		e, err := st.Forget(ctx, []string{"C", "nobody"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[fidelis.Kind]int64{fidelis.Customers: 1, fidelis.Orders: 1, fidelis.Referrals: 2}
+		for k, n := range e.Removed {
+			if n == 0 {
+				delete(e.Removed, k)
+			}
+		}
+		if !reflect.DeepEqual(e.Removed, want) || e.Attributes != 1 || !reflect.DeepEqual(e.NotFound, []string{"nobody"}) || !e.Reclaimed {
+			t.Errorf("forget %+v, want removed %v, 1 attribute, nobody not found, reclaimed", e, want)
+		}
+		n, _ := st.Counts(ctx)
+		if n[fidelis.Customers] != 2 || n[fidelis.Orders] != 2 || n[fidelis.Referrals] != 1 {
+			t.Errorf("counts after forget %v", n)
+		}
+		l, err := st.Erasures(ctx)
+		if _, ok := l.ErasedAt("C"); err != nil || !ok || len(l.Erased) != 2 {
+			t.Errorf("erasure log %+v %v", l, err)
+		}
+		for _, v := range []string{"retail", "ecommerce,retail", ""} {
+			if err := st.SetSetting(ctx, fidelis.SettingIndustry, v); err != nil {
+				t.Fatal(err)
+			}
+			if got, err := st.Setting(ctx, fidelis.SettingIndustry); got != v || err != nil {
+				t.Errorf("setting %q: got %q %v", v, got, err)
+			}
 		}
 	})
 }

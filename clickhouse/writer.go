@@ -112,6 +112,7 @@ func (w *writer) flush(ctx context.Context) error {
 	}
 	w.staged += int64(len(w.buf))
 	w.buf = w.buf[:0]
+	w.s.at("flushed")
 	return nil
 }
 
