@@ -83,13 +83,18 @@ type Gate struct {
 // ModelNames are the report names of the candidate purchase models.
 var ModelNames = map[string]string{"bgnbd": "BG/NBD", "mbgnbd": "MBG/NBD", "paretonbd": "Pareto/NBD"}
 
-// fitter fits one candidate model to compressed rows; ctx stops it (a Pareto/NBD fit can take
-// minutes).
+// GateFitBudget bounds each candidate's calibration fit. A fit that has not converged by then
+// (Pareto/NBD on data where its likelihood is nearly flat can take minutes at a million
+// customers, issue #14) stops at its best point and fails the gate with that reason in words,
+// instead of holding up the whole analysis. Ordinary fits take seconds at a million customers.
+const GateFitBudget = 2 * time.Minute
+
+// fitter fits one candidate model to compressed rows; ctx cancels it, GateFitBudget bounds it.
 type fitter func(ctx context.Context, rows []btyd.Row) (btyd.Transactor, *btyd.Result, error)
 
 func fitWith[M btyd.Transactor](f func([]btyd.Row, *btyd.FitOptions) (M, *btyd.Result, error)) fitter {
 	return func(ctx context.Context, rows []btyd.Row) (btyd.Transactor, *btyd.Result, error) {
-		m, res, err := f(rows, &btyd.FitOptions{Context: ctx})
+		m, res, err := f(rows, &btyd.FitOptions{Context: ctx, Budget: GateFitBudget})
 		return m, res, err
 	}
 }

@@ -38,8 +38,14 @@ type FitOptions struct {
 	// Level is the two-sided level of bootstrap intervals (default 0.95).
 	Level float64
 	// Context, if set, stops the fit when done: it is checked at every optimiser iteration and
-	// bootstrap replicate, and the Fit functions then return its error.
+	// bootstrap replicate (and, for Pareto/NBD, within each likelihood evaluation), and the Fit
+	// functions then return its error.
 	Context context.Context
+	// Budget, if positive, bounds the optimiser's time: past it the fit stops and returns the best
+	// point found, with Converged false and Reason saying so in words (not an error). A caller
+	// that must answer in bounded time (the model gate) uses it rather than a Context deadline, so
+	// that a slow model is reported as a failed candidate rather than aborting the analysis.
+	Budget time.Duration
 }
 
 func (o *FitOptions) withDefaults() FitOptions {
@@ -123,15 +129,52 @@ type problem struct {
 	build func(w []float64) objective
 	// weights returns the data's weights, for the bootstrap.
 	weights []float64
+	// bounds, if set, are the |log θ| of each parameter beyond which the objective is penalised
+	// (default logBound for all); a fit ending within 1 of one is reported as not identified.
+	bounds []float64
 }
 
-const logBound = 35 // |log θ| beyond which the objective is penalised (θ in [6e-16, 1.6e15])
+const logBound = 35 // default |log θ| beyond which the objective is penalised (θ in [6e-16, 1.6e15])
+
+// stoppable is an objective whose single evaluation can take long enough to need stopping inside
+// (Pareto/NBD over a million rows): withContext returns a copy whose eval returns NaN soon after
+// ctx is done.
+type stoppable interface {
+	withContext(ctx context.Context) objective
+}
 
 // maximize runs BFGS on −LL/n in log-parameter space from p0.
 func maximize(pr *problem, obj objective, p0 []float64, o FitOptions) *Result {
 	start := time.Now()
 	k := len(p0)
 	res := &Result{Model: pr.model, Names: pr.names, N: pr.n, Rows: pr.rows, Level: o.Level}
+	bound := func(i int) float64 {
+		if pr.bounds != nil {
+			return pr.bounds[i]
+		}
+		return logBound
+	}
+	// run bounds the optimisation: the caller's Context and the Budget. The final evaluations
+	// (log-likelihood and standard errors at the best point) use obj itself, bounded by the
+	// Context alone.
+	parent := o.Context
+	if parent == nil {
+		parent = context.Background()
+	}
+	run, cancel := parent, context.CancelFunc(func() {})
+	if o.Budget > 0 {
+		run, cancel = context.WithTimeout(parent, o.Budget)
+	}
+	defer cancel()
+	runObj := obj
+	if s, ok := obj.(stoppable); ok {
+		runObj = s.withContext(run)
+	}
+	final := obj
+	if s, ok := obj.(stoppable); ok && o.Context != nil {
+		final = s.withContext(o.Context)
+	}
+	cur := runObj
 	scale := pr.n
 	if scale <= 0 {
 		scale = 1
@@ -142,10 +185,16 @@ func maximize(pr *problem, obj objective, p0 []float64, o FitOptions) *Result {
 		lastF    = math.NaN()
 		lastLL   = math.NaN() // the log-likelihood at lastU
 		lastG    = make([]float64, k)
+		lastGL   = make([]float64, k) // lastG without the bound penalty
 		p        = make([]float64, k)
 		gp       = make([]float64, k)
 		haveLast bool
 		evals    int
+		// bestF is the smallest objective seen, at bestU; stale counts the evaluations in a row
+		// within 1e-5 of bestU that did not lower it.
+		bestF = math.Inf(1)
+		bestU = make([]float64, k)
+		stale int
 	)
 	evalAt := func(u []float64) {
 		if haveLast && slices.Equal(u, lastU) {
@@ -156,32 +205,95 @@ func maximize(pr *problem, obj objective, p0 []float64, o FitOptions) *Result {
 		evals++
 		pen := 0.0
 		for i, ui := range u {
-			c := math.Max(-logBound, math.Min(logBound, ui))
+			c := math.Max(-bound(i), math.Min(bound(i), ui))
 			pen += (ui - c) * (ui - c)
 			p[i] = math.Exp(c)
 		}
-		ll := obj.eval(p, gp)
+		ll := cur.eval(p, gp)
 		lastLL = ll
 		if !finite(ll) || slices.ContainsFunc(gp, func(v float64) bool { return !finite(v) }) {
 			// Outside the numerically usable region: a large value that line searches back away from.
 			lastF = 1e30
 			for i := range lastG {
-				lastG[i] = 0
+				lastG[i], lastGL[i] = 0, 0
 			}
 			return
 		}
 		lastF = -ll/scale + pen
+		switch near := true; {
+		case lastF < bestF:
+			bestF, stale = lastF, 0
+			copy(bestU, u)
+		default:
+			for i, ui := range u {
+				near = near && math.Abs(ui-bestU[i]) < 1e-5
+			}
+			if near {
+				stale++
+			} else {
+				stale = 0
+			}
+		}
 		for i, ui := range u {
-			c := math.Max(-logBound, math.Min(logBound, ui))
-			lastG[i] = -gp[i]*p[i]/scale + 2*(ui-c)
+			c := math.Max(-bound(i), math.Min(bound(i), ui))
+			lastGL[i] = -gp[i] * p[i] / scale
+			lastG[i] = lastGL[i] + 2*(ui-c)
 		}
 	}
+	// Parameters that run into their bound with the likelihood still rising outwards are fixed
+	// there and the rest refitted (an active set): the penalty's kink at the bound otherwise
+	// leaves BFGS creeping along a flat ridge with failing line searches for hundreds of
+	// evaluations (Pareto/NBD as s, β → ∞, issue #14). optimize sees only the free coordinates.
+	fixed := make([]bool, k)
+	full := make([]float64, k)
+	expand := func(x []float64) []float64 {
+		j := 0
+		for i := range full {
+			if !fixed[i] {
+				full[i] = x[j]
+				j++
+			}
+		}
+		return full
+	}
+	free := func(u []float64) []float64 {
+		var x []float64
+		for i, ui := range u {
+			if !fixed[i] {
+				x = append(x, ui)
+			}
+		}
+		return x
+	}
+	// outward reports whether parameter i is at or past a bound with the likelihood rising
+	// beyond it, at the last evaluation.
+	outward := func(i int) bool {
+		return (lastU[i] >= bound(i)-1e-6 && lastGL[i] < 0) || (lastU[i] <= -bound(i)+1e-6 && lastGL[i] > 0)
+	}
+	hit := false
 	prob := optimize.Problem{
-		Func: func(u []float64) float64 { evalAt(u); return lastF },
-		Grad: func(g, u []float64) { evalAt(u); copy(g, lastG) },
+		Func: func(x []float64) float64 { evalAt(expand(x)); return lastF },
+		Grad: func(g, x []float64) {
+			evalAt(expand(x))
+			copy(g, free(lastG))
+		},
 		Status: func() (optimize.Status, error) {
-			if o.Context != nil && o.Context.Err() != nil {
-				return optimize.Failure, o.Context.Err()
+			if err := run.Err(); err != nil {
+				return optimize.Failure, err
+			}
+			// Line searches that cannot improve on the best point any more, trying ever closer to it
+			// (the likelihood's rounding, ~1e-11 per customer where s·ln β is ~1e5), would otherwise
+			// retry for up to 50 iterations; the verdict below still rests on the final gradient.
+			if stale >= 15 {
+				return optimize.FunctionConvergence, nil
+			}
+			if haveLast && lastF < 1e29 {
+				for i := range lastU {
+					if !fixed[i] && outward(i) {
+						hit = true
+						return optimize.MethodConverge, nil
+					}
+				}
 			}
 			return optimize.NotTerminated, nil
 		},
@@ -200,28 +312,63 @@ func maximize(pr *problem, obj objective, p0 []float64, o FitOptions) *Result {
 	}
 	best := slices.Clone(u0)
 	status := "not started"
-	var iters int
-	r, err := optimize.Minimize(prob, u0, settings, &optimize.BFGS{})
-	if r != nil {
-		best = r.X
-		status = r.Status.String()
-		iters = r.Stats.MajorIterations
+	var (
+		iters int
+		err   error
+	)
+	for round := 0; round <= k && run.Err() == nil; round++ {
+		x0 := free(best)
+		if len(x0) == 0 {
+			break
+		}
+		hit, stale = false, 0
+		r, e := optimize.Minimize(prob, x0, settings, &optimize.BFGS{})
+		err = e
+		if r != nil {
+			best = slices.Clone(expand(r.X))
+			status = r.Status.String()
+			iters += r.Stats.MajorIterations
+		}
+		if parent.Err() != nil {
+			// Cancelled: fit returns the Context's error, not this result.
+			return res
+		}
+		// Fix what ran outwards into a bound, free what the likelihood now pulls back inside.
+		evalAt(best)
+		changed := false
+		for i := range best {
+			switch {
+			case !fixed[i] && outward(i):
+				fixed[i], changed = true, true
+				best[i] = math.Copysign(bound(i), best[i])
+			case fixed[i] && !outward(i):
+				fixed[i], changed = false, true
+			}
+		}
+		if !changed && !hit {
+			break
+		}
 	}
 	// Polish: BFGS can stop on a stalled line search next to the optimum; a second short run from
 	// there, with a fresh Hessian approximation, usually reaches the gradient threshold.
 	evalAt(best)
-	if gmax(lastG) > o.GradTol {
-		if r2, err2 := optimize.Minimize(prob, slices.Clone(best), settings, &optimize.LBFGS{}); r2 != nil && r2.F <= lastF {
-			best, err = r2.X, err2
+	if x0 := free(best); len(x0) > 0 && gmax(free(lastG)) > o.GradTol && run.Err() == nil {
+		f0 := lastF
+		stale = 0
+		if r2, err2 := optimize.Minimize(prob, x0, settings, &optimize.LBFGS{}); r2 != nil && r2.F <= f0 {
+			best, err = slices.Clone(expand(r2.X)), err2
 			status = r2.Status.String()
 			iters += r2.Stats.MajorIterations
 		}
 	}
+	// The final evaluation is bounded by the Context alone: past the Budget it still reports the
+	// log-likelihood at the best point.
+	cur, haveLast = final, false
 	evalAt(best)
-	g := gmax(lastG)
+	g := gmax(free(lastG))
 	res.Params = make([]float64, k)
 	for i, ui := range best {
-		res.Params[i] = math.Exp(math.Max(-logBound, math.Min(logBound, ui)))
+		res.Params[i] = math.Exp(math.Max(-bound(i), math.Min(bound(i), ui)))
 	}
 	// evalAt(best) evaluated the objective at exactly these parameters.
 	res.LogLik = lastLL
@@ -229,6 +376,8 @@ func maximize(pr *problem, obj objective, p0 []float64, o FitOptions) *Result {
 	switch {
 	case !finite(res.LogLik):
 		res.Reason = "log-likelihood is not finite at the final point"
+	case run.Err() != nil && parent.Err() == nil:
+		res.Reason = fmt.Sprintf("stopped after the time budget of %v (%d evaluations over %d distinct rows) before converging; the parameters are the best point found, gradient norm %.3g", o.Budget, evals, pr.rows, g)
 	case g <= 1e-4 && lastF < 1e29:
 		res.Converged = true
 		res.Reason = status
@@ -242,14 +391,17 @@ func maximize(pr *problem, obj objective, p0 []float64, o FitOptions) *Result {
 		}
 	}
 	for i, ui := range best {
-		if math.Abs(ui) >= logBound-1 {
+		if math.Abs(ui) >= bound(i)-1 {
 			res.Converged = false
 			res.Reason = fmt.Sprintf("parameter %s ran to the boundary (%.3g): the model is not identified by these data", pr.names[i], res.Params[i])
+			if pr.model == "paretonbd" && (pr.names[i] == "s" || pr.names[i] == "beta") && ui > 0 {
+				res.Reason += " (s and β growing together mean no spread in customers' dropout rates: the data fit a common dropout rate, which Pareto/NBD reaches only in the limit)"
+			}
 		}
 	}
 	res.Evals = evals
-	if !o.NoStdErrors && finite(res.LogLik) {
-		stdErrors(res, obj)
+	if !o.NoStdErrors && finite(res.LogLik) && parent.Err() == nil {
+		stdErrors(res, final)
 	}
 	res.Elapsed = time.Since(start)
 	return res

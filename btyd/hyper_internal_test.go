@@ -1,7 +1,9 @@
 package btyd
 
 import (
+	"fmt"
 	"math"
+	"slices"
 	"testing"
 
 	"gonum.org/v1/gonum/integrate/quad"
@@ -76,5 +78,101 @@ func TestLnFPinned(t *testing.T) {
 				t.Errorf("lnF%v output %d = %.17g, pinned %.17g", c[:4], i, v, want)
 			}
 		}
+	}
+}
+
+// seriesLnF is lnF by the series alone with an unlimited term budget: the reference for lnFQuad.
+func seriesLnF(A, B, p, q float64) (lf, dA, dB, dp, dq float64) {
+	swap := A < B
+	if swap {
+		A, B, p, q = B, A, q, p
+	}
+	z := 1 - B/A
+	h, hz, hp, hq, _ := hyp1(p, q, z, 1<<31)
+	lA, lB := math.Log(A), math.Log(B)
+	pq := p + q - 1
+	lf = -p*lA + (1-q)*lB - math.Log(pq) + math.Log(h)
+	dp = -lA - 1/pq + hp/h
+	dq = -lB - 1/pq + hq/h
+	dA = -p/A + hz/h*B/(A*A)
+	dB = (1-q)/B - hz/h/A
+	if swap {
+		dA, dB, dp, dq = dB, dA, dq, dp
+	}
+	return
+}
+
+// TestLnFQuadAgreesWithSeries checks the quadrature against the series summed to convergence
+// however many terms that takes (up to ~10⁷ here), on ordinary points and on the z → 1 points the
+// series budget hands to quadrature: β ≫ α with s large, as on the way to s, β → ∞ (issue #14).
+// Tolerance 1e-10 relative on ln F and the derivatives: the quadrature stops at 1e-13 between
+// successive halvings and sums up to ~10⁴ nodes near divergence (p+q−1 = 0.011), and the series
+// accumulates rounding over up to ~10⁷ terms.
+func TestLnFQuadAgreesWithSeries(t *testing.T) {
+	cases := [][4]float64{
+		{10, 11, 0.55, 1.61}, {11, 10, 0.55, 1.61}, {5, 5, 2, 3}, {1, 100, 3.2, 1.5},
+		{50, 2, 40.5, 1.2}, {40, 1, 0.3, 1.9}, {300, 0.5, 1.2, 1.05}, {0.5, 300, 1.2, 1.05},
+		{1e6, 50, 1e4 + 1, 0.5}, {50, 1e6, 0.5, 1e4 + 1}, {2e5, 12, 1e3, 7.5}, {12, 2e5, 7.5, 1e3},
+		{1e5, 3, 1.2, 0.3}, {3, 1e5, 0.3, 1.2}, {5e5, 40, 2e4, 40}, {1e6, 1, 0.01, 1.001},
+	}
+	for _, c := range cases {
+		want := make([]float64, 5)
+		want[0], want[1], want[2], want[3], want[4] = seriesLnF(c[0], c[1], c[2], c[3])
+		lf, a, b, p, q := lnFQuad(c[0], c[1], c[2], c[3])
+		for i, v := range []float64{lf, a, b, p, q} {
+			if math.Abs(v-want[i]) > 1e-10*math.Max(1, math.Abs(want[i])) {
+				t.Errorf("lnFQuad%v output %d = %.15g, series %.15g", c, i, v, want[i])
+			}
+		}
+	}
+}
+
+// TestLnFFarBeyondSeries: where the series would need ~10⁷ terms or more (s up to the fit's bound
+// with β ≫ α, on the way to s, β → ∞ as in the stalled fit of issue #14), lnF answers from the
+// quadrature and agrees with direct quadrature of the integral in v (gonum's fixed Legendre rule on
+// pieces cut at the integrand's scales A, B and B/q). Tolerance 1e-8 relative on F: ln F is ~1e7
+// here, so its last bits alone are ~4e-9.
+func TestLnFFarBeyondSeries(t *testing.T) {
+	for _, c := range [][4]float64{{10, 2e7, 0.46, 1e6 + 1}, {60, 1e8, 6.5, 2e6}, {1e7, 30, 1e6, 2.5}, {12, 4e5, 1.2, 2e4}} {
+		A, B, p, q := c[0], c[1], c[2], c[3]
+		a, b, pa, qb := A, B, p, q
+		if a < b {
+			a, b, pa, qb = b, a, qb, pa
+		}
+		if _, _, _, _, ok := hyp1(pa, qb, 1-b/a, maxHyperTerms); ok {
+			t.Fatalf("lnF%v: within the series budget, not a test of the alternative", c)
+		}
+		lf, _, _, _, _ := lnF(A, B, p, q)
+		g := func(v float64) float64 { return math.Exp(-p*math.Log(A+v) - q*math.Log(B+v) - lf) }
+		edges := []float64{0}
+		for _, s := range []float64{A, B, B / q, A / p} {
+			edges = append(edges, s/100, s/10, s, 10*s, 100*s)
+		}
+		slices.Sort(edges)
+		edges = slices.Compact(edges)
+		got := 0.0
+		for i := 0; i+1 < len(edges); i++ {
+			got += quad.Fixed(g, edges[i], edges[i+1], 200, nil, 0)
+		}
+		last := edges[len(edges)-1]
+		got += quad.Fixed(func(u float64) float64 {
+			if u >= 1 {
+				return 0
+			}
+			return g(last+u/(1-u)) / ((1 - u) * (1 - u))
+		}, 0, 1, 400, nil, 0)
+		if math.Abs(got-1) > 1e-8 {
+			t.Errorf("lnF%v: quadrature/lnF = %.12f, want 1", c, got)
+		}
+	}
+}
+
+func BenchmarkLnF(b *testing.B) {
+	for _, c := range [][4]float64{{10, 11, 0.55, 1.61}, {12, 4e5, 1.2, 2e4}, {10, 2e7, 0.46, 1e6 + 1}, {40, 1e3, 0.5, 1.6}} {
+		b.Run(fmt.Sprint(c), func(b *testing.B) {
+			for range b.N {
+				lnF(c[0], c[1], c[2], c[3])
+			}
+		})
 	}
 }

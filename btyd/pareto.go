@@ -1,6 +1,7 @@
 package btyd
 
 import (
+	"context"
 	"math"
 	"slices"
 
@@ -36,7 +37,28 @@ type paretoObj struct {
 	pairs   [][2]int32 // distinct (x index, T index)
 	pairOf  []int32    // row → pair
 	workers int
+	ctx     context.Context // nil: never stopped
 }
+
+func (o *paretoObj) withContext(ctx context.Context) objective {
+	c := *o
+	c.ctx = ctx
+	return &c
+}
+
+// stopped reports whether the evaluation should give up (checked every 1024 rows).
+func (o *paretoObj) stopped(i int) bool { return o.ctx != nil && i&1023 == 0 && o.ctx.Err() != nil }
+
+// paretoBounds bound |log θ| in the Pareto/NBD fit: shapes r, s in [1e-4, 1e4], scales α, β in
+// [1e-6, 1e6] (time units). On data with one common dropout rate the likelihood keeps rising as s
+// and β grow together (the Gamma mixing of dropout rates collapses to a point), and the fit used
+// to follow that ridge to s ≈ β ≈ 1.6e15, where every evaluation needed tens of thousands of
+// series terms per customer and the fit stalled (issue #14). At s = 1e4 the spread of dropout
+// rates is 1% of their mean, already indistinguishable from none; BTYD's pnbd caps parameters at
+// 1e4 for the same reason, and the model gate rejects shapes above 1e4 and scales above 1e6 as
+// unidentified. Scales get more room: β = s/E[μ] exceeds 1e4 for long-lived customers measured
+// in days.
+var paretoBounds = []float64{math.Log(1e4), math.Log(1e6), math.Log(1e4), math.Log(1e6)}
 
 func newParetoObj(d *txData, workers int) *paretoObj {
 	o := &paretoObj{d: d, workers: workers, pairOf: make([]int32, len(d.w))}
@@ -100,18 +122,26 @@ func (o *paretoObj) eval(p, grad []float64) float64 {
 	}
 	// The T-end hypergeometric term depends only on (x, T).
 	f2 := make([]lnFv, len(o.pairs))
-	parallelSum(len(o.pairs), o.workers, 0, nil, func(lo, hi int, _ []float64) float64 {
+	if math.IsNaN(parallelSum(len(o.pairs), o.workers, 0, nil, func(lo, hi int, _ []float64) float64 {
 		for i := lo; i < hi; i++ {
+			if o.stopped(i - lo) {
+				return math.NaN()
+			}
 			x, T := d.xs[o.pairs[i][0]], d.ts[o.pairs[i][1]]
 			v := &f2[i]
 			v.f, v.dA, v.dB, v.dp, v.dq = lnF(alpha+T, beta+T, r+x, s+1)
 		}
 		return 0
-	})
+	})) {
+		return math.NaN()
+	}
 	la, lb := math.Log(alpha), math.Log(beta)
 	return parallelSum(len(d.w), o.workers, 4, grad, func(lo, hi int, g []float64) float64 {
 		var ll, s0, s1, s2, s3 float64
 		for j := lo; j < hi; j++ {
+			if o.stopped(j - lo) {
+				return math.NaN()
+			}
 			w := d.w[j]
 			if w == 0 {
 				continue
@@ -154,7 +184,7 @@ func FitParetoNBD(rows []Row, opts *FitOptions) (ParetoNBD, *Result, error) {
 	d := compileRows(rows)
 	o := opts.withDefaults()
 	base := newParetoObj(d, o.Workers)
-	pr := &problem{model: "paretonbd", names: ParetoNBDNames, n: totalWeight(rows), rows: len(rows), weights: d.w,
+	pr := &problem{model: "paretonbd", names: ParetoNBDNames, n: totalWeight(rows), rows: len(rows), weights: d.w, bounds: paretoBounds,
 		build: func(w []float64) objective {
 			c := *base
 			c.d = d.withWeights(w)
