@@ -11,7 +11,7 @@
 // refuses others, naming the line. On a cluster (?cluster=NAME in the DSN) each shard holds a
 // local table NAME_local and a Distributed table NAME over them, sharded by cityHash64 of the
 // record's customer, so every per-customer aggregate is computed on the shard holding the
-// customer. The store's own small tables (import log, erasure log, settings) live on the first
+// customer; the right side of a join is evaluated once and sent to the shards. The store's own small tables (import log, erasure log, settings) live on the first
 // shard only. Every connection's default database is the store's, so queries name tables
 // unqualified.
 //
@@ -61,6 +61,7 @@ import (
 	ch "github.com/ClickHouse/clickhouse-go/v2"
 
 	"fidelis"
+	"fidelis/sqlstore"
 )
 
 // Scheme is the DSN scheme of a ClickHouse store.
@@ -133,8 +134,10 @@ func (d DSN) String() string {
 	return s
 }
 
-// Store is a fidelis.Store on a ClickHouse server or cluster.
+// Store is a fidelis.Store on a ClickHouse server or cluster. Its aggregates are the shared
+// query shapes in this package's Dialect.
 type Store struct {
+	*sqlstore.Shapes
 	dsn DSN
 	db  *sql.DB // the first shard (or the single server): queries, the writer, the store's own tables
 	// shards holds one connection per shard, db first; a single server is its only shard.
@@ -201,6 +204,7 @@ func Open(ctx context.Context, dsn string, o Options) (*Store, error) {
 		s.shards = append(s.shards, connect(d, sh.addr, d.Database))
 	}
 	s.db = s.shards[0]
+	s.Shapes = sqlstore.New(s.db, Dialect{})
 	s.tables = tables(d.Cluster)
 	if err := s.setUp(ctx, o.ReadOnly); err != nil {
 		s.Close()
@@ -210,9 +214,10 @@ func Open(ctx context.Context, dsn string, o Options) (*Store, error) {
 }
 
 // connect returns a pool to one server. Settings every query needs: synchronous distributed
-// inserts (exact counts right after an import), JOIN and IN on Distributed tables rewritten to the
-// shards' local tables (exact because every joined table is sharded by customer), and SQL NULLs
-// from outer joins. The driver sends only numeric settings to servers as old as 18.16, so the
+// inserts (exact counts right after an import); IN and JOIN whose right side reads a Distributed
+// table evaluated once and sent to every shard (GLOBAL: exact whatever column a query joins on;
+// 'local', each shard joining its own rows, would be exact only for joins on the sharding key);
+// and SQL NULLs from outer joins. The driver sends only numeric settings to servers as old as 18.16, so the
 // string one is SET on each new connection (a native connection keeps its session's settings).
 func connect(d DSN, addr, database string) *sql.DB {
 	c := ch.Connector(&ch.Options{
@@ -224,7 +229,7 @@ func connect(d DSN, addr, database string) *sql.DB {
 		},
 		DialTimeout: 10 * time.Second,
 	})
-	db := sql.OpenDB(setConnector{c, []string{`SET distributed_product_mode = 'local'`}})
+	db := sql.OpenDB(setConnector{c, []string{`SET distributed_product_mode = 'global'`}})
 	db.SetMaxOpenConns(8)
 	db.SetMaxIdleConns(4)
 	return db
@@ -323,45 +328,6 @@ func DropDatabase(ctx context.Context, dsn string) error {
 		}
 	}
 	return nil
-}
-
-// Counts returns the number of stored records of each kind.
-func (s *Store) Counts(ctx context.Context) (map[fidelis.Kind]int64, error) {
-	out := map[fidelis.Kind]int64{}
-	for _, k := range fidelis.Kinds {
-		var n uint64
-		if err := s.db.QueryRowContext(ctx, `SELECT count() FROM `+string(k)).Scan(&n); err != nil {
-			return nil, fmt.Errorf("count %s: %w", k, err)
-		}
-		out[k] = int64(n)
-	}
-	return out, nil
-}
-
-// Span returns the first and last order timestamps (zero times without orders).
-func (s *Store) Span(ctx context.Context) (first, last time.Time, err error) {
-	var n uint64
-	err = s.db.QueryRowContext(ctx, `SELECT count(), min(timestamp), max(timestamp) FROM orders`).Scan(&n, &first, &last)
-	if n == 0 {
-		return time.Time{}, time.Time{}, err
-	}
-	return first.UTC(), last.UTC(), err
-}
-
-// Dimensions lists the fixed customer columns that hold any value, then the free attributes.
-func (s *Store) Dimensions(ctx context.Context) ([]string, error) {
-	var out []string
-	for _, d := range fidelis.FixedDimensions {
-		var n uint64
-		if err := s.db.QueryRowContext(ctx, `SELECT count(`+d+`) FROM customers`).Scan(&n); err != nil {
-			return nil, err
-		}
-		if n > 0 {
-			out = append(out, d)
-		}
-	}
-	names, err := strings1(ctx, s.db, `SELECT DISTINCT name FROM customer_attrs ORDER BY name`)
-	return append(out, names...), err
 }
 
 // strings1 returns the first column of a query's rows.
