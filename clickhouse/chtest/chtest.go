@@ -1,7 +1,8 @@
 // Package chtest gives tests ClickHouse stores: one new database per test, on the single server
 // (FIDELIS_CLICKHOUSE) or the two-shard cluster (FIDELIS_CLICKHOUSE_CLUSTER). Where those are not
-// set, Main starts the servers with scripts/clickhouse.sh (installing ClickHouse if needed) and
-// stops them after the tests; a test never skips for want of a server, it fails saying why.
+// set, the first test that asks starts the servers with scripts/clickhouse.sh (installing
+// ClickHouse if needed) and Main stops them after the tests; a test never skips for want of a
+// server, it fails saying why.
 package chtest
 
 import (
@@ -16,6 +17,7 @@ import (
 	"regexp"
 	"runtime"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -35,37 +37,42 @@ func script() string {
 	return filepath.Join(filepath.Dir(f), "..", "..", "scripts", "clickhouse.sh")
 }
 
-// Main runs the package's tests with ClickHouse servers: those the environment names, or ones it
-// starts (and stops afterwards) with scripts/clickhouse.sh. Call it from TestMain.
+// Main runs the package's tests and then stops the servers a test had to start (see DSN). Call
+// it from TestMain.
 func Main(m *testing.M) {
-	os.Exit(run(m))
+	code := m.Run()
+	if stop != nil {
+		stop()
+	}
+	os.Exit(code)
 }
 
-func run(m *testing.M) int {
-	if os.Getenv(EnvSingle) != "" && os.Getenv(EnvCluster) != "" {
-		return m.Run()
-	}
-	// Servers of our own, on other ports and in another folder than a developer's.
+var (
+	once     sync.Once
+	startErr error
+	stop     func()
+)
+
+// start starts servers of our own with scripts/clickhouse.sh, on other ports and in another
+// folder than a developer's, and sets the environment to their DSNs.
+func start() error {
 	dir, err := os.MkdirTemp("", "fidelis-chtest-")
 	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
+		return err
 	}
 	env := append(os.Environ(), "FIDELIS_CLICKHOUSE_DIR="+dir, fmt.Sprintf("FIDELIS_CLICKHOUSE_PORT=%d", 20000+os.Getpid()%2000*3))
-	start := exec.Command("bash", script(), "start")
-	start.Env = env
+	cmd := exec.Command("bash", script(), "start")
+	cmd.Env = env
 	var out, errb bytes.Buffer
-	start.Stdout, start.Stderr = &out, &errb
-	stop := func() {
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	stop = func() {
 		c := exec.Command("bash", script(), "stop")
 		c.Env = env
 		c.Stdout, c.Stderr = os.Stderr, os.Stderr
 		c.Run()
 	}
-	if err := start.Run(); err != nil {
-		fmt.Fprintf(os.Stderr, "chtest: %s and %s are not set and scripts/clickhouse.sh start failed: %v\n%s%s", EnvSingle, EnvCluster, err, out.String(), errb.String())
-		stop()
-		return 1
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("%s and %s are not set and scripts/clickhouse.sh start failed: %v\n%s%s", EnvSingle, EnvCluster, err, out.String(), errb.String())
 	}
 	sc := bufio.NewScanner(&out)
 	for sc.Scan() {
@@ -73,8 +80,7 @@ func run(m *testing.M) int {
 			os.Setenv(k, v)
 		}
 	}
-	defer stop()
-	return m.Run()
+	return nil
 }
 
 var seq atomic.Int64
@@ -89,10 +95,12 @@ func DSN(t testing.TB, cluster bool) string {
 	if cluster {
 		env = EnvCluster
 	}
-	base := os.Getenv(env)
-	if base == "" {
-		t.Fatalf("%s is not set: run the tests through chtest.Main (TestMain), or start the servers with eval \"$(scripts/clickhouse.sh start)\"", env)
+	if os.Getenv(EnvSingle) == "" || os.Getenv(EnvCluster) == "" {
+		if once.Do(func() { startErr = start() }); startErr != nil {
+			t.Fatal(startErr)
+		}
 	}
+	base := os.Getenv(env)
 	u, err := url.Parse(base)
 	if err != nil {
 		t.Fatalf("%s=%s: %v", env, base, err)
