@@ -10,6 +10,7 @@ import (
 
 	"fidelis"
 	"fidelis/btyd"
+	"fidelis/metric"
 )
 
 func init() { Register("models", runModels) }
@@ -103,6 +104,12 @@ type Models struct {
 	AliveCustomers    float64 `json:"expected_alive_customers,omitempty"`
 	// PAliveHistogram counts customers by P(alive) in tenths: [0, 0.1), ..., [0.9, 1].
 	PAliveHistogram *[10]int       `json:"p_alive_histogram,omitempty"`
+	// PAliveByFrequency counts customers by P(alive) tenth (rows, as PAliveHistogram) and repeat
+	// purchase days (columns 0, 1, ..., 6 and 7+, the holdout's frequency groups): the matrix a
+	// loyalty team reads to see which frequent buyers the model believes gone.
+	PAliveByFrequency *[10][8]int `json:"p_alive_by_frequency,omitempty"`
+	// PredictedCLVQuantiles are the predicted CLV's quantiles at metric.ValueProbs.
+	PredictedCLVQuantiles []float64 `json:"predicted_clv_quantiles,omitempty"`
 	BySegment       []SegmentValue `json:"by_segment,omitempty"`
 	Assumptions     string         `json:"assumptions"`
 	AssumptionsMsg  fidelis.Msg    `json:"-"`
@@ -235,6 +242,7 @@ func FitModels(ctx context.Context, ms fidelis.ModelStore, a *Analysis, by strin
 		cur := summarize(f.Fit)
 		m.Current = &cur
 		m.PAliveHistogram = &[10]int{}
+		m.PAliveByFrequency = &[10][8]int{}
 	} else {
 		am := fidelis.M("no purchase model passed the holdout check: a customer is active when their last purchase is within the activity window (%.0f days), lapsed otherwise; value is revenue to date", f.WindowDays)
 		m.Assumptions, m.AssumptionsMsg = am.String(), am
@@ -244,6 +252,7 @@ func FitModels(ctx context.Context, ms fidelis.ModelStore, a *Analysis, by strin
 		m.Spend = &s
 	}
 	seg := map[string]*SegmentValue{}
+	var clvs []float64
 	for _, s := range f.Scores {
 		m.Customers++
 		m.RevenueToDate += s.Net
@@ -256,6 +265,8 @@ func FitModels(ctx context.Context, ms fidelis.ModelStore, a *Analysis, by strin
 			m.ExpectedValue += s.CLV
 			m.AliveCustomers += s.PAlive
 			m.PAliveHistogram[min(9, int(s.PAlive*10))]++
+			m.PAliveByFrequency[min(9, int(s.PAlive*10))][min(7, int(s.X))]++
+			clvs = append(clvs, s.CLV)
 		}
 		if by != "" {
 			v := seg[s.Segment]
@@ -273,6 +284,12 @@ func FitModels(ctx context.Context, ms fidelis.ModelStore, a *Analysis, by strin
 			}
 		}
 	}
+	if len(clvs) > 0 {
+		sort.Float64s(clvs)
+		for _, p := range metric.ValueProbs {
+			m.PredictedCLVQuantiles = append(m.PredictedCLVQuantiles, quantile7(clvs, p))
+		}
+	}
 	for _, v := range seg {
 		v.PAlive /= float64(v.Customers)
 		v.CLVMean = v.CLVTotal / float64(v.Customers)
@@ -280,6 +297,17 @@ func FitModels(ctx context.Context, ms fidelis.ModelStore, a *Analysis, by strin
 	}
 	sort.Slice(m.BySegment, func(i, j int) bool { return m.BySegment[i].Segment < m.BySegment[j].Segment })
 	return m, nil
+}
+
+// quantile7 is the p-quantile of sorted x by linear interpolation between order statistics
+// (Hyndman and Fan 1996, type 7), as the stores' quantile_cont computes historical CLV.
+func quantile7(x []float64, p float64) float64 {
+	h := float64(len(x)-1) * p
+	lo := int(h)
+	if lo+1 >= len(x) {
+		return x[len(x)-1]
+	}
+	return x[lo] + (h-float64(lo))*(x[lo+1]-x[lo])
 }
 
 // Scores selects the purchase model (see SelectModel) and forecasts every customer: P(alive),

@@ -83,7 +83,7 @@ func TestGateBoundaryShop(t *testing.T) {
 			t.Errorf("%s: %v, want a boundary failure", c.Model, c.Failures)
 		}
 	}
-	for _, k := range []string{"expected_value", "expected_alive_customers", "p_alive_histogram", "current_fit"} {
+	for _, k := range []string{"expected_value", "expected_alive_customers", "p_alive_histogram", "p_alive_by_frequency", "predicted_clv_quantiles", "current_fit"} {
 		if _, ok := rep.Sections.Models[k]; ok {
 			t.Errorf("models.%s is present although no model passed", k)
 		}
