@@ -1,5 +1,5 @@
 // The dashboard: state lives in the URL (page, date range, comparison, grain, breakdown,
-// segment filters, language, an open customer list), so every view can be bookmarked and shared.
+// language, an open customer list), so every view can be bookmarked and shared.
 // Each change rewrites the URL and renders from the /v1 API's JSON, the same JSON as the CLI's
 // --json; responses are kept per query for the session.
 import { I18n } from './i18n.js';
@@ -32,6 +32,7 @@ class App {
   async start() {
     this.i18n = await I18n.load(this.state.lang || 'en');
     this.bindControls();
+    this.loadDimensions();
     window.addEventListener('popstate', () => { this.state = readState(location.search); this.render(); });
     window.addEventListener('resize', () => this.charts.forEach(c => c.resize()));
     await this.render();
@@ -51,8 +52,23 @@ class App {
       if (['from', 'to', 'compare', 'grain', 'by'].includes(id)) this.set({ [id]: ev.target.value, list: '', lpage: 1 });
     });
     f.addEventListener('submit', ev => ev.preventDefault());
-    document.getElementById('reset').addEventListener('click', () => this.set({ from: '', to: '', compare: '', segment: [], list: '', lpage: 1 }));
+    document.getElementById('reset').addEventListener('click', () => this.set({ from: '', to: '', compare: '', list: '', lpage: 1 }));
     document.getElementById('lang').addEventListener('change', ev => this.set({ lang: ev.target.value }));
+  }
+
+  // loadDimensions fills the breakdown selector with the attributes the store has (the fixed
+  // ones stay when the API cannot say).
+  async loadDimensions() {
+    let dims;
+    try {
+      const d = await this.fetchJSON('v1/dimensions');
+      dims = Array.isArray(d) ? d : d.dimensions;
+    } catch { return; }
+    if (!Array.isArray(dims) || !dims.length) return;
+    const sel = document.getElementById('by');
+    for (const o of [...sel.options]) if (o.value) o.remove();
+    for (const dim of dims) sel.append(el('option', { value: dim, dataset: { t: dim.replaceAll('_', ' ') } }, this.i18n.t(dim.replaceAll('_', ' '))));
+    sel.value = this.state.by;
   }
 
   syncControls() {
@@ -128,36 +144,32 @@ class App {
       return;
     }
     status.textContent = '';
-    status.append(span(rep, cmp, t));
+    status.append(span(s, rep, cmp, t));
     const ctx = {
       i18n: t, t: (k, ...a) => t.t(k, ...a), state: s, report: rep, compare: cmp, charts: this.charts,
       currency: rep.currency || '',
       openList: (list, title) => this.set({ list, lpage: 1, listTitle: title }),
-      setSegment: seg => this.set({ segment: seg, list: '', lpage: 1 }),
     };
-    if (s.segment.length) main.append(segmentChips(ctx, this));
     page.mod.render(ctx, main);
     if (s.list) openList(ctx, this, s.list, s.lpage, s.listTitle);
     else closeList();
+    // For tests and timing: which view is on screen, and how many renders happened.
+    this.renders = (this.renders || 0) + 1;
     document.body.dataset.ready = s.page + ':' + t.lang;
+    document.body.dataset.render = String(this.renders);
+    performance.mark('fidelis-render-' + this.renders);
   }
 }
 
 // span says which data the page shows, and what the comparison is.
-function span(rep, cmp, t) {
+function span(s, rep, cmp, t) {
   const last = rep.last_period_complete ? '' : ' ' + t.t('The last period is incomplete: its figures are marked.');
-  const parts = [t.t('Orders from %s to %s', t.date(rep.first_order), t.date(rep.last_order)) + '.' + last];
+  const head = s.from || s.to
+    ? t.t('Window: %s to %s.', t.date(s.from || rep.first_order), s.to ? t.date(addDays(s.to, -1)) : t.date(rep.last_order))
+    : t.t('Orders from %s to %s', t.date(rep.first_order), t.date(rep.last_order)) + '.';
+  const parts = [head + last];
   if (cmp) parts.push(t.t('Compared with %s to %s.', t.date(cmp.range.from), t.date(addDays(cmp.range.to, -1))));
   return parts.join(' ');
-}
-
-function segmentChips(ctx, app) {
-  return el('div', { class: 'chips' }, ctx.t('Filtered to'), ' ',
-    app.state.segment.map(seg => {
-      const b = el('button', { type: 'button', class: 'chip', title: ctx.t('Remove this filter') }, seg, ' ×');
-      b.addEventListener('click', () => app.set({ segment: app.state.segment.filter(x => x !== seg), list: '', lpage: 1 }));
-      return b;
-    }));
 }
 
 if (typeof window !== 'undefined' && document.getElementById('main')) {

@@ -43,6 +43,7 @@ export async function openList(ctx, app, id, page, title) {
   const body = clear(document.getElementById('drill-body'));
   const sub = document.getElementById('drill-sub');
   sub.textContent = t.t('Loading…');
+  delete d.dataset.loaded;
   if (!d.open) d.showModal();
   const q = filters(ctx.state);
   q.set('list', id);
@@ -56,6 +57,7 @@ export async function openList(ctx, app, id, page, title) {
     res = await app.fetchJSON('v1/customers?' + q);
   } catch (e) {
     sub.textContent = t.t('Could not load the customers: %s', e.message);
+    d.dataset.loaded = 'error';
     return;
   }
   const total = res.total ?? 0;
@@ -85,5 +87,7 @@ export async function openList(ctx, app, id, page, title) {
   body.append(el('div', { class: 'table-wrap' }, el('table', { 'aria-label': t.t('Customers') },
     el('thead', null, el('tr', null, cols.map(c => el('th', { scope: 'col', class: c.num !== undefined || c.pct ? 'num' : null }, c.label)))),
     el('tbody', null, rows.map(r => el('tr', null, cols.map(c => el('td', { class: c.num !== undefined || c.pct ? 'num' : null }, cell(r, c)))))))));
+  d.dataset.loaded = id + '#' + page;
+  d.dataset.total = String(total);
   if (rows.some(r => r.p_alive == null)) body.append(el('p', { class: 'muted' }, t.t('P(alive) and predicted CLV are empty where no purchase model passed the holdout check.')));
 }

@@ -39,7 +39,8 @@ export function propDelta(ctx, a, b, higherIsBetter = true) {
 export function numDelta(ctx, a, b, higherIsBetter = true) {
   if (a == null || b == null || !isFinite(a) || !isFinite(b) || b === 0) return null;
   const rel = (a - b) / Math.abs(b) * 100;
-  return { dir: Math.sign(rel), good: rel === 0 ? null : (rel > 0) === higherIsBetter, text: ctx.t('%+.1f%% vs comparison', rel) };
+  if (Math.abs(rel) < 0.05) return { dir: 0, good: null, text: ctx.t('%+.1f%% vs comparison', 0) };
+  return { dir: Math.sign(rel), good: (rel > 0) === higherIsBetter, text: ctx.t('%+.1f%% vs comparison', rel) };
 }
 
 // interval formats a proportion's 95% interval and sample: "95% CI 87.0–88.4%, n=7,957".

@@ -19,7 +19,7 @@ export function render(ctx, main) {
         { label: t.t('Cohort'), get: r => r.cohort },
         { label: t.t('Size'), get: r => r.size, fmt: r => t.num(r.size), num: true },
         ...[1, 3, 6, 12].filter(j => co.rows[0].bounded.length > j).map(j => ({
-          label: t.t('after %d periods', j), num: true,
+          label: t.t('after %d period|after %d periods', j), num: true,
           get: r => r.bounded[j] ? r.bounded[j].value : null,
           fmt: r => r.bounded[j] ? t.pct(r.bounded[j].value) + (r.incomplete && r.incomplete[j] ? ' *' : '') : '',
         })),

@@ -80,7 +80,7 @@ function modelCheck(ctx, main, m) {
       { label: t.t('Total purchases error'), get: r => r.aggregate_error, fmt: r => t.pct(r.aggregate_error), num: true },
       { label: t.t('Frequency group error'), get: r => r.group_error, fmt: r => t.pct(r.group_error), num: true },
       { label: t.t('Week-by-week error'), get: r => r.tracking_error, fmt: r => t.pct(r.tracking_error), num: true },
-      { label: t.t('Why not'), get: r => r.reason || '' },
+      { label: t.t('Why not'), get: r => (r.failures || []).map(f => t.t(f)).join('; ') },
     ],
     rows: g.candidates || [],
     caption: t.t('Limits: total ±%s, groups %s, week by week %s.', t.pct(g.thresholds.max_aggregate_error, 0), t.pct(g.thresholds.max_group_error, 0), t.pct(g.thresholds.max_tracking_error, 0)),
