@@ -103,16 +103,16 @@ type Models struct {
 	ExpectedValue     float64 `json:"expected_value,omitempty"`
 	AliveCustomers    float64 `json:"expected_alive_customers,omitempty"`
 	// PAliveHistogram counts customers by P(alive) in tenths: [0, 0.1), ..., [0.9, 1].
-	PAliveHistogram *[10]int       `json:"p_alive_histogram,omitempty"`
+	PAliveHistogram *[10]int `json:"p_alive_histogram,omitempty"`
 	// PAliveByFrequency counts customers by P(alive) tenth (rows, as PAliveHistogram) and repeat
 	// purchase days (columns 0, 1, ..., 6 and 7+, the holdout's frequency groups): the matrix a
 	// loyalty team reads to see which frequent buyers the model believes gone.
 	PAliveByFrequency *[10][8]int `json:"p_alive_by_frequency,omitempty"`
 	// PredictedCLVQuantiles are the predicted CLV's quantiles at metric.ValueProbs.
-	PredictedCLVQuantiles []float64 `json:"predicted_clv_quantiles,omitempty"`
-	BySegment       []SegmentValue `json:"by_segment,omitempty"`
-	Assumptions     string         `json:"assumptions"`
-	AssumptionsMsg  fidelis.Msg    `json:"-"`
+	PredictedCLVQuantiles []float64      `json:"predicted_clv_quantiles,omitempty"`
+	BySegment             []SegmentValue `json:"by_segment,omitempty"`
+	Assumptions           string         `json:"assumptions"`
+	AssumptionsMsg        fidelis.Msg    `json:"-"`
 }
 
 // Trusted reports whether a purchase model passed the gate, so its forecast may be shown.
