@@ -16,7 +16,6 @@ export function describe(t, id) {
     case 'action': return t.t('Action: %s', rest.join(':'));
     case 'palive': return t.t('P(alive) band %s', rest.join(':'));
     case 'segment': return t.t('Segment %s', rest.join(':'));
-    case 'detractors': return t.t('Detractors mentioning %s', rest.join(':'));
     case 'all': return t.t('All customers');
   }
   return id;
@@ -71,6 +70,7 @@ export async function openList(ctx, app, id, page, title) {
   const cols = [
     { key: 'customer_id', label: t.t('Customer') },
     ...attrs.map(a => ({ attr: a, label: t.t(a.replaceAll('_', ' ')) })),
+    { key: 'first_purchase', label: t.t('First purchase'), date: true },
     { key: 'last_purchase', label: t.t('Last purchase'), date: true },
     { key: 'orders', label: t.t('Orders'), num: 0 },
     { key: 'revenue', label: t.t('Revenue'), num: 2 },
@@ -89,5 +89,6 @@ export async function openList(ctx, app, id, page, title) {
     el('tbody', null, rows.map(r => el('tr', null, cols.map(c => el('td', { class: c.num !== undefined || c.pct ? 'num' : null }, cell(r, c)))))))));
   d.dataset.loaded = id + '#' + page;
   d.dataset.total = String(total);
-  if (rows.some(r => r.p_alive == null)) body.append(el('p', { class: 'muted' }, t.t('P(alive) and predicted CLV are empty where no purchase model passed the holdout check.')));
+  if (res.model_note) body.append(el('p', { class: 'flag' }, t.t(res.model_note)));
+  else if (rows.some(r => r.p_alive == null)) body.append(el('p', { class: 'muted' }, t.t('P(alive) and predicted CLV are empty where no purchase model passed the holdout check.')));
 }

@@ -30,7 +30,6 @@ export function render(ctx, main) {
     ts.push(tile(ctx, {
       id: 'active', label: t.t('Active customers, %s', row.period), value: t.num(row.end),
       sub: t.t('%d new, %d won back', row.new, row.returning), delta: crow && numDelta(ctx, row.end, crow.end),
-      onClick: () => ctx.openList('active:' + row.period, t.t('Active customers, %s', row.period)),
     }));
   }
   const rp = rep.purchases && rep.purchases.repeat_purchase_rate;

@@ -70,7 +70,6 @@ export function render(ctx, main) {
         name: 'tiers', rowLabel: t.t('Tiers'),
         cols: [{ label: t.t('Tier'), get: r => r.tier }, { label: t.t('Members'), get: r => r.members, fmt: r => t.num(r.members), num: true }],
         rows: p.tiers_at_end,
-        onRow: r => ctx.openList(`tier:${r.tier}`, t.t('Tier %s', r.tier)),
       })));
     }
   }

@@ -37,7 +37,7 @@ export function render(ctx, main) {
   if (m && m.p_alive_by_frequency && trusted) {
     const box2 = chartBox('chart-palive', true);
     main.append(section(ctx, t.t('P(alive) × purchase frequency'), box2,
-      note(t.t('Customers by the model\'s probability that they are still active (rows) and their repeat purchase days (columns). Frequent buyers with a low P(alive) are the ones to win back first. Click a cell for its customers.'))));
+      note(t.t('Customers by the model\'s probability that they are still active (rows) and their repeat purchase days (columns). Frequent buyers with a low P(alive) are the ones to win back first. Click a row for its customers.'))));
     matrix(ctx, box2, m.p_alive_by_frequency);
   } else if (m && m.p_alive_histogram && trusted) {
     const box2 = chartBox('chart-palive');
@@ -66,7 +66,7 @@ function matrix(ctx, box, mx) {
     yAxis: { type: 'category', data: rows, name: t.t('P(alive)') },
     visualMap: { min: 0, max, orient: 'vertical', right: 0, top: 'center', itemHeight: 200, inRange: { color: ['#fff7ec', '#fdbb84', '#d7301f', '#7f0000'] }, formatter: v => t.num(v) },
     series: [{ type: 'heatmap', data, label: { show: true, formatter: p => t.num(p.value[2]) }, progressive: 0 }],
-  }, p => ctx.openList(`palive:${p.value[1]}:${cols[p.value[0]]}`, t.t('P(alive) %s, %s repeat purchase days', rows[p.value[1]], cols[p.value[0]])));
+  }, p => ctx.openList(`palive:${p.value[1]}`, t.t('P(alive) band %s', rows[p.value[1]])));
 }
 
 function modelCheck(ctx, main, m) {

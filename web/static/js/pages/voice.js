@@ -52,8 +52,6 @@ export function render(ctx, main) {
         { label: t.t('NPS of those answers'), get: r => r.sentiment ? r.sentiment.score.value : null, fmt: r => r.sentiment ? t.num(r.sentiment.score.value, 1, true) + (r.sentiment.small_sample ? ' · ' + t.t('small sample') : '') : '–', num: true },
       ],
       rows: v.themes,
-      onRow: r => ctx.openList(`detractors:${r.name}`, t.t('Detractors mentioning %s', r.name)),
-      caption: t.t('Click a theme for the detractors who mention it.'),
     })));
   }
   const ex = v.exits && v.exits.all;
