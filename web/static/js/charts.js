@@ -51,7 +51,7 @@ export function lines(ctx, box, { periods, series, fmt, yName, min, max, onClick
       },
     },
     xAxis: { type: 'category', data: periods, boundaryGap: false },
-    yAxis: { type: 'value', name: yName, min, max, axisLabel: { formatter: v => fmt(v) }, scale: min == null },
+    yAxis: { type: 'value', name: yName, min, max, axisLabel: { formatter: v => fmt(v) }, scale: min == null, splitNumber: 5 },
     series: out,
   }, onClick);
 }

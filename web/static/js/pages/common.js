@@ -26,6 +26,8 @@ export function npsTrend(ctx, box, rows) {
   const t = ctx.i18n;
   return lines(ctx, box, {
     periods: rows.map(r => r.period), fmt: v => t.num(v, 0, true),
+    // NPS lies in [−100, +100]; the axis stops there even when a band's rounding would pass it.
+    min: v => Math.max(-100, Math.floor(v.min / 10) * 10), max: v => Math.min(100, Math.ceil(v.max / 10) * 10),
     series: [{
       name: t.t('NPS'), values: rows.map(r => r.nps.score.value), low: rows.map(r => r.nps.score.low),
       high: rows.map(r => r.nps.score.high), n: rows.map(r => r.nps.n), incomplete: rows.map(r => r.complete === false),
