@@ -201,15 +201,16 @@ func SelectModel(ctx context.Context, ms fidelis.ModelStore, a *Analysis) (*Sele
 
 // tracking returns the cumulative expected and actual holdout purchase days, week by week.
 func tracking(m btyd.Transactor, rows []btyd.Row, days []int64) []TrackPoint {
+	weeks := make([]float64, len(days))
+	for w := range days {
+		weeks[w] = float64(w + 1)
+	}
+	exp := btyd.ExpectedTotals(m, rows, weeks)
 	pts := make([]TrackPoint, 0, len(days))
 	var cum float64
 	for w := range days {
 		cum += float64(days[w])
-		var exp float64
-		for _, r := range rows {
-			exp += r.Weight * m.ExpectedPurchases(float64(w+1), r.X, r.Tx, r.T)
-		}
-		pts = append(pts, TrackPoint{Week: w + 1, Expected: exp, Actual: cum})
+		pts = append(pts, TrackPoint{Week: w + 1, Expected: exp[w], Actual: cum})
 	}
 	return pts
 }

@@ -256,10 +256,12 @@ func (m BGNBD) PAlive(x, tx, T float64) float64 {
 // terms, or integrated numerically where that series is slow or inexact (see betaMeanG): finite,
 // in bounded time, for every valid input.
 func (m BGNBD) ExpectedPurchases(t, x, tx, T float64) float64 {
-	if t <= 0 {
-		return 0
-	}
-	return bgnbdBracket(m.R, m.Alpha, m.A, m.B, t, x, T, -1) * m.PAlive(x, tx, T)
+	return expectedPurchases(m, t, x, tx, T)
+}
+
+// activeExpected is the bracket of ExpectedPurchases: E[Y(t) | active at T, x, T].
+func (m BGNBD) activeExpected(t, x, T float64) float64 {
+	return bgnbdBracket(m.R, m.Alpha, m.A, m.B, t, x, T, -1)
 }
 
 // bgnbdBracket returns the expected purchases in (T, T+t] of a customer with x repeat purchases

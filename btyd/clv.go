@@ -2,9 +2,7 @@ package btyd
 
 import (
 	"math"
-	"runtime"
 	"slices"
-	"sync"
 )
 
 // Transactor is a continuous-time transaction model: [BGNBD], [MBGNBD] or [ParetoNBD].
@@ -55,10 +53,15 @@ func CLV(m Transactor, x, tx, T, spend float64, o CLVOptions) float64 {
 
 // clvFactor is Σ_k ΔE[Y] · margin / (1+d)^k: CLV per unit of spend.
 func clvFactor(m Transactor, x, tx, T float64, o CLVOptions) float64 {
+	return clvFactorOf(func(t float64) float64 { return m.ExpectedPurchases(t, x, tx, T) }, o)
+}
+
+// clvFactorOf is clvFactor for the expected purchases e(t) by horizon t.
+func clvFactorOf(e func(t float64) float64, o CLVOptions) float64 {
 	prev, sum := 0.0, 0.0
 	disc := 1.0
 	for k := 1; k <= o.Periods; k++ {
-		e := m.ExpectedPurchases(float64(k)*o.PeriodLength, x, tx, T)
+		e := e(float64(k) * o.PeriodLength)
 		disc /= 1 + o.Discount
 		sum += (e - prev) * disc
 		prev = e
@@ -81,30 +84,12 @@ type Prediction struct {
 }
 
 // Predict forecasts every customer: P(alive), expected purchases over the CLV horizon, expected
-// spend (from gg when not nil) and CLV. Work is done once per distinct (x, t_x, T) and spread over
-// GOMAXPROCS goroutines.
+// spend (from gg when not nil) and CLV. Work is done once per distinct (x, t_x, T) (the expectations
+// of an active customer once per distinct (x, T)) and spread over GOMAXPROCS goroutines.
 func Predict(m Transactor, gg *GammaGamma, cs []Customer, o CLVOptions) []Prediction {
 	o = o.withDefaults()
 	rows := Compress(cs)
-	type rowPred struct{ pa, exp, fac float64 }
-	rp := make([]rowPred, len(rows))
-	workers := runtime.GOMAXPROCS(0)
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := w; i < len(rows); i += workers {
-				r := rows[i]
-				rp[i] = rowPred{
-					pa:  m.PAlive(r.X, r.Tx, r.T),
-					exp: m.ExpectedPurchases(float64(o.Periods)*o.PeriodLength, r.X, r.Tx, r.T),
-					fac: clvFactor(m, r.X, r.Tx, r.T, o),
-				}
-			}
-		}()
-	}
-	wg.Wait()
+	pa, exp, fac := predictRows(m, rows, o)
 	out := make([]Prediction, len(cs))
 	for i, c := range cs {
 		tx := c.Recency
@@ -124,8 +109,7 @@ func Predict(m Transactor, gg *GammaGamma, cs []Customer, o CLVOptions) []Predic
 		if gg != nil {
 			spend = gg.ExpectedSpend(c.Frequency, c.Monetary)
 		}
-		p := rp[j]
-		out[i] = Prediction{ID: c.ID, PAlive: p.pa, Expected: p.exp, Spend: spend, CLV: spend * p.fac}
+		out[i] = Prediction{ID: c.ID, PAlive: pa[j], Expected: exp[j], Spend: spend, CLV: spend * fac[j]}
 		if math.IsNaN(out[i].CLV) {
 			out[i].CLV = 0
 		}

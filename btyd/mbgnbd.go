@@ -61,10 +61,12 @@ func (m MBGNBD) PAlive(x, tx, T float64) float64 {
 //
 // with the bracket evaluated through Euler's transformation as for [BGNBD.ExpectedPurchases].
 func (m MBGNBD) ExpectedPurchases(t, x, tx, T float64) float64 {
-	if t <= 0 {
-		return 0
-	}
-	return bgnbdBracket(m.R, m.Alpha, m.A, m.B, t, x, T, 1) * m.PAlive(x, tx, T)
+	return expectedPurchases(m, t, x, tx, T)
+}
+
+// activeExpected is the bracket of ExpectedPurchases: E[Y(t) | active at T, x, T].
+func (m MBGNBD) activeExpected(t, x, T float64) float64 {
+	return bgnbdBracket(m.R, m.Alpha, m.A, m.B, t, x, T, 1)
 }
 
 // ExpectedCumulative is E[X(t)] = b/(a−1) · [1 − (α/(α+t))^r ₂F₁(r, b+1; a+b; t/(α+t))]: the BG/NBD

@@ -256,10 +256,12 @@ func growth(k, u float64) float64 {
 //
 // with the s → 1 limit (r+x)(β+T)/(α+T) · ln(1 + t/(β+T)).
 func (m ParetoNBD) ExpectedPurchases(t, x, tx, T float64) float64 {
-	if t <= 0 {
-		return 0
-	}
-	return (m.R + x) / (m.Alpha + T) * (m.Beta + T) * growth(m.S-1, t/(m.Beta+T)) * m.PAlive(x, tx, T)
+	return expectedPurchases(m, t, x, tx, T)
+}
+
+// activeExpected is E[Y(t) | active at T, x, T], the factor before P(alive) above.
+func (m ParetoNBD) activeExpected(t, x, T float64) float64 {
+	return (m.R + x) / (m.Alpha + T) * (m.Beta + T) * growth(m.S-1, t/(m.Beta+T))
 }
 
 // ExpectedCumulative is E[X(t)], the mean number of purchases of a new customer in (0, t]
