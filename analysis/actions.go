@@ -435,24 +435,22 @@ func programmeAction(ctx context.Context, st fidelis.Store, a *Analysis, p *Prog
 		return Action{}, false
 	}
 	// Dormant: enrolled before the end and no programme event since the last period began (the
-	// period whose participation the summary reports).
-	end := observationEnd(a)
-	start := a.Grain.Start(p.Periods[len(p.Periods)-1].Index)
-	cut := math.Round(end.Sub(start).Hours() / 24)
-	var rows []CustomerScore
-	var since [][]float64
-	err := ps.ProgramCustomers(ctx, fidelis.Query{Grain: a.Grain}, func(c fidelis.ProgramCustomer) error {
-		if c.Enrolled.IsZero() || c.LastEvent.IsZero() {
+	// period whose participation the summary reports); gathered by the programme section when it
+	// read the same rows.
+	d := p.dormant
+	if d == nil {
+		if d = newDormant(a, p.Periods); d == nil {
+			return Action{}, false
+		}
+		if err := ps.ProgramCustomers(ctx, fidelis.Query{Grain: a.Grain}, func(c fidelis.ProgramCustomer) error {
+			d.add(a, c)
 			return nil
+		}); err != nil {
+			return Action{}, false
 		}
-		// Whole days, rounded up: with cut a whole number of days, ⌈d⌉ > cut exactly when d > cut.
-		if d := math.Ceil(end.Sub(c.LastEvent).Hours() / 24); d > cut {
-			rows = append(rows, CustomerScore{Customer: c.Customer})
-			since = append(since, []float64{d})
-		}
-		return nil
-	})
-	if err != nil || len(rows) == 0 {
+	}
+	start, cut, rows, since := d.start, d.cut, d.customers, d.since
+	if len(rows) == 0 {
 		return Action{}, false
 	}
 	exposed := float64(len(rows)) * perMember

@@ -2,6 +2,8 @@ package analysis
 
 import (
 	"context"
+	"math"
+	"time"
 
 	"fidelis"
 	"fidelis/advocacy"
@@ -20,6 +22,42 @@ type Program struct {
 	Downgrades int64                     `json:"downgrades"`
 	Comparison advocacy.Comparison       `json:"members_vs_non_members"`
 	Notes      []string                  `json:"definitions"`
+	// dormant are the members the programme action lists, gathered from the same pass over
+	// ProgramCustomers as the comparison (the action used to run that query, the report's
+	// costliest, a second time); nil when not gathered.
+	dormant *dormantMembers
+}
+
+// dormantMembers are the enrolled members with no programme event since start (the last
+// period's beginning), cut whole days before the observation end, with their days since the last
+// event. It holds only those members (at 1M customers, at most the ~400k members: ~40 MB).
+type dormantMembers struct {
+	start     time.Time
+	cut       float64
+	customers []CustomerScore
+	since     [][]float64
+}
+
+// newDormant prepares the dormancy cut of the programme action for the periods of a.
+func newDormant(a *Analysis, periods []advocacy.ProgramPeriod) *dormantMembers {
+	if len(periods) == 0 {
+		return nil
+	}
+	end := observationEnd(a)
+	start := a.Grain.Start(periods[len(periods)-1].Index)
+	return &dormantMembers{start: start, cut: math.Round(end.Sub(start).Hours() / 24)}
+}
+
+// add counts c when dormant.
+func (d *dormantMembers) add(a *Analysis, c fidelis.ProgramCustomer) {
+	if c.Enrolled.IsZero() || c.LastEvent.IsZero() {
+		return
+	}
+	// Whole days, rounded up: with cut a whole number of days, ⌈d⌉ > cut exactly when d > cut.
+	if days := math.Ceil(observationEnd(a).Sub(c.LastEvent).Hours() / 24); days > d.cut {
+		d.customers = append(d.customers, CustomerScore{Customer: c.Customer})
+		d.since = append(d.since, []float64{days})
+	}
 }
 
 func runProgram(ctx context.Context, st fidelis.Store, o Options, a *Analysis) (any, error) {
@@ -75,7 +113,17 @@ func runProgram(ctx context.Context, st fidelis.Store, o Options, a *Analysis) (
 	}
 	out.Tiers, out.Flows, out.Upgrades, out.Downgrades = advocacy.Tiers(all, win)
 	var c advocacy.Comparer
-	if err := ps.ProgramCustomers(ctx, fidelis.Query{Grain: o.Grain, To: o.To}, func(p fidelis.ProgramCustomer) error { c.Add(p); return nil }); err != nil {
+	if o.To.IsZero() {
+		// The action's query has no end either: the same rows.
+		out.dormant = newDormant(a, periods)
+	}
+	if err := ps.ProgramCustomers(ctx, fidelis.Query{Grain: o.Grain, To: o.To}, func(p fidelis.ProgramCustomer) error {
+		c.Add(p)
+		if out.dormant != nil {
+			out.dormant.add(a, p)
+		}
+		return nil
+	}); err != nil {
 		return nil, err
 	}
 	end := a.Last
