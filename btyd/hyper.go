@@ -24,7 +24,14 @@ import "math"
 // Derivatives of the series terms: ∂ ln t_n/∂p = Σ_{k<n} 1/(p+k) − 1/(p+q+k), ∂ ln t_n/∂q =
 // −Σ_{k<n} 1/(p+q+k), ∂ t_n/∂z = n t_n / z.
 func lnF(A, B, p, q float64) (lf, dA, dB, dp, dq float64) {
-	A0, B0, p0, q0 := A, B, p, q
+	if lf, dA, dB, dp, dq, ok := lnFSeries(A, B, p, q, maxHyperTerms); ok {
+		return lf, dA, dB, dp, dq
+	}
+	return lnFQuad(A, B, p, q)
+}
+
+// lnFSeries is lnF by the series of at most maxTerms terms, or ok = false.
+func lnFSeries(A, B, p, q float64, maxTerms int) (lf, dA, dB, dp, dq float64, ok bool) {
 	swap := A < B
 	if swap {
 		A, B, p, q = B, A, q, p
@@ -33,9 +40,9 @@ func lnF(A, B, p, q float64) (lf, dA, dB, dp, dq float64) {
 	if z < 0 {
 		z = 0
 	}
-	h, hz, hp, hq, ok := hyp1(p, q, z, maxHyperTerms)
+	h, hz, hp, hq, ok := hyp1(p, q, z, maxTerms)
 	if !ok {
-		return lnFQuad(A0, B0, p0, q0)
+		return
 	}
 	lA, lB := math.Log(A), math.Log(B)
 	pq := p + q - 1

@@ -83,22 +83,7 @@ func TestLnFPinned(t *testing.T) {
 
 // seriesLnF is lnF by the series alone with an unlimited term budget: the reference for lnFQuad.
 func seriesLnF(A, B, p, q float64) (lf, dA, dB, dp, dq float64) {
-	swap := A < B
-	if swap {
-		A, B, p, q = B, A, q, p
-	}
-	z := 1 - B/A
-	h, hz, hp, hq, _ := hyp1(p, q, z, 1<<31)
-	lA, lB := math.Log(A), math.Log(B)
-	pq := p + q - 1
-	lf = -p*lA + (1-q)*lB - math.Log(pq) + math.Log(h)
-	dp = -lA - 1/pq + hp/h
-	dq = -lB - 1/pq + hq/h
-	dA = -p/A + hz/h*B/(A*A)
-	dB = (1-q)/B - hz/h/A
-	if swap {
-		dA, dB, dp, dq = dB, dA, dq, dp
-	}
+	lf, dA, dB, dp, dq, _ = lnFSeries(A, B, p, q, 1<<31)
 	return
 }
 

@@ -74,20 +74,7 @@ func newParetoObj(d *txData, workers int) *paretoObj {
 
 // distinctPairs returns the distinct (a[j], b[j]) and each row's index among them.
 func distinctPairs(a, b []int32) ([][2]int32, []int32) {
-	var pairs [][2]int32
-	of := make([]int32, len(a))
-	m := map[[2]int32]int32{}
-	for j := range a {
-		k := [2]int32{a[j], b[j]}
-		i, ok := m[k]
-		if !ok {
-			i = int32(len(pairs))
-			m[k] = i
-			pairs = append(pairs, k)
-		}
-		of[j] = i
-	}
-	return pairs, of
+	return distinct(len(a), func(j int) [2]int32 { return [2]int32{a[j], b[j]} })
 }
 
 // lnFAt fills f with the hypergeometric term at time τ for x purchases (see lnF).

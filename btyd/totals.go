@@ -32,11 +32,17 @@ type xT struct{ x, T float64 }
 
 // groupXT returns the distinct (x, T) of rows and each row's index among them.
 func groupXT(rows []Row) ([]xT, []int32) {
-	var keys []xT
-	of := make([]int32, len(rows))
-	m := map[xT]int32{}
-	for i, r := range rows {
-		k := xT{r.X, r.T}
+	return distinct(len(rows), func(i int) xT { return xT{rows[i].X, rows[i].T} })
+}
+
+// distinct returns the distinct key(i), i in [0, n), in order of appearance, and each i's index
+// among them.
+func distinct[K comparable](n int, key func(i int) K) ([]K, []int32) {
+	var keys []K
+	of := make([]int32, n)
+	m := map[K]int32{}
+	for i := range n {
+		k := key(i)
 		j, ok := m[k]
 		if !ok {
 			j = int32(len(keys))
