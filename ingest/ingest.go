@@ -62,6 +62,19 @@ type Options struct {
 	// Pseudonymise, if set, is the key with which every customer id (and a referral's prospect)
 	// is replaced by fidelis.Pseudonym before it reaches the store.
 	Pseudonymise []byte
+	// KeepRejects, when above zero, returns the first KeepRejects rejected rows in
+	// Summary.Rejects instead of writing a rejects file (every rejected row is still counted):
+	// for callers such as the HTTP API that answer with the rejects.
+	KeepRejects int
+}
+
+// Reject is one rejected row, as the rejects file has it.
+type Reject struct {
+	Line   int64  `json:"line"`
+	Column string `json:"column,omitempty"` // 1-based number, or the letter in a sheet
+	Field  string `json:"field,omitempty"`
+	Value  string `json:"value,omitempty"`
+	Reason string `json:"reason"`
 }
 
 // DefaultMinDate is the earliest timestamp accepted unless --min-date says otherwise.
@@ -83,16 +96,18 @@ type Summary struct {
 	// rejected rows, and the first occurrence is the one stored.
 	Conflicts int64 `json:"conflicts,omitempty"`
 	// PII lists the columns flagged as personal data and what became of them.
-	PII           []PIIColumn       `json:"personal_data,omitempty"`
-	Pseudonymised bool              `json:"pseudonymised,omitempty"`
-	RejectsFile   string            `json:"rejects_file,omitempty"`
-	Format        string            `json:"format"`
-	Decimal       string            `json:"decimal"`
-	DateFormats   map[string]string `json:"date_formats,omitempty"`
-	Columns       map[string]string `json:"columns"`
-	Attributes    []string          `json:"attributes,omitempty"`
-	Ignored       []string          `json:"ignored_columns,omitempty"`
-	Reasons       map[string]int64  `json:"reject_reasons,omitempty"`
+	PII           []PIIColumn `json:"personal_data,omitempty"`
+	Pseudonymised bool        `json:"pseudonymised,omitempty"`
+	RejectsFile   string      `json:"rejects_file,omitempty"`
+	// Rejects are the first Options.KeepRejects rejected rows, when that option is set.
+	Rejects     []Reject          `json:"rejects,omitempty"`
+	Format      string            `json:"format"`
+	Decimal     string            `json:"decimal"`
+	DateFormats map[string]string `json:"date_formats,omitempty"`
+	Columns     map[string]string `json:"columns"`
+	Attributes  []string          `json:"attributes,omitempty"`
+	Ignored     []string          `json:"ignored_columns,omitempty"`
+	Reasons     map[string]int64  `json:"reject_reasons,omitempty"`
 	// DateWindow is the accepted range of timestamps, [from, to] as YYYY-MM-DD.
 	DateWindow [2]string `json:"date_window"`
 	// Scales says on which scale survey answers without one were read (inferred or --scale).
@@ -152,11 +167,40 @@ func Import(ctx context.Context, st fidelis.Store, kind fidelis.Kind, path strin
 		}
 		size = fi.Size()
 	}
-	if err := checkRejectsPath(opt.Rejects, path); err != nil {
-		return sum, err
+	if opt.KeepRejects == 0 {
+		if err := checkRejectsPath(opt.Rejects, path); err != nil {
+			return sum, err
+		}
 	}
-	cr := &countingReader{r: f, total: size, progress: opt.Progress}
-	in, err := openInput(cr, path, opt)
+	return importFrom(ctx, st, schema, path, f, size, true, opt, start)
+}
+
+// ImportReader reads records of kind from r (CSV, TSV, JSON Lines, a JSON array, Parquet or
+// XLSX, compressed or not: what Import reads from a file) and stores them in st, atomically, with
+// the same validation, accounting and rejects. name labels the input in messages and rejects (an
+// HTTP request, say). With opt.KeepRejects > 0 the rejects are returned in the summary, not
+// written to a file.
+func ImportReader(ctx context.Context, st fidelis.Store, kind fidelis.Kind, name string, r io.Reader, opt Options) (Summary, error) {
+	start := time.Now()
+	schema, ok := fidelis.Schemas[kind]
+	if !ok {
+		_, err := fidelis.ParseKind(string(kind))
+		return Summary{}, err
+	}
+	if opt.KeepRejects == 0 {
+		if err := checkRejectsPath(opt.Rejects, name); err != nil {
+			return Summary{File: name, Kind: kind}, err
+		}
+	}
+	return importFrom(ctx, st, schema, name, r, 0, false, opt, start)
+}
+
+// importFrom is Import's work on an opened input; path names it, size is its length when known.
+func importFrom(ctx context.Context, st fidelis.Store, schema fidelis.Schema, path string, r io.Reader, size int64, file bool, opt Options, start time.Time) (Summary, error) {
+	kind := schema.Kind
+	sum := Summary{File: path, Kind: kind, Columns: map[string]string{}}
+	cr := &countingReader{r: r, total: size, progress: opt.Progress}
+	in, err := openInput(cr, path, file, opt)
 	if err != nil {
 		if e, ok := err.(*fidelis.Error); ok {
 			c := *e
@@ -238,7 +282,7 @@ func Import(ctx context.Context, st fidelis.Store, kind fidelis.Kind, path strin
 			w.Rollback()
 		}
 	}()
-	rej := &rejects{path: opt.Rejects, input: path, label: path, reasons: map[string]int64{}}
+	rej := &rejects{path: opt.Rejects, input: path, label: path, reasons: map[string]int64{}, keep: opt.KeepRejects}
 	if x, ok := src.(guardedXLSX); ok {
 		rej.label, rej.colName = path+" [sheet "+x.sheet+"]", columnName
 	}
@@ -270,7 +314,7 @@ func Import(ctx context.Context, st fidelis.Store, kind fidelis.Kind, path strin
 	if err := rej.close(); err != nil {
 		return sum, err
 	}
-	sum.RejectsFile = rej.written
+	sum.RejectsFile, sum.Rejects = rej.written, rej.kept
 	after, err := st.Quality(ctx)
 	if err != nil {
 		return sum, err
@@ -573,6 +617,8 @@ type rejects struct {
 	label       string
 	colName     func(int) string
 	written     string
+	keep        int // > 0: keep this many rejects in kept, write no file
+	kept        []Reject
 	f           *os.File
 	w           *csvsafe.Writer // rejected values may be formulas: neutralised for spreadsheets
 	n           int64
@@ -604,6 +650,19 @@ func (r *rejects) add(line int64, col int, field, value, reason string) error {
 func (r *rejects) addKeyed(line int64, col int, field, value, reason, key string) error {
 	r.n++
 	r.reasons[key]++
+	if r.keep > 0 {
+		if len(r.kept) < r.keep {
+			c := ""
+			if col > 0 {
+				c = strconv.Itoa(col)
+				if r.colName != nil {
+					c = r.colName(col)
+				}
+			}
+			r.kept = append(r.kept, Reject{Line: line, Column: c, Field: field, Value: clip(value), Reason: reason})
+		}
+		return nil
+	}
 	if r.w == nil {
 		p := r.path
 		if p == "" {

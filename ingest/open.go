@@ -47,7 +47,9 @@ func (in *input) close() {
 // openInput tells what the file is from its content (the extension only breaks ties), undoes a
 // compression, decodes the text to UTF-8 and returns the reader of its records. Content the
 // importer cannot read is named in the error rather than read as text.
-func openInput(r io.Reader, path string, opt Options) (in *input, err error) {
+// A reader that is not the named file (file false: an HTTP body) is spooled to a temporary file
+// when its format is read at random (Parquet, XLSX).
+func openInput(r io.Reader, path string, file bool, opt Options) (in *input, err error) {
 	in = &input{}
 	defer func() {
 		if err != nil {
@@ -80,6 +82,11 @@ func openInput(r io.Reader, path string, opt Options) (in *input, err error) {
 			if path, err = spool(br, in); err != nil {
 				return in, err
 			}
+		}
+	}
+	if !file && in.format == "" && (what == "parquet" || what == "zip") {
+		if path, err = spool(br, in); err != nil {
+			return in, err
 		}
 	}
 	ext := strings.ToLower(filepath.Ext(name))
@@ -277,7 +284,7 @@ func spool(r io.Reader, in *input) (string, error) {
 	}
 	in.closers = append(in.closers, removeOnClose{f})
 	if _, err := io.Copy(f, r); err != nil {
-		return "", fmt.Errorf("decompressing: %v", err)
+		return "", fmt.Errorf("reading the data: %v", err)
 	}
 	return f.Name(), nil
 }

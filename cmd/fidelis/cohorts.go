@@ -5,8 +5,7 @@ import (
 	"fmt"
 	"text/tabwriter"
 
-	"fidelis"
-	"fidelis/metric"
+	"fidelis/analysis"
 	"fidelis/report"
 )
 
@@ -31,24 +30,10 @@ func runCohorts(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	first, last, err := st.Span(ctx)
+	ms, err := analysis.CohortMatrices(ctx, st, o)
 	if err != nil {
 		return err
 	}
-	if err := fidelis.CheckPeriods(o.Grain, first, last, o.From, o.To); err != nil {
-		return err
-	}
-	q := fidelis.Query{Grain: o.Grain, From: o.From, To: o.To, By: o.By}
-	cells, err := st.Cohorts(ctx, q)
-	if err != nil {
-		return err
-	}
-	lastIdx := o.Grain.Index(last)
-	complete := false
-	if !o.To.IsZero() && o.To.Before(last) {
-		lastIdx, complete = o.Grain.Index(o.To.AddDate(0, 0, -1)), true
-	}
-	ms := metric.Cohorts(cells, o.Grain, lastIdx, complete)
 	if f.json {
 		return report.JSON(e.stdout, ms)
 	}

@@ -1,0 +1,302 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"fidelis"
+	"fidelis/analysis"
+	"fidelis/insight"
+	"fidelis/metric"
+	"fidelis/report"
+)
+
+// Filters are the query parameters every analysis takes.
+type Filters struct {
+	From   string `query:"from" pattern:"^[0-9]{4}-[0-9]{2}-[0-9]{2}$" doc:"first day of the window (YYYY-MM-DD); the window is [from, to)"`
+	To     string `query:"to" pattern:"^[0-9]{4}-[0-9]{2}-[0-9]{2}$" doc:"day after the window (YYYY-MM-DD, exclusive)"`
+	Grain  string `query:"grain" enum:"day,week,month,quarter,year" doc:"period length (default month)"`
+	By     string `query:"by" maxLength:"64" doc:"break down by a customer attribute (one of /v1/dimensions)"`
+	Window int    `query:"window" minimum:"0" maximum:"1000" doc:"activity window in periods (0: about 90 days)"`
+}
+
+// options checks the filters and returns the analysis options they describe.
+func (f Filters) options() (analysis.Options, error) {
+	o := analysis.Options{Grain: fidelis.Month, Window: f.Window}
+	if f.Grain != "" {
+		g, err := fidelis.ParseGrain(f.Grain)
+		if err != nil {
+			return o, err
+		}
+		o.Grain = g
+	}
+	if f.By != "" {
+		o.By = fidelis.CleanName(f.By)
+	}
+	for _, d := range []struct {
+		name, s string
+		dst     *time.Time
+	}{{"from", f.From, &o.From}, {"to", f.To, &o.To}} {
+		if d.s == "" {
+			continue
+		}
+		t, err := time.Parse("2006-01-02", d.s)
+		if err != nil {
+			return o, fidelis.Errorf(fidelis.EInvalid, "%s=%s: not a date (want YYYY-MM-DD)", d.name, d.s)
+		}
+		*d.dst = t
+	}
+	if !o.From.IsZero() && !o.To.IsZero() && !o.From.Before(o.To) {
+		return o, fidelis.Errorf(fidelis.EInvalid, "from=%s is not before to=%s: the window [from, to) is empty", f.From, f.To)
+	}
+	return o, nil
+}
+
+// key is the normalised form of the filters, for the cache.
+func (f Filters) key(o analysis.Options) string {
+	day := func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.Format("2006-01-02")
+	}
+	return fmt.Sprintf("g=%s&from=%s&to=%s&by=%s&w=%d", o.Grain, day(o.From), day(o.To), o.By, o.Window)
+}
+
+// checkBy refuses a breakdown by an attribute the store does not have, listing those it has.
+func (s *Server) checkBy(ctx context.Context, by string) error {
+	if by == "" {
+		return nil
+	}
+	dims, err := s.cfg.Store.Dimensions(ctx)
+	if err != nil {
+		return err
+	}
+	for _, d := range dims {
+		if d == by {
+			return nil
+		}
+	}
+	return fidelis.Errorf(fidelis.EInvalid, "by=%s: the customers have no attribute %q (they have: %s)", by, by, strings.Join(dims, ", "))
+}
+
+// cached returns the result named what for the filters, computing it once per store version.
+// A computation that reads the store holds the store's read lock (readStore); one that only reads
+// another cached result must not, or it would wait behind a queued Forget holding the lock itself.
+func (s *Server) cached(ctx context.Context, what string, f Filters, readStore bool, compute func(ctx context.Context, o analysis.Options) (any, error)) (any, error) {
+	o, err := f.options()
+	if err != nil {
+		return nil, err
+	}
+	v := s.version.Load()
+	e, hit, err := s.cache.get(ctx, v, what+"?"+f.key(o), s.version.Load, func() (any, error) {
+		// Computed for every caller waiting on it: not cancelled when the first one leaves.
+		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.AnalysisTimeout)
+		defer cancel()
+		if readStore {
+			s.store.RLock()
+			defer s.store.RUnlock()
+			if err := s.checkBy(cctx, o.By); err != nil {
+				return nil, err
+			}
+		}
+		start := time.Now()
+		val, err := compute(cctx, o)
+		s.m.analysis.WithLabelValues(what).Observe(time.Since(start).Seconds())
+		return val, err
+	})
+	if hit {
+		s.m.cache.WithLabelValues("hit").Inc()
+	} else {
+		s.m.cache.WithLabelValues("miss").Inc()
+	}
+	if err != nil {
+		return nil, err
+	}
+	return e.val, nil
+}
+
+// full returns the whole analysis for the filters (every section and the actions): the one heavy
+// computation, which the section routes read from.
+func (s *Server) full(ctx context.Context, f Filters) (*analysis.Analysis, error) {
+	v, err := s.cached(ctx, "report", f, true, func(ctx context.Context, o analysis.Options) (any, error) {
+		o.Insight = s.cfg.Insight
+		return analysis.Run(ctx, s.cfg.Store, o)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.(*analysis.Analysis), nil
+}
+
+// project returns a view of the whole analysis, itself cached so that its JSON is written once.
+func project[T any](s *Server, ctx context.Context, what string, f Filters, view func(a *analysis.Analysis) (*T, error)) (*T, error) {
+	v, err := s.cached(ctx, what, f, false, func(ctx context.Context, _ analysis.Options) (any, error) {
+		a, err := s.full(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		return view(a)
+	})
+	if err != nil {
+		return nil, apiError(ctx, err)
+	}
+	return v.(*T), nil
+}
+
+type body[T any] struct {
+	Body *T
+}
+
+type filtersInput struct {
+	Filters
+}
+
+// sectionRoute serves a registered analysis section, as `fidelis NAME --json` prints it.
+func sectionRoute[T any](s *Server, path, name, summary string, kind fidelis.Kind) {
+	huma.Register(s.api, scopeOp(huma.Operation{OperationID: strings.TrimPrefix(path, "/v1/"), Method: http.MethodGet, Path: path,
+		Summary: summary, Tags: []string{"analyses"}, Errors: []int{400, 404}}, ScopeRead),
+		func(ctx context.Context, in *filtersInput) (*body[T], error) {
+			v, err := project(s, ctx, path, in.Filters, func(a *analysis.Analysis) (*T, error) {
+				v := analysis.Section[T](a, name)
+				if v == nil {
+					return nil, fidelis.Errorf(fidelis.ENotFound, "the store has no %s records for this analysis", kind).
+						WithHint("POST /v1/import/%s, or fidelis import %s FILE", kind, kind)
+				}
+				return v, nil
+			})
+			return &body[T]{v}, err
+		})
+}
+
+func (s *Server) routeAnalyses() {
+	get := func(id, path, summary string) huma.Operation {
+		return scopeOp(huma.Operation{OperationID: id, Method: http.MethodGet, Path: path, Summary: summary, Tags: []string{"analyses"}, Errors: []int{400}}, ScopeRead)
+	}
+	huma.Register(s.api, get("report", "/v1/report", "Everything: core metrics, every section, the actions (fidelis report --json)"),
+		func(ctx context.Context, in *filtersInput) (*body[analysis.Analysis], error) {
+			a, err := s.full(ctx, in.Filters)
+			if err != nil {
+				return nil, apiError(ctx, err)
+			}
+			return &body[analysis.Analysis]{a}, nil
+		})
+	type htmlInput struct {
+		Filters
+		Lang string `query:"lang" enum:"en,pl,ro,lv" doc:"report language (default en)"`
+	}
+	type htmlOutput struct {
+		ContentType string `header:"Content-Type"`
+		Body        []byte
+	}
+	huma.Register(s.api, get("report-html", "/v1/report.html", "The self-contained HTML report, in a language"),
+		func(ctx context.Context, in *htmlInput) (*htmlOutput, error) {
+			b, err := project(s, ctx, "/v1/report.html:"+in.Lang, in.Filters, func(a *analysis.Analysis) (*[]byte, error) {
+				var buf bytes.Buffer
+				if err := report.Render(&buf, a, report.Options{Format: "html", Lang: in.Lang}); err != nil {
+					return nil, err
+				}
+				out := buf.Bytes()
+				return &out, nil
+			})
+			if err != nil {
+				return nil, err
+			}
+			return &htmlOutput{ContentType: "text/html; charset=utf-8", Body: *b}, nil
+		})
+	if o := s.api.OpenAPI().Paths["/v1/report.html"]; o != nil && o.Get != nil {
+		if r := o.Get.Responses["200"]; r != nil {
+			r.Content = map[string]*huma.MediaType{"text/html": {Schema: &huma.Schema{Type: huma.TypeString}}}
+		}
+	}
+	huma.Register(s.api, get("metrics", "/v1/metrics", "Retention, churn, win-back, purchases, value and lifetime (fidelis metrics --json)"),
+		func(ctx context.Context, in *filtersInput) (*body[analysis.Analysis], error) {
+			v, err := project(s, ctx, "/v1/metrics", in.Filters, func(a *analysis.Analysis) (*analysis.Analysis, error) {
+				m := *a // the core figures and the lifetime section, as the metrics command computes them
+				m.Cohorts, m.Actions, m.Sections = nil, nil, nil
+				if l, ok := a.Sections["lifetime"]; ok {
+					m.Sections = map[string]any{"lifetime": l}
+				}
+				return &m, nil
+			})
+			return &body[analysis.Analysis]{v}, err
+		})
+	huma.Register(s.api, get("cohorts", "/v1/cohorts", "Cohort retention matrices, one per segment of by (fidelis cohorts --json)"),
+		func(ctx context.Context, in *filtersInput) (*body[[]metric.CohortMatrix], error) {
+			v, err := s.cached(ctx, "/v1/cohorts", in.Filters, true, func(ctx context.Context, o analysis.Options) (any, error) {
+				ms, err := analysis.CohortMatrices(ctx, s.cfg.Store, o)
+				return &ms, err
+			})
+			if err != nil {
+				return nil, apiError(ctx, err)
+			}
+			return &body[[]metric.CohortMatrix]{v.(*[]metric.CohortMatrix)}, nil
+		})
+	huma.Register(s.api, get("actions", "/v1/actions", "The prioritised actions, ranked by money at stake (fidelis actions --json)"),
+		func(ctx context.Context, in *filtersInput) (*body[[]analysis.Action], error) {
+			v, err := project(s, ctx, "/v1/actions", in.Filters, func(a *analysis.Analysis) (*[]analysis.Action, error) {
+				acts := a.Actions
+				if acts == nil {
+					acts = []analysis.Action{}
+				}
+				return &acts, nil
+			})
+			return &body[[]analysis.Action]{v}, err
+		})
+	huma.Register(s.api, get("targets", "/v1/targets", "Progress towards the targets the server was given (--goals)"),
+		func(ctx context.Context, in *filtersInput) (*body[[]insight.Target], error) {
+			v, err := project(s, ctx, "/v1/targets", in.Filters, func(a *analysis.Analysis) (*[]insight.Target, error) {
+				ts := []insight.Target{}
+				if r := analysis.Section[insight.Report](a, "insight"); r != nil && r.Targets != nil {
+					ts = r.Targets
+				}
+				return &ts, nil
+			})
+			return &body[[]insight.Target]{v}, err
+		})
+	type benchInput struct {
+		Industry string `query:"industry" maxLength:"64" doc:"only this industry's rows (and those for all industries)"`
+	}
+	huma.Register(s.api, get("benchmarks", "/v1/benchmarks", "Industry benchmark figures with their sources (fidelis benchmarks --json)"),
+		func(ctx context.Context, in *benchInput) (*body[[]insight.Benchmark], error) {
+			bs := s.cfg.Insight.Benchmarks
+			if bs == nil {
+				bs = insight.Shipped()
+			}
+			if in.Industry != "" {
+				if err := insight.CheckIndustry(bs, in.Industry); err != nil {
+					return nil, apiError(ctx, err)
+				}
+				bs = insight.ForIndustry(bs, strings.ToLower(in.Industry))
+			}
+			return &body[[]insight.Benchmark]{&bs}, nil
+		})
+	sectionRoute[analysis.VoC](s, "/v1/voc", "voc", "NPS, CSAT, CES with intervals, indices, drivers, themes, exit reasons (fidelis voc --json)", fidelis.Surveys)
+	sectionRoute[analysis.Advocacy](s, "/v1/advocacy", "advocacy", "Referrals, k-factor, advocates (fidelis advocacy --json)", fidelis.Referrals)
+	sectionRoute[analysis.Program](s, "/v1/program", "program", "Loyalty programme health and liability (fidelis program --json)", fidelis.Program)
+	sectionRoute[analysis.Engagement](s, "/v1/engagement", "engagement", "Channel engagement (fidelis engagement --json)", fidelis.Interactions)
+	sectionRoute[analysis.Social](s, "/v1/social", "social", "Social reach and sentiment (fidelis social --json)", fidelis.Social)
+	sectionRoute[analysis.Lifetime](s, "/v1/lifetime", "lifetime", "Customer lifetime (Kaplan-Meier)", fidelis.Orders)
+	sectionRoute[analysis.Models](s, "/v1/fit", "models", "Customer-base models fitted to the store, with their holdout check (fit/predict)", fidelis.Orders)
+	sectionRoute[analysis.Churn](s, "/v1/churn", "churn", "Who makes no purchase in the next horizon: backtest and scores", fidelis.Orders)
+	sectionRoute[insight.Report](s, "/v1/insight", "insight", "Benchmarks, strengths and weaknesses, targets, composition", fidelis.Orders)
+	huma.Register(s.api, get("dimensions", "/v1/dimensions", "The customer attributes a breakdown (by) can use"),
+		func(ctx context.Context, in *struct{}) (*body[[]string], error) {
+			s.store.RLock()
+			defer s.store.RUnlock()
+			d, err := s.cfg.Store.Dimensions(ctx)
+			if err != nil {
+				return nil, apiError(ctx, err)
+			}
+			if d == nil {
+				d = []string{}
+			}
+			return &body[[]string]{&d}, nil
+		})
+}

@@ -1,0 +1,380 @@
+// Package server is Fidelis' HTTP API: every analysis the CLI has, customer lists behind each
+// count, idempotent ingest through the same validation as file import, bearer tokens with scopes,
+// session cookies for the dashboard, Prometheus metrics and an audit log. Routes are declared with
+// huma, so the OpenAPI 3.1 document at /openapi.json is generated from the handlers' own types.
+//
+// One store handle serves every request. Reads run concurrently; ingests are serialised (one
+// writer); erasure and deletion take the store exclusively, because DuckDB's Forget rewrites and
+// reopens the store file. Analyses are cached per store version, which every write advances.
+package server
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"path"
+	"reflect"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/danielgtaylor/huma/v2/adapters/humago"
+	"github.com/prometheus/client_golang/prometheus"
+	"golang.org/x/time/rate"
+
+	"fidelis"
+	"fidelis/analysis"
+	"fidelis/internal/nanjson"
+)
+
+// Config is what a server needs. Store and Tokens are required; zero values elsewhere take the
+// defaults documented on each field.
+type Config struct {
+	Store  fidelis.Store
+	Tokens *Tokens
+	// ReadOnly refuses every write (ingest, delete, forget) with 403.
+	ReadOnly bool
+	Log      *slog.Logger // nil: discard
+	// Audit receives one JSON line per ingest, deletion and erasure (who, when, how many); nil
+	// keeps none.
+	Audit io.Writer
+	// Dashboard is served at /; nil serves a page that says the dashboard is not built in.
+	Dashboard fs.FS
+	// CORSOrigins lists the origins allowed to call the API from a browser; none by default.
+	CORSOrigins []string
+	// Rate is each token's sustained request rate and Burst its burst (defaults 50/s and 100).
+	Rate  rate.Limit
+	Burst int
+	// MaxBody caps an ingest body in bytes (default 64 MiB); MaxQuery caps a URL's query string
+	// (default 4 KiB).
+	MaxBody, MaxQuery int64
+	// BodyTimeout bounds the reading of an ingest body (default 2 minutes: 64 MiB at 550 KB/s);
+	// a client sending slower is cut off with 408.
+	BodyTimeout time.Duration
+	// AnalysisTimeout bounds one analysis computation (default 10 minutes: a first analysis of a
+	// million customers fits models; later requests hit the cache).
+	AnalysisTimeout time.Duration
+	// Secure marks session cookies Secure (set when serving TLS).
+	Secure bool
+	// Insight configures the insight step (industry benchmarks, goals) of every analysis.
+	Insight analysis.InsightConfig
+	// Now is the clock (nil: time.Now), for token expiry tests.
+	Now func() time.Time
+}
+
+// Server serves the API. Create it with New; it is an http.Handler.
+type Server struct {
+	cfg     Config
+	api     huma.API
+	mux     *http.ServeMux
+	handler http.Handler
+	reg     *prometheus.Registry
+	m       *metrics
+
+	// store guards the store handle: reads and ingests share it, Forget and Delete take it alone.
+	store    sync.RWMutex
+	ingestMu sync.Mutex   // one writer at a time
+	version  atomic.Int64 // advanced by every committed write; keys the cache
+	cache    *cache
+	sessions *sessions
+	limits   *limiters
+	auditMu  sync.Mutex
+	openapi  []byte
+}
+
+// New builds a server on cfg.
+func New(cfg Config) (*Server, error) {
+	if cfg.Store == nil || cfg.Tokens == nil {
+		return nil, errors.New("server: Config.Store and Config.Tokens are required")
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if cfg.Rate == 0 {
+		cfg.Rate = 50
+	}
+	if cfg.Burst == 0 {
+		cfg.Burst = 100
+	}
+	if cfg.MaxBody == 0 {
+		cfg.MaxBody = 64 << 20
+	}
+	if cfg.MaxQuery == 0 {
+		cfg.MaxQuery = 4 << 10
+	}
+	if cfg.AnalysisTimeout == 0 {
+		cfg.AnalysisTimeout = 10 * time.Minute
+	}
+	if cfg.BodyTimeout == 0 {
+		cfg.BodyTimeout = 2 * time.Minute
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	s := &Server{cfg: cfg, mux: http.NewServeMux(), reg: prometheus.NewRegistry(), cache: newCache(64),
+		sessions: newSessions(12 * time.Hour), limits: newLimiters(cfg.Rate, cfg.Burst)}
+	s.m = newMetrics(s.reg)
+
+	hc := huma.DefaultConfig("Fidelis API", "1")
+	hc.Components.Schemas = huma.NewMapRegistry("#/components/schemas/", schemaName)
+	hc.Info.Description = "Customer-loyalty analytics: analyses with the same JSON as the CLI's --json, customer lists, idempotent ingest. NaN (a rate with no denominator) is written as null."
+	hc.OpenAPIPath, hc.DocsPath, hc.SchemasPath = "", "", ""
+	hc.CreateHooks = nil // no $schema field: responses are the CLI's JSON, byte for byte in shape
+	hc.Formats = map[string]huma.Format{"application/json": s.jsonFormat(), "json": s.jsonFormat()}
+	hc.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
+		"bearer": {Type: "http", Scheme: "bearer", Description: "fidelis token create --scope read,ingest,admin"},
+		"cookie": {Type: "apiKey", In: "cookie", Name: sessionCookie, Description: "dashboard session from /login (read only)"},
+	}
+	s.api = humago.New(s.mux, hc)
+	s.api.UseMiddleware(s.authorize)
+
+	s.routeAnalyses()
+	s.routeIngest()
+	s.routeCustomers()
+	s.routeAdmin()
+	nullableNumbers(s.api.OpenAPI())
+	var err error
+	if s.openapi, err = json.Marshal(s.api.OpenAPI()); err != nil {
+		return nil, err
+	}
+	s.mux.HandleFunc("GET /healthz", s.healthz)
+	s.mux.Handle("GET /metrics", s.bearerOnly(ScopeRead, s.metricsHandler()))
+	s.mux.Handle("GET /openapi.json", s.bearerOnly(ScopeRead, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Write(s.openapi)
+	})))
+	s.mux.HandleFunc("GET /login", s.login)
+	s.mux.HandleFunc("POST /login", s.login)
+	s.mux.HandleFunc("POST /logout", s.logout)
+	s.mux.Handle("GET /", s.dashboard())
+	s.handler = s.guard(s.mux)
+	return s, nil
+}
+
+// ServeHTTP serves one request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// OpenAPI returns the generated OpenAPI 3.1 document.
+func (s *Server) OpenAPI() []byte { return s.openapi }
+
+// HTTPServer returns an http.Server for s on addr with timeouts that bound slow clients: headers
+// within 10 s, a whole request body within 5 minutes (a 64 MiB ingest at ~220 KB/s), a response
+// within 10 minutes, idle connections closed after 2 minutes.
+func (s *Server) HTTPServer(addr string) *http.Server {
+	return &http.Server{
+		Addr:              addr,
+		Handler:           s,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       5 * time.Minute,
+		WriteTimeout:      s.cfg.AnalysisTimeout + time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(s.cfg.Log.Handler(), slog.LevelWarn),
+	}
+}
+
+// guard wraps every route: security headers, CORS when configured, query-size cap, access log
+// and request metrics.
+func (s *Server) guard(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		h.Set("Cross-Origin-Resource-Policy", "same-origin")
+		h.Set("Cache-Control", "no-store")
+		if s.cfg.Secure {
+			h.Set("Strict-Transport-Security", "max-age=31536000")
+		}
+		sw := &statusWriter{ResponseWriter: w, status: 200}
+		defer func() {
+			route := r.Pattern
+			if route == "" {
+				route = "unmatched"
+			}
+			d := time.Since(start)
+			s.m.requests.WithLabelValues(route, fmt.Sprint(sw.status)).Inc()
+			s.m.latency.WithLabelValues(route).Observe(d.Seconds())
+			s.cfg.Log.LogAttrs(r.Context(), slog.LevelInfo, "request", slog.String("method", r.Method), slog.String("route", route),
+				slog.String("path", r.URL.Path), slog.Int("status", sw.status), slog.Int64("bytes", sw.n), slog.Duration("duration", d),
+				slog.String("remote", r.RemoteAddr))
+		}()
+		if origin := r.Header.Get("Origin"); origin != "" && s.corsAllowed(origin) {
+			h.Set("Access-Control-Allow-Origin", origin)
+			h.Set("Vary", "Origin")
+			if r.Method == http.MethodOptions {
+				h.Set("Access-Control-Allow-Methods", "GET, POST")
+				h.Set("Access-Control-Allow-Headers", "Authorization, Content-Type")
+				h.Set("Access-Control-Max-Age", "600")
+				sw.WriteHeader(http.StatusNoContent)
+				return
+			}
+		}
+		if int64(len(r.URL.RawQuery)) > s.cfg.MaxQuery {
+			writeProblem(sw, http.StatusRequestURITooLong, fmt.Sprintf("the query string has %d bytes; at most %d are accepted", len(r.URL.RawQuery), s.cfg.MaxQuery))
+			return
+		}
+		next.ServeHTTP(sw, r)
+	})
+}
+
+func (s *Server) corsAllowed(origin string) bool {
+	for _, o := range s.cfg.CORSOrigins {
+		if o == "*" || strings.EqualFold(o, origin) {
+			return true
+		}
+	}
+	return false
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	n      int64
+	wrote  bool
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if !w.wrote {
+		w.status, w.wrote = code, true
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	w.wrote = true
+	n, err := w.ResponseWriter.Write(b)
+	w.n += int64(n)
+	return n, err
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// writeProblem writes an RFC 9457 problem outside huma (routes that are not API operations).
+func writeProblem(w http.ResponseWriter, status int, detail string) {
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(huma.ErrorModel{Title: http.StatusText(status), Status: status, Detail: detail})
+}
+
+// jsonFormat writes JSON with NaN and infinities as null, as the CLI's --json does; a cached
+// result is written from its memoised encoding.
+func (s *Server) jsonFormat() huma.Format {
+	return huma.Format{
+		Marshal: func(w io.Writer, v any) error {
+			if b, ok := s.cache.encoded(v, encodeJSON); ok {
+				_, err := w.Write(b)
+				return err
+			}
+			b, err := encodeJSON(v)
+			if err != nil {
+				return err
+			}
+			_, err = w.Write(b)
+			return err
+		},
+		Unmarshal: json.Unmarshal,
+	}
+}
+
+func encodeJSON(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	err := enc.Encode(nanjson.Value(v))
+	return b.Bytes(), err
+}
+
+// statusOf maps a domain error code to an HTTP status: the one table the design asks for.
+var statusOf = map[string]int{
+	fidelis.EInvalid:  http.StatusBadRequest,
+	fidelis.ENotFound: http.StatusNotFound,
+	fidelis.EConflict: http.StatusConflict,
+	fidelis.EInternal: http.StatusInternalServerError,
+}
+
+// apiError turns an error into a problem response: the domain code picks the status, the message
+// is the detail and a hint, if any, the one error entry.
+func apiError(ctx context.Context, err error) error {
+	var se huma.StatusError
+	if errors.As(err, &se) {
+		return err
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return huma.NewError(http.StatusServiceUnavailable, "the computation took longer than the server allows; try a narrower window or a coarser grain")
+	}
+	if ctx.Err() != nil {
+		return huma.NewError(499, "the request was cancelled")
+	}
+	code := fidelis.ErrorCode(err)
+	var details []error
+	if h := fidelis.ErrorHint(err); h != "" {
+		details = append(details, &huma.ErrorDetail{Message: "Try: " + h})
+	}
+	return huma.NewError(statusOf[code], err.Error(), details...)
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	fmt.Fprintf(w, `{"status":"ok","read_only":%t}`+"\n", s.cfg.ReadOnly)
+}
+
+// schemaName prefixes huma's schema names with the package (AnalysisBacktest, ChurnBacktest):
+// several packages name a type alike.
+func schemaName(t reflect.Type, hint string) string {
+	name := huma.DefaultSchemaNamer(t, hint)
+	for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Array {
+		t = t.Elem()
+	}
+	pkg := path.Base(t.PkgPath())
+	if t.Name() == "" || pkg == "." || pkg == "server" || pkg == "fidelis" {
+		return name
+	}
+	return strings.ToUpper(pkg[:1]) + pkg[1:] + name
+}
+
+// nullableNumbers marks every number in the document's schemas as nullable: NaN (a rate with no
+// denominator) is written as null, honestly "no value", never zero.
+func nullableNumbers(o *huma.OpenAPI) {
+	seen := map[*huma.Schema]bool{}
+	var walk func(*huma.Schema)
+	walk = func(sc *huma.Schema) {
+		if sc == nil || seen[sc] {
+			return
+		}
+		seen[sc] = true
+		if sc.Type == huma.TypeNumber {
+			sc.Nullable = true
+		}
+		for _, p := range sc.Properties {
+			walk(p)
+		}
+		walk(sc.Items)
+		if ap, ok := sc.AdditionalProperties.(*huma.Schema); ok {
+			walk(ap)
+		}
+		for _, x := range sc.OneOf {
+			walk(x)
+		}
+		for _, x := range sc.AnyOf {
+			walk(x)
+		}
+		for _, x := range sc.AllOf {
+			walk(x)
+		}
+	}
+	for _, sc := range o.Components.Schemas.Map() {
+		walk(sc)
+	}
+}
