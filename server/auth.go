@@ -238,4 +238,3 @@ func scopeOp(op huma.Operation, scope string) huma.Operation {
 	op.Errors = append(op.Errors, http.StatusUnauthorized, http.StatusForbidden, http.StatusTooManyRequests)
 	return op
 }
-

@@ -31,7 +31,9 @@ type entry struct {
 	encoded []byte
 }
 
-func newCache(max int) *cache { return &cache{max: max, m: map[string]*entry{}, byVal: map[any]*entry{}} }
+func newCache(max int) *cache {
+	return &cache{max: max, m: map[string]*entry{}, byVal: map[any]*entry{}}
+}
 
 func (c *cache) drop(key string) {
 	if e, ok := c.m[key]; ok {

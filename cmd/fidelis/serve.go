@@ -167,4 +167,3 @@ func serve(ctx context.Context, e *env, db string, st fidelis.Store, f serveFlag
 
 // dashboardFS is the embedded dashboard, or nil while the binary carries none.
 func dashboardFS() fs.FS { return nil }
-
