@@ -128,6 +128,11 @@ func (s *Server) bearerOnly(scope string, next http.Handler) http.Handler {
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 4<<10)
 	secret := r.FormValue("token")
+	if secret == "" && r.Method == http.MethodGet {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Write([]byte(loginForm))
+		return
+	}
 	if secret == "" {
 		writeProblem(w, http.StatusBadRequest, "no token: /login?token=... or a form with a token field")
 		return
@@ -150,6 +155,15 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		SameSite: http.SameSiteStrictMode, MaxAge: int(s.sessions.ttl / time.Second)})
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 }
+
+// loginForm asks for a token (no script: the page works under the strict CSP).
+const loginForm = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>Fidelis: sign in</title></head><body><main><h1>Fidelis</h1>
+<form method="post" action="/login"><p><label for="token">Token with the read scope</label><br>
+<input id="token" name="token" type="password" autocomplete="off" size="50" required></p>
+<p><button type="submit">Sign in</button></p></form>
+<p>An administrator makes one with <code>fidelis token create --scope read --db STORE</code>.</p></main></body></html>
+`
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 	if c, err := r.Cookie(sessionCookie); err == nil {

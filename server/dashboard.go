@@ -10,9 +10,25 @@ const placeholder = `<!doctype html><html lang="en"><head><meta charset="utf-8">
 <a href="/v1/report">/v1/report</a>; the API is described at <a href="/openapi.json">/openapi.json</a>.</p></body></html>
 `
 
-// dashboard serves the embedded dashboard's files (they hold no data: every figure comes from
-// /v1 with the session cookie), or a placeholder page.
+// dashboard serves the embedded dashboard's files, or a placeholder page, to a signed-in
+// browser (a session cookie or a read token); the address / without one goes to the sign-in form.
 func (s *Server) dashboard() http.Handler {
+	files := s.dashboardFiles()
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, status, why := s.check(r, ScopeRead); status != 0 {
+			if r.URL.Path == "/" || r.URL.Path == "/index.html" {
+				http.Redirect(w, r, "/login", http.StatusSeeOther)
+				return
+			}
+			s.refuse(w.Header().Set, status)
+			writeProblem(w, status, why)
+			return
+		}
+		files.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) dashboardFiles() http.Handler {
 	if s.cfg.Dashboard == nil {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if r.URL.Path != "/" {

@@ -79,6 +79,10 @@ func (s *Server) importHandler(ctx context.Context, in *importInput) (*body[inge
 		ingest.Options{Update: in.Update, KeepRejects: maxRejects})
 	if err != nil {
 		s.audit(p, "ingest_failed", map[string]any{"kind": kind, "bytes": len(in.RawBody), "error": err.Error()})
+		if code := fidelis.ErrorCode(err); code == fidelis.EInvalid {
+			// The importer's hints name CLI flags (--map, --date-format) the API does not have.
+			return nil, huma.NewError(http.StatusBadRequest, err.Error())
+		}
 		return nil, apiError(ctx, err)
 	}
 	sum.Seconds = 0 // not part of the record's identity; the access log has the duration

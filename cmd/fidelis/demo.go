@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"fidelis/ingest"
 	"fidelis/insight"
 	"fidelis/report"
+	"fidelis/server"
 	"fidelis/synth"
 )
 
@@ -23,12 +25,15 @@ func init() {
 // runDemo is the end-to-end path a new user runs first: synth → import (every kind, through the
 // same ingest as real files) → analysis → report, all in the current directory.
 func runDemo(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "demo", "demo [--customers N] [--seed S] [--dir DIR] [--lang en|pl|ro|lv]")
+	fs := newFlags(e, "demo", "demo [--customers N] [--seed S] [--dir DIR] [--lang en|pl|ro|lv] [--serve [--addr 127.0.0.1:8080]]")
 	customers := fs.Int("customers", synth.DefaultCustomers, "customers of the synthetic company")
 	seed := fs.Uint64("seed", 1, "random seed")
 	dir := fs.String("dir", ".", "where the data files, the store and the report go")
 	industry := fs.String("industry", "ecommerce,retail", "benchmarks to compare with (fidelis benchmarks lists them)")
 	lang := fs.String("lang", "en", "report language: en, pl, ro or lv")
+	serveIt := fs.Bool("serve", false, "then serve the API and the dashboard on the demo store, printing the sign-in URL (Ctrl-C stops)")
+	var sf serveFlags
+	sf.register(fs)
 	goals := fs.String("goals", "", "targets file (default: the demo's own, "+strings.ReplaceAll(strings.TrimSpace(demoGoals), "\n", ", ")+")")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
@@ -48,7 +53,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	for _, p := range []string{db, db + ".wal"} {
+	for _, p := range []string{db, db + ".wal", server.TokensPath(db)} { // a new company: old tokens go too
 		if err := os.Remove(p); err != nil && !os.IsNotExist(err) {
 			return err
 		}
@@ -104,7 +109,29 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	fmt.Fprintf(e.stdout, "  repeat purchase rate %s %%, %.2f orders per customer, AOV %.2f EUR, historical CLV mean %.2f EUR\n",
 		ci(a.Purchases.RepeatRate), a.Purchases.Frequency, a.Purchases.AOV, a.Value.CLVMean)
 	fmt.Fprintf(e.stdout, "  store: %s\n  report: %s\n  done in %.1fs\n", db, out, time.Since(start).Seconds())
-	return nil
+	if !*serveIt {
+		return nil
+	}
+	return serveDemo(ctx, e, db, st, sf, cfg)
+}
+
+// serveDemo serves the demo store with a fresh read token, printing the URL that signs in with it.
+func serveDemo(ctx context.Context, e *env, db string, st fidelis.Store, sf serveFlags, cfg analysis.InsightConfig) error {
+	if sf.tokens == "" {
+		sf.tokens = server.TokensPath(db)
+	}
+	tokens, err := server.OpenTokens(sf.tokens)
+	if err != nil {
+		return err
+	}
+	t, secret, err := tokens.Create("", []string{server.ScopeRead}, 0, time.Now())
+	if err != nil {
+		return err
+	}
+	return serve(ctx, e, db, st, sf, cfg, func(base string) {
+		fmt.Fprintf(e.stdout, "  dashboard: %s/login?token=%s\n  (read token %s; fidelis token revoke %s --db %s ends it; Ctrl-C stops the server)\n",
+			base, url.QueryEscape(secret), t.ID, t.ID, db)
+	})
 }
 
 // demoGoals are the synthetic company's targets (goals file format).
