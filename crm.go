@@ -18,8 +18,24 @@ type CustomerRecord struct {
 	Revenue     float64 // net revenue to date, refunds deducted
 }
 
+// CustomerSelection names the customers behind one count of an analysis, for its drill-down list.
+// The zero value selects every customer (the customers table and every customer named by an order).
+type CustomerSelection struct {
+	// By and Segment keep the customers whose attribute By has the value Segment; "(none)" selects
+	// those without a value, as the breakdowns label them. By must be one of Store.Dimensions.
+	By, Segment string
+	// InCohort keeps the customers whose first purchase (refunds are not purchases) is in period
+	// Cohort of Grain and who bought in period Cohort + Offset: exactly those CohortCell.Returned
+	// counts for that cell.
+	InCohort       bool
+	Grain          Grain
+	Cohort, Offset int64
+}
+
 // CustomerStore is implemented by stores that can export customer records.
 type CustomerStore interface {
+	// CustomerIDs returns, sorted, the ids of the customers sel selects.
+	CustomerIDs(ctx context.Context, sel CustomerSelection) ([]string, error)
 	// CustomerRecords calls fn once for each of ids, in that order, with what the store holds
 	// about the customer (an id it does not know gets a record with its id alone).
 	CustomerRecords(ctx context.Context, ids []string, fn func(CustomerRecord) error) error

@@ -387,3 +387,7 @@ func ScoresWith(ctx context.Context, ms fidelis.ModelStore, a *Analysis, sel *Se
 	}
 	return f, nil
 }
+
+// Forecast returns the per-customer forecast the models section computed (nil when it did not
+// run or failed), for drill-down lists that show each customer's P(alive) and CLV.
+func (a *Analysis) Forecast() *Forecast { return a.forecast }

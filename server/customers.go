@@ -1,3 +1,319 @@
 package server
 
-func (s *Server) routeCustomers() {}
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"math"
+	"net/http"
+	"reflect"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"fidelis"
+	"fidelis/analysis"
+	"fidelis/internal/table"
+)
+
+// CustomerRow is one customer of a drill-down list: the CRM columns.
+type CustomerRow struct {
+	CustomerID string            `json:"customer_id"`
+	Attributes map[string]string `json:"attributes"`
+	// FirstPurchase and LastPurchase are YYYY-MM-DD ("" when the customer has no purchase).
+	FirstPurchase string  `json:"first_purchase"`
+	LastPurchase  string  `json:"last_purchase"`
+	Orders        int64   `json:"orders" doc:"orders, refunds excluded"`
+	Revenue       float64 `json:"revenue" doc:"net revenue to date, refunds deducted"`
+	// PAlive and CLV are the customer-base model's, null when no model passed the holdout check
+	// (see model_note) or the customer has no purchase.
+	PAlive *float64 `json:"p_alive"`
+	CLV    *float64 `json:"clv"`
+}
+
+// CustomerList is one page of a list.
+type CustomerList struct {
+	List      string        `json:"list"`
+	Total     int           `json:"total" doc:"customers in the whole list"`
+	Page      int           `json:"page"`
+	PerPage   int           `json:"per_page"`
+	ModelNote string        `json:"model_note,omitempty" doc:"why p_alive and clv are null, when they are"`
+	Customers []CustomerRow `json:"customers"`
+}
+
+type customersInput struct {
+	Filters
+	List    string `query:"list" required:"true" maxLength:"300" doc:"all; segment:ATTR=VALUE; cohort:LABEL:OFFSET; action:ID; palive:BAND (0..9, tenths of P(alive))"`
+	Page    int    `query:"page" minimum:"1" default:"1"`
+	PerPage int    `query:"per_page" minimum:"1" maximum:"1000" default:"50"`
+	Format  string `query:"format" enum:"json,csv,xlsx,parquet" default:"json" doc:"json pages; csv, xlsx and parquet export the whole list"`
+}
+
+type customersOutput struct {
+	ContentType        string `header:"Content-Type"`
+	ContentDisposition string `header:"Content-Disposition"`
+	Body               []byte
+}
+
+// exportTypes are the media types of the export formats.
+var exportTypes = map[string]string{
+	"csv":     "text/csv; charset=utf-8",
+	"xlsx":    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+	"parquet": "application/vnd.apache.parquet",
+}
+
+// members is a resolved list: its customers in order, and the forecast that prices them.
+type members struct {
+	ids      []string
+	forecast map[string]analysis.CustomerScore
+	note     string
+}
+
+func (s *Server) routeCustomers() {
+	huma.Register(s.api, scopeOp(huma.Operation{OperationID: "customers", Method: http.MethodGet, Path: "/v1/customers",
+		Summary: "The customers behind a count: a page of them as JSON, or the whole list as CSV, XLSX or Parquet",
+		Tags:    []string{"customers"}, Errors: []int{400, 404}}, ScopeRead), s.customers)
+	// One operation answers in four media types; the JSON one is described by CustomerList.
+	if o := s.api.OpenAPI().Paths["/v1/customers"]; o != nil && o.Get != nil {
+		ref := s.api.OpenAPI().Components.Schemas.Schema(reflect.TypeOf(CustomerList{}), true, "CustomerList")
+		nullableNumbers(s.api.OpenAPI())
+		bin := &huma.Schema{Type: huma.TypeString, Format: "binary"}
+		o.Get.Responses["200"].Content = map[string]*huma.MediaType{"application/json": {Schema: ref},
+			"text/csv": {Schema: bin}, exportTypes["xlsx"]: {Schema: bin}, exportTypes["parquet"]: {Schema: bin}}
+	}
+}
+
+func (s *Server) customers(ctx context.Context, in *customersInput) (*customersOutput, error) {
+	m, err := s.members(ctx, in.Filters, in.List)
+	if err != nil {
+		return nil, apiError(ctx, err)
+	}
+	ids := m.ids
+	if in.Format == "json" {
+		lo := min(len(ids), (in.Page-1)*in.PerPage)
+		ids = ids[lo:min(len(ids), lo+in.PerPage)]
+	}
+	rows, err := s.records(ctx, ids, m)
+	if err != nil {
+		return nil, apiError(ctx, err)
+	}
+	if in.Format == "json" {
+		b, err := encodeJSON(CustomerList{List: in.List, Total: len(m.ids), Page: in.Page, PerPage: in.PerPage, ModelNote: m.note, Customers: rows})
+		if err != nil {
+			return nil, err
+		}
+		return &customersOutput{ContentType: "application/json", Body: b}, nil
+	}
+	cols, trows := tableOf(rows)
+	var buf bytes.Buffer
+	switch in.Format {
+	case "csv":
+		err = table.WriteCSV(&buf, cols, trows)
+	case "xlsx":
+		err = table.WriteXLSX(&buf, "customers", cols, trows)
+	case "parquet":
+		err = table.WriteParquet(&buf, cols, trows)
+	}
+	if err != nil {
+		return nil, err
+	}
+	name := strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' {
+			return r
+		}
+		return '-'
+	}, in.List)
+	return &customersOutput{ContentType: exportTypes[in.Format], Body: buf.Bytes(),
+		ContentDisposition: fmt.Sprintf(`attachment; filename="customers-%s.%s"`, name, in.Format)}, nil
+}
+
+// members resolves a list id to its customers, cached per store version and query.
+func (s *Server) members(ctx context.Context, f Filters, list string) (*members, error) {
+	kind, arg, _ := strings.Cut(list, ":")
+	switch kind {
+	case "all", "segment", "cohort", "action", "palive":
+	default:
+		return nil, fidelis.Errorf(fidelis.EInvalid, "list=%s: want all, segment:ATTR=VALUE, cohort:LABEL:OFFSET, action:ID or palive:BAND", list)
+	}
+	v, err := s.cached(ctx, "/v1/customers:"+list, f, false, func(ctx context.Context, o analysis.Options) (any, error) {
+		a, err := s.full(ctx, f) // the forecast prices every list; actions come from it too
+		if err != nil {
+			return nil, err
+		}
+		m := &members{forecast: map[string]analysis.CustomerScore{}}
+		fc := a.Forecast()
+		if fc.Trusted() {
+			for _, sc := range fc.Scores {
+				m.forecast[sc.Customer] = sc
+			}
+		} else {
+			m.note = "no customer-base model passed the holdout check, so no P(alive) or CLV is shown (see /v1/fit)"
+		}
+		s.store.RLock()
+		defer s.store.RUnlock()
+		cs, ok := s.cfg.Store.(fidelis.CustomerStore)
+		if !ok {
+			return nil, fidelis.Errorf(fidelis.EInvalid, "this store cannot list customers")
+		}
+		switch kind {
+		case "all":
+			m.ids, err = cs.CustomerIDs(ctx, fidelis.CustomerSelection{})
+		case "segment":
+			attr, val, ok := strings.Cut(arg, "=")
+			if !ok || attr == "" {
+				return nil, fidelis.Errorf(fidelis.EInvalid, "list=%s: want segment:ATTR=VALUE", list)
+			}
+			if err := s.checkBy(ctx, fidelis.CleanName(attr)); err != nil {
+				return nil, err
+			}
+			m.ids, err = cs.CustomerIDs(ctx, fidelis.CustomerSelection{By: fidelis.CleanName(attr), Segment: val})
+		case "cohort":
+			label, off, ok := strings.Cut(arg, ":")
+			k, kerr := strconv.ParseInt(off, 10, 64)
+			if !ok || kerr != nil || k < 0 {
+				return nil, fidelis.Errorf(fidelis.EInvalid, "list=%s: want cohort:LABEL:OFFSET, e.g. cohort:2024-01:3", list)
+			}
+			c, ok := cohortIndex(o.Grain, a.First, a.Last, label)
+			if !ok {
+				return nil, fidelis.Errorf(fidelis.ENotFound, "list=%s: no %s cohort labelled %q in the data (%s to %s)", list, o.Grain, label, a.First.Format("2006-01-02"), a.Last.Format("2006-01-02"))
+			}
+			m.ids, err = cs.CustomerIDs(ctx, fidelis.CustomerSelection{InCohort: true, Grain: o.Grain, Cohort: c, Offset: k})
+		case "action":
+			i := slices.IndexFunc(a.Actions, func(x analysis.Action) bool { return x.ID == arg })
+			if i < 0 {
+				return nil, fidelis.Errorf(fidelis.ENotFound, "list=%s: no action %q on this store (see /v1/actions)", list, arg)
+			}
+			for _, mb := range a.Actions[i].Members {
+				m.ids = append(m.ids, mb.Customer)
+			}
+		case "palive":
+			band, berr := strconv.Atoi(arg)
+			if berr != nil || band < 0 || band > 9 {
+				return nil, fidelis.Errorf(fidelis.EInvalid, "list=%s: want palive:BAND with BAND 0..9 (tenths of P(alive), as p_alive_histogram)", list)
+			}
+			if !fc.Trusted() {
+				return nil, fidelis.Errorf(fidelis.ENotFound, "list=%s: %s", list, m.note)
+			}
+			for _, sc := range fc.Scores {
+				if min(9, int(sc.PAlive*10)) == band { // the histogram's own banding
+					m.ids = append(m.ids, sc.Customer)
+				}
+			}
+			sort.Strings(m.ids)
+		}
+		return m, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.(*members), nil
+}
+
+// cohortIndex finds the period of grain g labelled label within the data's span.
+func cohortIndex(g fidelis.Grain, first, last time.Time, label string) (int64, bool) {
+	if first.IsZero() {
+		return 0, false
+	}
+	for i := g.Index(first); i <= g.Index(last); i++ {
+		if g.Label(i) == label {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+// records reads the CRM columns of ids from the store and adds the forecast's figures.
+func (s *Server) records(ctx context.Context, ids []string, m *members) ([]CustomerRow, error) {
+	rows := make([]CustomerRow, 0, len(ids))
+	if len(ids) == 0 {
+		return rows, nil
+	}
+	s.store.RLock()
+	defer s.store.RUnlock()
+	cs, ok := s.cfg.Store.(fidelis.CustomerStore)
+	if !ok {
+		return nil, fidelis.Errorf(fidelis.EInvalid, "this store cannot list customers")
+	}
+	day := func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.UTC().Format("2006-01-02")
+	}
+	err := cs.CustomerRecords(ctx, ids, func(r fidelis.CustomerRecord) error {
+		row := CustomerRow{CustomerID: r.Customer, Attributes: map[string]string{}, FirstPurchase: day(r.First),
+			LastPurchase: day(r.Last), Orders: r.Orders, Revenue: r.Revenue}
+		for _, a := range r.Attrs {
+			row.Attributes[a.Name] = a.Value
+		}
+		if sc, ok := m.forecast[r.Customer]; ok {
+			row.PAlive, row.CLV = finite(sc.PAlive), finite(sc.CLV)
+		}
+		rows = append(rows, row)
+		return nil
+	})
+	return rows, err
+}
+
+func finite(v float64) *float64 {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return nil
+	}
+	return &v
+}
+
+// tableOf lays rows out as export columns: id, the attributes (fixed ones first, then the free
+// ones by name), purchases, revenue, P(alive), CLV.
+func tableOf(rows []CustomerRow) ([]table.Column, []table.Row) {
+	seen := map[string]bool{}
+	for _, r := range rows {
+		for k := range r.Attributes {
+			seen[k] = true
+		}
+	}
+	var attrs []string
+	for _, d := range fidelis.FixedDimensions {
+		if seen[d] {
+			attrs = append(attrs, d)
+			delete(seen, d)
+		}
+	}
+	free := make([]string, 0, len(seen))
+	for k := range seen {
+		free = append(free, k)
+	}
+	sort.Strings(free)
+	attrs = append(attrs, free...)
+	cols := []table.Column{{Name: "customer_id", Kind: 's'}}
+	for _, a := range attrs {
+		cols = append(cols, table.Column{Name: a, Kind: 's'})
+	}
+	cols = append(cols, table.Column{Name: "first_purchase", Kind: 'd'}, table.Column{Name: "last_purchase", Kind: 'd'},
+		table.Column{Name: "orders", Kind: 'i'}, table.Column{Name: "revenue", Kind: 'f'},
+		table.Column{Name: "p_alive", Kind: 'f'}, table.Column{Name: "clv", Kind: 'f'})
+	out := make([]table.Row, len(rows))
+	opt := func(s string) any {
+		if s == "" {
+			return nil
+		}
+		return s
+	}
+	num := func(p *float64) any {
+		if p == nil {
+			return nil
+		}
+		return *p
+	}
+	for i, r := range rows {
+		row := table.Row{r.CustomerID}
+		for _, a := range attrs {
+			row = append(row, opt(r.Attributes[a]))
+		}
+		out[i] = append(row, opt(r.FirstPurchase), opt(r.LastPurchase), r.Orders, r.Revenue, num(r.PAlive), num(r.CLV))
+	}
+	return cols, out
+}

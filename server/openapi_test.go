@@ -36,6 +36,7 @@ func TestOpenAPI(t *testing.T) {
 	if err := doc.Validate(ctx); err != nil {
 		t.Fatalf("the document is not valid OpenAPI: %v", err)
 	}
+	openapi3filter.RegisterBodyDecoder("text/csv", openapi3filter.FileBodyDecoder)
 	openapi3filter.RegisterBodyDecoder("text/html", func(r io.Reader, _ http.Header, _ *openapi3.SchemaRef, _ openapi3filter.EncodingFn) (any, error) {
 		b, err := io.ReadAll(r)
 		return string(b), err
@@ -69,6 +70,9 @@ func TestOpenAPI(t *testing.T) {
 		{"GET", "/v1/churn", "read", "", "", 200},
 		{"GET", "/v1/insight", "read", "", "", 200},
 		{"GET", "/v1/dimensions", "read", "", "", 200},
+		{"GET", "/v1/customers?list=all&per_page=5", "read", "", "", 200},
+		{"GET", "/v1/customers?list=segment:region%3DNorth&format=csv", "read", "", "", 200},
+		{"GET", "/v1/customers?list=action:nope", "read", "", "", 404},
 		{"GET", "/v1/dimensions", "", "", "", 401},
 		{"POST", "/v1/import/orders", "ingest", "text/csv", orders, 200},
 		{"POST", "/v1/import/orders", "read", "text/csv", orders, 403},

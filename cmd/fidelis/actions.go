@@ -1,24 +1,19 @@
 package main
 
 import (
-	"bufio"
 	"context"
-	"encoding/csv"
 	"fmt"
 	"math"
 	"os"
 	"path/filepath"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
-	"github.com/parquet-go/parquet-go"
-
 	"fidelis"
 	"fidelis/analysis"
-	"fidelis/internal/csvsafe"
+	"fidelis/internal/table"
 	"fidelis/report"
 )
 
@@ -76,10 +71,7 @@ func listFormat(path string) (string, error) {
 }
 
 // listColumn is one column of an action's customer list.
-type listColumn struct {
-	name string
-	kind byte // 's' text, 'd' date, 'i' integer, 'f' number
-}
+type listColumn = table.Column
 
 // writeActionList writes exactly the customers of action id: rank, id, attributes, first and last
 // purchase, orders and revenue to date from the store, then the figures the action's rule reads.
@@ -120,10 +112,10 @@ func writeActionList(ctx context.Context, e *env, sf storeFlags, a *analysis.Ana
 	}); err != nil {
 		return err
 	}
-	cols := []listColumn{{"rank", 'i'}, {"customer_id", 's'}}
+	cols := []listColumn{{Name: "rank", Kind: 'i'}, {Name: "customer_id", Kind: 's'}}
 	for _, d := range fidelis.FixedDimensions {
 		if attrs[d] {
-			cols = append(cols, listColumn{d, 's'})
+			cols = append(cols, listColumn{Name: d, Kind: 's'})
 			delete(attrs, d)
 		}
 	}
@@ -133,14 +125,14 @@ func writeActionList(ctx context.Context, e *env, sf storeFlags, a *analysis.Ana
 	}
 	sort.Strings(free)
 	for _, n := range free {
-		cols = append(cols, listColumn{n, 's'})
+		cols = append(cols, listColumn{Name: n, Kind: 's'})
 	}
-	cols = append(cols, listColumn{"first_purchase", 'd'}, listColumn{"last_purchase", 'd'}, listColumn{"orders", 'i'})
+	cols = append(cols, listColumn{Name: "first_purchase", Kind: 'd'}, listColumn{Name: "last_purchase", Kind: 'd'}, listColumn{Name: "orders", Kind: 'i'})
 	if !slices.Contains(x.Columns, analysis.ColRevenue) {
-		cols = append(cols, listColumn{analysis.ColRevenue, 'f'})
+		cols = append(cols, listColumn{Name: analysis.ColRevenue, Kind: 'f'})
 	}
 	for _, c := range x.Columns {
-		cols = append(cols, listColumn{c, 'f'})
+		cols = append(cols, listColumn{Name: c, Kind: 'f'})
 	}
 	rows := make([][]any, len(recs))
 	for k, r := range recs {
@@ -150,10 +142,10 @@ func writeActionList(ctx context.Context, e *env, sf storeFlags, a *analysis.Ana
 			have[at.Name] = at.Value
 		}
 		for _, c := range cols[2:] {
-			if c.kind != 's' {
+			if c.Kind != 's' {
 				break
 			}
-			if v, ok := have[c.name]; ok {
+			if v, ok := have[c.Name]; ok {
 				row = append(row, v)
 			} else {
 				row = append(row, nil)
@@ -176,20 +168,20 @@ func writeActionList(ctx context.Context, e *env, sf storeFlags, a *analysis.Ana
 	err = writeAtomic(out, func(f *os.File) error {
 		switch ext {
 		case ".parquet":
-			return writeListParquet(f, cols, rows)
+			return table.WriteParquet(f, cols, rows)
 		case ".json":
 			objs := make([]map[string]any, len(rows))
 			for k, row := range rows {
 				objs[k] = map[string]any{}
 				for c, v := range row {
 					if v != nil {
-						objs[k][cols[c].name] = v
+						objs[k][cols[c].Name] = v
 					}
 				}
 			}
 			return report.JSON(f, objs)
 		}
-		return writeListCSV(f, cols, rows)
+		return table.WriteCSV(f, cols, rows)
 	})
 	if err != nil {
 		return err
@@ -208,73 +200,4 @@ func day(t time.Time) any {
 		return nil
 	}
 	return t.UTC().Format("2006-01-02")
-}
-
-func writeListCSV(f *os.File, cols []listColumn, rows [][]any) error {
-	bw := bufio.NewWriter(f)
-	w := csv.NewWriter(bw)
-	head := make([]string, len(cols))
-	for i, c := range cols {
-		head[i] = c.name
-	}
-	w.Write(head)
-	rec := make([]string, len(cols))
-	for _, row := range rows {
-		for i, v := range row {
-			switch v := v.(type) {
-			case nil:
-				rec[i] = ""
-			case string:
-				rec[i] = csvsafe.Cell(v)
-			case int64:
-				rec[i] = strconv.FormatInt(v, 10)
-			case float64:
-				rec[i] = strconv.FormatFloat(v, 'f', -1, 64)
-			}
-		}
-		w.Write(rec)
-	}
-	w.Flush()
-	if err := w.Error(); err != nil {
-		return err
-	}
-	return bw.Flush()
-}
-
-func writeListParquet(f *os.File, cols []listColumn, rows [][]any) error {
-	g := parquet.Group{}
-	for _, c := range cols {
-		var n parquet.Node
-		switch c.kind {
-		case 'i':
-			n = parquet.Int(64)
-		case 'f':
-			n = parquet.Leaf(parquet.DoubleType)
-		default:
-			n = parquet.String()
-		}
-		if c.name != "rank" && c.name != "customer_id" {
-			n = parquet.Optional(n)
-		}
-		g[c.name] = n
-	}
-	w := parquet.NewGenericWriter[map[string]any](f, parquet.NewSchema("customer", g))
-	batch := make([]map[string]any, 0, 1024)
-	for _, row := range rows {
-		m := make(map[string]any, len(cols))
-		for i, v := range row {
-			m[cols[i].name] = v
-		}
-		batch = append(batch, m)
-		if len(batch) == cap(batch) {
-			if _, err := w.Write(batch); err != nil {
-				return err
-			}
-			batch = batch[:0]
-		}
-	}
-	if _, err := w.Write(batch); err != nil {
-		return err
-	}
-	return w.Close()
 }

@@ -1,0 +1,167 @@
+package server_test
+
+import (
+	"bytes"
+	"encoding/csv"
+	"fmt"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/parquet-go/parquet-go"
+	"github.com/xuri/excelize/v2"
+)
+
+type customerList struct {
+	List      string `json:"list"`
+	Total     int    `json:"total"`
+	Page      int    `json:"page"`
+	PerPage   int    `json:"per_page"`
+	ModelNote string `json:"model_note"`
+	Customers []struct {
+		CustomerID   string            `json:"customer_id"`
+		Attributes   map[string]string `json:"attributes"`
+		LastPurchase string            `json:"last_purchase"`
+		Orders       int64             `json:"orders"`
+		PAlive       *float64          `json:"p_alive"`
+	} `json:"customers"`
+}
+
+// TestCustomerLists checks each kind of list against the count it stands behind in the analysis
+// JSON, pagination against the whole list, and the three export formats against the JSON.
+func TestCustomerLists(t *testing.T) {
+	f := newFixture(t, false, nil)
+	tok := f.secret["read"]
+	list := func(id string, extra string) customerList {
+		t.Helper()
+		w := f.do("GET", "/v1/customers?per_page=1000&list="+url.QueryEscape(id)+extra, tok, nil)
+		if w.Code != 200 {
+			t.Fatalf("list %s: %d %s", id, w.Code, w.Body.String())
+		}
+		return decode[customerList](t, w)
+	}
+	all := list("all", "")
+	if all.Total < 400 || len(all.Customers) != min(all.Total, 1000) {
+		t.Fatalf("all: total %d, %d rows", all.Total, len(all.Customers))
+	}
+
+	// A segment: exactly the customers whose attribute has the value.
+	want := 0
+	var region string
+	for _, c := range all.Customers {
+		if region == "" {
+			region = c.Attributes["region"]
+		}
+		if c.Attributes["region"] == region && region != "" {
+			want++
+		}
+	}
+	if seg := list("segment:region="+region, ""); seg.Total != want || want == 0 {
+		t.Errorf("segment:region=%s: %d customers, the whole list has %d with that region", region, seg.Total, want)
+	}
+
+	// A cohort cell: the customers the bounded count of cohort c at offset k counts.
+	cm := decode[[]struct {
+		Rows []struct {
+			Cohort  string `json:"cohort"`
+			Bounded []struct{ K, N int64 }
+		} `json:"rows"`
+	}](t, f.do("GET", "/v1/cohorts?grain=quarter", tok, nil))
+	checked := 0
+	for _, r := range cm[0].Rows {
+		for k, cell := range r.Bounded {
+			if k == 0 || k > 3 || checked > 6 {
+				continue
+			}
+			got := list(fmt.Sprintf("cohort:%s:%d", r.Cohort, k), "&grain=quarter")
+			if int64(got.Total) != cell.K {
+				t.Errorf("cohort %s offset %d: list of %d customers, the matrix counts %d", r.Cohort, k, got.Total, cell.K)
+			}
+			checked++
+		}
+	}
+	if checked == 0 {
+		t.Fatal("no cohort cell checked")
+	}
+
+	// An action and a P(alive) band: the counts the report shows.
+	rep := decode[struct {
+		Actions []struct {
+			ID        string `json:"id"`
+			Customers int    `json:"customers"`
+		} `json:"actions"`
+		Sections struct {
+			Models struct {
+				Histogram *[10]int `json:"p_alive_histogram"`
+			} `json:"models"`
+		} `json:"sections"`
+	}](t, f.do("GET", "/v1/report", tok, nil))
+	if len(rep.Actions) == 0 {
+		t.Fatal("the synthetic company has no action")
+	}
+	for _, a := range rep.Actions {
+		if got := list("action:"+a.ID, ""); got.Total != a.Customers {
+			t.Errorf("action %s: %d customers listed, %d counted", a.ID, got.Total, a.Customers)
+		}
+	}
+	if h := rep.Sections.Models.Histogram; h != nil {
+		for b, n := range h {
+			if got := list(fmt.Sprintf("palive:%d", b), ""); got.Total != n {
+				t.Errorf("palive:%d: %d listed, histogram %d", b, got.Total, n)
+			}
+		}
+		if all.Customers[0].PAlive == nil && all.Customers[0].Orders > 0 {
+			t.Error("a buyer without P(alive) although the model passed")
+		}
+	} else if all.ModelNote == "" {
+		t.Error("no model and no note saying so")
+	}
+
+	// Pagination: page 3 of 7 is the 15th to 21st customer of the whole list.
+	p := list("all", "&page=3&per_page=7")
+	p3 := decode[customerList](t, f.do("GET", "/v1/customers?list=all&page=3&per_page=7", tok, nil))
+	_ = p
+	if p3.Total != all.Total || len(p3.Customers) != 7 || p3.Customers[0].CustomerID != all.Customers[14].CustomerID {
+		t.Errorf("page 3 of 7: %+v", p3)
+	}
+
+	// Exports hold the whole list with the same ids in the same order.
+	seg := list("segment:region="+region, "")
+	w := f.do("GET", "/v1/customers?format=csv&list="+url.QueryEscape("segment:region="+region), tok, nil)
+	if w.Code != 200 || !strings.HasPrefix(w.Header().Get("Content-Disposition"), "attachment") {
+		t.Fatalf("csv: %d %v", w.Code, w.Header())
+	}
+	recs, err := csv.NewReader(bytes.NewReader(w.Body.Bytes())).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != seg.Total+1 || recs[0][0] != "customer_id" || recs[1][0] != seg.Customers[0].CustomerID {
+		t.Errorf("csv: %d lines, header %v", len(recs), recs[0])
+	}
+	w = f.do("GET", "/v1/customers?format=xlsx&list="+url.QueryEscape("segment:region="+region), tok, nil)
+	x, err := excelize.OpenReader(bytes.NewReader(w.Body.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	xr, _ := x.GetRows("customers")
+	if len(xr) != seg.Total+1 || xr[1][0] != seg.Customers[0].CustomerID {
+		t.Errorf("xlsx: %d rows", len(xr))
+	}
+	w = f.do("GET", "/v1/customers?format=parquet&list="+url.QueryEscape("segment:region="+region), tok, nil)
+	pf, err := parquet.OpenFile(bytes.NewReader(w.Body.Bytes()), int64(w.Body.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pf.NumRows() != int64(seg.Total) {
+		t.Errorf("parquet: %d rows, want %d", pf.NumRows(), seg.Total)
+	}
+
+	for _, bad := range []struct {
+		list string
+		want int
+	}{{"cohort:1999-01:1", 404}, {"cohort:x", 400}, {"action:nope", 404}, {"palive:12", 400}, {"segment:shoe=1", 400}, {"everyone", 400}} {
+		if w := f.do("GET", "/v1/customers?list="+url.QueryEscape(bad.list), tok, nil); w.Code != bad.want {
+			t.Errorf("list=%s: %d, want %d: %s", bad.list, w.Code, bad.want, w.Body.String())
+		}
+	}
+}
