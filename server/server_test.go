@@ -245,9 +245,17 @@ func TestSessionCookie(t *testing.T) {
 		name, token string
 		want        int
 	}{{"ingest-only token", f.secret["ingest"], 403}, {"unknown", "fid_x", 401}, {"missing", "", 400}} {
-		if w := f.do("GET", "/login?token="+url.QueryEscape(c.token), "", nil); w.Code != c.want {
+		w := f.do("POST", "/login", "", strings.NewReader("token="+url.QueryEscape(c.token)), "Content-Type", "application/x-www-form-urlencoded")
+		if w.Code != c.want {
 			t.Errorf("%s: login status %d, want %d", c.name, w.Code, c.want)
 		}
+	}
+	// Without a token, GET /login is the sign-in form, and the dashboard's address leads to it.
+	if w := f.do("GET", "/login", "", nil); w.Code != 200 || !strings.Contains(w.Body.String(), `<form method="post" action="/login">`) {
+		t.Errorf("GET /login: %d %s", w.Code, w.Body.String())
+	}
+	if w := f.do("GET", "/", "", nil); w.Code != http.StatusSeeOther || w.Header().Get("Location") != "/login" {
+		t.Errorf("GET / without a session: %d %v", w.Code, w.Header())
 	}
 	w := f.do("GET", "/login?token="+url.QueryEscape(f.secret["readingest"]), "", nil)
 	if w.Code != http.StatusSeeOther || w.Header().Get("Location") != "/" {
