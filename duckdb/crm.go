@@ -14,7 +14,7 @@ var _ fidelis.CustomerStore = (*Store)(nil)
 // non-refund orders, the first of them the cohort) and the segment join of every breakdown.
 func (s *Store) CustomerIDs(ctx context.Context, sel fidelis.CustomerSelection) ([]string, error) {
 	q := fidelis.Query{Grain: sel.Grain, By: sel.By}
-	if err := s.checkDimension(ctx, q); err != nil {
+	if err := s.CheckDimension(ctx, q); err != nil {
 		return nil, err
 	}
 	var query string
