@@ -150,6 +150,59 @@ func project[T any](s *Server, ctx context.Context, what string, f Filters, view
 	return v.(*T), nil
 }
 
+// Report is the whole analysis (the JSON of fidelis report --format json) and, when asked, the
+// same for a comparison window.
+type Report struct {
+	analysis.Analysis
+	Compare *Comparison `json:"compare,omitempty"`
+}
+
+// Comparison is the report of the window compared with: [from, to).
+type Comparison struct {
+	From   string             `json:"from"`
+	To     string             `json:"to"`
+	Report *analysis.Analysis `json:"report"`
+}
+
+type reportInput struct {
+	Filters
+	Compare string   `query:"compare" enum:"previous,year" doc:"also compute the window just before (previous: as many months when from and to are 1sts, else days) or a year before (year); needs from and to"`
+	Segment []string `query:"segment" doc:"not supported yet: the stores' aggregates cannot filter by segment; use by to break down"`
+}
+
+// comparison returns the filters of the comparison window, or nil when none is asked for.
+func (in *reportInput) comparison() (*Filters, error) {
+	if len(in.Segment) > 0 {
+		return nil, fidelis.Errorf(fidelis.EInvalid, "segment=%s: filtering by segment is not supported yet; break down with by=ATTRIBUTE instead", in.Segment[0])
+	}
+	if in.Compare == "" {
+		return nil, nil
+	}
+	o, err := in.Filters.options()
+	if err != nil {
+		return nil, err
+	}
+	if o.From.IsZero() || o.To.IsZero() {
+		return nil, fidelis.Errorf(fidelis.EInvalid, "compare=%s needs both from and to: the window to compare", in.Compare)
+	}
+	c := in.Filters
+	var from, to time.Time
+	switch in.Compare {
+	case "previous": // as many whole months as the window when it runs from a 1st to a 1st, else days
+		if o.From.Day() == 1 && o.To.Day() == 1 {
+			months := (o.To.Year()-o.From.Year())*12 + int(o.To.Month()-o.From.Month())
+			from = o.From.AddDate(0, -months, 0)
+		} else {
+			from = o.From.AddDate(0, 0, -int(o.To.Sub(o.From).Hours()/24))
+		}
+		to = o.From
+	case "year":
+		from, to = o.From.AddDate(-1, 0, 0), o.To.AddDate(-1, 0, 0)
+	}
+	c.From, c.To = from.Format("2006-01-02"), to.Format("2006-01-02")
+	return &c, nil
+}
+
 type body[T any] struct {
 	Body *T
 }
@@ -179,13 +232,24 @@ func (s *Server) routeAnalyses() {
 	get := func(id, path, summary string) huma.Operation {
 		return scopeOp(huma.Operation{OperationID: id, Method: http.MethodGet, Path: path, Summary: summary, Tags: []string{"analyses"}, Errors: []int{400}}, ScopeRead)
 	}
-	huma.Register(s.api, get("report", "/v1/report", "Everything: core metrics, every section, the actions (fidelis report --json)"),
-		func(ctx context.Context, in *filtersInput) (*body[analysis.Analysis], error) {
-			a, err := s.full(ctx, in.Filters)
+	huma.Register(s.api, get("report", "/v1/report", "Everything: core metrics, every section, the actions (fidelis report --json); with compare, the comparison window's report too"),
+		func(ctx context.Context, in *reportInput) (*body[Report], error) {
+			cmp, err := in.comparison()
 			if err != nil {
 				return nil, apiError(ctx, err)
 			}
-			return &body[analysis.Analysis]{a}, nil
+			v, err := project(s, ctx, "/v1/report?compare="+in.Compare, in.Filters, func(a *analysis.Analysis) (*Report, error) {
+				r := &Report{Analysis: *a}
+				if cmp != nil {
+					b, err := s.full(ctx, *cmp)
+					if err != nil {
+						return nil, fmt.Errorf("compare=%s (%s to %s): %w", in.Compare, cmp.From, cmp.To, err)
+					}
+					r.Compare = &Comparison{From: cmp.From, To: cmp.To, Report: b}
+				}
+				return r, nil
+			})
+			return &body[Report]{v}, err
 		})
 	type htmlInput struct {
 		Filters

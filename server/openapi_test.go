@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -175,4 +176,51 @@ func metric(t *testing.T, f *fixture, series string) float64 {
 		}
 	}
 	return 0
+}
+
+// TestCompare: compare=previous and compare=year add the report of the window before, with its
+// dates; the main report is the one without compare.
+func TestCompare(t *testing.T) {
+	f := newFixture(t, false, nil)
+	tok := f.secret["read"]
+	base := decode[struct {
+		Last string `json:"last_order"`
+	}](t, f.do("GET", "/v1/report", tok, nil))
+	last, err := time.Parse(time.RFC3339, base.Last)
+	if err != nil {
+		t.Fatal(err)
+	}
+	to := time.Date(last.Year(), last.Month(), 1, 0, 0, 0, 0, time.UTC)
+	from := to.AddDate(0, -6, 0)
+	q := "/v1/report?from=" + from.Format("2006-01-02") + "&to=" + to.Format("2006-01-02")
+	for _, c := range []struct {
+		compare, from, to string
+	}{
+		{"previous", from.AddDate(0, -6, 0).Format("2006-01-02"), from.Format("2006-01-02")},
+		{"year", from.AddDate(-1, 0, 0).Format("2006-01-02"), to.AddDate(-1, 0, 0).Format("2006-01-02")},
+	} {
+		w := f.do("GET", q+"&compare="+c.compare, tok, nil)
+		if w.Code != 200 {
+			t.Fatalf("%s: %d %s", c.compare, w.Code, w.Body.String())
+		}
+		r := decode[struct {
+			Retention []json.RawMessage `json:"retention"`
+			Compare   *struct {
+				From, To string
+				Report   struct {
+					Retention []struct {
+						Period string `json:"period"`
+					} `json:"retention"`
+				} `json:"report"`
+			} `json:"compare"`
+		}](t, w)
+		if r.Compare == nil || r.Compare.From != c.from || r.Compare.To != c.to || len(r.Compare.Report.Retention) == 0 || len(r.Retention) == 0 {
+			t.Errorf("compare=%s: %+v", c.compare, r.Compare)
+		}
+	}
+	for _, bad := range []string{"/v1/report?compare=previous", "/v1/report?segment=region%3DNorth"} {
+		if w := f.do("GET", bad, tok, nil); w.Code != 400 {
+			t.Errorf("%s: %d %s", bad, w.Code, w.Body.String())
+		}
+	}
 }
