@@ -352,15 +352,16 @@ func (s *Server) routeAnalyses() {
 	sectionRoute[insight.Report](s, "/v1/insight", "insight", "Benchmarks, strengths and weaknesses, targets, composition", fidelis.Orders)
 	huma.Register(s.api, get("dimensions", "/v1/dimensions", "The customer attributes a breakdown (by) can use"),
 		func(ctx context.Context, in *struct{}) (*body[[]string], error) {
-			s.store.RLock()
-			defer s.store.RUnlock()
-			d, err := s.cfg.Store.Dimensions(ctx)
+			v, err := s.cached(ctx, "/v1/dimensions", Filters{}, true, func(ctx context.Context, _ analysis.Options) (any, error) {
+				d, err := s.cfg.Store.Dimensions(ctx)
+				if d == nil {
+					d = []string{}
+				}
+				return &d, err
+			})
 			if err != nil {
 				return nil, apiError(ctx, err)
 			}
-			if d == nil {
-				d = []string{}
-			}
-			return &body[[]string]{&d}, nil
+			return &body[[]string]{v.(*[]string)}, nil
 		})
 }

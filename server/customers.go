@@ -88,25 +88,33 @@ func (s *Server) routeCustomers() {
 }
 
 func (s *Server) customers(ctx context.Context, in *customersInput) (*customersOutput, error) {
+	if in.Format == "json" { // a page is read once per store version, like an analysis
+		page := fmt.Sprintf("/v1/customers:%s:%d:%d", in.List, in.Page, in.PerPage)
+		v, err := s.cached(ctx, page, in.Filters, false, func(cctx context.Context, _ analysis.Options) (any, error) {
+			m, err := s.members(cctx, in.Filters, in.List)
+			if err != nil {
+				return nil, err
+			}
+			lo := min(len(m.ids), (in.Page-1)*in.PerPage)
+			rows, err := s.records(cctx, m.ids[lo:min(len(m.ids), lo+in.PerPage)], m)
+			if err != nil {
+				return nil, err
+			}
+			b, err := encodeJSON(CustomerList{List: in.List, Total: len(m.ids), Page: in.Page, PerPage: in.PerPage, ModelNote: m.note, Customers: rows})
+			return &b, err
+		})
+		if err != nil {
+			return nil, apiError(ctx, err)
+		}
+		return &customersOutput{ContentType: "application/json", Body: *v.(*[]byte)}, nil
+	}
 	m, err := s.members(ctx, in.Filters, in.List)
 	if err != nil {
 		return nil, apiError(ctx, err)
 	}
-	ids := m.ids
-	if in.Format == "json" {
-		lo := min(len(ids), (in.Page-1)*in.PerPage)
-		ids = ids[lo:min(len(ids), lo+in.PerPage)]
-	}
-	rows, err := s.records(ctx, ids, m)
+	rows, err := s.records(ctx, m.ids, m)
 	if err != nil {
 		return nil, apiError(ctx, err)
-	}
-	if in.Format == "json" {
-		b, err := encodeJSON(CustomerList{List: in.List, Total: len(m.ids), Page: in.Page, PerPage: in.PerPage, ModelNote: m.note, Customers: rows})
-		if err != nil {
-			return nil, err
-		}
-		return &customersOutput{ContentType: "application/json", Body: b}, nil
 	}
 	cols, trows := tableOf(rows)
 	var buf bytes.Buffer

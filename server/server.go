@@ -119,7 +119,9 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	s := &Server{cfg: cfg, mux: http.NewServeMux(), reg: prometheus.NewRegistry(), cache: newCache(64),
+	// 1024 results: every analysis of a few dozen queries and the customer-list pages a team
+	// browses; the least recently used goes first.
+	s := &Server{cfg: cfg, mux: http.NewServeMux(), reg: prometheus.NewRegistry(), cache: newCache(1024),
 		sessions: newSessions(12 * time.Hour), limits: newLimiters(cfg.Rate, cfg.Burst)}
 	s.m = newMetrics(s.reg)
 
