@@ -64,7 +64,11 @@ func runBenchServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	// The per-token rate limit is lifted: the run measures the server, not the limiter.
-	srv, err := server.New(server.Config{Store: st, Tokens: toks, Rate: 1e9, Burst: 1 << 30, Dashboard: dashboardFS()})
+	dash, err := dashboardFS()
+	if err != nil {
+		return err
+	}
+	srv, err := server.New(server.Config{Store: st, Tokens: toks, Rate: 1e9, Burst: 1 << 30, Dashboard: dash})
 	if err != nil {
 		return err
 	}

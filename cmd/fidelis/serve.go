@@ -18,6 +18,7 @@ import (
 	"fidelis"
 	"fidelis/analysis"
 	"fidelis/server"
+	"fidelis/web"
 )
 
 func init() {
@@ -114,8 +115,12 @@ func serve(ctx context.Context, e *env, db string, st fidelis.Store, f serveFlag
 		defer af.Close()
 		audit = af
 	}
+	dash, err := dashboardFS()
+	if err != nil {
+		return err
+	}
 	srv, err := server.New(server.Config{Store: st, Tokens: tokens, ReadOnly: f.readOnly, Log: log, Audit: audit,
-		Dashboard: dashboardFS(), CORSOrigins: csvList(f.cors), Rate: rate.Limit(f.rate), Burst: f.burst, MaxBody: f.maxBody,
+		Dashboard: dash, CORSOrigins: csvList(f.cors), Rate: rate.Limit(f.rate), Burst: f.burst, MaxBody: f.maxBody,
 		Secure: f.cert != "", Insight: insight})
 	if err != nil {
 		return err
@@ -165,5 +170,5 @@ func serve(ctx context.Context, e *env, db string, st fidelis.Store, f serveFlag
 	return nil
 }
 
-// dashboardFS is the embedded dashboard, or nil while the binary carries none.
-func dashboardFS() fs.FS { return nil }
+// dashboardFS is the embedded dashboard (package web).
+func dashboardFS() (fs.FS, error) { return web.FS() }
