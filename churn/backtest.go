@@ -36,6 +36,9 @@ type Options struct {
 	Bootstrap   int // bootstrap replicates of the AUC (default 200)
 	Seed        uint64
 	GBDT        GBDTOptions
+	// BaseDeadline bounds each customer-base model fit (zero: DefaultBGNBDDeadline and
+	// DefaultParetoDeadline); a fit past it is marked failed (see FitBase).
+	BaseDeadline time.Duration
 	// Progress, when set, is told what the backtest is doing.
 	Progress func(msg string)
 }
@@ -70,8 +73,10 @@ type Scores struct {
 	RevenueTop10  float64 `json:"revenue_top10"`
 	RevenueCaught float64 `json:"revenue_caught"`
 	Reliability   []Bin   `json:"reliability"`
-	// Missing says why the method has no figures here ("" when it has).
-	Missing string `json:"missing,omitempty"`
+	// Missing says why the method has no figures here ("" when it has); MissingMsg is the same
+	// as a message, for translation.
+	Missing    string      `json:"missing,omitempty"`
+	MissingMsg fidelis.Msg `json:"-"`
 }
 
 // Cutoff is one rolling origin: trained on rows as of TrainAsOf with outcomes in [TrainAsOf,
@@ -110,10 +115,11 @@ type Backtest struct {
 	Notes              []string `json:"notes,omitempty"`
 }
 
-// pred holds one cut-off's test predictions.
+// pred holds one cut-off's test predictions, and why a method has none.
 type pred struct {
 	y, value []float64
 	p        map[string][]float64
+	missing  map[string]fidelis.Msg
 }
 
 // Run backtests every method on the store's history up to end (the day after the last order).
@@ -145,7 +151,10 @@ func Run(ctx context.Context, src RowSource, start, end time.Time, o Options) (*
 			return nil, err
 		}
 		progress(o, "fitting the customer-base models")
-		base := FitBase(rows, prevRows != nil)
+		base := FitBase(ctx, rows, prevRows != nil, o)
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		if prevRows != nil {
 			c, p, err := runCutoff(ctx, o, prevRows, prevBase, rows, base, asOf.Add(-h), asOf)
 			if err != nil {
@@ -217,6 +226,8 @@ type Model struct {
 	Hiatus     float64
 	HiatusRate [2]float64
 	HorizonDay int
+	// BGNBDMissing says why the training rows had no BG/NBD features (zero when they had).
+	BGNBDMissing fidelis.Msg
 }
 
 // Train fits the model on rows as of a cut-off whose outcome window has passed: 70% of customers
@@ -266,6 +277,9 @@ func Train(ctx context.Context, rows []fidelis.ChurnRow, base BaseModels, o Opti
 		return nil, err
 	}
 	m := &Model{Features: fs, GBDT: g, Logistic: lr, HorizonDay: o.HorizonDays}
+	if base.bgErr != nil {
+		m.BGNBDMissing = errMsg(base.bgErr)
+	}
 	m.CalGBDT = FitCalibrator(g.Predict(xc), yc)
 	m.CalLogistic = FitCalibrator(lr.Predict(xc), yc)
 	rec := make([]float64, len(rows))
@@ -380,7 +394,7 @@ func runCutoff(ctx context.Context, o Options, train []fidelis.ChurnRow, trainBa
 	c.Hiatus = m.Hiatus
 	c.Calibrated = m.CalGBDT.Method
 	c.Trees = len(m.GBDT.Trees)
-	pr := pred{y: y, value: value, p: map[string][]float64{}}
+	pr := pred{y: y, value: value, p: map[string][]float64{}, missing: map[string]fidelis.Msg{}}
 	col := func(f func(s Scored) float64) []float64 {
 		v := make([]float64, len(sc))
 		for i, s := range sc {
@@ -394,12 +408,17 @@ func runCutoff(ctx context.Context, o Options, train []fidelis.ChurnRow, trainBa
 	if testBase.bgErr == nil {
 		pr.p[MethodBGNBD] = col(func(s Scored) float64 { return 1 - s.PAlive })
 	} else {
-		c.Notes = append(c.Notes, "BG/NBD: "+testBase.bgErr.Error())
+		pr.missing[MethodBGNBD] = errMsg(testBase.bgErr)
+		c.Notes = append(c.Notes, testBase.bgErr.Error())
+	}
+	if trainBase.bgErr != nil || testBase.bgErr != nil {
+		c.Notes = append(c.Notes, "the BG/NBD features (p_alive, expected_purchases) are missing on this cut-off: the trees and the regression learned without them")
 	}
 	if testBase.paretoEr == nil {
 		pr.p[MethodPareto] = col(func(s Scored) float64 { return 1 - s.PAlivePareto })
 	} else {
-		c.Notes = append(c.Notes, "Pareto/NBD: "+testBase.paretoEr.Error())
+		pr.missing[MethodPareto] = errMsg(testBase.paretoEr)
+		c.Notes = append(c.Notes, testBase.paretoEr.Error())
 	}
 	score(c.Methods, pr, o.Bootstrap, o.Seed)
 	return c, pr, nil
@@ -414,8 +433,12 @@ func score(into map[string]*Scores, pr pred, b int, seed uint64) [][]float64 {
 			ps = append(ps, p)
 			names = append(names, m)
 		} else {
+			why := pr.missing[m]
+			if why.Key == "" {
+				why = fidelis.M("the model could not be fitted on this store")
+			}
 			into[m] = &Scores{AUC: math.NaN(), AUCLow: math.NaN(), AUCHigh: math.NaN(), Brier: math.NaN(), ECE: math.NaN(),
-				LiftTop10: math.NaN(), RevenueTop10: math.NaN(), RevenueCaught: math.NaN(), Missing: "the model could not be fitted on this store"}
+				LiftTop10: math.NaN(), RevenueTop10: math.NaN(), RevenueCaught: math.NaN(), Missing: why.String(), MissingMsg: why}
 		}
 	}
 	boot := bootstrapAUC(ps, pr.y, b, seed)
@@ -434,12 +457,15 @@ func score(into map[string]*Scores, pr pred, b int, seed uint64) [][]float64 {
 }
 
 func pool(bt *Backtest, preds []pred, o Options) {
-	all := pred{p: map[string][]float64{}}
+	all := pred{p: map[string][]float64{}, missing: map[string]fidelis.Msg{}}
 	for _, m := range Methods {
 		complete := true
 		for _, p := range preds {
 			if _, ok := p.p[m]; !ok {
 				complete = false
+				if all.missing[m].Key == "" {
+					all.missing[m] = p.missing[m]
+				}
 			}
 		}
 		if !complete {

@@ -13,11 +13,14 @@ import (
 // Reason is one feature's push on a customer's risk: its value and its contribution to the
 // log-odds of lapsing (positive: towards lapsing).
 type Reason struct {
-	Feature      string  `json:"feature"`
-	Key          string  `json:"key"`
-	Level        string  `json:"level,omitempty"`
-	Value        float64 `json:"value"`
-	Contribution float64 `json:"contribution"`
+	Feature string `json:"feature"`
+	// Label is the feature's English label; Msg the same as a message, for translation.
+	Label        string      `json:"label"`
+	Msg          fidelis.Msg `json:"-"`
+	Key          string      `json:"key"`
+	Level        string      `json:"level,omitempty"`
+	Value        float64     `json:"value"`
+	Contribution float64     `json:"contribution"`
 }
 
 // Customer is one customer's score as of the end of the data.
@@ -39,10 +42,12 @@ type Customer struct {
 
 // Importance is a feature's share of the trees' total split gain.
 type Importance struct {
-	Feature string  `json:"feature"`
-	Key     string  `json:"key"`
-	Level   string  `json:"level,omitempty"`
-	Share   float64 `json:"share"`
+	Feature string      `json:"feature"`
+	Label   string      `json:"label"`
+	Msg     fidelis.Msg `json:"-"`
+	Key     string      `json:"key"`
+	Level   string      `json:"level,omitempty"`
+	Share   float64     `json:"share"`
 }
 
 // Scoring is the final model, trained on the last complete outcome window, applied to every
@@ -52,8 +57,11 @@ type Scoring struct {
 	TrainAsOf  time.Time    `json:"train_as_of"`
 	Method     string       `json:"method"`
 	Importance []Importance `json:"importance"`
-	Customers  []Customer   `json:"-"`
-	Model      *Model       `json:"-"`
+	// Notes say what is missing from the scores and why (a base model that failed its fit).
+	Notes     []string     `json:"notes,omitempty"`
+	NoteMsgs  fidelis.Msgs `json:"-"`
+	Customers []Customer   `json:"-"`
+	Model     *Model       `json:"-"`
 }
 
 // ScoreAll trains on rows as of end−H (outcomes in [end−H, end)) and scores every customer as of
@@ -72,7 +80,7 @@ func ScoreAll(ctx context.Context, src RowSource, end time.Time, method string, 
 			end.Add(-h).Format(time.DateOnly), len(train), p, n, minTrain, minClass)
 	}
 	progress(o, "fitting the customer-base models")
-	base := FitBase(train, false)
+	base := FitBase(ctx, train, false, o)
 	progress(o, "features")
 	m, err := Train(ctx, train, base, o)
 	if err != nil {
@@ -84,13 +92,28 @@ func ScoreAll(ctx context.Context, src RowSource, end time.Time, method string, 
 		return nil, err
 	}
 	progress(o, "fitting the customer-base models")
-	base = FitBase(rows, true)
+	base = FitBase(ctx, rows, true, o)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	progress(o, fmt.Sprintf("scoring %d customers", len(rows)))
 	x, sc := m.Score(rows, base)
 	s := &Scoring{AsOf: end, TrainAsOf: end.Add(-h), Method: method, Model: m, Customers: make([]Customer, len(rows))}
+	if m.BGNBDMissing.Key != "" {
+		s.NoteMsgs = append(s.NoteMsgs, fidelis.M("%s on the training rows: the trees learned without the BG/NBD features", m.BGNBDMissing))
+	}
+	if base.bgErr != nil {
+		s.NoteMsgs = append(s.NoteMsgs, fidelis.M("%s: p_alive_bgnbd is empty and the BG/NBD features are missing from every score", errMsg(base.bgErr)))
+	}
+	if base.paretoEr != nil {
+		s.NoteMsgs = append(s.NoteMsgs, fidelis.M("%s: p_alive_paretonbd is empty", errMsg(base.paretoEr)))
+	}
+	for _, n := range s.NoteMsgs {
+		s.Notes = append(s.Notes, n.String())
+	}
 	for f, v := range m.GBDT.Importance() {
 		ft := m.Features[f]
-		s.Importance = append(s.Importance, Importance{Feature: ft.Name(), Key: ft.Key, Level: ft.Level, Share: v})
+		s.Importance = append(s.Importance, Importance{Feature: ft.Name(), Label: ft.Msg().String(), Msg: ft.Msg(), Key: ft.Key, Level: ft.Level, Share: v})
 	}
 	slices.SortStableFunc(s.Importance, func(a, b Importance) int { return cmp.Compare(b.Share, a.Share) })
 	parallel(len(rows), func(lo, hi int) {
@@ -119,6 +142,15 @@ func ScoreAll(ctx context.Context, src RowSource, end time.Time, method string, 
 	return s, nil
 }
 
+// StoreRows reads a store's churn rows into memory, the RowSource of a backtest.
+func StoreRows(cs fidelis.ChurnStore) RowSource {
+	return func(ctx context.Context, asOf, until time.Time) ([]fidelis.ChurnRow, error) {
+		var rows []fidelis.ChurnRow
+		err := cs.ChurnRows(ctx, asOf, until, func(r fidelis.ChurnRow) error { rows = append(rows, r); return nil })
+		return rows, err
+	}
+}
+
 // topReasons returns the k features with the largest positive contributions.
 func topReasons(fs []Feature, x *Matrix, i int, contrib []float64, k int) []Reason {
 	var out []Reason
@@ -126,7 +158,7 @@ func topReasons(fs []Feature, x *Matrix, i int, contrib []float64, k int) []Reas
 		if c <= 0 {
 			continue
 		}
-		out = append(out, Reason{Feature: fs[f].Name(), Key: fs[f].Key, Level: fs[f].Level, Value: float64(x.Cols[f][i]), Contribution: c})
+		out = append(out, Reason{Feature: fs[f].Name(), Label: fs[f].Msg().String(), Msg: fs[f].Msg(), Key: fs[f].Key, Level: fs[f].Level, Value: float64(x.Cols[f][i]), Contribution: c})
 	}
 	slices.SortStableFunc(out, func(a, b Reason) int { return cmp.Compare(b.Contribution, a.Contribution) })
 	if len(out) > k {
