@@ -90,6 +90,7 @@ const (
 	ColNPS                = "nps_latest"
 	ColDaysSinceProgram   = "days_since_programme_event"
 	ColReferralLikelihood = "referral_probability"
+	ColChurnRisk          = "churn_risk"
 )
 
 // scoreValue reads a column from a customer's forecast row, rounded as the list shows it (money to
@@ -179,6 +180,21 @@ func ValueAtStake(clv, p float64) float64 {
 	return clv / p * (1 - p)
 }
 
+// StayValue is what a customer is worth over the forecast horizon if they stay: with a model that
+// passed the gate, predicted CLV ÷ P(alive) (the CLV of a customer known to be alive, as in
+// ValueAtStake; zero when P(alive) is 0), otherwise revenue per year since the first purchase
+// scaled to the horizon (history, see Forecast.Value). Times a churn probability it is the value
+// at stake.
+func StayValue(f *Forecast, s CustomerScore) float64 {
+	if !f.Trusted() {
+		return f.Value(s)
+	}
+	if s.PAlive <= 1e-12 {
+		return 0
+	}
+	return s.CLV / s.PAlive
+}
+
 func names(ss []CustomerScore, n int) []string {
 	out := make([]string, 0, min(n, len(ss)))
 	for _, s := range ss[:min(n, len(ss))] {
@@ -196,8 +212,13 @@ func buildActions(ctx context.Context, st fidelis.Store, a *Analysis) []Action {
 	f := a.forecast
 	days := float64(a.Window) * a.Grain.Days()
 	if f != nil {
-		// 1. Keep the customers who are slipping away: only with a model that passed the gate,
-		// since P(alive) is the model's.
+		// 1. Keep the customers who are slipping away: ranked by the churn model's winner when it
+		// replaces P(alive) (see Churn.Basis), otherwise by P(alive), only with a model that
+		// passed the gate, since P(alive) is the model's.
+		ch := Section[Churn](a, "churn")
+		if x, ok := churnSaveAction(f, ch, days); ok {
+			acts = append(acts, x)
+		}
 		var risk []CustomerScore
 		var exposed float64
 		for _, s := range f.Scores {
@@ -209,7 +230,7 @@ func buildActions(ctx context.Context, st fidelis.Store, a *Analysis) []Action {
 		sort.SliceStable(risk, func(i, j int) bool {
 			return ValueAtStake(risk[i].CLV, risk[i].PAlive) > ValueAtStake(risk[j].CLV, risk[j].PAlive)
 		})
-		if len(risk) > 0 {
+		if len(risk) > 0 && (ch == nil || !ch.Basis.Replaces) {
 			x := Action{ID: "save", TitleMsg: fidelis.M("Retention contact for valuable customers who are slipping away"),
 				WhyMsg: fidelis.M("%d customers have a P(alive) between 5%% and 50%%: the model expects most of them to be gone; if they stay they are worth %.0f over %d months.", len(risk), exposed, CLVMonths),
 				WhoMsg: fidelis.M("customers with 5% ≤ P(alive) < 50%, highest value at stake first"), Exposed: exposed,
@@ -335,6 +356,55 @@ func buildActions(ctx context.Context, st fidelis.Store, a *Analysis) []Action {
 	}
 	sort.SliceStable(acts, func(i, j int) bool { return acts[i].Gain > acts[j].Gain })
 	return acts
+}
+
+// churnSaveAction is the save list when the churn model's winner replaces P(alive) as the risk:
+// customers still active by their last purchase (within the activity window of days; the lapsed
+// are the win-back list's) whose probability of no purchase in the horizon is at least 50%, by
+// value at stake = StayValue × that probability, highest first.
+func churnSaveAction(f *Forecast, ch *Churn, days float64) (Action, bool) {
+	risk := ch.Risk()
+	if risk == nil {
+		return Action{}, false
+	}
+	type member struct {
+		s        CustomerScore
+		p, stake float64
+	}
+	var ms []member
+	var exposed float64
+	for _, s := range f.Scores {
+		p, ok := risk[s.Customer]
+		if p = roundTo(p, 6); !ok || p < 0.5 || s.Recency > days {
+			continue
+		}
+		m := member{s, p, roundTo(StayValue(f, s)*p, 2)}
+		ms = append(ms, m)
+		exposed += m.stake
+	}
+	if len(ms) == 0 {
+		return Action{}, false
+	}
+	sort.SliceStable(ms, func(i, j int) bool { return ms[i].stake > ms[j].stake })
+	rows, extra := make([]CustomerScore, len(ms)), make([][]float64, len(ms))
+	for i, m := range ms {
+		rows[i], extra[i] = m.s, []float64{m.p, m.stake}
+	}
+	h := ch.Backtest.HorizonDays
+	value := fidelis.M("revenue per year since the first purchase over %d months (no purchase model passed the holdout check)", CLVMonths)
+	if f.Trusted() {
+		value = fidelis.M("predicted CLV ÷ P(alive) over %d months, %s + Gamma-Gamma", CLVMonths, ModelNames[f.Fit.Model])
+	}
+	x := Action{ID: "save", TitleMsg: fidelis.M("Retention contact for valuable customers who are slipping away"),
+		WhyMsg: fidelis.M("%d customers who bought in the last %.0f days are at least 50%% likely to make no purchase in the next %d days (%s); their value at stake is %.0f.",
+			len(ms), days, h, MethodMsg(ch.Basis.Method), exposed),
+		WhoMsg:  fidelis.M("customers with a purchase in the last %.0f days whose churn risk (no purchase in the next %d days) is 50%% or more, highest value at stake first", days, h),
+		Exposed: exposed, Gain: exposed * AssumedSaveRate,
+		AssumptionMsgs: fidelis.Msgs{fidelis.M("the contact keeps %.0f%% of them active (planning figure: test it with a holdout group)", AssumedSaveRate*100),
+			fidelis.M("value at stake = value if they stay (%s) × churn risk; a customer who makes no purchase in the next %d days is counted as lost for the whole value", value, h),
+			ch.Basis.Msg}}
+	x.list(f, []Condition{{ColDaysSinceLast, "<=", days}, {ColChurnRisk, ">=", 0.5}}, rows, []string{ColDaysSinceLast}, []string{ColChurnRisk, ColAtStake}, extra)
+	return x, true
 }
 
 // recoveryAction offers service recovery to detractors (customers whose latest NPS answer is

@@ -68,16 +68,14 @@ const CLVHistoryDefinition = "no purchase model passed the holdout check, so exi
 // exit: what leaving takes away.
 func ValuesIfStayed(f *Forecast) (map[string]float64, string) {
 	m := make(map[string]float64, len(f.Scores))
-	if !f.Trusted() {
-		for _, s := range f.Scores {
-			m[s.Customer] = f.Value(s)
-		}
-		return m, CLVHistoryDefinition
-	}
 	for _, s := range f.Scores {
-		if s.PAlive > 1e-12 {
-			m[s.Customer] = s.CLV / s.PAlive
+		if f.Trusted() && s.PAlive <= 1e-12 {
+			continue // certainly gone: no value if stayed
 		}
+		m[s.Customer] = StayValue(f, s)
+	}
+	if !f.Trusted() {
+		return m, CLVHistoryDefinition
 	}
 	return m, CLVLostDefinition
 }

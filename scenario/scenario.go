@@ -140,3 +140,44 @@ func Detractors(b Base, c Classes, pct float64, h int) (Result, error) {
 		}}
 	return res, nil
 }
+
+// AtRisk is one customer of a top-risk scenario: Risk, the probability that they lapse (make no
+// purchase in the churn model's horizon), and Value, what they are worth over the scenario's
+// horizon if they stay.
+type AtRisk struct {
+	Risk, Value float64
+}
+
+// TopRisk is the scenario "lapses among the riskiest customers change by pct percent" (pct < 0
+// fewer): each customer's risk p becomes min(1, p·(1 + pct/100)), and a customer who lapses is
+// counted as lost for the whole horizon, so the value kept is
+//
+//	baseline = Σ (1 − p_i)·V_i,  scenario = Σ (1 − p'_i)·V_i,  gain = Σ (p_i − p'_i)·V_i.
+//
+// BaselineCLV and ScenarioCLV are the means per customer. assumptions say where the risks and
+// values come from and are returned first.
+func TopRisk(cs []AtRisk, pct float64, h int, assumptions []string) (Result, error) {
+	if len(cs) == 0 {
+		return Result{}, fmt.Errorf("no customers to project")
+	}
+	if !(pct >= -100) || math.IsInf(pct, 0) {
+		return Result{}, fmt.Errorf("lapses cannot fall by more than 100%%")
+	}
+	res := Result{Question: fmt.Sprintf("lapses among the riskiest customers %+.0f%%", pct), Horizon: h,
+		Base: Base{Active: float64(len(cs)), Period: "month"}}
+	var lapsers, kept float64
+	for _, c := range cs {
+		p2 := min(1, c.Risk*(1+pct/100))
+		res.Baseline += (1 - c.Risk) * c.Value
+		res.Scenario += (1 - p2) * c.Value
+		lapsers += c.Risk
+		kept += c.Risk - p2
+	}
+	res.Gain = res.Scenario - res.Baseline
+	n := float64(len(cs))
+	res.BaselineCLV, res.ScenarioCLV = res.Baseline/n, res.Scenario/n
+	res.Assumptions = append(assumptions,
+		fmt.Sprintf("%.0f customers, of whom %.1f are expected to lapse (the sum of their risks); the scenario keeps %.1f of them", n, lapsers, kept),
+		fmt.Sprintf("a customer who lapses is counted as lost for the whole %d months; one who stays brings their value in full", h))
+	return res, nil
+}

@@ -54,3 +54,26 @@ func TestFrequencyAndDetractors(t *testing.T) {
 		t.Errorf("detractors %+v %v", d, err)
 	}
 }
+
+// TopRisk by hand: risks 0.8 and 0.5 fall by 20% to 0.64 and 0.4; values 400 and 100. Baseline
+// kept 0.2·400 + 0.5·100 = 130, scenario 0.36·400 + 0.6·100 = 204, gain 74; a rise is capped at 1.
+func TestTopRisk(t *testing.T) {
+	cs := []scenario.AtRisk{{Risk: 0.8, Value: 400}, {Risk: 0.5, Value: 100}}
+	r, err := scenario.TopRisk(cs, -20, 12, []string{"source"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(r.Baseline-130) > 1e-9 || math.Abs(r.Scenario-204) > 1e-9 || math.Abs(r.Gain-74) > 1e-9 || r.Assumptions[0] != "source" {
+		t.Errorf("%+v", r)
+	}
+	r, _ = scenario.TopRisk(cs, 50, 12, nil) // 0.8 → 1 (capped), 0.5 → 0.75
+	if math.Abs(r.Scenario-25) > 1e-9 {
+		t.Errorf("capped: %+v", r)
+	}
+	if _, err := scenario.TopRisk(cs, -150, 12, nil); err == nil {
+		t.Error("a fall of 150% accepted")
+	}
+	if _, err := scenario.TopRisk(nil, -20, 12, nil); err == nil {
+		t.Error("no customers accepted")
+	}
+}
