@@ -95,6 +95,282 @@ var _ = add(
 	"Ideāla kalibrācija",
 )
 
+var _ = add(
+	"days since the last purchase",
+	"dni od ostatniego zakupu",
+	"zile de la ultima achiziție",
+	"dienas kopš pēdējā pirkuma",
+	"repeat purchase days",
+	"dni ponownych zakupów",
+	"zile cu achiziții repetate",
+	"atkārtotu pirkumu dienas",
+	"orders",
+	"zamówienia",
+	"comenzi",
+	"pasūtījumi",
+	"days since the first purchase",
+	"dni od pierwszego zakupu",
+	"zile de la prima achiziție",
+	"dienas kopš pirmā pirkuma",
+	"revenue to date",
+	"przychód do dziś",
+	"venit până azi",
+	"ieņēmumi līdz šim",
+	"revenue per order",
+	"przychód na zamówienie",
+	"venit pe comandă",
+	"ieņēmumi uz pasūtījumu",
+	"revenue in the last 90 days",
+	"przychód w ostatnich 90 dniach",
+	"venit în ultimele 90 de zile",
+	"ieņēmumi pēdējās 90 dienās",
+	"spend trend (last 90 days against the 90 before)",
+	"trend wydatków (ostatnie 90 dni wobec 90 wcześniejszych)",
+	"tendința cheltuielilor (ultimele 90 de zile față de cele 90 dinainte)",
+	"tēriņu tendence (pēdējās 90 dienas pret iepriekšējām 90)",
+	"mean days between purchases",
+	"średnia liczba dni między zakupami",
+	"media zilelor dintre achiziții",
+	"vidējais dienu skaits starp pirkumiem",
+	"variability of the days between purchases",
+	"zmienność odstępów między zakupami",
+	"variabilitatea intervalelor dintre achiziții",
+	"starplaiku starp pirkumiem mainīgums",
+	"days since the last purchase ÷ the usual gap",
+	"dni od ostatniego zakupu ÷ zwykły odstęp",
+	"zile de la ultima achiziție ÷ intervalul obișnuit",
+	"dienas kopš pēdējā pirkuma ÷ ierastais starplaiks",
+	"refunds per order",
+	"zwroty na zamówienie",
+	"rambursări pe comandă",
+	"atmaksas uz pasūtījumu",
+	"P(alive), BG/NBD",
+	"P(aktywny), BG/NBD",
+	"P(activ), BG/NBD",
+	"P(aktīvs), BG/NBD",
+	"expected purchases in the horizon, BG/NBD",
+	"oczekiwane zakupy w horyzoncie, BG/NBD",
+	"achiziții așteptate în orizont, BG/NBD",
+	"sagaidāmie pirkumi periodā, BG/NBD",
+	"latest NPS answer",
+	"ostatnia odpowiedź NPS",
+	"ultimul răspuns NPS",
+	"pēdējā NPS atbilde",
+	"latest CSAT answer",
+	"ostatnia odpowiedź CSAT",
+	"ultimul răspuns CSAT",
+	"pēdējā CSAT atbilde",
+	"latest CES answer",
+	"ostatnia odpowiedź CES",
+	"ultimul răspuns CES",
+	"pēdējā CES atbilde",
+	"survey answers",
+	"odpowiedzi w ankietach",
+	"răspunsuri la sondaje",
+	"aptauju atbildes",
+	"days since the latest survey answer",
+	"dni od ostatniej odpowiedzi w ankiecie",
+	"zile de la ultimul răspuns la sondaj",
+	"dienas kopš pēdējās aptaujas atbildes",
+	"points earned",
+	"zdobyte punkty",
+	"puncte câștigate",
+	"nopelnītie punkti",
+	"points redeemed",
+	"wykorzystane punkty",
+	"puncte folosite",
+	"izmantotie punkti",
+	"programme events in the last 90 days",
+	"zdarzenia programu w ostatnich 90 dniach",
+	"evenimente în program în ultimele 90 de zile",
+	"programmas notikumi pēdējās 90 dienās",
+	"days since the last programme event",
+	"dni od ostatniego zdarzenia programu",
+	"zile de la ultimul eveniment în program",
+	"dienas kopš pēdējā programmas notikuma",
+	"interactions in the last 90 days",
+	"interakcje w ostatnich 90 dniach",
+	"interacțiuni în ultimele 90 de zile",
+	"mijiedarbības pēdējās 90 dienās",
+	"days since the last interaction",
+	"dni od ostatniej interakcji",
+	"zile de la ultima interacțiune",
+	"dienas kopš pēdējās mijiedarbības",
+	"referrals sent",
+	"wysłane polecenia",
+	"recomandări trimise",
+	"nosūtītie ieteikumi",
+	"exit records",
+	"zapisy odejść",
+	"înregistrări de plecare",
+	"aiziešanas ieraksti",
+	"days since the last exit record",
+	"dni od ostatniego zapisu odejścia",
+	"zile de la ultima înregistrare de plecare",
+	"dienas kopš pēdējā aiziešanas ieraksta",
+	"running subscription",
+	"aktywna subskrypcja",
+	"abonament activ",
+	"aktīvs abonements",
+	"interactions on %s in the last 90 days",
+	"interakcje w kanale %s w ostatnich 90 dniach",
+	"interacțiuni pe %s în ultimele 90 de zile",
+	"mijiedarbības kanālā %s pēdējās 90 dienās",
+	"region is %s",
+	"region to %s",
+	"regiunea este %s",
+	"reģions ir %s",
+	"country is %s",
+	"kraj to %s",
+	"țara este %s",
+	"valsts ir %s",
+	"segment is %s",
+	"segment to %s",
+	"segmentul este %s",
+	"segments ir %s",
+	"acquired through %s",
+	"pozyskany przez %s",
+	"atras prin %s",
+	"piesaistīts caur %s",
+	"Pareto/NBD not fitted at a training origin",
+	"Pareto/NBD nie dopasowywany w punkcie uczenia",
+	"Pareto/NBD nu este estimat la o origine de antrenare",
+	"Pareto/NBD netiek pielāgots apmācības sākumpunktā",
+	"%s fit stopped at its %s deadline",
+	"dopasowanie %s przerwane po limicie czasu %s",
+	"estimarea %s oprită la termenul său de %s",
+	"%s pielāgošana apturēta pēc laika limita %s",
+	"%s could not be fitted: %s",
+	"nie udało się dopasować %s: %s",
+	"%s nu a putut fi estimat: %s",
+	"%s neizdevās pielāgot: %s",
+	"%s did not converge: %s",
+	"%s nie osiągnął zbieżności: %s",
+	"%s nu a convergat: %s",
+	"%s nekonverģēja: %s",
+	"%s parameter %s = %.3g is outside [%g, %g]: the data do not identify it",
+	"%s: parametr %s = %.3g jest poza [%g, %g]: dane go nie identyfikują",
+	"%s: parametrul %s = %.3g este în afara [%g, %g]: datele nu îl identifică",
+	"%s: parametrs %s = %.3g ir ārpus [%g, %g]: dati to neidentificē",
+	"the model could not be fitted on this store",
+	"nie udało się dopasować modelu do tych danych",
+	"modelul nu a putut fi estimat pe aceste date",
+	"modeli neizdevās pielāgot šiem datiem",
+	"the boosted trees",
+	"drzewa wzmacniane gradientowo",
+	"arborii cu gradient boosting",
+	"gradientā pastiprinātie koki",
+	"the logistic regression",
+	"regresja logistyczna",
+	"regresia logistică",
+	"loģistiskā regresija",
+	"BG/NBD P(alive)",
+	"P(aktywny) BG/NBD",
+	"P(activ) BG/NBD",
+	"P(aktīvs) BG/NBD",
+	"Pareto/NBD P(alive)",
+	"P(aktywny) Pareto/NBD",
+	"P(activ) Pareto/NBD",
+	"P(aktīvs) Pareto/NBD",
+	"the hiatus rule",
+	"reguła przerwy",
+	"regula pauzei",
+	"pārtraukuma likums",
+	"What drives the risk: each feature's share of the boosted trees' split gain",
+	"Co napędza ryzyko: udział każdej cechy w zysku z podziałów drzew wzmacnianych",
+	"Ce determină riscul: ponderea fiecărei caracteristici în câștigul din divizările arborilor",
+	"Kas nosaka risku: katras pazīmes daļa koku sadalījumu ieguvumā",
+	"Feature",
+	"Cecha",
+	"Caracteristică",
+	"Pazīme",
+	"Share",
+	"Udział",
+	"Pondere",
+	"Daļa",
+	"Highest risk of no purchase in the next %d days, as of %s",
+	"Najwyższe ryzyko braku zakupu w ciągu następnych %d dni, stan na %s",
+	"Cel mai mare risc de a nu cumpăra nimic în următoarele %d zile, la data de %s",
+	"Lielākais risks neveikt pirkumu nākamajās %d dienās, uz %s",
+	"Risk",
+	"Ryzyko",
+	"Risc",
+	"Risks",
+	"Top reasons (the trees' contributions)",
+	"Główne powody (wkłady drzew)",
+	"Motivele principale (contribuțiile arborilor)",
+	"Galvenie iemesli (koku ieguldījumi)",
+	"Reasons are the features that push a customer's score most towards lapsing, read along the boosted trees' paths (Saabas contributions), whichever method ranks.",
+	"Powody to cechy, które najbardziej przesuwają wynik klienta w stronę odejścia, odczytane wzdłuż ścieżek drzew wzmacnianych (wkłady Saabasa), niezależnie od metody, która szereguje.",
+	"Motivele sunt caracteristicile care împing cel mai mult scorul unui client spre plecare, citite de-a lungul căilor arborilor (contribuții Saabas), indiferent de metoda care clasează.",
+	"Iemesli ir pazīmes, kas visvairāk virza klienta rezultātu uz aiziešanu, nolasītas pa pastiprināto koku ceļiem (Saabas ieguldījumi), neatkarīgi no tā, kura metode sakārto.",
+	"%s on the training rows: the trees learned without the BG/NBD features",
+	"%s w danych uczących: drzewa uczyły się bez cech BG/NBD",
+	"%s în datele de antrenare: arborii au învățat fără caracteristicile BG/NBD",
+	"%s apmācības datos: koki mācījās bez BG/NBD pazīmēm",
+	"%s: p_alive_bgnbd is empty and the BG/NBD features are missing from every score",
+	"%s: p_alive_bgnbd jest puste, a cech BG/NBD brakuje w każdym wyniku",
+	"%s: p_alive_bgnbd este gol, iar caracteristicile BG/NBD lipsesc din fiecare scor",
+	"%s: p_alive_bgnbd ir tukšs, un BG/NBD pazīmes trūkst katrā rezultātā",
+	"%s: p_alive_paretonbd is empty",
+	"%s: p_alive_paretonbd jest puste",
+	"%s: p_alive_paretonbd este gol",
+	"%s: p_alive_paretonbd ir tukšs",
+)
+
+var _ = add(
+	"%d customers who bought in the last %.0f days are at least 50%% likely to make no purchase in the next %d days (%s); their value at stake is %.0f.",
+	"%d klientów, którzy kupili w ciągu ostatnich %.0f dni, z prawdopodobieństwem co najmniej 50%% nie dokona zakupu w ciągu następnych %d dni (%s); wartość zagrożona wynosi %.0f.",
+	"%d clienți care au cumpărat în ultimele %.0f zile au o probabilitate de cel puțin 50%% să nu mai cumpere nimic în următoarele %d zile (%s); valoarea expusă este %.0f.",
+	"%d klienti, kas pirka pēdējās %.0f dienās, ar vismaz 50%% varbūtību neveiks pirkumu nākamajās %d dienās (%s); apdraudētā vērtība ir %.0f.",
+	"customers with a purchase in the last %.0f days whose churn risk (no purchase in the next %d days) is 50%% or more, highest value at stake first",
+	"klienci z zakupem w ciągu ostatnich %.0f dni, których ryzyko odejścia (brak zakupu w ciągu następnych %d dni) wynosi 50%% lub więcej, od najwyższej wartości zagrożonej",
+	"clienți cu o achiziție în ultimele %.0f zile al căror risc de abandon (nicio achiziție în următoarele %d zile) este de 50%% sau mai mult, începând cu cea mai mare valoare expusă",
+	"klienti ar pirkumu pēdējās %.0f dienās, kuru aiziešanas risks (nav pirkuma nākamajās %d dienās) ir 50%% vai vairāk, sākot ar lielāko apdraudēto vērtību",
+	"value at stake = value if they stay (%s) × churn risk; a customer who makes no purchase in the next %d days is counted as lost for the whole value",
+	"wartość zagrożona = wartość, jeśli klient zostanie (%s) × ryzyko odejścia; klient bez zakupu w ciągu następnych %d dni liczy się jako utracony na całą tę wartość",
+	"valoarea expusă = valoarea dacă rămâne (%s) × riscul de abandon; un client fără nicio achiziție în următoarele %d zile este socotit pierdut pentru întreaga valoare",
+	"apdraudētā vērtība = vērtība, ja klients paliek (%s) × aiziešanas risks; klients bez pirkuma nākamajās %d dienās tiek uzskatīts par zaudētu visā vērtībā",
+	"revenue per year since the first purchase over %d months (no purchase model passed the holdout check)",
+	"przychód rocznie od pierwszego zakupu przez %d mies. (żaden model zakupów nie przeszedł sprawdzenia na okresie kontrolnym)",
+	"venitul pe an de la prima achiziție pe %d luni (niciun model de achiziții nu a trecut verificarea pe perioada de control)",
+	"ieņēmumi gadā kopš pirmā pirkuma %d mēnešos (neviens pirkumu modelis neizturēja pārbaudi kontroles periodā)",
+	"predicted CLV ÷ P(alive) over %d months, %s + Gamma-Gamma",
+	"prognozowana CLV ÷ P(aktywny) przez %d mies., %s + Gamma-Gamma",
+	"CLV prezisă ÷ P(activ) pe %d luni, %s + Gamma-Gamma",
+	"prognozētā CLV ÷ P(aktīvs) %d mēnešos, %s + Gamma-Gamma",
+)
+
+var _ = add(
+	"Winner of the %d-day churn backtest: %s (AUC %.3f, %+.3f over %s, 95%% interval %+.3f to %+.3f); customers are ranked by its calibrated probability of making no purchase in the next %d days",
+	"Zwycięzca %d-dniowego testu modelu odejść na historii: %s (AUC %.3f, %+.3f ponad: %s, 95%% przedział od %+.3f do %+.3f); klienci są uszeregowani według jego skalibrowanego prawdopodobieństwa braku zakupu w ciągu następnych %d dni",
+	"Câștigătorul testului pe istoric al modelului de abandon pe %d zile: %s (AUC %.3f, %+.3f peste: %s, interval 95%% de la %+.3f la %+.3f); clienții sunt clasați după probabilitatea sa calibrată de a nu cumpăra nimic în următoarele %d zile",
+	"%d dienu aiziešanas modeļa pārbaudes uz vēstures uzvarētājs: %s (AUC %.3f, %+.3f pār: %s, 95%% intervāls no %+.3f līdz %+.3f); klienti ir sakārtoti pēc tā kalibrētās varbūtības neveikt pirkumu nākamajās %d dienās",
+	"Winner of the %d-day churn backtest: %s (AUC %.3f, %+.3f over %s, 95%% interval %+.3f to %+.3f); customers are ranked by it: in training, %.0f%% of customers %.0f or more days past their last purchase made no purchase in the next %d days, against %.0f%% of the others",
+	"Zwycięzca %d-dniowego testu modelu odejść na historii: %s (AUC %.3f, %+.3f ponad: %s, 95%% przedział od %+.3f do %+.3f); to on szereguje klientów: w danych uczących %.0f%% klientów, u których od ostatniego zakupu minęło %.0f dni lub więcej, nie kupiło nic w ciągu następnych %d dni, wobec %.0f%% pozostałych",
+	"Câștigătorul testului pe istoric al modelului de abandon pe %d zile: %s (AUC %.3f, %+.3f peste: %s, interval 95%% de la %+.3f la %+.3f); el clasează clienții: la antrenare, %.0f%% dintre clienții cu %.0f sau mai multe zile de la ultima achiziție nu au cumpărat nimic în următoarele %d zile, față de %.0f%% dintre ceilalți",
+	"%d dienu aiziešanas modeļa pārbaudes uz vēstures uzvarētājs: %s (AUC %.3f, %+.3f pār: %s, 95%% intervāls no %+.3f līdz %+.3f); tas sakārto klientus: apmācības datos %.0f%% klientu, kuriem kopš pēdējā pirkuma pagājušas %.0f vai vairāk dienas, nākamajās %d dienās neko nepirka, pret %.0f%% pārējo",
+	"Winner of the %d-day churn backtest: %s (AUC %.3f, against %.3f for the boosted trees); risk stays 1 − P(alive) of the customer-base model",
+	"Zwycięzca %d-dniowego testu modelu odejść na historii: %s (AUC %.3f wobec %.3f dla drzew wzmacnianych); ryzykiem pozostaje 1 − P(aktywny) z modelu bazy klientów",
+	"Câștigătorul testului pe istoric al modelului de abandon pe %d zile: %s (AUC %.3f, față de %.3f pentru arborii cu boosting); riscul rămâne 1 − P(activ) din modelul bazei de clienți",
+	"%d dienu aiziešanas modeļa pārbaudes uz vēstures uzvarētājs: %s (AUC %.3f pret %.3f pastiprinātajiem kokiem); risks paliek 1 − P(aktīvs) no klientu bāzes modeļa",
+	"Winner of the %d-day churn backtest: %s (AUC %.3f); risk stays 1 − P(alive) of the customer-base model",
+	"Zwycięzca %d-dniowego testu modelu odejść na historii: %s (AUC %.3f); ryzykiem pozostaje 1 − P(aktywny) z modelu bazy klientów",
+	"Câștigătorul testului pe istoric al modelului de abandon pe %d zile: %s (AUC %.3f); riscul rămâne 1 − P(activ) din modelul bazei de clienți",
+	"%d dienu aiziešanas modeļa pārbaudes uz vēstures uzvarētājs: %s (AUC %.3f); risks paliek 1 − P(aktīvs) no klientu bāzes modeļa",
+)
+
+var _ = add(
+	"Churn risk: %s.",
+	"Ryzyko odejścia: %s.",
+	"Riscul de abandon: %s.",
+	"Aiziešanas risks: %s.",
+	"It expects %s of %d customers to make no purchase in the next %d days.",
+	"Spodziewa się, że %s z %d klientów nie dokona zakupu w ciągu następnych %d dni.",
+	"Se așteaptă ca %s din %d clienți să nu cumpere nimic în următoarele %d zile.",
+	"Tas sagaida, ka %s no %d klientiem neveiks pirkumu nākamajās %d dienās.",
+)
+
 func (lc locale) methodName(m string) string {
 	switch m {
 	case churn.MethodGBDT:
@@ -109,13 +385,58 @@ func (lc locale) methodName(m string) string {
 	return lc.T("Hiatus rule")
 }
 
+// missingWhy is why a method has no figures, in the locale's language.
+func (lc locale) missingWhy(s *churn.Scores) string {
+	if s.MissingMsg.Key != "" {
+		return lc.tm(s.MissingMsg)
+	}
+	return s.Missing
+}
+
+// ReasonText is a reason as "label: value" in a report language, for the CLI.
+func ReasonText(lang string, r churn.Reason) string {
+	l, ok := locales[lang]
+	if !ok {
+		l = locales["en"]
+	}
+	return l.reason(r)
+}
+
+// indicator features read 1 or 0; their values print as yes or no.
+var indicators = map[string]bool{"member": true, "subscribed": true, "region": true, "country": true, "segment": true, "acquisition_channel": true}
+
+func (lc locale) reason(r churn.Reason) string {
+	var v string
+	switch {
+	case math.IsNaN(r.Value):
+		v = lc.T("none")
+	case indicators[r.Key]:
+		v = lc.T(map[bool]string{true: "yes", false: "no"}[r.Value == 1])
+	case r.Value == math.Trunc(r.Value) || math.Abs(r.Value) >= 100:
+		v = lc.num(r.Value, 0)
+	case math.Abs(r.Value) < 1:
+		v = lc.sf("%.2g", r.Value) // two significant digits: 0.0023, not 0.00
+	default:
+		v = lc.num(r.Value, 2)
+	}
+	return lc.tm(r.Msg) + ": " + v
+}
+
+func (lc locale) churnReasons(rs []churn.Reason) string {
+	parts := make([]string, len(rs))
+	for i, r := range rs {
+		parts[i] = lc.reason(r)
+	}
+	return strings.Join(parts, "; ")
+}
+
 // churnRows are the pooled table's cells per method.
 func (lc locale) churnRows(bt *churn.Backtest) [][]string {
 	var out [][]string
 	for _, m := range churn.Methods {
 		s := bt.Pooled[m]
 		if s.Missing != "" {
-			out = append(out, []string{lc.methodName(m), lc.T("could not be fitted"), "", "", "", ""})
+			out = append(out, []string{lc.methodName(m), lc.T("could not be fitted") + ": " + lc.missingWhy(s), "", "", "", ""})
 			continue
 		}
 		out = append(out, []string{lc.methodName(m), lc.sf("%s (%s–%s)", lc.num(s.AUC, 3), lc.num(s.AUCLow, 3), lc.num(s.AUCHigh, 3)),
@@ -148,6 +469,26 @@ func (lc locale) churnNotes(bt *churn.Backtest) []string {
 	return notes
 }
 
+// scoringNotes say which method ranks customers and what is missing from the scores.
+func (lc locale) scoringNotes(c *analysis.Churn) []string {
+	notes := []string{lc.tm(c.Basis.Msg) + "."}
+	for _, n := range c.Scoring.NoteMsgs {
+		notes = append(notes, lc.tm(n)+".")
+	}
+	return notes
+}
+
+// importanceRows are the features with a share of the split gain, largest first (at most 10).
+func importanceRows(c *analysis.Churn) []churn.Importance {
+	var out []churn.Importance
+	for _, im := range c.Scoring.Importance {
+		if im.Share > 0 && len(out) < 10 {
+			out = append(out, im)
+		}
+	}
+	return out
+}
+
 func (lc locale) churnHeads() []string {
 	return []string{lc.T("Method"), lc.T("AUC (95% CI)"), "Brier", "ECE", lc.T("Lift, top 10%"), lc.T("Lapsers' revenue in top 10%")}
 }
@@ -158,7 +499,8 @@ func (lc locale) churnIntro(bt *churn.Backtest) string {
 }
 
 func (lc locale) churnHTML(a *analysis.Analysis) string {
-	bt := analysis.Section[analysis.Churn](a, "churn").Backtest
+	ch := analysis.Section[analysis.Churn](a, "churn")
+	bt := ch.Backtest
 	var b strings.Builder
 	fmt.Fprintf(&b, `<p class="muted small">%s</p>`, esc(lc.churnIntro(bt)))
 	b.WriteString(`<table><tr>`)
@@ -221,11 +563,41 @@ func (lc locale) churnHTML(a *analysis.Analysis) string {
 		ss = append(ss, series{Name: lc.methodName(m), Values: v, Color: palette[i]})
 	}
 	b.WriteString(lineChart(labels, ss, func(v float64) string { return lc.pct(v) }))
+	if ch.Scoring != nil {
+		lc.scoringHTML(&b, ch)
+	}
 	return b.String()
 }
 
+// scoringHTML shows the final model: which method ranks and why, the features that drive the
+// risk, and the riskiest customers with their reasons.
+func (lc locale) scoringHTML(b *strings.Builder, ch *analysis.Churn) {
+	for _, n := range lc.scoringNotes(ch) {
+		fmt.Fprintf(b, `<p>%s</p>`, esc(n))
+	}
+	if im := importanceRows(ch); len(im) > 0 {
+		fmt.Fprintf(b, `<h3>%s</h3><table><tr><th>%s</th><th>%s</th></tr>`, esc(lc.T("What drives the risk: each feature's share of the boosted trees' split gain")), esc(lc.T("Feature")), esc(lc.T("Share")))
+		for _, r := range im {
+			fmt.Fprintf(b, `<tr><td>%s</td><td>%s</td></tr>`, esc(lc.tm(r.Msg)), lc.pct(r.Share))
+		}
+		b.WriteString(`</table>`)
+	}
+	if len(ch.Top) == 0 {
+		return
+	}
+	fmt.Fprintf(b, `<h3>%s</h3><table><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr>`,
+		esc(lc.T("Highest risk of no purchase in the next %d days, as of %s", ch.Backtest.HorizonDays, ch.Scoring.AsOf)),
+		esc(lc.T("Customer")), esc(lc.T("Risk")), esc(lc.T("days since the last purchase")), esc(lc.T("revenue to date")), esc(lc.T("Top reasons (the trees' contributions)")))
+	for _, c := range ch.Top {
+		fmt.Fprintf(b, `<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>`, esc(c.Customer), lc.pct(c.Risk), lc.num(c.Recency, 0), lc.num(c.Revenue, 2), esc(lc.churnReasons(c.Reasons)))
+	}
+	b.WriteString(`</table>`)
+	fmt.Fprintf(b, `<p class="muted small">%s</p>`, esc(lc.T("Reasons are the features that push a customer's score most towards lapsing, read along the boosted trees' paths (Saabas contributions), whichever method ranks.")))
+}
+
 func (lc locale) churnMD(a *analysis.Analysis) string {
-	bt := analysis.Section[analysis.Churn](a, "churn").Backtest
+	ch := analysis.Section[analysis.Churn](a, "churn")
+	bt := ch.Backtest
 	var b strings.Builder
 	b.WriteString(lc.churnIntro(bt) + "\n\n")
 	b.WriteString("| " + strings.Join(lc.churnHeads(), " | ") + " |\n|---|--:|--:|--:|--:|--:|\n")
@@ -235,6 +607,40 @@ func (lc locale) churnMD(a *analysis.Analysis) string {
 	b.WriteString("\n")
 	for _, n := range lc.churnNotes(bt) {
 		b.WriteString(n + "\n\n")
+	}
+	b.WriteString("| " + lc.T("Cut-off") + " | " + lc.T("Customers") + " | " + lc.T("Lapsed"))
+	for _, m := range churn.Methods {
+		b.WriteString(" | " + lc.methodName(m))
+	}
+	b.WriteString(" |\n|---|--:|--:|" + strings.Repeat("--:|", len(churn.Methods)) + "\n")
+	for _, c := range bt.Cutoffs {
+		b.WriteString("| " + lc.date(c.AsOf) + " | " + lc.count(int64(c.Test)) + " | " + lc.pct(c.LapseRate))
+		for _, m := range churn.Methods {
+			b.WriteString(" | " + lc.num(c.Methods[m].AUC, 3))
+		}
+		b.WriteString(" |\n")
+	}
+	b.WriteString("\n")
+	if ch.Scoring == nil {
+		return b.String()
+	}
+	for _, n := range lc.scoringNotes(ch) {
+		b.WriteString(n + "\n\n")
+	}
+	if im := importanceRows(ch); len(im) > 0 {
+		b.WriteString(lc.T("What drives the risk: each feature's share of the boosted trees' split gain") + "\n\n| " + lc.T("Feature") + " | " + lc.T("Share") + " |\n|---|--:|\n")
+		for _, r := range im {
+			b.WriteString("| " + lc.tm(r.Msg) + " | " + lc.pct(r.Share) + " |\n")
+		}
+		b.WriteString("\n")
+	}
+	if len(ch.Top) > 0 {
+		b.WriteString(lc.T("Highest risk of no purchase in the next %d days, as of %s", bt.HorizonDays, ch.Scoring.AsOf) + "\n\n")
+		b.WriteString("| " + strings.Join([]string{lc.T("Customer"), lc.T("Risk"), lc.T("days since the last purchase"), lc.T("revenue to date"), lc.T("Top reasons (the trees' contributions)")}, " | ") + " |\n|---|--:|--:|--:|---|\n")
+		for _, c := range ch.Top {
+			b.WriteString("| " + mdCell(c.Customer) + " | " + lc.pct(c.Risk) + " | " + lc.num(c.Recency, 0) + " | " + lc.num(c.Revenue, 2) + " | " + mdCell(lc.churnReasons(c.Reasons)) + " |\n")
+		}
+		b.WriteString("\n" + lc.T("Reasons are the features that push a customer's score most towards lapsing, read along the boosted trees' paths (Saabas contributions), whichever method ranks.") + "\n\n")
 	}
 	return b.String()
 }

@@ -306,3 +306,13 @@ func (lc locale) num(v float64, dec int) string {
 func (lc locale) count(n int64) string { return lc.sf("%d", n) }
 
 func (lc locale) date(t time.Time) string { return t.Format(lc.dateFmt) }
+
+// Text renders a message in a report language (en, pl, ro or lv; English for any other), with
+// that language's numbers, for commands that print translated text.
+func Text(lang string, m fidelis.Msg) string {
+	l, ok := locales[lang]
+	if !ok {
+		l = locales["en"]
+	}
+	return l.tm(m)
+}

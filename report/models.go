@@ -155,6 +155,9 @@ func (lc locale) modelsHTML(a *analysis.Analysis) string {
 		b.WriteString(" " + esc(lc.T("Gamma-Gamma spend model: %s.", lc.paramText(*m.Spend))))
 	}
 	b.WriteString(`</p>`)
+	if t := lc.churnRanking(a); t != "" {
+		fmt.Fprintf(&b, `<p>%s</p>`, esc(t))
+	}
 	return b.String()
 }
 
@@ -201,6 +204,9 @@ func (lc locale) modelsMD(a *analysis.Analysis) string {
 		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", g.Label, lc.count(int64(g.Customers)), lc.num(g.Predicted, 2), lc.num(g.Actual, 2))
 	}
 	b.WriteString("\n" + lc.fitText(m) + "\n")
+	if t := lc.churnRanking(a); t != "" {
+		b.WriteString(t + "\n\n")
+	}
 	return b.String()
 }
 
@@ -330,3 +336,22 @@ var _ = add(
 	"Niciun model de achiziții nu a trecut verificarea pe perioada de test, deci nu există o prognoză a celor care sunt încă clienți sau a valorii fiecăruia; după ultima achiziție, %d din %d clienți (%s) au cumpărat în ultimele %.0f zile.",
 	"Neviens pirkumu modelis neizturēja pārbaudi kontroles periodā, tāpēc nav prognozes, kas joprojām ir klients un cik katrs ir vērts; pēc pēdējā pirkuma %d no %d klientiem (%s) pirka pēdējo %.0f dienu laikā.",
 )
+
+// churnRanking says which method ranks customers by churn risk in the lists and actions (the churn
+// backtest's winner), with the customers it expects to lapse when it replaces P(alive); "" without
+// a churn section.
+func (lc locale) churnRanking(a *analysis.Analysis) string {
+	ch := analysis.Section[analysis.Churn](a, "churn")
+	if ch == nil || ch.Scoring == nil {
+		return ""
+	}
+	t := lc.T("Churn risk: %s.", ch.Basis.Msg)
+	if ch.Basis.Replaces {
+		var n float64
+		for _, c := range ch.Scoring.Customers {
+			n += c.Risk
+		}
+		t += " " + lc.T("It expects %s of %d customers to make no purchase in the next %d days.", lc.num(n, 0), len(ch.Scoring.Customers), ch.Backtest.HorizonDays)
+	}
+	return t
+}
