@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"cmp"
 	"context"
 	"fmt"
 	"math"
@@ -15,6 +14,7 @@ import (
 	"time"
 
 	"fidelis"
+	"fidelis/analysis"
 	"fidelis/churn"
 	"fidelis/internal/csvsafe"
 	"fidelis/internal/nanjson"
@@ -48,7 +48,7 @@ func parseDays(s string) (int, error) {
 }
 
 func runChurn(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "churn", "churn [--db PATH] [--horizon 90d] [--cutoffs N] [--json] [--out scores.csv]")
+	fs := newFlags(e, "churn", "churn [--db PATH] [--horizon 90d] [--cutoffs N] [--lang en|pl|ro|lv] [--json] [--out scores.csv]")
 	var sf storeFlags
 	sf.register(fs, "DuckDB store file")
 	db := &sf.db
@@ -58,10 +58,15 @@ func runChurn(ctx context.Context, e *env, args []string) error {
 	out := fs.String("out", "", "write every customer's score and top reasons to FILE.csv")
 	top := fs.Int("top", 10, "customers shown with their reasons on screen")
 	seed := fs.Uint64("seed", 1, "seed of the training split, the trees' subsampling and the bootstrap")
+	langF := fs.String("lang", "en", "language of the reasons and feature labels on screen and in --out: en, pl, ro or lv")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	days, err := parseDays(*hz)
+	if err != nil {
+		return err
+	}
+	lang, err := report.ParseLang(*langF)
 	if err != nil {
 		return err
 	}
@@ -76,56 +81,42 @@ func runChurn(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	bt, sc, err := churnModel(ctx, e, st, *db, churn.Options{HorizonDays: days, Cutoffs: *cutoffs, Seed: *seed})
+	ch, err := churnModel(ctx, e, st, *db, churn.Options{HorizonDays: days, Cutoffs: *cutoffs, Seed: *seed})
 	if err != nil {
 		return err
 	}
-	end := sc.AsOf
+	bt, sc := ch.Backtest, ch.Scoring
 	if *out != "" {
-		if err := writeAtomic(*out, func(f *os.File) error { return writeChurnCSV(f, sc) }); err != nil {
+		if err := writeAtomic(*out, func(f *os.File) error { return writeChurnCSV(f, sc, lang) }); err != nil {
 			return err
 		}
-		fmt.Fprintf(e.stderr, "%d customers scored as of %s, written to %s\n", len(sc.Customers), end.Format(time.DateOnly), *out)
+		fmt.Fprintf(e.stderr, "%d customers scored as of %s, written to %s\n", len(sc.Customers), sc.AsOf.Format(time.DateOnly), *out)
 	}
 	if *asJSON {
 		// The backtest's fields at the top level (winner, pooled, cutoffs), the final model beside them.
 		out, _ := nanjson.Value(bt).(map[string]any)
 		out["scoring"] = nanjson.Value(sc)
 		out["scored_customers"] = len(sc.Customers)
+		out["risk_basis"] = nanjson.Value(ch.Basis)
 		return report.JSON(e.stdout, out)
 	}
-	printChurn(e, bt, sc, *top)
+	printChurn(e, ch, *top, lang)
 	return nil
 }
 
 // churnModel backtests the churn model on the store and scores every customer with the winner.
-func churnModel(ctx context.Context, e *env, st fidelis.Store, db string, o churn.Options) (*churn.Backtest, *churn.Scoring, error) {
-	cs, ok := st.(fidelis.ChurnStore)
-	if !ok {
-		return nil, nil, fidelis.Errorf(fidelis.EInvalid, "the store at %s cannot list per-customer rows for the churn model", db)
-	}
+func churnModel(ctx context.Context, e *env, st fidelis.Store, db string, o churn.Options) (*analysis.Churn, error) {
 	first, last, err := st.Span(ctx)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if last.IsZero() {
-		return nil, nil, fidelis.Errorf(fidelis.EInvalid, "the store at %s has no orders", db).WithHint("fidelis import orders FILE --db %s", db)
-	}
-	end := last.UTC().Truncate(24*time.Hour).AddDate(0, 0, 1)
-	src := func(ctx context.Context, asOf, until time.Time) ([]fidelis.ChurnRow, error) {
-		var rows []fidelis.ChurnRow
-		err := cs.ChurnRows(ctx, asOf, until, func(r fidelis.ChurnRow) error { rows = append(rows, r); return nil })
-		return rows, err
+		return nil, fidelis.Errorf(fidelis.EInvalid, "the store at %s has no orders", db).WithHint("fidelis import orders FILE --db %s", db)
 	}
 	if isTerminal(e.stderr) {
 		o.Progress = func(msg string) { fmt.Fprintln(e.stderr, "churn: "+msg) }
 	}
-	bt, err := churn.Run(ctx, src, first, end, o)
-	if err != nil {
-		return nil, nil, err
-	}
-	sc, err := churn.ScoreAll(ctx, src, end, bt.Winner, o)
-	return bt, sc, err
+	return analysis.ChurnModel(ctx, st, first, last.UTC().Truncate(24*time.Hour).AddDate(0, 0, 1), o)
 }
 
 var methodNames = map[string]string{
@@ -133,7 +124,8 @@ var methodNames = map[string]string{
 	churn.MethodBGNBD: "BG/NBD P(alive)", churn.MethodPareto: "Pareto/NBD P(alive)", churn.MethodHiatus: "hiatus rule",
 }
 
-func printChurn(e *env, bt *churn.Backtest, sc *churn.Scoring, top int) {
+func printChurn(e *env, ch *analysis.Churn, top int, lang string) {
+	bt, sc := ch.Backtest, ch.Scoring
 	w := e.stdout
 	fmt.Fprintf(w, "Backtest: who makes no purchase in the %d days after a cut-off (%d cut-off(s), %d test rows: customers × cut-offs)\n\n",
 		bt.HorizonDays, len(bt.Cutoffs), pooledN(bt))
@@ -142,12 +134,17 @@ func printChurn(e *env, bt *churn.Backtest, sc *churn.Scoring, top int) {
 	for _, m := range churn.Methods {
 		s := bt.Pooled[m]
 		if s.Missing != "" {
-			fmt.Fprintf(tw, "%s\t—\t\t\t\t\t%s\t\n", methodNames[m], s.Missing)
+			fmt.Fprintf(tw, "%s\t—\t\t\t\t\tmissing\t\n", methodNames[m])
 			continue
 		}
 		fmt.Fprintf(tw, "%s\t%.3f\t%.3f–%.3f\t%.3f\t%.3f\t%.2f×\t%.0f%%\t\n", methodNames[m], s.AUC, s.AUCLow, s.AUCHigh, s.Brier, s.ECE, s.LiftTop10, s.RevenueTop10*100)
 	}
 	tw.Flush()
+	for _, m := range churn.Methods {
+		if s := bt.Pooled[m]; s.Missing != "" {
+			fmt.Fprintf(w, "%s missing: %s.\n", methodNames[m], s.Missing)
+		}
+	}
 	fmt.Fprintln(w, "\nAUC by cut-off (lapse rate):")
 	tw = tabwriter.NewWriter(w, 2, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprint(tw, "cut-off\tcustomers\tlapsed\t")
@@ -168,19 +165,23 @@ func printChurn(e *env, bt *churn.Backtest, sc *churn.Scoring, top int) {
 	for _, n := range bt.Notes {
 		fmt.Fprintln(w, "Note: "+n+".")
 	}
+	for _, n := range sc.Notes {
+		fmt.Fprintln(w, "Note: "+n+".")
+	}
+	fmt.Fprintln(w, report.Text(lang, ch.Basis.Msg)+".")
 	fmt.Fprintln(w, "\nWhat drives the trees' risk (share of split gain):")
 	for _, im := range sc.Importance[:min(8, len(sc.Importance))] {
 		if im.Share > 0 {
-			fmt.Fprintf(w, "  %-32s %5.1f%%\n", im.Feature, im.Share*100)
+			fmt.Fprintf(w, "  %-48s %5.1f%%\n", report.Text(lang, im.Msg), im.Share*100)
 		}
 	}
-	cust := append([]churn.Customer(nil), sc.Customers...)
-	sortByRisk(cust)
+	cust := slices.Clone(sc.Customers)
+	analysis.SortByRisk(cust)
 	fmt.Fprintf(w, "\nHighest risk of no purchase in the next %d days, as of %s (%s):\n", bt.HorizonDays, sc.AsOf.Format(time.DateOnly), methodNames[sc.Method])
 	tw = tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "customer\trisk\tdays since last\trevenue to date\ttop reasons\t")
+	fmt.Fprintln(tw, "customer\trisk\tdays since last\trevenue to date\ttop reasons (the trees')\t")
 	for _, c := range cust[:min(top, len(cust))] {
-		fmt.Fprintf(tw, "%s\t%.0f%%\t%.0f\t%.2f\t%s\t\n", c.Customer, c.Risk*100, c.Recency, c.Revenue, reasonText(c.Reasons))
+		fmt.Fprintf(tw, "%s\t%.0f%%\t%.0f\t%.2f\t%s\t\n", c.Customer, c.Risk*100, c.Recency, c.Revenue, reasonText(c.Reasons, lang))
 	}
 	tw.Flush()
 }
@@ -200,29 +201,21 @@ func num3(v float64) string {
 	return strconv.FormatFloat(v, 'f', 3, 64)
 }
 
-func sortByRisk(c []churn.Customer) {
-	// Stable: equal risks keep the store's customer order.
-	slices.SortStableFunc(c, func(a, b churn.Customer) int { return cmp.Compare(b.Risk, a.Risk) })
-}
-
-func reasonText(rs []churn.Reason) string {
+// reasonText lists reasons as "label = value" in the language.
+func reasonText(rs []churn.Reason, lang string) string {
 	var parts []string
 	for _, r := range rs {
-		v := "none"
-		if !math.IsNaN(r.Value) {
-			v = strconv.FormatFloat(r.Value, 'g', 4, 64)
-		}
-		parts = append(parts, fmt.Sprintf("%s=%s", r.Feature, v))
+		parts = append(parts, report.ReasonText(lang, r))
 	}
-	return strings.Join(parts, ", ")
+	return strings.Join(parts, "; ")
 }
 
-func writeChurnCSV(f *os.File, sc *churn.Scoring) error {
+func writeChurnCSV(f *os.File, sc *churn.Scoring, lang string) error {
 	w := csvsafe.NewWriter(bufio.NewWriter(f)) // ids and reasons may read as formulas
 	head := []string{"customer_id", "risk", "method", "p_lapse_gbdt", "p_lapse_logistic", "p_alive_bgnbd", "p_alive_paretonbd",
 		"hiatus_lapsed", "days_since_last_purchase", "revenue_to_date"}
 	for k := 1; k <= 3; k++ {
-		head = append(head, fmt.Sprintf("reason_%d", k), fmt.Sprintf("reason_%d_value", k), fmt.Sprintf("reason_%d_contribution", k))
+		head = append(head, fmt.Sprintf("reason_%d", k), fmt.Sprintf("reason_%d_label", k), fmt.Sprintf("reason_%d_value", k), fmt.Sprintf("reason_%d_contribution", k))
 	}
 	w.Write(head)
 	num := func(v float64) string {
@@ -237,9 +230,9 @@ func writeChurnCSV(f *os.File, sc *churn.Scoring) error {
 		for k := range 3 {
 			if k < len(c.Reasons) {
 				r := c.Reasons[k]
-				rec = append(rec, r.Feature, num(r.Value), num(r.Contribution))
+				rec = append(rec, r.Feature, report.Text(lang, r.Msg), num(r.Value), num(r.Contribution))
 			} else {
-				rec = append(rec, "", "", "")
+				rec = append(rec, "", "", "", "")
 			}
 		}
 		w.Write(rec)

@@ -92,7 +92,7 @@ func TestChurnSynthetic(t *testing.T) {
 	// risk --churn: the trees win here, so the risk is their calibrated probability.
 	riskOut := filepath.Join(t.TempDir(), "risk.csv")
 	code, _, errs = runCLI(t, "risk", "--db", db, "--churn", "90d", "--out", riskOut)
-	if code != 0 || !strings.Contains(errs, "risk is its calibrated probability") {
+	if code != 0 || !strings.Contains(errs, "customers are ranked by its calibrated probability") {
 		t.Fatalf("risk --churn: exit %d: %s", code, errs)
 	}
 	rr := readCSV(t, riskOut)
@@ -100,9 +100,26 @@ func TestChurnSynthetic(t *testing.T) {
 		t.Errorf("risk --churn CSV: header %v, first row %v", rr[0], rr[min(1, len(rr)-1)])
 	}
 
-	// The table on screen names the winner.
-	code, stdout, errs = runCLI(t, "churn", "--db", db, "--horizon", "60d", "--cutoffs", "1")
-	if code != 0 || !strings.Contains(stdout, "Winner: ") || !strings.Contains(stdout, "hiatus rule") {
+	if recs[0][11] != "reason_1_label" || recs[1][11] == "" {
+		t.Errorf("no reason label: header %v, first row %v", recs[0], recs[1])
+	}
+
+	// whatif: lapses among the top-risk decile 20% lower keep value (the trees rank them).
+	code, stdout, errs = runCLI(t, "whatif", "--db", db, "--top-risk", "-20", "--json")
+	var wi struct {
+		Gain        float64  `json:"gain"`
+		Assumptions []string `json:"assumptions"`
+	}
+	if code != 0 || json.Unmarshal([]byte(stdout), &wi) != nil {
+		t.Fatalf("whatif --top-risk: exit %d: %s\n%s", code, errs, stdout)
+	}
+	if !(wi.Gain > 0) || !strings.Contains(strings.Join(wi.Assumptions, " "), "ranked by the churn model") {
+		t.Errorf("whatif --top-risk: gain %v, assumptions %q", wi.Gain, wi.Assumptions)
+	}
+
+	// The table on screen names the winner; reasons and labels in the language asked for.
+	code, stdout, errs = runCLI(t, "churn", "--db", db, "--horizon", "60d", "--cutoffs", "1", "--lang", "lv")
+	if code != 0 || !strings.Contains(stdout, "Winner: ") || !strings.Contains(stdout, "hiatus rule") || !strings.Contains(stdout, "uzvarētājs") || !strings.Contains(stdout, "dienas") {
 		t.Errorf("exit %d:\n%s\n%s", code, stdout, errs)
 	}
 }
@@ -116,6 +133,8 @@ func TestChurnErrors(t *testing.T) {
 		{[]string{"churn", "--horizon", "0d"}, "--horizon"},
 		{[]string{"churn", "--cutoffs", "0"}, "--cutoffs"},
 		{[]string{"churn", "--out", "x.xlsx"}, ".csv"},
+		{[]string{"churn", "--lang", "de"}, "unknown report language"},
+		{[]string{"whatif", "--top-risk", "-20", "--churn-horizon", "soon"}, "--horizon"},
 	} {
 		code, _, errs := runCLI(t, c.args...)
 		if code == 0 || !strings.Contains(errs, c.want) {

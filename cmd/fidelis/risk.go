@@ -55,7 +55,7 @@ func runRisk(ctx context.Context, e *env, args []string) error {
 	minRisk := fs.Float64("min-risk", 0.5, "keep customers whose churn risk 1 − P(alive) is at least this")
 	minAlive := fs.Float64("min-alive", 0.05, "leave out customers whose P(alive) is below this: almost surely gone, a win-back list rather than a retention one")
 	by := fs.String("by", "", "add the customer attribute as the segment column")
-	churnH := fs.String("churn", "", "backtest the churn model at this horizon (e.g. 90d) and, when its boosted trees or logistic regression win, use their calibrated probability of no purchase in the horizon as the risk (column p_lapse); asked for, since the backtest takes a while")
+	churnH := fs.String("churn", "", "backtest the churn model at this horizon (e.g. 90d) and, when its boosted trees, logistic regression or hiatus rule win, use the winner's probability of no purchase in the horizon as the risk (column p_lapse) and say so; asked for, since the backtest takes a while")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -80,7 +80,7 @@ func runRisk(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	var plapse map[string]float64
-	if *churnH != "" && f.Trusted() {
+	if *churnH != "" {
 		if plapse, err = churnRisk(ctx, e, st, *db, *churnH); err != nil {
 			return err
 		}
@@ -99,10 +99,22 @@ func runRisk(ctx context.Context, e *env, args []string) error {
 				Change: s.PAlive - s.PAlivePrev, DaysSince: s.Recency, Repeats: s.X, Revenue: s.Net, Yearly: s.Yearly, Status: status(s),
 				CLV: s.CLV, AtStake: analysis.ValueAtStake(s.CLV, s.PAlive), PLapse: pl}
 			if !math.IsNaN(pl) {
-				// The value had they stayed (CLV ÷ P(alive)) times the churn model's risk.
-				r.AtStake = s.CLV / max(s.PAlive, 1e-12) * pl
+				r.AtStake = analysis.StayValue(f, s) * pl
 			}
 			rows = append(rows, r)
+		}
+		sort.SliceStable(rows, func(i, j int) bool { return rows[i].AtStake > rows[j].AtStake })
+	} else if plapse != nil {
+		// No purchase model passed the gate, but the churn model won its backtest: its probability
+		// ranks everyone, with the revenue they bring per year as the value at stake.
+		for _, s := range f.Scores {
+			p, ok := plapse[s.Customer]
+			if !ok || p < *minRisk {
+				continue
+			}
+			rows = append(rows, riskRow{Customer: s.Customer, Segment: s.Segment, PAlive: math.NaN(), PAliveBefore: math.NaN(), Change: math.NaN(),
+				DaysSince: s.Recency, Repeats: s.X, Revenue: s.Net, Yearly: s.Yearly, Status: status(s), CLV: math.NaN(),
+				AtStake: analysis.StayValue(f, s) * p, PLapse: p})
 		}
 		sort.SliceStable(rows, func(i, j int) bool { return rows[i].AtStake > rows[j].AtStake })
 	} else {
@@ -129,10 +141,14 @@ func runRisk(ctx context.Context, e *env, args []string) error {
 		rows[i].Rank = i + 1
 		total += rows[i].AtStake
 	}
-	if f.Trusted() {
+	switch {
+	case !f.Trusted() && plapse != nil:
+		fmt.Fprintf(e.stderr, "%s\n%d customers with churn risk ≥ %.0f%% by the churn model, %.2f value at stake (revenue per year since the first purchase for %d months × risk: no purchase model passed the holdout check)\n",
+			f.Selection.Gate.Verdict, len(rows), *minRisk*100, total, analysis.CLVMonths)
+	case f.Trusted():
 		fmt.Fprintf(e.stderr, "%s passed the holdout check. %d customers with churn risk ≥ %.0f%% and P(alive) ≥ %.0f%%, %.2f value at stake (%d-month predicted value if they stay, discounted %.0f%%/month)\n",
 			analysis.ModelNames[f.Fit.Model], len(rows), *minRisk*100, *minAlive*100, total, analysis.CLVMonths, analysis.MonthlyDiscount*100)
-	} else {
+	default:
 		fmt.Fprintf(e.stderr, "%s\nNo churn-risk score: %d customers lapsed by their last purchase (none in the last %.0f days), ranked by revenue per year since their first purchase; p_alive, predicted_clv and value_at_stake are empty (--min-risk and --min-alive need a model).\n",
 			f.Selection.Gate.Verdict, len(rows), f.WindowDays)
 		for _, c := range f.Selection.Gate.Candidates {
@@ -142,10 +158,24 @@ func runRisk(ctx context.Context, e *env, args []string) error {
 	switch ext := strings.ToLower(filepath.Ext(*out)); {
 	case *out == "":
 		tw := tabwriter.NewWriter(e.stdout, 2, 4, 2, ' ', tabwriter.AlignRight)
+		if !f.Trusted() && plapse != nil {
+			fmt.Fprintln(tw, "rank\tcustomer\tsegment\trisk\tdays since last\trevenue to date\trevenue per year\tvalue at stake\t")
+			for _, r := range rows {
+				fmt.Fprintf(tw, "%d\t%s\t%s\t%.2f\t%.0f\t%.2f\t%.2f\t%.2f\t\n", r.Rank, r.Customer, r.Segment, r.PLapse, r.DaysSince, r.Revenue, r.Yearly, r.AtStake)
+			}
+			return tw.Flush()
+		}
 		if !f.Trusted() {
 			fmt.Fprintln(tw, "rank\tcustomer\tsegment\tstatus\tdays since last\trevenue to date\trevenue per year\t")
 			for _, r := range rows {
 				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%.0f\t%.2f\t%.2f\t\n", r.Rank, r.Customer, r.Segment, r.Status, r.DaysSince, r.Revenue, r.Yearly)
+			}
+			return tw.Flush()
+		}
+		if plapse != nil {
+			fmt.Fprintln(tw, "rank\tcustomer\tsegment\trisk\tP(alive)\tdays since last\trevenue to date\tpredicted CLV\tvalue at stake\t")
+			for _, r := range rows {
+				fmt.Fprintf(tw, "%d\t%s\t%s\t%.2f\t%.2f\t%.0f\t%.2f\t%.2f\t%.2f\t\n", r.Rank, r.Customer, r.Segment, r.PLapse, r.PAlive, r.DaysSince, r.Revenue, r.CLV, r.AtStake)
 			}
 			return tw.Flush()
 		}
@@ -165,29 +195,23 @@ func runRisk(ctx context.Context, e *env, args []string) error {
 	}
 }
 
-// churnRisk runs the churn model for risk --churn: the winner's calibrated probability per
-// customer when a supervised model wins its backtest, nil (P(alive) stays the risk) otherwise.
+// churnRisk runs the churn model for risk --churn and says which method ranks the customers and
+// why: the winner's probability per customer when the boosted trees, the regression or the hiatus
+// rule win the backtest; nil (P(alive) stays the risk) when a customer-base model wins.
 func churnRisk(ctx context.Context, e *env, st fidelis.Store, db, horizon string) (map[string]float64, error) {
 	days, err := parseDays(horizon)
 	if err != nil {
 		return nil, err
 	}
-	bt, sc, err := churnModel(ctx, e, st, db, churn.Options{HorizonDays: days, Cutoffs: 2, Seed: 1})
+	ch, err := churnModel(ctx, e, st, db, churn.Options{HorizonDays: days, Cutoffs: 2, Seed: 1})
 	if err != nil {
 		return nil, err
 	}
-	w := bt.Pooled[bt.Winner]
-	if bt.Winner != churn.MethodGBDT && bt.Winner != churn.MethodLogistic {
-		fmt.Fprintf(e.stderr, "Churn model: %s won the %d-day backtest (AUC %.3f), so the risk stays 1 − P(alive).\n", methodNames[bt.Winner], days, w.AUC)
-		return nil, nil
+	fmt.Fprintf(e.stderr, "Churn model: %s.\n", ch.Basis.Text)
+	for _, n := range ch.Scoring.Notes {
+		fmt.Fprintf(e.stderr, "Churn model: %s.\n", n)
 	}
-	fmt.Fprintf(e.stderr, "Churn model: %s won the %d-day backtest (AUC %.3f, %+.3f over %s); risk is its calibrated probability of no purchase in %d days (p_lapse).\n",
-		methodNames[bt.Winner], days, w.AUC, bt.Margin, methodNames[bt.RunnerUp], days)
-	out := make(map[string]float64, len(sc.Customers))
-	for _, c := range sc.Customers {
-		out[c.Customer] = c.Risk
-	}
-	return out, nil
+	return ch.Risk(), nil
 }
 
 // status is "active" or "lapsed" by the last purchase and the activity window.

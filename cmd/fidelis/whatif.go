@@ -9,6 +9,7 @@ import (
 
 	"fidelis"
 	"fidelis/analysis"
+	"fidelis/churn"
 	"fidelis/metric"
 	"fidelis/report"
 	"fidelis/scenario"
@@ -36,13 +37,15 @@ func parseHorizon(s string) (int, error) {
 }
 
 func runWhatIf(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "whatif", "whatif (--retention +5 | --churn -1 | --frequency +10 | --detractors -10) [--segment ATTR=VALUE] [--horizon 12m] [--json]")
+	fs := newFlags(e, "whatif", "whatif (--retention +5 | --churn -1 | --frequency +10 | --detractors -10 | --top-risk -20 [--churn-horizon 90d]) [--segment ATTR=VALUE] [--horizon 12m] [--json]")
 	var sf storeFlags
 	sf.register(fs, "DuckDB store file")
 	ret := fs.String("retention", "", "change of ID-based retention in points per month, e.g. +5")
 	churn := fs.String("churn", "", "change of churn in points per month, e.g. -1 (the same as retention +1)")
 	freq := fs.String("frequency", "", "change of purchase frequency in percent, e.g. +10")
 	det := fs.String("detractors", "", "change of the number of NPS detractors in percent, e.g. -10")
+	topRisk := fs.String("top-risk", "", "change of lapses among the top-risk decile in percent, e.g. -20: the churn model is backtested and its winner ranks the customers")
+	churnH := fs.String("churn-horizon", "90d", "with --top-risk: the churn model's horizon (a lapse is no purchase within it)")
 	seg := fs.String("segment", "", "restrict to customers with ATTR=VALUE, e.g. region=North")
 	hz := fs.String("horizon", "12m", "horizon: months (12m) or years (1y)")
 	asJSON := fs.Bool("json", false, "print JSON")
@@ -51,14 +54,14 @@ func runWhatIf(ctx context.Context, e *env, args []string) error {
 	}
 	given := 0
 	var kind, raw string
-	for _, f := range []struct{ name, v string }{{"retention", *ret}, {"churn", *churn}, {"frequency", *freq}, {"detractors", *det}} {
+	for _, f := range []struct{ name, v string }{{"retention", *ret}, {"churn", *churn}, {"frequency", *freq}, {"detractors", *det}, {"top-risk", *topRisk}} {
 		if f.v != "" {
 			given++
 			kind, raw = f.name, f.v
 		}
 	}
 	if given != 1 {
-		return fidelis.Errorf(fidelis.EInvalid, "whatif needs exactly one of --retention, --churn, --frequency, --detractors").
+		return fidelis.Errorf(fidelis.EInvalid, "whatif needs exactly one of --retention, --churn, --frequency, --detractors, --top-risk").
 			WithHint("fidelis whatif --retention +5 --horizon 12m")
 	}
 	delta, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(raw), "%"), 64)
@@ -66,6 +69,10 @@ func runWhatIf(ctx context.Context, e *env, args []string) error {
 		return fidelis.Errorf(fidelis.EInvalid, "--%s %q: want a number such as +5 or -1", kind, raw)
 	}
 	months, err := parseHorizon(*hz)
+	if err != nil {
+		return err
+	}
+	churnDays, err := parseDays(*churnH)
 	if err != nil {
 		return err
 	}
@@ -110,6 +117,8 @@ func runWhatIf(ctx context.Context, e *env, args []string) error {
 		res.Question = fmt.Sprintf("churn %+.1f points", delta)
 	case "frequency":
 		res, err = scenario.Frequency(base, delta, months)
+	case "top-risk":
+		res, err = topRiskScenario(ctx, e, st, sf.db, a, churnDays, by, value, delta, months)
 	case "detractors":
 		ms, ok := st.(fidelis.ModelStore)
 		if !ok {
@@ -146,4 +155,29 @@ func runWhatIf(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(e.stdout, "  - %s\n", s)
 	}
 	return nil
+}
+
+// topRiskScenario backtests the churn model and projects "lapses among the top-risk decile change by
+// delta percent" on the customers its winner ranks riskiest, each worth what they bring if they
+// stay over the horizon.
+func topRiskScenario(ctx context.Context, e *env, st fidelis.Store, db string, a *analysis.Analysis, days int, by, value string, delta float64, months int) (scenario.Result, error) {
+	ms, ok := st.(fidelis.ModelStore)
+	if !ok {
+		return scenario.Result{}, fidelis.Errorf(fidelis.EInvalid, "whatif: this store cannot fit the customer-base model")
+	}
+	f, err := analysis.ScoresFor(ctx, ms, a, by, false, months)
+	if err != nil {
+		return scenario.Result{}, err
+	}
+	ch, err := churnModel(ctx, e, st, db, churn.Options{HorizonDays: days, Cutoffs: 2, Seed: 1})
+	if err != nil {
+		return scenario.Result{}, err
+	}
+	fmt.Fprintf(e.stderr, "Churn model: %s.\n", ch.Basis.Text)
+	cs, assumptions := analysis.TopRiskCustomers(f, ch, 0.10, by, value)
+	res, err := scenario.TopRisk(cs, delta, months, assumptions)
+	if err == nil {
+		res.Question = fmt.Sprintf("lapses among the top-risk decile %+.0f%%", delta)
+	}
+	return res, err
 }
