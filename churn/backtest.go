@@ -99,8 +99,7 @@ type Backtest struct {
 	HorizonDays int       `json:"horizon_days"`
 	Cutoffs     []*Cutoff `json:"cutoffs"`
 	// Pooled scores every method on the test rows of all cut-offs together (a customer appears once
-	// per cut-off; the bootstrap treats those rows as independent, so pooled intervals are a
-	// little narrow).
+	// per cut-off; the bootstrap resamples customers, all their rows together).
 	Pooled map[string]*Scores `json:"pooled"`
 	// Winner has the highest pooled AUC; RunnerUp the next. Margin is Winner's AUC minus
 	// RunnerUp's, with its paired-bootstrap 95% interval.
@@ -118,8 +117,12 @@ type Backtest struct {
 // pred holds one cut-off's test predictions, and why a method has none.
 type pred struct {
 	y, value []float64
+	// cluster numbers the customers of pooled rows (nil on one cut-off, where each customer
+	// appears once), for the cluster bootstrap.
+	cluster []int
 	p        map[string][]float64
 	missing  map[string]fidelis.Msg
+	ids      []string // customer of each row
 }
 
 // Run backtests every method on the store's history up to end (the day after the last order).
@@ -174,6 +177,7 @@ func Run(ctx context.Context, src RowSource, start, end time.Time, o Options) (*
 		return nil, fidelis.Errorf(fidelis.EInvalid, "not enough history for a %d-day backtest: every cut-off had too few customers or a single outcome (need %d×%d days of orders with at least %d customers and %d of each outcome)",
 			o.HorizonDays, o.Cutoffs+1, o.HorizonDays, minTrain, minClass)
 	}
+	progress(o, "backtest metrics")
 	pool(bt, preds, o)
 	return bt, nil
 }
@@ -235,6 +239,7 @@ type Model struct {
 // row's features and outcome come before the test cut-off, so the split leaks nothing in time).
 func Train(ctx context.Context, rows []fidelis.ChurnRow, base BaseModels, o Options) (*Model, error) {
 	o = o.withDefaults()
+	progress(o, "features")
 	y, _ := labels(rows)
 	fs := newSchema(rows)
 	x := matrix(fs, rows, base.extrasFor(rows, float64(o.HorizonDays)))
@@ -394,7 +399,10 @@ func runCutoff(ctx context.Context, o Options, train []fidelis.ChurnRow, trainBa
 	c.Hiatus = m.Hiatus
 	c.Calibrated = m.CalGBDT.Method
 	c.Trees = len(m.GBDT.Trees)
-	pr := pred{y: y, value: value, p: map[string][]float64{}, missing: map[string]fidelis.Msg{}}
+	pr := pred{y: y, value: value, p: map[string][]float64{}, missing: map[string]fidelis.Msg{}, ids: make([]string, len(test))}
+	for i, r := range test {
+		pr.ids[i] = r.Customer
+	}
 	col := func(f func(s Scored) float64) []float64 {
 		v := make([]float64, len(sc))
 		for i, s := range sc {
@@ -420,6 +428,7 @@ func runCutoff(ctx context.Context, o Options, train []fidelis.ChurnRow, trainBa
 		pr.missing[MethodPareto] = errMsg(testBase.paretoEr)
 		c.Notes = append(c.Notes, testBase.paretoEr.Error())
 	}
+	progress(o, "backtest metrics")
 	score(c.Methods, pr, o.Bootstrap, o.Seed)
 	return c, pr, nil
 }
@@ -441,7 +450,7 @@ func score(into map[string]*Scores, pr pred, b int, seed uint64) [][]float64 {
 				LiftTop10: math.NaN(), RevenueTop10: math.NaN(), RevenueCaught: math.NaN(), Missing: why.String(), MissingMsg: why}
 		}
 	}
-	boot := bootstrapAUC(ps, pr.y, b, seed)
+	boot := bootstrapAUC(ps, pr.y, pr.cluster, b, seed)
 	for k, m := range names {
 		s := &Scores{AUC: AUC(ps[k], pr.y, nil), Brier: Brier(ps[k], pr.y), LiftTop10: LiftTop10(ps[k], pr.y)}
 		s.AUCLow, s.AUCHigh = interval(boot[k])
@@ -475,9 +484,18 @@ func pool(bt *Backtest, preds []pred, o Options) {
 			all.p[m] = append(all.p[m], p.p[m]...)
 		}
 	}
+	ids := map[string]int{}
 	for _, p := range preds {
 		all.y = append(all.y, p.y...)
 		all.value = append(all.value, p.value...)
+		for _, id := range p.ids {
+			c, ok := ids[id]
+			if !ok {
+				c = len(ids)
+				ids[id] = c
+			}
+			all.cluster = append(all.cluster, c)
+		}
 	}
 	bt.Pooled = map[string]*Scores{}
 	boot := score(bt.Pooled, all, o.Bootstrap, o.Seed+1)

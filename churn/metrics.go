@@ -164,8 +164,11 @@ func RevenueTop10(s, y, value []float64) (share, caught float64) {
 
 // bootstrapAUC returns, for each score vector, the AUC under B Poisson(1) bootstrap replicates of
 // the rows (Hanley & MacGibbon 2006 for the Poisson bootstrap): the same weights for every method
-// in a replicate, so differences between methods are paired.
-func bootstrapAUC(scores [][]float64, y []float64, b int, seed uint64) [][]float64 {
+// in a replicate, so differences between methods are paired. cluster, when not nil, gives each
+// row's cluster (0 … k−1) and the weights are drawn per cluster, every row of a cluster sharing
+// its cluster's weight (the cluster bootstrap: rows of one customer at several cut-offs are not
+// independent, and resampling them one by one would narrow the interval).
+func bootstrapAUC(scores [][]float64, y []float64, cluster []int, b int, seed uint64) [][]float64 {
 	rng := rand.New(rand.NewPCG(seed, 0x61756362))
 	idx := make([][]int, len(scores))
 	for m, s := range scores {
@@ -173,9 +176,22 @@ func bootstrapAUC(scores [][]float64, y []float64, b int, seed uint64) [][]float
 	}
 	out := make([][]float64, len(scores))
 	w := make([]float64, len(y))
+	var wc []float64
+	if cluster != nil {
+		wc = make([]float64, slices.Max(cluster)+1)
+	}
 	for range b {
-		for i := range w {
-			w[i] = float64(poisson1(rng))
+		if cluster == nil {
+			for i := range w {
+				w[i] = float64(poisson1(rng))
+			}
+		} else {
+			for c := range wc {
+				wc[c] = float64(poisson1(rng))
+			}
+			for i, c := range cluster {
+				w[i] = wc[c]
+			}
 		}
 		for m, s := range scores {
 			out[m] = append(out[m], aucSorted(idx[m], s, y, w))

@@ -2,6 +2,7 @@ package churn_test
 
 import (
 	"math"
+	"math/rand/v2"
 	"testing"
 
 	"fidelis/churn"
@@ -63,5 +64,40 @@ func TestCalibrators(t *testing.T) {
 	pl := churn.FitPlatt(p, y)
 	if math.Abs(pl.A-0.5) > 0.05 || math.Abs(pl.B) > 0.1 {
 		t.Errorf("Platt A %v B %v, want 0.5, 0", pl.A, pl.B)
+	}
+}
+
+// The pooled rows hold each customer once per cut-off. Resampling rows as if independent would
+// make four copies of 500 customers look like 2,000 and narrow the interval by about √4 = 2; the
+// cluster bootstrap resamples customers and gives back the interval of the 500. Tolerance: with
+// 400 replicates a percentile interval's width varies by about ±10%, so the ratios are checked
+// within [0.75, 1.33] of 1 and of 2.
+func TestClusterBootstrap(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	var s, y []float64
+	for range 500 {
+		v := r.NormFloat64()
+		s = append(s, v)
+		y = append(y, b2f(r.Float64() < 1/(1+math.Exp(-v))))
+	}
+	width := func(s, y []float64, cluster []int) float64 {
+		lo, hi := churn.Interval(churn.BootstrapAUC([][]float64{s}, y, cluster, 400, 1)[0])
+		return hi - lo
+	}
+	base := width(s, y, nil)
+	var s4, y4 []float64
+	var c4 []int
+	for range 4 {
+		s4, y4 = append(s4, s...), append(y4, y...)
+		for i := range s {
+			c4 = append(c4, i)
+		}
+	}
+	naive, clustered := width(s4, y4, nil), width(s4, y4, c4)
+	if q := base / naive; q < 2*0.75 || q > 2*1.33 {
+		t.Errorf("independent rows: width %.4f against %.4f for the 500 (ratio %.2f, want about 2)", naive, base, q)
+	}
+	if q := clustered / base; q < 0.75 || q > 1.33 {
+		t.Errorf("clustered: width %.4f against %.4f for the 500 (ratio %.2f, want about 1)", clustered, base, q)
 	}
 }
