@@ -69,7 +69,7 @@ type Scoring struct {
 func ScoreAll(ctx context.Context, src RowSource, end time.Time, method string, o Options) (*Scoring, error) {
 	o = o.withDefaults()
 	h := time.Duration(o.HorizonDays) * 24 * time.Hour
-	progress(o, "training the final model")
+	progress(o, fmt.Sprintf("rows as of %s", end.Add(-h).Format(time.DateOnly)))
 	train, err := src(ctx, end.Add(-h), end)
 	if err != nil {
 		return nil, err
@@ -81,12 +81,12 @@ func ScoreAll(ctx context.Context, src RowSource, end time.Time, method string, 
 	}
 	progress(o, "fitting the customer-base models")
 	base := FitBase(ctx, train, false, o)
-	progress(o, "features")
 	m, err := Train(ctx, train, base, o)
 	if err != nil {
 		return nil, err
 	}
 	train = nil
+	progress(o, fmt.Sprintf("rows as of %s", end.Format(time.DateOnly)))
 	rows, err := src(ctx, end, end)
 	if err != nil {
 		return nil, err
