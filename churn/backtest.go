@@ -120,9 +120,9 @@ type pred struct {
 	// cluster numbers the customers of pooled rows (nil on one cut-off, where each customer
 	// appears once), for the cluster bootstrap.
 	cluster []int
-	p        map[string][]float64
-	missing  map[string]fidelis.Msg
-	ids      []string // customer of each row
+	p       map[string][]float64
+	missing map[string]fidelis.Msg
+	ids     []string // customer of each row
 }
 
 // Run backtests every method on the store's history up to end (the day after the last order).
