@@ -148,6 +148,9 @@ func runRisk(ctx context.Context, e *env, args []string) error {
 	case f.Trusted():
 		fmt.Fprintf(e.stderr, "%s passed the holdout check. %d customers with churn risk ≥ %.0f%% and P(alive) ≥ %.0f%%, %.2f value at stake (%d-month predicted value if they stay, discounted %.0f%%/month)\n",
 			analysis.ModelNames[f.Fit.Model], len(rows), *minRisk*100, *minAlive*100, total, analysis.CLVMonths, analysis.MonthlyDiscount*100)
+		if plapse == nil && *churnH == "" {
+			fmt.Fprintln(e.stderr, "Risk is 1 − P(alive). To rank by the churn model's backtest winner instead: fidelis risk --churn 90d")
+		}
 	default:
 		fmt.Fprintf(e.stderr, "%s\nNo churn-risk score: %d customers lapsed by their last purchase (none in the last %.0f days), ranked by revenue per year since their first purchase; p_alive, predicted_clv and value_at_stake are empty (--min-risk and --min-alive need a model).\n",
 			f.Selection.Gate.Verdict, len(rows), f.WindowDays)
