@@ -26,6 +26,9 @@ type churnJSON struct {
 		} `json:"importance"`
 	} `json:"scoring"`
 	Scored int `json:"scored_customers"`
+	Basis  struct {
+		Text string `json:"text"`
+	} `json:"risk_basis"`
 }
 
 type churnScores struct {
@@ -173,5 +176,10 @@ func TestChurnCDNOW(t *testing.T) {
 	}
 	if a := *got.Pooled[churn.MethodBGNBD].AUC; a >= 0.5 || !strings.Contains(strings.Join(got.Notes, " "), "worse than chance") {
 		t.Errorf("BG/NBD AUC %.3f without the note: %q", a, got.Notes)
+	}
+	// A supervised model wins (about 0.78 against 0.75 for Pareto/NBD and the hiatus rule, with
+	// intervals of ±0.005), so the risk everywhere is its calibrated probability, and it says so.
+	if got.Winner != churn.MethodGBDT && got.Winner != churn.MethodLogistic || !strings.Contains(got.Basis.Text, "calibrated probability") {
+		t.Errorf("winner %s, basis %q", got.Winner, got.Basis.Text)
 	}
 }
