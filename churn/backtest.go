@@ -539,8 +539,12 @@ func pool(bt *Backtest, preds []pred, o Options) {
 			bt.GBDTBeatsBaselines = false
 		}
 	}
-	if !bt.GBDTBeatsBaselines {
-		bt.Notes = append(bt.Notes, "the boosted trees do not beat the customer-base models and the hiatus rule with confidence on this store; the winner is used instead")
+	switch {
+	case bt.GBDTBeatsBaselines:
+	case bt.Winner == MethodGBDT || bt.Winner == MethodLogistic:
+		bt.Notes = append(bt.Notes, "the "+bt.Winner+" model ranks best, but the boosted trees' lead over the customer-base models and the hiatus rule is within the backtest's noise on this store (a paired 95% interval of the AUC difference includes zero)")
+	default:
+		bt.Notes = append(bt.Notes, "the boosted trees do not beat the customer-base models and the hiatus rule with confidence on this store; the winner, "+bt.Winner+", ranks the customers instead")
 	}
 	if s := bt.Pooled[MethodBGNBD]; s.Missing == "" && s.AUC < 0.5 {
 		bt.Notes = append(bt.Notes, "BG/NBD ranks worse than chance here: it gives every customer without a repeat purchase P(alive) = 1 (its customers can only drop out right after a purchase), and here those are the likeliest to lapse")

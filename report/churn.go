@@ -371,6 +371,13 @@ var _ = add(
 	"Tas sagaida, ka %s no %d klientiem neveiks pirkumu nākamajās %d dienās.",
 )
 
+var _ = add(
+	"%s ranks best, but the boosted trees' lead over the customer-base models and the hiatus rule is within the backtest's noise on this data (a paired 95%% interval of the AUC difference includes zero).",
+	"%s szereguje najlepiej, ale przewaga drzew wzmacnianych nad modelami bazy klientów i regułą przerwy mieści się na tych danych w szumie testu (sparowany 95%% przedział różnicy AUC obejmuje zero).",
+	"%s clasează cel mai bine, dar avansul arborilor cu boosting față de modelele bazei de clienți și regula pauzei este pe aceste date în zgomotul testului (intervalul pereche de 95%% al diferenței AUC include zero).",
+	"%s ierindo vislabāk, taču pastiprināto koku pārsvars pār klientu bāzes modeļiem un pārtraukuma likumu uz šiem datiem ir pārbaudes troksnī (pārotais 95%% AUC starpības intervāls ietver nulli).",
+)
+
 func (lc locale) methodName(m string) string {
 	switch m {
 	case churn.MethodGBDT:
@@ -451,7 +458,11 @@ func (lc locale) churnNotes(bt *churn.Backtest) []string {
 	w := bt.Pooled[bt.Winner]
 	notes = append(notes, lc.T("Best ranking: %s, AUC %s, %s ahead of %s (95%% CI of the difference %s to %s).", lc.methodName(bt.Winner), lc.num(w.AUC, 3),
 		lc.num(bt.Margin, 3), lc.methodName(bt.RunnerUp), lc.num(bt.MarginLow, 3), lc.num(bt.MarginHigh, 3)))
-	if !bt.GBDTBeatsBaselines {
+	switch {
+	case bt.GBDTBeatsBaselines:
+	case bt.Winner == churn.MethodGBDT || bt.Winner == churn.MethodLogistic:
+		notes = append(notes, lc.T("%s ranks best, but the boosted trees' lead over the customer-base models and the hiatus rule is within the backtest's noise on this data (a paired 95%% interval of the AUC difference includes zero).", lc.methodName(bt.Winner)))
+	default:
 		notes = append(notes, lc.T("The boosted trees do not beat the customer-base models and the hiatus rule with confidence on this data, so the better of those is the one to use."))
 	}
 	if s := bt.Pooled[churn.MethodBGNBD]; s.Missing == "" && s.AUC < 0.5 {

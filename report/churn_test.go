@@ -81,3 +81,18 @@ func TestChurnSection(t *testing.T) {
 		}
 	}
 }
+
+// When the trees have the best AUC but not by a margin the backtest can tell from noise, the note
+// says exactly that (not that another method is used).
+func TestChurnNoteTreesWithinNoise(t *testing.T) {
+	a := withChurn()
+	ch := a.Sections["churn"].(*analysis.Churn)
+	ch.Backtest.Winner, ch.Backtest.Pooled[churn.MethodGBDT].AUC = churn.MethodGBDT, 0.80
+	var b bytes.Buffer
+	if err := report.Render(&b, a, report.Options{Lang: "en", Format: "md"}); err != nil {
+		t.Fatal(err)
+	}
+	if out := b.String(); !strings.Contains(out, "Boosted trees ranks best, but the boosted trees' lead") || strings.Contains(out, "so the better of those is the one to use") {
+		t.Errorf("notes:\n%s", out)
+	}
+}
