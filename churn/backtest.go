@@ -542,7 +542,8 @@ func pool(bt *Backtest, preds []pred, o Options) {
 	switch {
 	case bt.GBDTBeatsBaselines:
 	case bt.Winner == MethodGBDT || bt.Winner == MethodLogistic:
-		bt.Notes = append(bt.Notes, "the "+bt.Winner+" model ranks best, but the boosted trees' lead over the customer-base models and the hiatus rule is within the backtest's noise on this store (a paired 95% interval of the AUC difference includes zero)")
+		who := map[string]string{MethodGBDT: "the boosted trees rank", MethodLogistic: "the logistic regression ranks"}[bt.Winner]
+		bt.Notes = append(bt.Notes, who+" best, but the boosted trees' lead over the customer-base models and the hiatus rule is within the backtest's noise on this store (a paired 95% interval of the AUC difference includes zero)")
 	default:
 		bt.Notes = append(bt.Notes, "the boosted trees do not beat the customer-base models and the hiatus rule with confidence on this store; the winner, "+bt.Winner+", ranks the customers instead")
 	}
