@@ -5,10 +5,8 @@ import (
 	"time"
 )
 
-// AdvocacyStore is the referral capability of a Store: referrals and the revenue of referred
-// customers reduced to per-period counts, and per-customer feature rows for the likely-advocate
-// model. A store that implements it is detected with a type assertion (st.(fidelis.AdvocacyStore));
-// storetest holds its conformance cases.
+// AdvocacyStore is the referral part of Store: referrals and the revenue of referred customers
+// reduced to per-period counts, and per-customer feature rows for the likely-advocate model.
 type AdvocacyStore interface {
 	// Referrals counts, per segment of the referrer and period of invitation, the referrals sent
 	// in [q.From, q.To) and what became of them (see ReferralCell).

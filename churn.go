@@ -5,10 +5,8 @@ import (
 	"time"
 )
 
-// ChurnStore is the capability behind the supervised churn model: one row per customer with
-// everything recorded about them before a cut-off, and what they bought after it. A store that
-// implements it is detected with a type assertion (st.(fidelis.ChurnStore)); storetest holds its
-// conformance case, which fails for a store without it.
+// ChurnStore is the part of Store behind the supervised churn model: one row per customer with
+// everything recorded about them before a cut-off, and what they bought after it.
 type ChurnStore interface {
 	// ChurnRows streams, ordered by customer id, one row per customer with a purchase day before
 	// asOf: behaviour before asOf and purchase days in [asOf, until) (see ChurnRow).

@@ -32,7 +32,7 @@ type CustomerSelection struct {
 	Cohort, Offset int64
 }
 
-// CustomerStore is implemented by stores that can export customer records.
+// CustomerStore is the part of Store that exports customer records.
 type CustomerStore interface {
 	// CustomerIDs returns, sorted, the ids of the customers sel selects.
 	CustomerIDs(ctx context.Context, sel CustomerSelection) ([]string, error)

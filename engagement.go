@@ -2,7 +2,7 @@ package fidelis
 
 import "context"
 
-// EngagementStore is the channel-engagement capability of a Store: interactions (email, web, app,
+// EngagementStore is the channel-engagement part of Store: interactions (email, web, app,
 // store, support, chat, ...) counted per channel and period, and engagement set against repeat
 // purchase.
 type EngagementStore interface {

@@ -12,7 +12,7 @@ type LifetimeCell struct {
 	Censored int64
 }
 
-// LifetimeStore is implemented by stores that can measure customer lifetimes for survival curves.
+// LifetimeStore is the part of Store that measures customer lifetimes for survival curves.
 type LifetimeStore interface {
 	// Lifetimes returns customer lifetimes with a lapse after windowDays without a purchase, the
 	// data ending on the day after the last order (or q.To when earlier). q.By breaks them down.

@@ -1,7 +1,10 @@
 package fidelis
 
 import (
+	"cmp"
 	"context"
+	"math"
+	"slices"
 	"time"
 )
 
@@ -26,7 +29,7 @@ type CustomerSummary struct {
 	Net float64
 }
 
-// ModelStore is implemented by stores that can condense orders for the customer-base models.
+// ModelStore is the part of Store that condenses orders for the customer-base models.
 type ModelStore interface {
 	// Summaries calls fn for every customer whose first purchase is before calEnd, with purchases
 	// before calEnd in the calibration summary and those in [calEnd, obsEnd) as holdout. q.By names
@@ -50,10 +53,51 @@ type SpendRow struct {
 	Customers int64
 }
 
-// CompressedModelStore is implemented by stores that compress the model inputs themselves, so that
-// a fit on a hundred million customers moves only the distinct summaries out of the store.
+// CompressedModelStore is an optional optimisation, found by type assertion: a store that
+// implements it compresses the model inputs itself, so that a fit on a hundred million customers
+// moves only the distinct summaries out of the store. Without it the same rows come from
+// Summaries, compressed in Go (slower, same numbers); storetest checks the two agree.
 type CompressedModelStore interface {
 	// CompressedSummaries returns the distinct calibration summaries as of calEnd (see Summaries)
 	// and the distinct Gamma-Gamma inputs.
 	CompressedSummaries(ctx context.Context, calEnd time.Time) ([]SummaryRow, []SpendRow, error)
+}
+
+// CompressSummaries returns the distinct calibration summaries as of calEnd and the distinct
+// Gamma-Gamma inputs, sorted by (X, Tx, T) and (X, Mean): from the store itself where it
+// implements CompressedModelStore, otherwise by compressing Summaries in Go (every customer's row
+// leaves the store; same numbers). The mean repeat-purchase value is rounded to the cent, after
+// rounding the repeat total to 1e-6 so that the last bits of a sum, which depend on the order an
+// engine adds in, cannot decide the cent.
+func CompressSummaries(ctx context.Context, st Store, calEnd time.Time) ([]SummaryRow, []SpendRow, error) {
+	if cs, ok := st.(CompressedModelStore); ok {
+		return cs.CompressedSummaries(ctx, calEnd)
+	}
+	type rowKey struct{ x, tx, t float64 }
+	type spendKey struct{ x, m float64 }
+	rows, spend := map[rowKey]int64{}, map[spendKey]int64{}
+	err := st.Summaries(ctx, Query{}, calEnd, calEnd, func(c CustomerSummary) error {
+		rows[rowKey{c.X, c.Tx, c.T}]++
+		if c.X > 0 {
+			total := math.Round(c.Monetary*c.X*1e6) / 1e6
+			spend[spendKey{c.X, math.Round(total/c.X*100) / 100}]++
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	outR := make([]SummaryRow, 0, len(rows))
+	for k, n := range rows {
+		outR = append(outR, SummaryRow{X: k.x, Tx: k.tx, T: k.t, Customers: n})
+	}
+	slices.SortFunc(outR, func(a, b SummaryRow) int {
+		return cmp.Or(cmp.Compare(a.X, b.X), cmp.Compare(a.Tx, b.Tx), cmp.Compare(a.T, b.T))
+	})
+	outS := make([]SpendRow, 0, len(spend))
+	for k, n := range spend {
+		outS = append(outS, SpendRow{X: k.x, Mean: k.m, Customers: n})
+	}
+	slices.SortFunc(outS, func(a, b SpendRow) int { return cmp.Or(cmp.Compare(a.X, b.X), cmp.Compare(a.Mean, b.Mean)) })
+	return outR, outS, nil
 }

@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-// ProgramStore is the loyalty-programme capability of a Store. Points follow the ledger
+// ProgramStore is the loyalty-programme part of Store. Points follow the ledger
 // convention or its absolute form: earn rows add their points, redeem and expire rows remove the
 // absolute value of theirs (synthetic and many vendor files sign them negative, others positive),
 // adjust rows add their signed points.

@@ -11,7 +11,8 @@ const SettingIndustry = "industry"
 // Settings lists the settings a store keeps, in display order.
 var Settings = []string{SettingIndustry}
 
-// SettingStore keeps a few named facts about the business whose data the store holds.
+// SettingStore is the part of Store that keeps a few named facts about the business whose data
+// the store holds.
 type SettingStore interface {
 	// Setting returns the value of the named setting, "" when it is not set.
 	Setting(ctx context.Context, name string) (string, error)

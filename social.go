@@ -2,7 +2,7 @@ package fidelis
 
 import "context"
 
-// SocialStore is the social-listening capability of a Store: mentions with their engagement
+// SocialStore is the social-listening part of Store: mentions with their engagement
 // counts per platform and period, the texts for sentiment, and the customers who amplify most.
 type SocialStore interface {
 	// SocialActivity returns, per segment, period, platform and sentiment label (as written, ""

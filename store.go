@@ -5,11 +5,28 @@ import (
 	"time"
 )
 
-// Store is where imported records live. Every method but Begin returns small aggregates computed
-// close to the data (plain GROUP BY queries); all mathematics on top of them is plain Go, so each
-// metric is written once and runs on any engine. storetest holds the conformance suite every
-// implementation must pass.
+// Store is where imported records live. Every aggregate an analysis reads is a method of Store,
+// grouped below by capability (the embedded interfaces): a store implements them all, checked at
+// compile time (var _ fidelis.Store = (*Store)(nil)), so a missing capability can never look like
+// empty data. The aggregates are small results computed close to the data (GROUP BY queries); all
+// mathematics on top of them is plain Go, so each metric is written once and runs on any engine.
+// storetest holds the conformance suite every implementation must pass, with no skips.
+//
+// Optional interfaces remain only for optimisations that have a Go fallback: CompressedModelStore
+// (a GROUP BY pushed into the engine; without it the summaries are compressed in Go).
 type Store interface {
+	ModelStore      // customer-base model inputs
+	LifetimeStore   // first-spell lifetimes for survival curves
+	AnswerStore     // each customer's latest survey answer
+	SurveyStore     // voice of the customer
+	ProgramStore    // loyalty programme
+	AdvocacyStore   // referrals and advocacy features
+	EngagementStore // channel engagement
+	SocialStore     // social listening
+	ChurnStore      // per-customer rows of the churn model
+	CustomerStore   // customer records for CRM exports
+	SettingStore    // settings the business declares
+
 	// Begin starts the atomic import of one file of the given kind. Nothing is visible until
 	// Commit; Rollback (or a crash) leaves the store as it was. In Update mode a record whose id is
 	// stored already replaces the stored one where any value differs.

@@ -5,10 +5,9 @@ import (
 	"time"
 )
 
-// SurveyStore is the voice-of-the-customer capability of a Store: the survey answers and exit
-// records reduced to small aggregates (score counts, answer-pattern counts, attribute counts),
-// plus the comments themselves, which text analysis needs verbatim. A store that implements it is
-// detected with a type assertion (st.(fidelis.SurveyStore)); storetest holds its conformance cases.
+// SurveyStore is the voice-of-the-customer part of Store: the survey answers and exit records
+// reduced to small aggregates (score counts, answer-pattern counts, attribute counts), plus the
+// comments themselves, which text analysis needs verbatim.
 //
 // Breakdowns follow Query.By exactly as the other aggregates do (any customer attribute; answers
 // without a customer, or whose customer lacks the attribute, fall in the segment "(none)").

@@ -477,12 +477,8 @@ func complaintTheme(v *VoC) *voc.ThemeResult {
 
 // latestNPS maps each respondent to their latest NPS answer.
 func latestNPS(ctx context.Context, st fidelis.Store) (map[string]float64, error) {
-	as, ok := st.(fidelis.AnswerStore)
-	if !ok {
-		return nil, fmt.Errorf("this store cannot list survey answers")
-	}
 	out := map[string]float64{}
-	return out, as.LatestAnswers(ctx, "nps", func(cust string, s float64, _ string) error {
+	return out, st.LatestAnswers(ctx, "nps", func(cust string, s float64, _ string) error {
 		out[cust] = s
 		return nil
 	})
@@ -500,8 +496,7 @@ func programmeAction(ctx context.Context, st fidelis.Store, a *Analysis, p *Prog
 			perMember = o.MatchedDiff
 		}
 	}
-	ps, ok := st.(fidelis.ProgramStore)
-	if !(lowRedemption || lowParticipation) || !(perMember > 0) || !ok {
+	if !(lowRedemption || lowParticipation) || !(perMember > 0) {
 		return Action{}, false
 	}
 	// Dormant: enrolled before the end and no programme event since the last period began (the
@@ -512,7 +507,7 @@ func programmeAction(ctx context.Context, st fidelis.Store, a *Analysis, p *Prog
 		if d = newDormant(a, p.Periods); d == nil {
 			return Action{}, false
 		}
-		if err := ps.ProgramCustomers(ctx, fidelis.Query{Grain: a.Grain}, func(c fidelis.ProgramCustomer) error {
+		if err := st.ProgramCustomers(ctx, fidelis.Query{Grain: a.Grain}, func(c fidelis.ProgramCustomer) error {
 			d.add(a, c)
 			return nil
 		}); err != nil {
@@ -587,12 +582,8 @@ func PooledRetention(rows []metric.Retention, lastComplete bool, n int) (r, acti
 // value when by is set.
 func NPSClassValues(ctx context.Context, st fidelis.Store, f *Forecast, by, value string) (scenario.Classes, error) {
 	var c scenario.Classes
-	as, ok := st.(fidelis.AnswerStore)
-	if !ok {
-		return c, fmt.Errorf("this store cannot list survey answers")
-	}
 	class := map[string]float64{}
-	if err := as.LatestAnswers(ctx, "nps", func(cust string, s float64, _ string) error {
+	if err := st.LatestAnswers(ctx, "nps", func(cust string, s float64, _ string) error {
 		if s >= 0 && s <= 10 && s == math.Trunc(s) { // answers off 0-10 are no class (see npsScore)
 			class[cust] = s
 		}

@@ -79,13 +79,12 @@ func design(rows []fidelis.CustomerFeatures) ([][]float64, []bool) {
 }
 
 func runAdvocacy(ctx context.Context, st fidelis.Store, o Options, a *Analysis) (any, error) {
-	as, ok := st.(fidelis.AdvocacyStore)
-	if !ok || a.Counts[fidelis.Referrals] == 0 {
+	if a.Counts[fidelis.Referrals] == 0 {
 		return nil, nil
 	}
 	q := fidelis.Query{Grain: o.Grain, From: o.From, To: o.To, Window: o.Window}
 	out := &Advocacy{ScoreNote: scoreNote, ModelNote: modelNote}
-	cells, err := as.Referrals(ctx, q)
+	cells, err := st.Referrals(ctx, q)
 	if err != nil {
 		return nil, err
 	}
@@ -95,7 +94,7 @@ func runAdvocacy(ctx context.Context, st fidelis.Store, o Options, a *Analysis) 
 	}
 	out.Referrals = advocacy.ReferralPeriods(cells, act, o.Grain)
 	out.Total = advocacy.PoolReferrals(out.Referrals)
-	rc, err := as.ReferralRevenue(ctx, q)
+	rc, err := st.ReferralRevenue(ctx, q)
 	if err != nil {
 		return nil, err
 	}
@@ -103,7 +102,7 @@ func runAdvocacy(ctx context.Context, st fidelis.Store, o Options, a *Analysis) 
 	if o.By != "" {
 		qb := q
 		qb.By = o.By
-		if cells, err = as.Referrals(ctx, qb); err != nil {
+		if cells, err = st.Referrals(ctx, qb); err != nil {
 			return nil, err
 		}
 		if act, err = st.Activity(ctx, qb); err != nil {
@@ -120,7 +119,7 @@ func runAdvocacy(ctx context.Context, st fidelis.Store, o Options, a *Analysis) 
 		for _, s := range segs {
 			out.ReferralsBy = append(out.ReferralsBy, advocacy.PoolReferrals(per[s]))
 		}
-		if rc, err = as.ReferralRevenue(ctx, qb); err != nil {
+		if rc, err = st.ReferralRevenue(ctx, qb); err != nil {
 			return nil, err
 		}
 		out.RevenueBy = advocacy.ReferralRevenues(rc)
@@ -134,11 +133,11 @@ func runAdvocacy(ctx context.Context, st fidelis.Store, o Options, a *Analysis) 
 	t2 := end.Add(-AdvocacyHorizon)
 	t1 := t2.Add(-AdvocacyHorizon)
 	bt := Backtest{TrainCutoff: t1, TestCutoff: t2, End: end, HorizonDays: int(AdvocacyHorizon.Hours() / 24)}
-	train, err := features(ctx, as, t1, t2)
+	train, err := features(ctx, st, t1, t2)
 	if err != nil {
 		return nil, err
 	}
-	test, err := features(ctx, as, t2, end)
+	test, err := features(ctx, st, t2, end)
 	if err != nil {
 		return nil, err
 	}
@@ -166,7 +165,7 @@ func runAdvocacy(ctx context.Context, st fidelis.Store, o Options, a *Analysis) 
 	}
 	out.Backtest = bt
 	// The production model: fitted on the latest labelled split, applied to today's features.
-	now, err := features(ctx, as, end, end)
+	now, err := features(ctx, st, end, end)
 	if err != nil {
 		return nil, err
 	}

@@ -21,16 +21,15 @@ type Engagement struct {
 }
 
 func runEngagement(ctx context.Context, st fidelis.Store, o Options, a *Analysis) (any, error) {
-	es, ok := st.(fidelis.EngagementStore)
-	if !ok || a.Counts[fidelis.Interactions] == 0 {
+	if a.Counts[fidelis.Interactions] == 0 {
 		return nil, nil
 	}
 	q := fidelis.Query{Grain: o.Grain, From: o.From, To: o.To, Window: o.Window}
-	cells, err := es.Engagement(ctx, q)
+	cells, err := st.Engagement(ctx, q)
 	if err != nil {
 		return nil, err
 	}
-	mix, err := es.EngagementMix(ctx, q)
+	mix, err := st.EngagementMix(ctx, q)
 	if err != nil {
 		return nil, err
 	}
@@ -53,7 +52,7 @@ func runEngagement(ctx context.Context, st fidelis.Store, o Options, a *Analysis
 		}
 	}
 	out.Multichannel = metric.NewProportion(k, n)
-	rc, err := es.EngagementRetention(ctx, q)
+	rc, err := st.EngagementRetention(ctx, q)
 	if err != nil {
 		return nil, err
 	}
@@ -61,7 +60,7 @@ func runEngagement(ctx context.Context, st fidelis.Store, o Options, a *Analysis
 	if o.By != "" {
 		qb := q
 		qb.By = o.By
-		if rc, err = es.EngagementRetention(ctx, qb); err != nil {
+		if rc, err = st.EngagementRetention(ctx, qb); err != nil {
 			return nil, err
 		}
 		out.RetentionBy = advocacy.EngagementRetentions(rc)

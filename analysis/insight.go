@@ -218,8 +218,8 @@ func Insights(ctx context.Context, st fidelis.Store, o Options, a *Analysis, cfg
 	}
 
 	// Loyalty programme: redemption rate and points not redeemed to date.
-	if ps, ok := st.(fidelis.ProgramStore); ok && a.Counts[fidelis.Program] > 0 {
-		pobs, err := programObs(ctx, ps, o, a)
+	if a.Counts[fidelis.Program] > 0 {
+		pobs, err := programObs(ctx, st, o, a)
 		if err != nil {
 			return nil, err
 		}
@@ -339,17 +339,16 @@ func retentionGroups(a *Analysis, period string) []insight.Group {
 // lightVoC reads the survey score counts and computes NPS and CSAT as the voc step does, without
 // its comment, index and exit analyses.
 func lightVoC(ctx context.Context, st fidelis.Store, o Options, a *Analysis) (*VoC, error) {
-	ss, ok := st.(fidelis.SurveyStore)
-	if !ok || a.Counts[fidelis.Surveys] == 0 {
+	if a.Counts[fidelis.Surveys] == 0 {
 		return nil, nil
 	}
 	q := fidelis.Query{Grain: o.Grain, From: o.From, To: o.To, Window: o.Window}
-	complete, err := completeness(ctx, st, ss, o)
+	complete, err := completeness(ctx, st, o)
 	if err != nil {
 		return nil, err
 	}
 	label := func(i int64) string { return o.Grain.Label(i) }
-	cells, err := ss.SurveyScores(ctx, q)
+	cells, err := st.SurveyScores(ctx, q)
 	if err != nil {
 		return nil, err
 	}
@@ -358,7 +357,7 @@ func lightVoC(ctx context.Context, st fidelis.Store, o Options, a *Analysis) (*V
 	if o.By != "" {
 		qb := q
 		qb.By = o.By
-		if cells, err = ss.SurveyScores(ctx, qb); err != nil {
+		if cells, err = st.SurveyScores(ctx, qb); err != nil {
 			return nil, err
 		}
 		v.NPSSegments = npsBreakdown(cells, func(c fidelis.ScoreCell) string { return c.Segment }, complete, label)

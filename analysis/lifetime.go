@@ -25,20 +25,16 @@ type Lifetime struct {
 var LifetimeMilestones = []int64{180, 365, 730}
 
 func runLifetime(ctx context.Context, st fidelis.Store, o Options, a *Analysis) (any, error) {
-	ls, ok := st.(fidelis.LifetimeStore)
-	if !ok {
-		return nil, nil
-	}
 	w := int(math.Round(float64(a.Window) * a.Grain.Days()))
 	q := fidelis.Query{Grain: o.Grain, To: o.To}
-	cells, err := ls.Lifetimes(ctx, q, w)
+	cells, err := st.Lifetimes(ctx, q, w)
 	if err != nil || len(cells) == 0 {
 		return nil, err
 	}
 	l := &Lifetime{WindowDays: w, Overall: metric.KaplanMeier(cells)[0], Milestones: LifetimeMilestones}
 	if o.By != "" {
 		q.By = o.By
-		if cells, err = ls.Lifetimes(ctx, q, w); err != nil {
+		if cells, err = st.Lifetimes(ctx, q, w); err != nil {
 			return nil, err
 		}
 		l.BySegment = metric.KaplanMeier(cells)

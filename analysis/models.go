@@ -202,11 +202,7 @@ func summaries(ctx context.Context, ms fidelis.ModelStore, by string, cal, obs t
 }
 
 func runModels(ctx context.Context, st fidelis.Store, o Options, a *Analysis) (any, error) {
-	ms, ok := st.(fidelis.ModelStore)
-	if !ok {
-		return nil, nil
-	}
-	m, err := FitModels(ctx, ms, a, o.By)
+	m, err := FitModels(ctx, st, a, o.By)
 	if errors.Is(err, errNoModel) {
 		a.Notes = append(a.Notes, "customer-base model: "+err.Error())
 		return nil, nil

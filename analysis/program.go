@@ -61,14 +61,13 @@ func (d *dormantMembers) add(a *Analysis, c fidelis.ProgramCustomer) {
 }
 
 func runProgram(ctx context.Context, st fidelis.Store, o Options, a *Analysis) (any, error) {
-	ps, ok := st.(fidelis.ProgramStore)
-	if !ok || a.Counts[fidelis.Program] == 0 {
+	if a.Counts[fidelis.Program] == 0 {
 		return nil, nil
 	}
 	q := fidelis.Query{Grain: o.Grain, From: o.From, To: o.To, Window: o.Window}
 	out := &Program{Notes: programNotes}
 	summarize := func(q fidelis.Query) ([]advocacy.ProgramPeriod, []advocacy.ProgramSummary, error) {
-		cells, err := ps.ProgramActivity(ctx, q)
+		cells, err := st.ProgramActivity(ctx, q)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -103,11 +102,11 @@ func runProgram(ctx context.Context, st fidelis.Store, o Options, a *Analysis) (
 			return nil, err
 		}
 	}
-	all, err := ps.ProgramTiers(ctx, fidelis.Query{Grain: o.Grain, To: o.To})
+	all, err := st.ProgramTiers(ctx, fidelis.Query{Grain: o.Grain, To: o.To})
 	if err != nil {
 		return nil, err
 	}
-	win, err := ps.ProgramTiers(ctx, q)
+	win, err := st.ProgramTiers(ctx, q)
 	if err != nil {
 		return nil, err
 	}
@@ -117,7 +116,7 @@ func runProgram(ctx context.Context, st fidelis.Store, o Options, a *Analysis) (
 		// The action's query has no end either: the same rows.
 		out.dormant = newDormant(a, periods)
 	}
-	if err := ps.ProgramCustomers(ctx, fidelis.Query{Grain: o.Grain, To: o.To}, func(p fidelis.ProgramCustomer) error {
+	if err := st.ProgramCustomers(ctx, fidelis.Query{Grain: o.Grain, To: o.To}, func(p fidelis.ProgramCustomer) error {
 		c.Add(p)
 		if out.dormant != nil {
 			out.dormant.add(a, p)

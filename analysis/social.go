@@ -21,12 +21,11 @@ type Social struct {
 }
 
 func runSocial(ctx context.Context, st fidelis.Store, o Options, a *Analysis) (any, error) {
-	ss, ok := st.(fidelis.SocialStore)
-	if !ok || a.Counts[fidelis.Social] == 0 {
+	if a.Counts[fidelis.Social] == 0 {
 		return nil, nil
 	}
 	q := fidelis.Query{Grain: o.Grain, From: o.From, To: o.To, Window: o.Window}
-	cells, err := ss.SocialActivity(ctx, q)
+	cells, err := st.SocialActivity(ctx, q)
 	if err != nil {
 		return nil, err
 	}
@@ -38,7 +37,7 @@ func runSocial(ctx context.Context, st fidelis.Store, o Options, a *Analysis) (a
 	// Train on labelled texts, then label the unlabelled ones.
 	cl := advocacy.NewClassifier()
 	var texts []fidelis.SocialText
-	if err := ss.SocialTexts(ctx, q, func(t fidelis.SocialText) error {
+	if err := st.SocialTexts(ctx, q, func(t fidelis.SocialText) error {
 		if t.Sentiment != "" {
 			cl.Train(t.Text, t.Sentiment)
 		} else {
@@ -70,7 +69,7 @@ func runSocial(ctx context.Context, st fidelis.Store, o Options, a *Analysis) (a
 	}
 	out.Unlabelled -= out.FromText
 	out.Platforms, out.Periods = advocacy.SocialSummary(cells, inferred, o.Grain)
-	if out.Amplifiers, err = ss.Amplifiers(ctx, q, 10); err != nil {
+	if out.Amplifiers, err = st.Amplifiers(ctx, q, 10); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -227,13 +227,9 @@ type Defection struct {
 	Effects   []voc.AttrEffect `json:"effects"`
 }
 
-// VoiceOfCustomer computes the section from st, which must implement fidelis.SurveyStore (nil
-// otherwise, with no error). It returns nil when the store holds no survey answers and no exits.
+// VoiceOfCustomer computes the section from st. It returns nil when the store holds no survey
+// answers and no exits.
 func VoiceOfCustomer(ctx context.Context, st fidelis.Store, o Options, vo VoCOptions) (*VoC, error) {
-	ss, ok := st.(fidelis.SurveyStore)
-	if !ok {
-		return nil, nil
-	}
 	counts, err := st.Counts(ctx)
 	if err != nil {
 		return nil, err
@@ -249,13 +245,13 @@ func VoiceOfCustomer(ctx context.Context, st fidelis.Store, o Options, vo VoCOpt
 	v := &VoC{Grain: o.Grain, By: o.By, MinSample: metric.SmallSample, NPSMargin10: n10,
 		ResponseRate: "not available: survey invitations are not imported, only answers",
 		CLV:          "not available: predicted CLV lost needs the customer-base model, which the analysis does not run yet; revenue to date is shown instead"}
-	complete, err := completeness(ctx, st, ss, o)
+	complete, err := completeness(ctx, st, o)
 	if err != nil {
 		return nil, err
 	}
 	label := func(i int64) string { return o.Grain.Label(i) }
 	if counts[fidelis.Surveys] > 0 {
-		cells, err := ss.SurveyScores(ctx, q)
+		cells, err := st.SurveyScores(ctx, q)
 		if err != nil {
 			return nil, err
 		}
@@ -263,15 +259,15 @@ func VoiceOfCustomer(ctx context.Context, st fidelis.Store, o Options, vo VoCOpt
 		if o.By != "" {
 			qb := q
 			qb.By = o.By
-			if cells, err = ss.SurveyScores(ctx, qb); err != nil {
+			if cells, err = st.SurveyScores(ctx, qb); err != nil {
 				return nil, err
 			}
 			v.NPSSegments = npsBreakdown(cells, func(c fidelis.ScoreCell) string { return c.Segment }, complete, label)
 		}
-		if err := v.indices(ctx, ss, q, o.By, vo); err != nil {
+		if err := v.indices(ctx, st, q, o.By, vo); err != nil {
 			return nil, err
 		}
-		if err := v.comments(ctx, ss, q, vo); err != nil {
+		if err := v.comments(ctx, st, q, vo); err != nil {
 			return nil, err
 		}
 	}
@@ -282,7 +278,7 @@ func VoiceOfCustomer(ctx context.Context, st fidelis.Store, o Options, vo VoCOpt
 				v.CLV = CLVLostDefinition
 			}
 		}
-		if err := v.exits(ctx, ss, q, o.By, vo.Values); err != nil {
+		if err := v.exits(ctx, st, q, o.By, vo.Values); err != nil {
 			return nil, err
 		}
 	}
@@ -294,12 +290,12 @@ func VoiceOfCustomer(ctx context.Context, st fidelis.Store, o Options, vo VoCOpt
 // whichever reach further) run to its end or past it, or the window ends after it (the rule
 // analysis.Run applies to the last period). A store of surveys alone has no order span; its
 // periods are judged by the answers' own.
-func completeness(ctx context.Context, st fidelis.Store, ss fidelis.SurveyStore, o Options) (func(int64) bool, error) {
+func completeness(ctx context.Context, st fidelis.Store, o Options) (func(int64) bool, error) {
 	_, last, err := st.Span(ctx)
 	if err != nil {
 		return nil, err
 	}
-	_, lastAnswer, err := ss.SurveySpan(ctx)
+	_, lastAnswer, err := st.SurveySpan(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -184,7 +184,6 @@ func (s *Store) Cohorts(ctx context.Context, q fidelis.Query) ([]fidelis.CohortC
 	return out, nil
 }
 
-
 // SubscriptionMovements compares each customer's MRR at the start and at the end of every period.
 // A subscription counts at the start of period j when it started in an earlier period and had not
 // ended before period j began.

@@ -43,17 +43,8 @@ func loadAdvocacy(t *testing.T, st fidelis.Store) {
 		fidelis.Interactions: interactionsCSV, fidelis.Social: socialCSV})
 }
 
-func advocacyStore(t *testing.T, st fidelis.Store) fidelis.AdvocacyStore {
-	a, ok := st.(fidelis.AdvocacyStore)
-	if !ok {
-		t.Skip("store does not implement fidelis.AdvocacyStore")
-	}
-	return a
-}
-
 func testReferrals(t *testing.T, st fidelis.Store) {
 	defer st.Close()
-	as := advocacyStore(t, st)
 	loadAdvocacy(t, st)
 	ctx := context.Background()
 	// Jan: r1, r2 by A (1 referrer), r1 converted in 5 days. Feb: r3 by B, 14 days. Mar: r4 by A,
@@ -63,7 +54,7 @@ func testReferrals(t *testing.T, st fidelis.Store) {
 		{Period: month(2), Invites: 1, Referrers: 1, Converted: 1, ConvertDays: 14, ConvertTimed: 1, FirstOrderRevenue: 10},
 		{Period: month(3), Invites: 2, Referrers: 2, Converted: 1, ConvertDays: 10, ConvertTimed: 1, FirstOrderRevenue: 10},
 	}
-	got, err := as.Referrals(ctx, fidelis.Query{Grain: fidelis.Month})
+	got, err := st.Referrals(ctx, fidelis.Query{Grain: fidelis.Month})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +65,7 @@ func testReferrals(t *testing.T, st fidelis.Store) {
 		t.Errorf("referrals:\n got %+v\nwant %+v", got, want)
 	}
 	// By the referrer's region (A, B North; C South), March only.
-	got, err = as.Referrals(ctx, fidelis.Query{Grain: fidelis.Month, By: "region", From: time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)})
+	got, err = st.Referrals(ctx, fidelis.Query{Grain: fidelis.Month, By: "region", From: time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,11 +80,10 @@ func testReferrals(t *testing.T, st fidelis.Store) {
 
 func testReferralRevenue(t *testing.T, st fidelis.Store) {
 	defer st.Close()
-	as := advocacyStore(t, st)
 	loadAdvocacy(t, st)
 	// Referred customers C (10), D (10 + 30 − 5 = 35), E (10): 55 of all 105; their first orders
 	// o6, o7, o10: 30. By region: North E; South C and D (North revenue A 30 + B 20 + E 10).
-	got, err := as.ReferralRevenue(context.Background(), fidelis.Query{Grain: fidelis.Month})
+	got, err := st.ReferralRevenue(context.Background(), fidelis.Query{Grain: fidelis.Month})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,7 +91,7 @@ func testReferralRevenue(t *testing.T, st fidelis.Store) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("referral revenue %+v, want %+v", got, want)
 	}
-	got, err = as.ReferralRevenue(context.Background(), fidelis.Query{Grain: fidelis.Month, By: "region"})
+	got, err = st.ReferralRevenue(context.Background(), fidelis.Query{Grain: fidelis.Month, By: "region"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,7 +106,6 @@ func testReferralRevenue(t *testing.T, st fidelis.Store) {
 
 func testAdvocacyFeatures(t *testing.T, st fidelis.Store) {
 	defer st.Close()
-	as := advocacyStore(t, st)
 	loadAdvocacy(t, st)
 	nan := math.NaN()
 	// Cut-off 2024-03-01 (2024 is a leap year: 15 days from Feb 15, 46 from Jan 15); D's first
@@ -132,7 +121,7 @@ func testAdvocacyFeatures(t *testing.T, st fidelis.Store) {
 		{Customer: "E", RecencyDays: 46, TenureDays: 46, Orders: 1, Revenue: 10, NPS: nan, SurveyMean: nan},
 	}
 	var got []fidelis.CustomerFeatures
-	err := as.AdvocacyFeatures(context.Background(), time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC), time.Date(2024, 4, 1, 0, 0, 0, 0, time.UTC),
+	err := st.AdvocacyFeatures(context.Background(), time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC), time.Date(2024, 4, 1, 0, 0, 0, 0, time.UTC),
 		func(c fidelis.CustomerFeatures) error { got = append(got, c); return nil })
 	if err != nil {
 		t.Fatal(err)

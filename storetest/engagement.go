@@ -25,20 +25,11 @@ i6,A,2024-02-10,web,visit,1
 i7,E,2024-03-01,support,ticket,300
 `
 
-func engagementStore(t *testing.T, st fidelis.Store) fidelis.EngagementStore {
-	e, ok := st.(fidelis.EngagementStore)
-	if !ok {
-		t.Skip("store does not implement fidelis.EngagementStore")
-	}
-	return e
-}
-
 func testEngagement(t *testing.T, st fidelis.Store) {
 	defer st.Close()
-	es := engagementStore(t, st)
 	loadAdvocacy(t, st)
 	ctx := context.Background()
-	got, err := es.Engagement(ctx, fidelis.Query{Grain: fidelis.Month})
+	got, err := st.Engagement(ctx, fidelis.Query{Grain: fidelis.Month})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,7 +44,7 @@ func testEngagement(t *testing.T, st fidelis.Store) {
 		t.Errorf("engagement:\n got %+v\nwant %+v", got, want)
 	}
 	// Channels per engaged customer: Jan A 2, B 1; Feb A 1, C 1; Mar E 1.
-	mix, err := es.EngagementMix(ctx, fidelis.Query{Grain: fidelis.Month})
+	mix, err := st.EngagementMix(ctx, fidelis.Query{Grain: fidelis.Month})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,13 +59,12 @@ func testEngagement(t *testing.T, st fidelis.Store) {
 
 func testEngagementRetention(t *testing.T, st fidelis.Store) {
 	defer st.Close()
-	es := engagementStore(t, st)
 	loadAdvocacy(t, st)
 	// Window 1 month; the last order period is April, so only January and February have a complete
 	// follow-up (i + 1 < April). Buyer-periods: Jan A (3 interactions → bucket 2, buys in Feb),
 	// B (1 → bucket 1, next in Mar: not within 1 month), E (0 → bucket 0, never again);
 	// Feb A (1 → bucket 1, buys in Mar), C (1 → bucket 1, never again).
-	got, err := es.EngagementRetention(context.Background(), fidelis.Query{Grain: fidelis.Month, Window: 1})
+	got, err := st.EngagementRetention(context.Background(), fidelis.Query{Grain: fidelis.Month, Window: 1})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -23,12 +23,8 @@ func init() { AddCase("Lifetimes", testLifetimes) }
 //	D Mar 15, Apr 15: last purchase 6 days before the end: censored at Mar 15 → Apr 21 = 37 days
 func testLifetimes(t *testing.T, st fidelis.Store) {
 	defer st.Close()
-	ls, ok := st.(fidelis.LifetimeStore)
-	if !ok {
-		t.Skip("store does not implement LifetimeStore")
-	}
 	loadOrders(t, st)
-	got, err := ls.Lifetimes(context.Background(), fidelis.Query{}, 40)
+	got, err := st.Lifetimes(context.Background(), fidelis.Query{}, 40)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,10 +49,6 @@ func init() { AddCase("LifetimesLapseObservedAfterTheWindow", testLifetimeLapseD
 // `end − lapse ≥ window` counts C as lapsed too and gives 0.6, one day early.
 func testLifetimeLapseDay(t *testing.T, st fidelis.Store) {
 	defer st.Close()
-	ls, ok := st.(fidelis.LifetimeStore)
-	if !ok {
-		t.Skip("store does not implement LifetimeStore")
-	}
 	orders := "order_id,customer_id,date,amount\no1,A,2024-01-01,10\no2,C,2024-01-22,10\n"
 	n := 3
 	for _, c := range []string{"D", "E", "F"} {
@@ -66,7 +58,7 @@ func testLifetimeLapseDay(t *testing.T, st fidelis.Store) {
 		}
 	}
 	Load(t, st, map[fidelis.Kind]string{fidelis.Orders: orders})
-	got, err := ls.Lifetimes(context.Background(), fidelis.Query{}, 10)
+	got, err := st.Lifetimes(context.Background(), fidelis.Query{}, 10)
 	if err != nil {
 		t.Fatal(err)
 	}

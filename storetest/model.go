@@ -21,16 +21,12 @@ func init() { AddCase("ModelSummaries", testModelSummaries) }
 //	D first buys on Mar 15, after the calibration end, and is left out.
 func testModelSummaries(t *testing.T, st fidelis.Store) {
 	defer st.Close()
-	ms, ok := st.(fidelis.ModelStore)
-	if !ok {
-		t.Skip("store does not implement ModelStore")
-	}
 	loadOrders(t, st)
 	ctx := context.Background()
 	cal := time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)
 	obs := time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC)
 	got := map[string]fidelis.CustomerSummary{}
-	err := ms.Summaries(ctx, fidelis.Query{By: "region"}, cal, obs, func(c fidelis.CustomerSummary) error {
+	err := st.Summaries(ctx, fidelis.Query{By: "region"}, cal, obs, func(c fidelis.CustomerSummary) error {
 		c.First = time.Time{}
 		got[c.Customer] = c
 		return nil
@@ -48,7 +44,7 @@ func testModelSummaries(t *testing.T, st fidelis.Store) {
 		t.Errorf("summaries:\n got %+v\nwant %+v", got, want)
 	}
 	// A and B buy on Mar 15, day 14 after the calibration end: the third week.
-	days, err := ms.HoldoutDays(ctx, cal, obs, 7)
+	days, err := st.HoldoutDays(ctx, cal, obs, 7)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,10 +58,6 @@ func init() { AddCase("LatestAnswers", testLatestAnswers) }
 // testLatestAnswers: A answered 3 then 9 (latest 9); B answered 6; C's csat answer is another kind.
 func testLatestAnswers(t *testing.T, st fidelis.Store) {
 	defer st.Close()
-	as, ok := st.(fidelis.AnswerStore)
-	if !ok {
-		t.Skip("store does not implement AnswerStore")
-	}
 	Load(t, st, map[fidelis.Kind]string{fidelis.Surveys: `response_id,customer_id,date,kind,score,scale
 r1,A,2024-01-01,nps,3,0-10
 r2,A,2024-02-01,nps,9,0-10
@@ -73,7 +65,7 @@ r3,B,2024-01-15,nps,6,0-10
 r4,C,2024-01-15,csat,5,1-5
 `})
 	got := map[string]float64{}
-	err := as.LatestAnswers(context.Background(), "nps", func(c string, s float64, scale string) error {
+	err := st.LatestAnswers(context.Background(), "nps", func(c string, s float64, scale string) error {
 		if scale != "0-10" {
 			t.Errorf("%s: scale %q", c, scale)
 		}
@@ -92,23 +84,29 @@ func init() { AddCase("CompressedSummaries", testCompressedSummaries) }
 
 // testCompressedSummaries: calibration ending 2024-03-01 on the order fixture. A: x 1, t_x 31,
 // T 46 (mean repeat 10); B and E: x 0, T 46 (two customers in one row); C: x 0, T 15. D's first
-// purchase is after the calibration end.
+// purchase is after the calibration end. Both ways must give them: the store's own compression
+// (CompressedModelStore, an optimisation a store may lack) and the Go fallback over Summaries.
 func testCompressedSummaries(t *testing.T, st fidelis.Store) {
 	defer st.Close()
-	cs, ok := st.(fidelis.CompressedModelStore)
-	if !ok {
-		t.Skip("store does not implement CompressedModelStore")
-	}
 	loadOrders(t, st)
-	rows, spend, err := cs.CompressedSummaries(context.Background(), time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC))
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := []fidelis.SummaryRow{{X: 0, Tx: 0, T: 15, Customers: 1}, {X: 0, Tx: 0, T: 46, Customers: 2}, {X: 1, Tx: 31, T: 46, Customers: 1}}
-	if !reflect.DeepEqual(rows, want) {
-		t.Errorf("rows %+v, want %+v", rows, want)
-	}
-	if want := []fidelis.SpendRow{{X: 1, Mean: 10, Customers: 1}}; !reflect.DeepEqual(spend, want) {
-		t.Errorf("spend %+v, want %+v", spend, want)
+	wantRows := []fidelis.SummaryRow{{X: 0, Tx: 0, T: 15, Customers: 1}, {X: 0, Tx: 0, T: 46, Customers: 2}, {X: 1, Tx: 31, T: 46, Customers: 1}}
+	wantSpend := []fidelis.SpendRow{{X: 1, Mean: 10, Customers: 1}}
+	for _, c := range []struct {
+		name string
+		st   fidelis.Store
+	}{{"store", st}, {"fallback", withoutCompression{st}}} {
+		rows, spend, err := fidelis.CompressSummaries(context.Background(), c.st, time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(rows, wantRows) {
+			t.Errorf("%s: rows %+v, want %+v", c.name, rows, wantRows)
+		}
+		if !reflect.DeepEqual(spend, wantSpend) {
+			t.Errorf("%s: spend %+v, want %+v", c.name, spend, wantSpend)
+		}
 	}
 }
+
+// withoutCompression hides a store's optional optimisations, so the Go fallback runs.
+type withoutCompression struct{ fidelis.Store }

@@ -32,17 +32,8 @@ e9,B,2024-03-25,redeem,100,1,
 e10,B,2024-03-26,adjust,-10,,
 `
 
-func programStore(t *testing.T, st fidelis.Store) fidelis.ProgramStore {
-	p, ok := st.(fidelis.ProgramStore)
-	if !ok {
-		t.Skip("store does not implement fidelis.ProgramStore")
-	}
-	return p
-}
-
 func testProgramActivity(t *testing.T, st fidelis.Store) {
 	defer st.Close()
-	ps := programStore(t, st)
 	loadAdvocacy(t, st)
 	// Valued points: events with points ≠ 0 and a value: Jan e2; Feb e3, e4; Mar e6, e8, e9.
 	want := []fidelis.ProgramCell{
@@ -52,7 +43,7 @@ func testProgramActivity(t *testing.T, st fidelis.Store) {
 		{Period: month(3), Active: 2, Earned: 300, Redeemed: 100, Expired: 150, Adjusted: -10, ValuedPoints: 550, Value: 5.5,
 			Members: 2, EarnedToDate: 500, RedeemedToDate: 150, ExpiredToDate: 150, AdjustedToDate: -10},
 	}
-	got, err := ps.ProgramActivity(context.Background(), fidelis.Query{Grain: fidelis.Month})
+	got, err := st.ProgramActivity(context.Background(), fidelis.Query{Grain: fidelis.Month})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +51,7 @@ func testProgramActivity(t *testing.T, st fidelis.Store) {
 		t.Errorf("programme:\n got %+v\nwant %+v", got, want)
 	}
 	// From March: running totals still count January and February.
-	got, err = ps.ProgramActivity(context.Background(), fidelis.Query{Grain: fidelis.Month, From: time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)})
+	got, err = st.ProgramActivity(context.Background(), fidelis.Query{Grain: fidelis.Month, From: time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +59,7 @@ func testProgramActivity(t *testing.T, st fidelis.Store) {
 		t.Errorf("programme from March:\n got %+v\nwant %+v", got, want[2:])
 	}
 	// By segment: A consumer, B business.
-	got, err = ps.ProgramActivity(context.Background(), fidelis.Query{Grain: fidelis.Month, By: "segment"})
+	got, err = st.ProgramActivity(context.Background(), fidelis.Query{Grain: fidelis.Month, By: "segment"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,9 +70,8 @@ func testProgramActivity(t *testing.T, st fidelis.Store) {
 
 func testProgramTiers(t *testing.T, st fidelis.Store) {
 	defer st.Close()
-	ps := programStore(t, st)
 	loadAdvocacy(t, st)
-	got, err := ps.ProgramTiers(context.Background(), fidelis.Query{Grain: fidelis.Month})
+	got, err := st.ProgramTiers(context.Background(), fidelis.Query{Grain: fidelis.Month})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,13 +87,12 @@ func testProgramTiers(t *testing.T, st fidelis.Store) {
 
 func testProgramCustomers(t *testing.T, st fidelis.Store) {
 	defer st.Close()
-	ps := programStore(t, st)
 	loadAdvocacy(t, st)
 	d := func(m, day int) time.Time { return time.Date(2024, time.Month(m), day, 0, 0, 0, 0, time.UTC) }
 	var got []fidelis.ProgramCustomer
 	// Up to April 1: D's April order and refund are left out. Last programme events: A's expiry on
 	// March 20, B's adjustment on March 26.
-	err := ps.ProgramCustomers(context.Background(), fidelis.Query{Grain: fidelis.Month, To: d(4, 1)},
+	err := st.ProgramCustomers(context.Background(), fidelis.Query{Grain: fidelis.Month, To: d(4, 1)},
 		func(c fidelis.ProgramCustomer) error { got = append(got, c); return nil })
 	if err != nil {
 		t.Fatal(err)

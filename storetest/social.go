@@ -22,20 +22,11 @@ m4,2024-02-10,x,C,0,0,2,80,,slow delivery awful
 m5,2024-02-11,x,B,5,0,0,300,neutral,
 `
 
-func socialStore(t *testing.T, st fidelis.Store) fidelis.SocialStore {
-	s, ok := st.(fidelis.SocialStore)
-	if !ok {
-		t.Skip("store does not implement fidelis.SocialStore")
-	}
-	return s
-}
-
 func testSocial(t *testing.T, st fidelis.Store) {
 	defer st.Close()
-	ss := socialStore(t, st)
 	loadAdvocacy(t, st)
 	ctx := context.Background()
-	got, err := ss.SocialActivity(ctx, fidelis.Query{Grain: fidelis.Month})
+	got, err := st.SocialActivity(ctx, fidelis.Query{Grain: fidelis.Month})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,7 +41,7 @@ func testSocial(t *testing.T, st fidelis.Store) {
 		t.Errorf("social:\n got %+v\nwant %+v", got, want)
 	}
 	// Anonymous mentions fall in "(none)" under a breakdown: January by region.
-	got, err = ss.SocialActivity(ctx, fidelis.Query{Grain: fidelis.Month, By: "region", To: fidelis.Month.Start(month(2))})
+	got, err = st.SocialActivity(ctx, fidelis.Query{Grain: fidelis.Month, By: "region", To: fidelis.Month.Start(month(2))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,13 +49,13 @@ func testSocial(t *testing.T, st fidelis.Store) {
 		t.Errorf("social by region: %+v", got)
 	}
 	var ids []string
-	if err := ss.SocialTexts(ctx, fidelis.Query{Grain: fidelis.Month}, func(x fidelis.SocialText) error { ids = append(ids, x.ID+":"+x.Sentiment); return nil }); err != nil {
+	if err := st.SocialTexts(ctx, fidelis.Query{Grain: fidelis.Month}, func(x fidelis.SocialText) error { ids = append(ids, x.ID+":"+x.Sentiment); return nil }); err != nil {
 		t.Fatal(err)
 	}
 	if want := []string{"m1:positive", "m2:negative", "m3:positive", "m4:"}; !reflect.DeepEqual(ids, want) {
 		t.Errorf("texts %v, want %v", ids, want)
 	}
-	amp, err := ss.Amplifiers(ctx, fidelis.Query{Grain: fidelis.Month}, 2)
+	amp, err := st.Amplifiers(ctx, fidelis.Query{Grain: fidelis.Month}, 2)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -41,27 +41,16 @@ x2,C,2024-04-01,delivery,
 x3,D,2024-04-18,price,
 `
 
-func surveyStore(t *testing.T, st fidelis.Store) fidelis.SurveyStore {
-	t.Helper()
-	ss, ok := st.(fidelis.SurveyStore)
-	if !ok {
-		st.Close()
-		t.Skipf("%T does not implement fidelis.SurveyStore", st)
-	}
-	return ss
-}
-
 func loadSurveys(t *testing.T, st fidelis.Store) {
 	Load(t, st, map[fidelis.Kind]string{fidelis.Customers: customersCSV, fidelis.Orders: ordersCSV,
 		fidelis.Surveys: surveysCSV, fidelis.Exits: exitsCSV})
 }
 
 func testSurveyScores(t *testing.T, st fidelis.Store) {
-	ss := surveyStore(t, st)
 	defer st.Close()
 	loadSurveys(t, st)
 	ctx := context.Background()
-	got, err := ss.SurveyScores(ctx, fidelis.Query{Grain: fidelis.Month})
+	got, err := st.SurveyScores(ctx, fidelis.Query{Grain: fidelis.Month})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +70,7 @@ func testSurveyScores(t *testing.T, st fidelis.Store) {
 		t.Errorf("scores:\n got %+v\nwant %+v", got, want)
 	}
 	// By quarter every NPS answer falls in 2024-Q1: scores 10, 9, 8 on email, 6, 3 on web.
-	got, err = ss.SurveyScores(ctx, fidelis.Query{Grain: fidelis.Quarter})
+	got, err = st.SurveyScores(ctx, fidelis.Query{Grain: fidelis.Quarter})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,7 +87,7 @@ func testSurveyScores(t *testing.T, st fidelis.Store) {
 		t.Errorf("quarter: %d NPS answers, want 5", n)
 	}
 	// By region: North {A, B} 6 answers, South {C} 1, the anonymous r4 in (none).
-	got, err = ss.SurveyScores(ctx, fidelis.Query{Grain: fidelis.Month, By: "region"})
+	got, err = st.SurveyScores(ctx, fidelis.Query{Grain: fidelis.Month, By: "region"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,7 +99,7 @@ func testSurveyScores(t *testing.T, st fidelis.Store) {
 		t.Errorf("by region %v", segs)
 	}
 	// The free attribute tier, bound as a value: A gold (r1 r5 r6 r7), B silver (r2 r8), C gold (r3).
-	got, err = ss.SurveyScores(ctx, fidelis.Query{Grain: fidelis.Month, By: "tier"})
+	got, err = st.SurveyScores(ctx, fidelis.Query{Grain: fidelis.Month, By: "tier"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,7 +111,7 @@ func testSurveyScores(t *testing.T, st fidelis.Store) {
 		t.Errorf("by tier %v", segs)
 	}
 	// The window [Feb 1, Mar 1) keeps r3, r4, r5, r8.
-	got, err = ss.SurveyScores(ctx, fidelis.Query{Grain: fidelis.Month,
+	got, err = st.SurveyScores(ctx, fidelis.Query{Grain: fidelis.Month,
 		From: time.Date(2024, 2, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)})
 	if err != nil {
 		t.Fatal(err)
@@ -130,17 +119,16 @@ func testSurveyScores(t *testing.T, st fidelis.Store) {
 	if len(got) != 4 {
 		t.Errorf("February: %d cells, want 4: %+v", len(got), got)
 	}
-	if _, err := ss.SurveyScores(ctx, fidelis.Query{Grain: fidelis.Month, By: "x; DROP TABLE surveys"}); fidelis.ErrorCode(err) != fidelis.EInvalid {
+	if _, err := st.SurveyScores(ctx, fidelis.Query{Grain: fidelis.Month, By: "x; DROP TABLE surveys"}); fidelis.ErrorCode(err) != fidelis.EInvalid {
 		t.Errorf("unknown dimension: %v", err)
 	}
 }
 
 func testSurveyComments(t *testing.T, st fidelis.Store) {
-	ss := surveyStore(t, st)
 	defer st.Close()
 	loadSurveys(t, st)
 	// Comments r1, r2, r4, newest first; a limit of 2 keeps r4 and r2.
-	got, err := ss.SurveyComments(context.Background(), fidelis.Query{Grain: fidelis.Month, By: "segment"}, 2)
+	got, err := st.SurveyComments(context.Background(), fidelis.Query{Grain: fidelis.Month, By: "segment"}, 2)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,20 +141,19 @@ func testSurveyComments(t *testing.T, st fidelis.Store) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("comments:\n got %+v\nwant %+v", got, want)
 	}
-	all, err := ss.SurveyComments(context.Background(), fidelis.Query{Grain: fidelis.Month}, 0)
+	all, err := st.SurveyComments(context.Background(), fidelis.Query{Grain: fidelis.Month}, 0)
 	if err != nil || len(all) != 3 || all[2].ID != "r1" {
 		t.Errorf("all comments %+v (%v)", all, err)
 	}
 }
 
 func testSurveyItems(t *testing.T, st fidelis.Store) {
-	ss := surveyStore(t, st)
 	defer st.Close()
 	loadSurveys(t, st)
 	ctx := context.Background()
 	// Latest answers: A nps 8 (1 March, not 10) and trust 4; B nps 6 and trust 2; C nps 9. The
 	// anonymous r4 and A's csat (not asked for) are left out.
-	got, err := ss.SurveyItems(ctx, fidelis.Query{Grain: fidelis.Month}, []string{"nps", "trust"})
+	got, err := st.SurveyItems(ctx, fidelis.Query{Grain: fidelis.Month}, []string{"nps", "trust"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -183,7 +170,7 @@ func testSurveyItems(t *testing.T, st fidelis.Store) {
 		t.Errorf("patterns %v, want %v", pats, want)
 	}
 	// From 1 February: A nps 8 only (trust was in January), B trust 2 only, C nps 9; by segment.
-	got, err = ss.SurveyItems(ctx, fidelis.Query{Grain: fidelis.Month, By: "segment", From: time.Date(2024, 2, 1, 0, 0, 0, 0, time.UTC)}, []string{"nps", "trust"})
+	got, err = st.SurveyItems(ctx, fidelis.Query{Grain: fidelis.Month, By: "segment", From: time.Date(2024, 2, 1, 0, 0, 0, 0, time.UTC)}, []string{"nps", "trust"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -198,12 +185,11 @@ func testSurveyItems(t *testing.T, st fidelis.Store) {
 }
 
 func testExitRecords(t *testing.T, st fidelis.Store) {
-	ss := surveyStore(t, st)
 	defer st.Close()
 	loadSurveys(t, st)
 	// Revenue to the exit: E 10 (one order); C 10 (one order, 15 February); D 10 + 30 = 40, its
 	// refund of 5 on 20 April coming after the exit of 18 April.
-	got, err := ss.ExitRecords(context.Background(), fidelis.Query{Grain: fidelis.Month, By: "segment"})
+	got, err := st.ExitRecords(context.Background(), fidelis.Query{Grain: fidelis.Month, By: "segment"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -215,19 +201,18 @@ func testExitRecords(t *testing.T, st fidelis.Store) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("exits:\n got %+v\nwant %+v", got, want)
 	}
-	got, err = ss.ExitRecords(context.Background(), fidelis.Query{Grain: fidelis.Month, From: time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)})
+	got, err = st.ExitRecords(context.Background(), fidelis.Query{Grain: fidelis.Month, From: time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)})
 	if err != nil || len(got) != 2 || got[0].ID != "x2" || got[0].Segment != "" {
 		t.Errorf("exits from March %+v (%v)", got, err)
 	}
 }
 
 func testDefectorProfiles(t *testing.T, st fidelis.Store) {
-	ss := surveyStore(t, st)
 	defer st.Close()
 	loadSurveys(t, st)
 	// AsOf = last order (20 April) + 1 s; a window of 2 months = 60.875 days reaches back to
 	// 19 February. Defectors: C, D, E (exits). Loyal: A and B (last orders 15 March, no exit).
-	got, err := ss.DefectorProfiles(context.Background(), fidelis.Query{Grain: fidelis.Month, Window: 2})
+	got, err := st.DefectorProfiles(context.Background(), fidelis.Query{Grain: fidelis.Month, Window: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -259,7 +244,7 @@ func testDefectorProfiles(t *testing.T, st fidelis.Store) {
 	}
 	// With q.To = 1 April, exits before then: E only; loyal as of 1 April (window back to
 	// 31 January): A (15 March) and B (15 March); D bought in March but has an exit record.
-	got, err = ss.DefectorProfiles(context.Background(), fidelis.Query{Grain: fidelis.Month, Window: 2, To: time.Date(2024, 4, 1, 0, 0, 0, 0, time.UTC)})
+	got, err = st.DefectorProfiles(context.Background(), fidelis.Query{Grain: fidelis.Month, Window: 2, To: time.Date(2024, 4, 1, 0, 0, 0, 0, time.UTC)})
 	if err != nil || got.Defectors != 1 || got.Loyal != 2 {
 		t.Errorf("profiles to April: %+v (%v)", got, err)
 	}

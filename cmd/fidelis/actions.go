@@ -93,17 +93,13 @@ func writeActionList(ctx context.Context, e *env, sf storeFlags, a *analysis.Ana
 		return err
 	}
 	defer st.Close()
-	cs, ok := st.(fidelis.CustomerStore)
-	if !ok {
-		return fidelis.Errorf(fidelis.EInvalid, "the store at %s cannot export customers", sf.db)
-	}
 	ids := make([]string, len(x.Members))
 	for k, m := range x.Members {
 		ids[k] = m.Customer
 	}
 	var recs []fidelis.CustomerRecord
 	attrs := map[string]bool{}
-	if err := cs.CustomerRecords(ctx, ids, func(r fidelis.CustomerRecord) error {
+	if err := st.CustomerRecords(ctx, ids, func(r fidelis.CustomerRecord) error {
 		recs = append(recs, r)
 		for _, at := range r.Attrs {
 			attrs[at.Name] = true

@@ -41,11 +41,7 @@ func (f *insightFlags) industryOf(ctx context.Context, st fidelis.Store, cfg *an
 	if f.industry != "" {
 		return nil
 	}
-	ss, ok := st.(fidelis.SettingStore)
-	if !ok {
-		return nil
-	}
-	v, err := ss.Setting(ctx, fidelis.SettingIndustry)
+	v, err := st.Setting(ctx, fidelis.SettingIndustry)
 	if err != nil || v == "" {
 		return err
 	}

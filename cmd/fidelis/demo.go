@@ -84,10 +84,8 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	}
 	// The demo company is an online retailer: its store declares so, and later commands on it
 	// compare with those benchmarks without --industry.
-	if ss, ok := st.(fidelis.SettingStore); ok {
-		if err := ss.SetSetting(ctx, fidelis.SettingIndustry, cfg.Industry); err != nil {
-			return err
-		}
+	if err := st.SetSetting(ctx, fidelis.SettingIndustry, cfg.Industry); err != nil {
+		return err
 	}
 	if *goals == "" {
 		// The demo company's example targets, so the report shows a target and its gap.

@@ -27,10 +27,6 @@ func (s *sourceFlags) storeCustomers(ctx context.Context) ([]btyd.Customer, erro
 		return nil, err
 	}
 	defer st.Close()
-	ms, ok := st.(fidelis.ModelStore)
-	if !ok {
-		return nil, fidelis.Errorf(fidelis.EInvalid, "the store at %s cannot summarise orders for the models", s.db)
-	}
 	_, last, err := st.Span(ctx)
 	if err != nil {
 		return nil, err
@@ -40,28 +36,19 @@ func (s *sourceFlags) storeCustomers(ctx context.Context) ([]btyd.Customer, erro
 	}
 	end := last.UTC().Truncate(24 * time.Hour).Add(24 * time.Hour)
 	var cs []btyd.Customer
-	err = ms.Summaries(ctx, fidelis.Query{}, end, end, func(c fidelis.CustomerSummary) error {
+	err = st.Summaries(ctx, fidelis.Query{}, end, end, func(c fidelis.CustomerSummary) error {
 		cs = append(cs, btyd.Customer{ID: c.Customer, Frequency: c.X, Recency: c.Tx / 7, T: storeT(c.T), Monetary: c.Monetary})
 		return nil
 	})
 	return cs, err
 }
 
-// storeSummaries returns the compressed model inputs straight from the store when it can group
-// them itself (only distinct rows leave the database), otherwise by summarising every customer.
+// storeSummaries returns the compressed model inputs: only distinct rows leave the store when it
+// can group them itself (fidelis.CompressSummaries).
 func (s *sourceFlags) storeSummaries(ctx context.Context) (*btyd.Summaries, error) {
 	st, err := openStore(ctx, nil, s.storeFlags, true)
 	if err != nil {
 		return nil, err
-	}
-	cms, ok := st.(fidelis.CompressedModelStore)
-	if !ok {
-		st.Close()
-		cs, err := s.storeCustomers(ctx)
-		if err != nil {
-			return nil, err
-		}
-		return &btyd.Summaries{Rows: btyd.Compress(cs), Spend: btyd.CompressSpend(cs), HasMonetary: true, N: float64(len(cs)), Lines: len(cs)}, nil
 	}
 	defer st.Close()
 	_, last, err := st.Span(ctx)
@@ -71,7 +58,7 @@ func (s *sourceFlags) storeSummaries(ctx context.Context) (*btyd.Summaries, erro
 	if last.IsZero() {
 		return nil, fidelis.Errorf(fidelis.EInvalid, "the store at %s has no orders", s.db).WithHint("fidelis import orders FILE --db %s", s.db)
 	}
-	rows, spend, err := cms.CompressedSummaries(ctx, last.UTC().Truncate(24*time.Hour).Add(24*time.Hour))
+	rows, spend, err := fidelis.CompressSummaries(ctx, st, last.UTC().Truncate(24*time.Hour).Add(24*time.Hour))
 	if err != nil {
 		return nil, err
 	}

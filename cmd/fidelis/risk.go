@@ -67,15 +67,11 @@ func runRisk(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	ms, ok := st.(fidelis.ModelStore)
-	if !ok {
-		return fidelis.Errorf(fidelis.EInvalid, "the store at %s cannot summarise orders for the models", *db)
-	}
 	a, err := analysis.Basics(ctx, st, analysis.Options{Grain: fidelis.Month})
 	if err != nil {
 		return err
 	}
-	f, err := analysis.Scores(ctx, ms, a, fidelis.CleanName(*by), true)
+	f, err := analysis.Scores(ctx, st, a, fidelis.CleanName(*by), true)
 	if err != nil {
 		return err
 	}

@@ -53,15 +53,11 @@ func runSettings(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	ss, ok := st.(fidelis.SettingStore)
-	if !ok {
-		return fidelis.Errorf(fidelis.EInvalid, "the store at %s keeps no settings", sf.db)
-	}
 	if name != "" {
-		return ss.SetSetting(ctx, name, value)
+		return st.SetSetting(ctx, name, value)
 	}
 	for _, n := range fidelis.Settings {
-		v, err := ss.Setting(ctx, n)
+		v, err := st.Setting(ctx, n)
 		if err != nil {
 			return err
 		}

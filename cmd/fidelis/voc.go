@@ -51,11 +51,9 @@ func runVoC(ctx context.Context, e *env, args []string) error {
 	}
 	defer st.Close()
 	// Price exits with the customer-base model when the orders allow a fit.
-	if ms, ok := st.(fidelis.ModelStore); ok {
-		if a, err := analysis.Basics(ctx, st, o); err == nil {
-			if fc, err := analysis.Scores(ctx, ms, a, "", false); err == nil {
-				vo.Values, vo.ValuesDefinition = analysis.ValuesIfStayed(fc)
-			}
+	if a, err := analysis.Basics(ctx, st, o); err == nil {
+		if fc, err := analysis.Scores(ctx, st, a, "", false); err == nil {
+			vo.Values, vo.ValuesDefinition = analysis.ValuesIfStayed(fc)
 		}
 	}
 	v, err := analysis.VoiceOfCustomer(ctx, st, o, vo)

@@ -120,12 +120,8 @@ func runWhatIf(ctx context.Context, e *env, args []string) error {
 	case "top-risk":
 		res, err = topRiskScenario(ctx, e, st, sf.db, a, churnDays, by, value, delta, months)
 	case "detractors":
-		ms, ok := st.(fidelis.ModelStore)
-		if !ok {
-			return fidelis.Errorf(fidelis.EInvalid, "whatif: this store cannot fit the customer-base model")
-		}
 		var f *analysis.Forecast
-		if f, err = analysis.ScoresFor(ctx, ms, a, by, false, months); err == nil {
+		if f, err = analysis.ScoresFor(ctx, st, a, by, false, months); err == nil {
 			var c scenario.Classes
 			if c, err = analysis.NPSClassValues(ctx, st, f, by, value); err == nil {
 				if res, err = scenario.Detractors(base, c, -delta, months); err == nil {
