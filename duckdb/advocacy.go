@@ -16,35 +16,6 @@ var _ fidelis.AdvocacyStore = (*Store)(nil)
 // converted is the SQL condition for a converted referral (alias r).
 const converted = `(r.converted_at IS NOT NULL OR coalesce(r.converted_customer_id, '') <> '')`
 
-// Referrals counts referrals per segment of the referrer and period of invitation.
-func (s *Store) Referrals(ctx context.Context, q fidelis.Query) ([]fidelis.ReferralCell, error) {
-	if err := s.CheckDimension(ctx, q); err != nil {
-		return nil, err
-	}
-	seg, join, args := segment(q, "r")
-	cond, targs := sqlstore.TimeBounds(q, "r.invited_at")
-	query := `SELECT ` + seg + `, ` + periodIndex(q.Grain, "r.invited_at") + `, count(*), count(DISTINCT r.customer_id),
-		` + countIf(converted) + `,
-		coalesce(sum(date_diff('second', r.invited_at, r.converted_at)) FILTER (WHERE r.converted_at >= r.invited_at), 0) / 86400.0,
-		` + countIf("r.converted_at >= r.invited_at") + `,
-		coalesce(sum(r.first_order_revenue) FILTER (WHERE ` + converted + `), 0)
-	FROM (SELECT *, referrer_id AS customer_id FROM referrals) r` + join + ` WHERE ` + cond + ` GROUP BY 1, 2 ORDER BY 1, 2`
-	rows, err := s.db.QueryContext(ctx, query, append(args, targs...)...)
-	if err != nil {
-		return nil, fmt.Errorf("referrals: %w", err)
-	}
-	defer rows.Close()
-	var out []fidelis.ReferralCell
-	for rows.Next() {
-		var c fidelis.ReferralCell
-		if err := rows.Scan(&c.Segment, &c.Period, &c.Invites, &c.Referrers, &c.Converted, &c.ConvertDays, &c.ConvertTimed, &c.FirstOrderRevenue); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
-}
-
 // ReferralRevenue returns per segment the window's net revenue of referred customers and of all.
 func (s *Store) ReferralRevenue(ctx context.Context, q fidelis.Query) ([]fidelis.ReferralRevenueCell, error) {
 	if err := s.CheckDimension(ctx, q); err != nil {

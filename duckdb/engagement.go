@@ -11,58 +11,6 @@ import (
 
 var _ fidelis.EngagementStore = (*Store)(nil)
 
-// Engagement counts interactions per segment, period and channel.
-func (s *Store) Engagement(ctx context.Context, q fidelis.Query) ([]fidelis.EngagementCell, error) {
-	if err := s.CheckDimension(ctx, q); err != nil {
-		return nil, err
-	}
-	seg, join, args := segment(q, "x")
-	cond, targs := sqlstore.TimeBounds(q, `x."timestamp"`)
-	query := `SELECT ` + seg + `, ` + periodIndex(q.Grain, `x."timestamp"`) + `, x.channel, count(*), count(DISTINCT x.customer_id),
-		coalesce(sum(x.depth), 0), count(x.depth)
-	FROM interactions x` + join + ` WHERE ` + cond + ` GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`
-	rows, err := s.db.QueryContext(ctx, query, append(args, targs...)...)
-	if err != nil {
-		return nil, fmt.Errorf("engagement: %w", err)
-	}
-	defer rows.Close()
-	var out []fidelis.EngagementCell
-	for rows.Next() {
-		var c fidelis.EngagementCell
-		if err := rows.Scan(&c.Segment, &c.Period, &c.Channel, &c.Interactions, &c.Customers, &c.Depth, &c.DepthN); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
-}
-
-// EngagementMix counts engaged customers per segment, period and number of channels used.
-func (s *Store) EngagementMix(ctx context.Context, q fidelis.Query) ([]fidelis.ChannelMix, error) {
-	if err := s.CheckDimension(ctx, q); err != nil {
-		return nil, err
-	}
-	seg, join, args := segment(q, "x")
-	cond, targs := sqlstore.TimeBounds(q, `x."timestamp"`)
-	query := `SELECT seg, p, n, count(*) FROM (SELECT x.customer_id, ` + seg + ` AS seg, ` + periodIndex(q.Grain, `x."timestamp"`) + ` AS p,
-		count(DISTINCT x.channel) AS n FROM interactions x` + join + ` WHERE ` + cond + ` GROUP BY 1, 2, 3)
-	GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`
-	rows, err := s.db.QueryContext(ctx, query, append(args, targs...)...)
-	if err != nil {
-		return nil, fmt.Errorf("engagement mix: %w", err)
-	}
-	defer rows.Close()
-	var out []fidelis.ChannelMix
-	for rows.Next() {
-		var c fidelis.ChannelMix
-		if err := rows.Scan(&c.Segment, &c.Period, &c.Channels, &c.Customers); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
-}
-
 // EngagementRetention buckets each customer-period with a purchase by that period's interactions
 // and checks for a purchase in the following ActivityWindow() periods.
 func (s *Store) EngagementRetention(ctx context.Context, q fidelis.Query) ([]fidelis.EngagementRetentionCell, error) {

@@ -12,26 +12,8 @@ import (
 	"time"
 
 	"fidelis"
+	"fidelis/sqlstore"
 )
-
-// inChunk bounds the ids bound into one IN (...) list.
-const inChunk = 500
-
-// eachChunk calls f with successive chunks of ids and the matching "?, ?, ..." placeholders.
-func eachChunk(ids []string, f func(ph string, args []any) error) error {
-	for len(ids) > 0 {
-		n := min(len(ids), inChunk)
-		args := make([]any, n)
-		for i, id := range ids[:n] {
-			args[i] = id
-		}
-		if err := f(strings.TrimSuffix(strings.Repeat("?, ", n), ", "), args); err != nil {
-			return err
-		}
-		ids = ids[n:]
-	}
-	return nil
-}
 
 // uniqueIDs drops empty and repeated ids, keeping the first order.
 func uniqueIDs(ids []string) []string {
@@ -55,7 +37,7 @@ func (s *Store) Delete(ctx context.Context, kind fidelis.Kind, ids []string) ([]
 	ids = uniqueIDs(ids)
 	var deleted []string
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		return eachChunk(ids, func(ph string, args []any) error {
+		return sqlstore.EachChunk(ids, func(ph string, args []any) error {
 			found, err := column(ctx, tx, `SELECT DISTINCT `+schema.ID+` FROM `+string(kind)+` WHERE `+schema.ID+` IN (`+ph+`)`, args)
 			if err != nil {
 				return err
@@ -85,7 +67,7 @@ func (s *Store) Forget(ctx context.Context, ids []string) (fidelis.Erasure, erro
 	e := fidelis.Erasure{Removed: map[fidelis.Kind]int64{}}
 	found := map[string]bool{}
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		err := eachChunk(ids, func(ph string, args []any) error {
+		err := sqlstore.EachChunk(ids, func(ph string, args []any) error {
 			for _, k := range fidelis.Kinds {
 				for _, f := range fidelis.Schemas[k].CustomerFields() {
 					hit, err := column(ctx, tx, `SELECT DISTINCT `+f+` FROM `+string(k)+` WHERE `+f+` IN (`+ph+`)`, args)

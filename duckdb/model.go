@@ -60,36 +60,6 @@ func (s *Store) Summaries(ctx context.Context, q fidelis.Query, calEnd, obsEnd t
 	return rows.Err()
 }
 
-// HoldoutDays counts purchase days per step-day interval after calEnd.
-func (s *Store) HoldoutDays(ctx context.Context, calEnd, obsEnd time.Time, stepDays int) ([]int64, error) {
-	if stepDays <= 0 {
-		return nil, fidelis.Errorf(fidelis.EInvalid, "holdout step must be positive")
-	}
-	query := `WITH d AS (SELECT DISTINCT customer_id, CAST("timestamp" AS DATE) AS day FROM orders
-		WHERE amount >= 0 AND "timestamp" < ?),
-	f AS (SELECT customer_id FROM d GROUP BY 1 HAVING min(day) < CAST(? AS DATE))
-	SELECT CAST(floor(date_diff('day', CAST(? AS DATE), d.day) / ?) AS BIGINT) AS k, count(*)
-	FROM d JOIN f ON d.customer_id = f.customer_id WHERE d.day >= CAST(? AS DATE) GROUP BY 1 ORDER BY 1`
-	ce := calEnd.UTC()
-	rows, err := s.db.QueryContext(ctx, query, obsEnd.UTC(), ce, ce, stepDays, ce)
-	if err != nil {
-		return nil, fmt.Errorf("holdout days: %w", err)
-	}
-	defer rows.Close()
-	n := int((obsEnd.Sub(calEnd).Hours()/24 + float64(stepDays) - 1) / float64(stepDays))
-	out := make([]int64, max(n, 0))
-	for rows.Next() {
-		var k, c int64
-		if err := rows.Scan(&k, &c); err != nil {
-			return nil, err
-		}
-		if k >= 0 && int(k) < len(out) {
-			out[k] = c
-		}
-	}
-	return out, rows.Err()
-}
-
 var _ fidelis.CompressedModelStore = (*Store)(nil)
 
 // CompressedSummaries groups the calibration summaries by (x, t_x, T) in the store (and the

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"math"
 	"slices"
 	"time"
 
@@ -13,88 +12,6 @@ import (
 )
 
 var _ fidelis.ProgramStore = (*Store)(nil)
-
-// ProgramActivity sums the programme events per segment and period; running totals are
-// accumulated in Go over every period of the data before the window is cut.
-func (s *Store) ProgramActivity(ctx context.Context, q fidelis.Query) ([]fidelis.ProgramCell, error) {
-	if err := s.CheckDimension(ctx, q); err != nil {
-		return nil, err
-	}
-	seg, join, args := segment(q, "x")
-	p := periodIndex(q.Grain, `x."timestamp"`)
-	query := `WITH e AS (SELECT x.customer_id, ` + seg + ` AS seg, ` + p + ` AS p, lower(x.type) AS t, x.points, x.value
-			FROM program x` + join + `),
-		f AS (SELECT customer_id, seg, min(p) AS p FROM e GROUP BY 1, 2)
-	SELECT seg, p, 0, count(DISTINCT customer_id),
-		coalesce(sum(points) FILTER (WHERE t = 'earn'), 0),
-		coalesce(sum(abs(points)) FILTER (WHERE t = 'redeem'), 0),
-		coalesce(sum(abs(points)) FILTER (WHERE t = 'expire'), 0),
-		coalesce(sum(points) FILTER (WHERE t = 'adjust'), 0),
-		coalesce(sum(abs(points)) FILTER (WHERE points <> 0 AND value IS NOT NULL), 0),
-		coalesce(sum(abs(value)) FILTER (WHERE points <> 0 AND value IS NOT NULL), 0)
-	FROM e GROUP BY 1, 2
-	UNION ALL SELECT seg, p, count(*), 0, 0, 0, 0, 0, 0, 0 FROM f GROUP BY 1, 2`
-	rows, err := s.db.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("programme: %w", err)
-	}
-	defer rows.Close()
-	type key struct {
-		seg string
-		p   int64
-	}
-	cells := map[key]*fidelis.ProgramCell{}
-	for rows.Next() {
-		var c fidelis.ProgramCell
-		if err := rows.Scan(&c.Segment, &c.Period, &c.Enrolled, &c.Active, &c.Earned, &c.Redeemed, &c.Expired, &c.Adjusted, &c.ValuedPoints, &c.Value); err != nil {
-			return nil, err
-		}
-		k := key{c.Segment, c.Period}
-		if d := cells[k]; d != nil {
-			d.Enrolled += c.Enrolled
-			d.Active += c.Active
-			d.Earned += c.Earned
-			d.Redeemed += c.Redeemed
-			d.Expired += c.Expired
-			d.Adjusted += c.Adjusted
-			d.ValuedPoints += c.ValuedPoints
-			d.Value += c.Value
-		} else {
-			cells[k] = &c
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	segs := map[string]bool{}
-	lo, hi := int64(math.MaxInt64), int64(math.MinInt64)
-	for k := range cells {
-		segs[k.seg] = true
-		lo, hi = min(lo, k.p), max(hi, k.p)
-	}
-	from, to := sqlstore.WindowIndices(q)
-	var out []fidelis.ProgramCell
-	for _, sg := range sortedSet(segs) {
-		var run fidelis.ProgramCell
-		for i := lo; i <= hi; i++ {
-			c := fidelis.ProgramCell{Segment: sg, Period: i}
-			if d := cells[key{sg, i}]; d != nil {
-				c = *d
-			}
-			run.Members += c.Enrolled
-			run.EarnedToDate += c.Earned
-			run.RedeemedToDate += c.Redeemed
-			run.ExpiredToDate += c.Expired
-			run.AdjustedToDate += c.Adjusted
-			c.Members, c.EarnedToDate, c.RedeemedToDate, c.ExpiredToDate, c.AdjustedToDate =
-				run.Members, run.EarnedToDate, run.RedeemedToDate, run.ExpiredToDate, run.AdjustedToDate
-			if i >= from && i < to {
-				out = append(out, c)
-			}
-		}
-	}
-	return out, nil
-}
 
 // ProgramTiers counts tier changes: consecutive programme rows of a customer carrying different
 // non-empty tiers (the first one moves from "").

@@ -7,7 +7,6 @@ import (
 	"math"
 	"slices"
 	"strconv"
-	"strings"
 
 	"fidelis"
 	"fidelis/sqlstore"
@@ -121,66 +120,6 @@ func (s *Store) Activity(ctx context.Context, q fidelis.Query) ([]fidelis.Activi
 			acquired += news[kk]
 		}
 	}
-	return out, nil
-}
-
-// Cohorts returns per (segment, cohort, offset) the customers who bought in cohort+offset and
-// those whose last purchase is in it. Cohorts outside q's window are left out.
-func (s *Store) Cohorts(ctx context.Context, q fidelis.Query) ([]fidelis.CohortCell, error) {
-	if err := s.CheckDimension(ctx, q); err != nil {
-		return nil, err
-	}
-	seg, join, args := segment(q, "o")
-	p := periodIndex(q.Grain, `o."timestamp"`)
-	query := `WITH p AS (SELECT o.customer_id, ` + seg + ` AS seg, ` + p + ` AS p
-		FROM orders o` + join + ` WHERE o.amount >= 0 GROUP BY 1, 2, 3),
-	f AS (SELECT customer_id, seg, min(p) AS c, max(p) AS l FROM p GROUP BY 1, 2)
-	SELECT f.seg, f.c, p.p - f.c, count(*), 0 FROM p JOIN f ON p.customer_id = f.customer_id GROUP BY 1, 2, 3
-	UNION ALL SELECT seg, c, l - c, 0, count(*) FROM f GROUP BY 1, 2, 3`
-	rows, err := s.db.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("cohorts: %w", err)
-	}
-	defer rows.Close()
-	type key struct {
-		seg  string
-		c, k int64
-	}
-	cells := map[key]*fidelis.CohortCell{}
-	from, to := sqlstore.WindowIndices(q)
-	for rows.Next() {
-		var kk key
-		var ret, last int64
-		if err := rows.Scan(&kk.seg, &kk.c, &kk.k, &ret, &last); err != nil {
-			return nil, err
-		}
-		if kk.c < from || kk.c >= to {
-			continue
-		}
-		c := cells[kk]
-		if c == nil {
-			c = &fidelis.CohortCell{Segment: kk.seg, Cohort: kk.c, Offset: kk.k}
-			cells[kk] = c
-		}
-		c.Returned += ret
-		c.LastAt += last
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	out := make([]fidelis.CohortCell, 0, len(cells))
-	for _, c := range cells {
-		out = append(out, *c)
-	}
-	slices.SortFunc(out, func(a, b fidelis.CohortCell) int {
-		if a.Segment != b.Segment {
-			return strings.Compare(a.Segment, b.Segment)
-		}
-		if a.Cohort != b.Cohort {
-			return int(a.Cohort - b.Cohort)
-		}
-		return int(a.Offset - b.Offset)
-	})
 	return out, nil
 }
 

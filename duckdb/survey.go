@@ -13,65 +13,6 @@ import (
 
 var _ fidelis.SurveyStore = (*Store)(nil)
 
-// SurveyScores counts answers per segment, period, kind, scale, channel and score.
-func (s *Store) SurveyScores(ctx context.Context, q fidelis.Query) ([]fidelis.ScoreCell, error) {
-	if err := s.CheckDimension(ctx, q); err != nil {
-		return nil, err
-	}
-	seg, join, args := segment(q, "s")
-	cond, targs := sqlstore.TimeBounds(q, `s."timestamp"`)
-	p := periodIndex(q.Grain, `s."timestamp"`)
-	query := `SELECT ` + seg + `, ` + p + `, s.kind, coalesce(s.scale, ''), coalesce(s.channel, ''), s.score, count(*)
-		FROM surveys s` + join + ` WHERE ` + cond + ` GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, 5, 6`
-	rows, err := s.db.QueryContext(ctx, query, append(args, targs...)...)
-	if err != nil {
-		return nil, fmt.Errorf("survey scores: %w", err)
-	}
-	defer rows.Close()
-	var out []fidelis.ScoreCell
-	for rows.Next() {
-		var c fidelis.ScoreCell
-		if err := rows.Scan(&c.Segment, &c.Period, &c.Kind, &c.Scale, &c.Channel, &c.Score, &c.Count); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
-}
-
-// SurveyComments returns the non-empty comments of the window, newest first.
-func (s *Store) SurveyComments(ctx context.Context, q fidelis.Query, limit int) ([]fidelis.SurveyComment, error) {
-	if err := s.CheckDimension(ctx, q); err != nil {
-		return nil, err
-	}
-	seg, join, args := segment(q, "s")
-	cond, targs := sqlstore.TimeBounds(q, `s."timestamp"`)
-	query := `SELECT s.response_id, coalesce(s.customer_id, ''), ` + seg + `, s."timestamp", s.kind, coalesce(s.scale, ''), s.score,
-		coalesce(s.language, ''), coalesce(s.channel, ''), s.comment
-		FROM surveys s` + join + ` WHERE ` + cond + ` AND trim(coalesce(s.comment, '')) <> ''
-		ORDER BY s."timestamp" DESC, s.response_id`
-	all := append(args, targs...)
-	if limit > 0 {
-		query += ` LIMIT ?`
-		all = append(all, limit)
-	}
-	rows, err := s.db.QueryContext(ctx, query, all...)
-	if err != nil {
-		return nil, fmt.Errorf("survey comments: %w", err)
-	}
-	defer rows.Close()
-	var out []fidelis.SurveyComment
-	for rows.Next() {
-		var c fidelis.SurveyComment
-		if err := rows.Scan(&c.ID, &c.Customer, &c.Segment, &c.Time, &c.Kind, &c.Scale, &c.Score, &c.Language, &c.Channel, &c.Text); err != nil {
-			return nil, err
-		}
-		c.Time = c.Time.UTC()
-		out = append(out, c)
-	}
-	return out, rows.Err()
-}
-
 // Separators of the answer patterns built in SQL (ASCII unit and record separators, which no
 // survey kind or scale label contains in practice; a kind containing one is refused).
 const unitSep, recordSep = "\x1f", "\x1e"
@@ -128,38 +69,6 @@ func (s *Store) SurveyItems(ctx context.Context, q fidelis.Query, kinds []string
 			p.Answers = append(p.Answers, fidelis.ItemAnswer{Kind: f[0], Scale: f[1], Score: v})
 		}
 		out = append(out, p)
-	}
-	return out, rows.Err()
-}
-
-// ExitRecords returns the exits of the window with each customer's segment and net revenue and
-// orders up to the exit.
-func (s *Store) ExitRecords(ctx context.Context, q fidelis.Query) ([]fidelis.ExitRecord, error) {
-	if err := s.CheckDimension(ctx, q); err != nil {
-		return nil, err
-	}
-	seg, join, args := segment(q, "x")
-	cond, targs := sqlstore.TimeBounds(q, `x."timestamp"`)
-	query := `SELECT x.exit_id, x.customer_id, x."timestamp", x.reason, coalesce(x.comment, ''), ` + seg + `,
-		coalesce(v.net, 0), coalesce(v.n, 0)
-		FROM exits x` + join + `
-		LEFT JOIN (SELECT x2.exit_id, sum(o.amount) AS net, ` + countIf("o.amount >= 0") + ` AS n
-			FROM exits x2 JOIN orders o ON o.customer_id = x2.customer_id AND o."timestamp" <= x2."timestamp"
-			GROUP BY x2.exit_id) v ON v.exit_id = x.exit_id
-		WHERE ` + cond + ` ORDER BY x."timestamp", x.exit_id`
-	rows, err := s.db.QueryContext(ctx, query, append(args, targs...)...)
-	if err != nil {
-		return nil, fmt.Errorf("exits: %w", err)
-	}
-	defer rows.Close()
-	var out []fidelis.ExitRecord
-	for rows.Next() {
-		var e fidelis.ExitRecord
-		if err := rows.Scan(&e.ID, &e.Customer, &e.Time, &e.Reason, &e.Comment, &e.Segment, &e.Revenue, &e.Orders); err != nil {
-			return nil, err
-		}
-		e.Time = e.Time.UTC()
-		out = append(out, e)
 	}
 	return out, rows.Err()
 }

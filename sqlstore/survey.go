@@ -1,0 +1,89 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+
+	"fidelis"
+)
+
+// SurveyScores counts answers per segment, period, kind, scale, channel and score.
+func (s *Shapes) SurveyScores(ctx context.Context, q fidelis.Query) ([]fidelis.ScoreCell, error) {
+	if err := s.CheckDimension(ctx, q); err != nil {
+		return nil, err
+	}
+	cond, targs := TimeBounds(q, `t."timestamp"`)
+	src, args := s.source(q, "surveys", "customer_id", cond, s.D.Period(q.Grain, `t."timestamp"`)+` AS p`, `t.kind AS a_kind`,
+		`coalesce(t.scale, '') AS a_scale`, `coalesce(t.channel, '') AS a_channel`, `t.score AS a_score`)
+	qs := `SELECT seg, p, a_kind, a_scale, a_channel, a_score, count(*) FROM ` + src + `
+		GROUP BY seg, p, a_kind, a_scale, a_channel, a_score ORDER BY seg, p, a_kind, a_scale, a_channel, a_score`
+	return query(ctx, s.DB, "survey scores", qs, append(args, targs...), func(r *sql.Rows, c *fidelis.ScoreCell) error {
+		return r.Scan(&c.Segment, &c.Period, &c.Kind, &c.Scale, &c.Channel, &c.Score, &c.Count)
+	})
+}
+
+// SurveyComments returns the non-empty comments of the window, newest first.
+func (s *Shapes) SurveyComments(ctx context.Context, q fidelis.Query, limit int) ([]fidelis.SurveyComment, error) {
+	if err := s.CheckDimension(ctx, q); err != nil {
+		return nil, err
+	}
+	cond, targs := TimeBounds(q, `t."timestamp"`)
+	src, args := s.source(q, "surveys", "customer_id", cond+` AND `+s.D.Trim(`coalesce(t.comment, '')`)+` <> ''`,
+		`t.response_id AS a_id`, `coalesce(t.customer_id, '') AS a_customer`, `t."timestamp" AS a_time`, `t.kind AS a_kind`,
+		`coalesce(t.scale, '') AS a_scale`, `t.score AS a_score`, `coalesce(t.language, '') AS a_language`,
+		`coalesce(t.channel, '') AS a_channel`, `t.comment AS a_comment`)
+	qs := `SELECT a_id, a_customer, seg, a_time, a_kind, a_scale, a_score, a_language, a_channel, a_comment FROM ` + src + `
+		ORDER BY a_time DESC, a_id`
+	all := append(args, targs...)
+	if limit > 0 {
+		qs += ` LIMIT ?`
+		all = append(all, limit)
+	}
+	return query(ctx, s.DB, "survey comments", qs, all, func(r *sql.Rows, c *fidelis.SurveyComment) error {
+		err := r.Scan(&c.ID, &c.Customer, &c.Segment, &c.Time, &c.Kind, &c.Scale, &c.Score, &c.Language, &c.Channel, &c.Text)
+		c.Time = c.Time.UTC()
+		return err
+	})
+}
+
+// LatestAnswers streams each customer's most recent answer of one survey kind (ties broken by
+// response id, so the result is deterministic).
+func (s *Shapes) LatestAnswers(ctx context.Context, kind string, fn func(customer string, score float64, scale string) error) error {
+	key := `("timestamp", response_id)`
+	qs := `SELECT customer_id, ` + s.D.ArgMax("score", key) + `, ` + s.D.ArgMax(`coalesce(scale, '')`, key) + ` FROM surveys
+		WHERE kind = ? AND coalesce(customer_id, '') <> '' GROUP BY customer_id`
+	return each(ctx, s.DB, "latest answers", qs, []any{kind}, func(r *sql.Rows) error {
+		var c, scale string
+		var score float64
+		if err := r.Scan(&c, &score, &scale); err != nil {
+			return err
+		}
+		return fn(c, score, scale)
+	})
+}
+
+// ExitRecords returns the exits of the window with each customer's segment and net revenue and
+// orders up to the exit (orders at the exit's very timestamp included).
+func (s *Shapes) ExitRecords(ctx context.Context, q fidelis.Query) ([]fidelis.ExitRecord, error) {
+	if err := s.CheckDimension(ctx, q); err != nil {
+		return nil, err
+	}
+	cond, targs := TimeBounds(q, `t."timestamp"`)
+	d := s.D
+	// The revenue join is an equi-join filtered afterwards: ClickHouse joins on equality only.
+	rev := `(SELECT v_exit, sum(v_amount) AS v_net, ` + d.CountIf("v_amount >= 0") + ` AS v_n, 1 AS v_has
+		FROM (SELECT x2.exit_id AS v_exit, x2."timestamp" AS v_exit_time, o.v_amount, o.v_time
+			FROM exits x2 JOIN (SELECT customer_id AS v_customer, amount AS v_amount, "timestamp" AS v_time FROM orders) o
+			ON o.v_customer = x2.customer_id)
+		WHERE v_time <= v_exit_time GROUP BY v_exit)`
+	src, args := s.source(q, "exits", "customer_id", cond, `t.exit_id AS a_id`, `t.customer_id AS a_customer`,
+		`t."timestamp" AS a_time`, `t.reason AS a_reason`, `coalesce(t.comment, '') AS a_comment`)
+	qs := `SELECT a_id, a_customer, a_time, a_reason, a_comment, seg,
+		CASE WHEN coalesce(v_has, 0) = 1 THEN v_net ELSE 0 END, CASE WHEN coalesce(v_has, 0) = 1 THEN v_n ELSE 0 END
+		FROM ` + src + ` e LEFT JOIN ` + rev + ` v ON v.v_exit = e.a_id ORDER BY a_time, a_id`
+	return query(ctx, s.DB, "exits", qs, append(args, targs...), func(r *sql.Rows, e *fidelis.ExitRecord) error {
+		err := r.Scan(&e.ID, &e.Customer, &e.Time, &e.Reason, &e.Comment, &e.Segment, &e.Revenue, &e.Orders)
+		e.Time = e.Time.UTC()
+		return err
+	})
+}
