@@ -13,38 +13,6 @@ import (
 
 var _ fidelis.ProgramStore = (*Store)(nil)
 
-// ProgramTiers counts tier changes: consecutive programme rows of a customer carrying different
-// non-empty tiers (the first one moves from "").
-func (s *Store) ProgramTiers(ctx context.Context, q fidelis.Query) ([]fidelis.TierMove, error) {
-	if err := s.CheckDimension(ctx, q); err != nil {
-		return nil, err
-	}
-	seg, join, args := segment(q, "x")
-	p := periodIndex(q.Grain, `x."timestamp"`)
-	query := `SELECT seg, p, coalesce(prev, ''), tier, count(*) FROM (
-		SELECT ` + seg + ` AS seg, ` + p + ` AS p, x.tier,
-			lag(x.tier) OVER (PARTITION BY x.customer_id ORDER BY x."timestamp", x.event_id) AS prev
-		FROM program x` + join + ` WHERE coalesce(x.tier, '') <> '')
-	WHERE prev IS DISTINCT FROM tier GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`
-	rows, err := s.db.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("programme tiers: %w", err)
-	}
-	defer rows.Close()
-	from, to := sqlstore.WindowIndices(q)
-	var out []fidelis.TierMove
-	for rows.Next() {
-		var m fidelis.TierMove
-		if err := rows.Scan(&m.Segment, &m.Period, &m.From, &m.To, &m.Customers); err != nil {
-			return nil, err
-		}
-		if m.Period >= from && m.Period < to {
-			out = append(out, m)
-		}
-	}
-	return out, rows.Err()
-}
-
 // ProgramCustomers streams each customer's enrolment and orders up to q.To.
 func (s *Store) ProgramCustomers(ctx context.Context, q fidelis.Query, fn func(fidelis.ProgramCustomer) error) error {
 	if err := s.CheckDimension(ctx, q); err != nil {
