@@ -56,4 +56,3 @@ func (s *Store) CustomerIDs(ctx context.Context, sel fidelis.CustomerSelection) 
 	}
 	return ids, rows.Err()
 }
-
