@@ -169,15 +169,19 @@ func (w *writer) commit(ctx context.Context, rejected int64) (fidelis.Committed,
 		return none, err
 	}
 	db, t, id := w.s.db, w.t, w.t.id
-	conflicts, err := w.conflicts(ctx)
+	conflicts, repeats, err := w.conflicts(ctx)
 	if err != nil {
 		return none, fmt.Errorf("repeated ids: %w", err)
 	}
-	// The first occurrence of each id, and the stored records with those ids (with, for
-	// customers, a signature of their free attributes).
-	fresh, err := w.c.scratch(ctx, "fresh", "line", `SELECT * FROM `+w.stage+` WHERE line IN (SELECT min(line) FROM `+w.stage+` GROUP BY `+id+`)`)
-	if err != nil {
-		return none, err
+	// The first occurrence of each id (the staged rows themselves when no id repeats, the
+	// usual case), and the stored records with those ids (with, for customers, a signature of
+	// their free attributes).
+	fresh := w.stage
+	if repeats {
+		fresh, err = w.c.scratch(ctx, "fresh", "line", `SELECT * FROM `+w.stage+` WHERE line IN (SELECT min(line) FROM `+w.stage+` GROUP BY `+id+`)`)
+		if err != nil {
+			return none, err
+		}
 	}
 	old, err := w.c.scratch(ctx, "old", id, `SELECT `+t.colList()+` FROM `+t.name+` WHERE `+id+` GLOBAL IN (SELECT `+id+` FROM `+fresh+`)`)
 	if err != nil {
@@ -267,13 +271,14 @@ func (w *writer) differs(a, b string) string {
 }
 
 // conflicts returns the later occurrences of a repeated id whose values (or, for customers,
-// attributes) differ from the first, by line. Repeats are compared in Go: they are few.
-func (w *writer) conflicts(ctx context.Context) ([]fidelis.Conflict, error) {
+// attributes) differ from the first, by line, and whether any id repeats. Repeats are compared in
+// Go: they are few.
+func (w *writer) conflicts(ctx context.Context) (_ []fidelis.Conflict, repeats bool, err error) {
 	id := w.t.id
 	rows, err := w.s.db.QueryContext(ctx, `SELECT line, `+w.t.colList()+` FROM `+w.stage+
 		` WHERE `+id+` IN (SELECT `+id+` FROM `+w.stage+` GROUP BY `+id+` HAVING count() > 1) ORDER BY `+id+`, line`)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	type occ struct {
 		line int64
@@ -288,7 +293,7 @@ func (w *writer) conflicts(ctx context.Context) ([]fidelis.Conflict, error) {
 		}
 		if err := rows.Scan(ptrs...); err != nil {
 			rows.Close()
-			return nil, err
+			return nil, false, err
 		}
 		o := occ{vals: make([]any, len(w.t.cols))}
 		o.line = deref(dest[0]).(int64)
@@ -299,27 +304,27 @@ func (w *writer) conflicts(ctx context.Context) ([]fidelis.Conflict, error) {
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	attrs := map[int64][]string{}
 	if w.attrs != "" && len(reps) > 0 {
 		ar, err := w.s.db.QueryContext(ctx, `SELECT line, `+attrSig+` FROM `+w.attrs+` WHERE line IN (SELECT line FROM `+w.stage+
 			` WHERE `+id+` IN (SELECT `+id+` FROM `+w.stage+` GROUP BY `+id+` HAVING count() > 1)) GROUP BY line`)
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		for ar.Next() {
 			var line int64
 			var sig string
 			if err := ar.Scan(&line, &sig); err != nil {
 				ar.Close()
-				return nil, err
+				return nil, false, err
 			}
 			attrs[line] = []string{sig}
 		}
 		ar.Close()
 		if err := ar.Err(); err != nil {
-			return nil, err
+			return nil, false, err
 		}
 	}
 	var out []fidelis.Conflict
@@ -334,7 +339,7 @@ func (w *writer) conflicts(ctx context.Context) ([]fidelis.Conflict, error) {
 		i = j
 	}
 	sort.Slice(out, func(a, b int) bool { return out[a].Line < out[b].Line })
-	return out, nil
+	return out, len(reps) > 0, nil
 }
 
 // deref turns the driver's scanned values (pointers for Nullable columns) into plain values, nil
