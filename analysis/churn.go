@@ -57,11 +57,7 @@ func runChurn(ctx context.Context, st fidelis.Store, o Options, a *Analysis) (an
 // ChurnModel backtests the churn model on the store's orders from first to end (the day after the
 // last order), then scores every customer as of end with the backtest's winner.
 func ChurnModel(ctx context.Context, st fidelis.Store, first, end time.Time, o churn.Options) (*Churn, error) {
-	cs, ok := st.(fidelis.ChurnStore)
-	if !ok {
-		return nil, fidelis.Errorf(fidelis.EInvalid, "this store cannot list per-customer rows for the churn model")
-	}
-	src := churn.StoreRows(cs)
+	src := churn.StoreRows(st)
 	bt, err := churn.Run(ctx, src, first, end, o)
 	if err != nil {
 		return nil, err

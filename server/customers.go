@@ -163,10 +163,7 @@ func (s *Server) members(ctx context.Context, f Filters, list string) (*members,
 		}
 		s.store.RLock()
 		defer s.store.RUnlock()
-		cs, ok := s.cfg.Store.(fidelis.CustomerStore)
-		if !ok {
-			return nil, fidelis.Errorf(fidelis.EInvalid, "this store cannot list customers")
-		}
+		cs := s.cfg.Store
 		switch kind {
 		case "all":
 			m.ids, err = cs.CustomerIDs(ctx, fidelis.CustomerSelection{})
@@ -242,10 +239,7 @@ func (s *Server) records(ctx context.Context, ids []string, m *members) ([]Custo
 	}
 	s.store.RLock()
 	defer s.store.RUnlock()
-	cs, ok := s.cfg.Store.(fidelis.CustomerStore)
-	if !ok {
-		return nil, fidelis.Errorf(fidelis.EInvalid, "this store cannot list customers")
-	}
+	cs := s.cfg.Store
 	day := func(t time.Time) string {
 		if t.IsZero() {
 			return ""

@@ -165,11 +165,7 @@ func runBenchServe(ctx context.Context, e *env, args []string) error {
 
 // sampleCustomers returns up to 10,000 customer ids of the store for the generated orders.
 func sampleCustomers(ctx context.Context, st fidelis.Store) ([]string, error) {
-	cs, ok := st.(fidelis.CustomerStore)
-	if !ok {
-		return []string{"load-customer"}, nil
-	}
-	ids, err := cs.CustomerIDs(ctx, fidelis.CustomerSelection{})
+	ids, err := st.CustomerIDs(ctx, fidelis.CustomerSelection{})
 	if len(ids) > 10000 {
 		ids = ids[:10000]
 	}

@@ -157,11 +157,7 @@ func runWhatIf(ctx context.Context, e *env, args []string) error {
 // delta percent" on the customers its winner ranks riskiest, each worth what they bring if they
 // stay over the horizon.
 func topRiskScenario(ctx context.Context, e *env, st fidelis.Store, db string, a *analysis.Analysis, days int, by, value string, delta float64, months int) (scenario.Result, error) {
-	ms, ok := st.(fidelis.ModelStore)
-	if !ok {
-		return scenario.Result{}, fidelis.Errorf(fidelis.EInvalid, "whatif: this store cannot fit the customer-base model")
-	}
-	f, err := analysis.ScoresFor(ctx, ms, a, by, false, months)
+	f, err := analysis.ScoresFor(ctx, st, a, by, false, months)
 	if err != nil {
 		return scenario.Result{}, err
 	}
