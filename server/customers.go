@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"fmt"
 	"math"
@@ -17,6 +18,7 @@ import (
 
 	"fidelis"
 	"fidelis/analysis"
+	"fidelis/churn"
 	"fidelis/internal/table"
 )
 
@@ -33,6 +35,11 @@ type CustomerRow struct {
 	// (see model_note) or the customer has no purchase.
 	PAlive *float64 `json:"p_alive"`
 	CLV    *float64 `json:"clv"`
+	// ChurnRisk and ChurnReasons come with list=churn-risk only: the churn model's probability of
+	// no purchase within its horizon (the backtest's winner, named in model_note) and the
+	// features pushing it up most.
+	ChurnRisk    *float64 `json:"churn_risk,omitempty"`
+	ChurnReasons []string `json:"churn_reasons,omitempty"`
 }
 
 // CustomerList is one page of a list.
@@ -47,7 +54,7 @@ type CustomerList struct {
 
 type customersInput struct {
 	Filters
-	List    string `query:"list" required:"true" maxLength:"300" doc:"all; segment:ATTR=VALUE; cohort:LABEL:OFFSET; action:ID; palive:BAND (0..9, tenths of P(alive))"`
+	List    string `query:"list" required:"true" maxLength:"300" doc:"all; segment:ATTR=VALUE; cohort:LABEL:OFFSET; action:ID; palive:BAND (0..9, tenths of P(alive)); churn-risk (every customer the churn model scored, riskiest first)"`
 	Page    int    `query:"page" minimum:"1" default:"1"`
 	PerPage int    `query:"per_page" minimum:"1" maximum:"1000" default:"50"`
 	Format  string `query:"format" enum:"json,csv,xlsx,parquet" default:"json" doc:"json pages; csv, xlsx and parquet export the whole list"`
@@ -70,6 +77,7 @@ var exportTypes = map[string]string{
 type members struct {
 	ids      []string
 	forecast map[string]analysis.CustomerScore
+	churn    map[string]churn.Customer // list=churn-risk only
 	note     string
 }
 
@@ -143,9 +151,9 @@ func (s *Server) customers(ctx context.Context, in *customersInput) (*customersO
 func (s *Server) members(ctx context.Context, f Filters, list string) (*members, error) {
 	kind, arg, _ := strings.Cut(list, ":")
 	switch kind {
-	case "all", "segment", "cohort", "action", "palive":
+	case "all", "segment", "cohort", "action", "palive", "churn-risk":
 	default:
-		return nil, fidelis.Errorf(fidelis.EInvalid, "list=%s: want all, segment:ATTR=VALUE, cohort:LABEL:OFFSET, action:ID or palive:BAND", list)
+		return nil, fidelis.Errorf(fidelis.EInvalid, "list=%s: want all, segment:ATTR=VALUE, cohort:LABEL:OFFSET, action:ID, palive:BAND or churn-risk", list)
 	}
 	v, err := s.cached(ctx, "/v1/customers:"+list, f, false, func(ctx context.Context, o analysis.Options) (any, error) {
 		a, err := s.full(ctx, f) // the forecast prices every list; actions come from it too
@@ -209,6 +217,24 @@ func (s *Server) members(ctx context.Context, f Filters, list string) (*members,
 				}
 			}
 			sort.Strings(m.ids)
+		case "churn-risk":
+			ch := analysis.Section[analysis.Churn](a, "churn")
+			if ch == nil || ch.Scoring == nil || len(ch.Scoring.Customers) == 0 {
+				return nil, fidelis.Errorf(fidelis.ENotFound, "list=%s: the churn model scored no customers on this store (see /v1/churn)", list)
+			}
+			scored := slices.Clone(ch.Scoring.Customers)
+			slices.SortStableFunc(scored, func(x, y churn.Customer) int {
+				if c := cmp.Compare(y.Risk, x.Risk); c != 0 {
+					return c
+				}
+				return strings.Compare(x.Customer, y.Customer)
+			})
+			m.churn = make(map[string]churn.Customer, len(scored))
+			for _, cu := range scored {
+				m.ids = append(m.ids, cu.Customer)
+				m.churn[cu.Customer] = cu
+			}
+			m.note = strings.TrimSpace(m.note + " churn_risk: " + ch.Basis.Text)
 		}
 		return m, err
 	})
@@ -255,9 +281,23 @@ func (s *Server) records(ctx context.Context, ids []string, m *members) ([]Custo
 		if sc, ok := m.forecast[r.Customer]; ok {
 			row.PAlive, row.CLV = finite(sc.PAlive), finite(sc.CLV)
 		}
+		if cu, ok := m.churn[r.Customer]; ok {
+			row.ChurnRisk = finite(cu.Risk)
+			row.ChurnReasons = []string{}
+			for _, re := range cu.Reasons {
+				row.ChurnReasons = append(row.ChurnReasons, re.Label)
+			}
+		}
 		rows = append(rows, row)
 		return nil
 	})
+	if m.churn != nil { // the store returns records in its own order; this list is ranked
+		pos := make(map[string]int, len(ids))
+		for i, id := range ids {
+			pos[id] = i
+		}
+		slices.SortStableFunc(rows, func(x, y CustomerRow) int { return cmp.Compare(pos[x.CustomerID], pos[y.CustomerID]) })
+	}
 	return rows, err
 }
 
@@ -297,6 +337,10 @@ func tableOf(rows []CustomerRow) ([]table.Column, []table.Row) {
 	cols = append(cols, table.Column{Name: "first_purchase", Kind: 'd'}, table.Column{Name: "last_purchase", Kind: 'd'},
 		table.Column{Name: "orders", Kind: 'i'}, table.Column{Name: "revenue", Kind: 'f'},
 		table.Column{Name: "p_alive", Kind: 'f'}, table.Column{Name: "clv", Kind: 'f'})
+	withChurn := slices.ContainsFunc(rows, func(r CustomerRow) bool { return r.ChurnRisk != nil })
+	if withChurn {
+		cols = append(cols, table.Column{Name: "churn_risk", Kind: 'f'}, table.Column{Name: "churn_reasons", Kind: 's'})
+	}
 	out := make([]table.Row, len(rows))
 	opt := func(s string) any {
 		if s == "" {
@@ -316,6 +360,9 @@ func tableOf(rows []CustomerRow) ([]table.Column, []table.Row) {
 			row = append(row, opt(r.Attributes[a]))
 		}
 		out[i] = append(row, opt(r.FirstPurchase), opt(r.LastPurchase), r.Orders, r.Revenue, num(r.PAlive), num(r.CLV))
+		if withChurn {
+			out[i] = append(out[i], num(r.ChurnRisk), opt(strings.Join(r.ChurnReasons, "; ")))
+		}
 	}
 	return cols, out
 }

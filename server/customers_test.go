@@ -165,3 +165,55 @@ func TestCustomerLists(t *testing.T) {
 		}
 	}
 }
+
+// TestChurnRiskList checks the churn model's list: every scored customer, riskiest first, each
+// with a risk in [0, 1] and the report's ten riskiest at its head; the CSV carries the columns.
+func TestChurnRiskList(t *testing.T) {
+	f := newFixture(t, false, nil)
+	tok := f.secret["read"]
+	ch := decode[struct {
+		Top []struct {
+			Customer string  `json:"customer_id"`
+			Risk     float64 `json:"risk"`
+		} `json:"top_risk"`
+	}](t, f.do("GET", "/v1/churn", tok, nil))
+	if len(ch.Top) == 0 {
+		t.Fatal("the churn section lists no risky customer")
+	}
+	w := f.do("GET", "/v1/customers?per_page=1000&list=churn-risk", tok, nil)
+	if w.Code != 200 {
+		t.Fatalf("churn-risk: %d %s", w.Code, w.Body.String())
+	}
+	got := decode[struct {
+		Total     int    `json:"total"`
+		ModelNote string `json:"model_note"`
+		Customers []struct {
+			CustomerID string   `json:"customer_id"`
+			Risk       *float64 `json:"churn_risk"`
+			Reasons    []string `json:"churn_reasons"`
+		} `json:"customers"`
+	}](t, w)
+	if got.Total < len(ch.Top) || len(got.Customers) == 0 || !strings.Contains(got.ModelNote, "churn_risk") {
+		t.Fatalf("churn-risk: total %d, %d rows, note %q", got.Total, len(got.Customers), got.ModelNote)
+	}
+	for i, c := range got.Customers {
+		if c.Risk == nil || *c.Risk < 0 || *c.Risk > 1 {
+			t.Fatalf("row %d (%s): risk %v", i, c.CustomerID, c.Risk)
+		}
+		if i > 0 && *c.Risk > *got.Customers[i-1].Risk {
+			t.Fatalf("row %d (%s) risk %.4f above the row before (%.4f): not ranked", i, c.CustomerID, *c.Risk, *got.Customers[i-1].Risk)
+		}
+	}
+	if top := ch.Top[0]; *got.Customers[0].Risk != top.Risk {
+		t.Errorf("riskiest listed %s at %.4f, the churn section's riskiest %s at %.4f", got.Customers[0].CustomerID, *got.Customers[0].Risk, top.Customer, top.Risk)
+	}
+	w = f.do("GET", "/v1/customers?format=csv&list=churn-risk", tok, nil)
+	recs, err := csv.NewReader(bytes.NewReader(w.Body.Bytes())).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := recs[0]
+	if len(recs) != got.Total+1 || h[len(h)-2] != "churn_risk" || h[len(h)-1] != "churn_reasons" || recs[1][0] != got.Customers[0].CustomerID {
+		t.Errorf("csv: %d lines, header %v", len(recs), h)
+	}
+}
