@@ -2,6 +2,7 @@ package fidelis
 
 import (
 	"context"
+	"strings"
 	"time"
 )
 
@@ -117,6 +118,20 @@ type Erasure struct {
 	// Reclaimed is true when the store's files were rewritten without the freed space (always for
 	// a file store; false for an in-memory one, which keeps nothing on disk).
 	Reclaimed bool
+}
+
+// UniqueIDs drops empty and repeated ids (after trimming spaces), keeping the first order: what
+// Delete and Forget act on, whatever the caller passed.
+func UniqueIDs(ids []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, id := range ids {
+		if id = strings.TrimSpace(id); id != "" && !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 // CustomerFields lists the fields of a kind that hold a customer id: what Forget erases by and

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"fidelis"
+	"fidelis/sqlstore"
 )
 
 // A change is one import, deletion, erasure or setting: the partitions it rewrites, built in work
@@ -121,7 +122,7 @@ func (c *change) rewrite(ctx context.Context, t table, gone string, goneArgs []a
 	if gone != "" {
 		pq = `SELECT DISTINCT p FROM (` + pq + ` UNION ALL SELECT DISTINCT ` + t.partID() + ` AS p FROM ` + goneAll + `)`
 	}
-	ids, err := strings1(ctx, db, pq)
+	ids, err := sqlstore.Strings(ctx, db, pq)
 	if err != nil {
 		return 0, err
 	}
@@ -240,7 +241,7 @@ func (s *Store) rollForward(ctx context.Context, id string) error {
 // under way.
 func (s *Store) dropWork(ctx context.Context) error {
 	for _, db := range s.shards {
-		names, err := strings1(ctx, db, `SELECT name FROM system.tables WHERE database = currentDatabase() AND startsWith(name, ?) ORDER BY name DESC`, workPrefix)
+		names, err := sqlstore.Strings(ctx, db, `SELECT name FROM system.tables WHERE database = currentDatabase() AND startsWith(name, ?) ORDER BY name DESC`, workPrefix)
 		if err != nil {
 			return err
 		}
@@ -256,7 +257,7 @@ func (s *Store) dropWork(ctx context.Context) error {
 // cleanUp finishes the changes killed writers had decided, in order, and drops the work tables of
 // those they had not.
 func (s *Store) cleanUp(ctx context.Context) error {
-	ready, err := strings1(ctx, s.db, `SELECT name FROM system.tables WHERE database = currentDatabase() AND startsWith(name, ?) ORDER BY name`, readyPrefix)
+	ready, err := sqlstore.Strings(ctx, s.db, `SELECT name FROM system.tables WHERE database = currentDatabase() AND startsWith(name, ?) ORDER BY name`, readyPrefix)
 	if err != nil {
 		return err
 	}
@@ -271,7 +272,7 @@ func (s *Store) cleanUp(ctx context.Context) error {
 // recover finishes a decided change a killed writer left, if no live writer holds the lock (one
 // that does finishes its own).
 func (s *Store) recover(ctx context.Context) error {
-	ready, err := strings1(ctx, s.db, `SELECT name FROM system.tables WHERE database = currentDatabase() AND startsWith(name, ?)`, readyPrefix)
+	ready, err := sqlstore.Strings(ctx, s.db, `SELECT name FROM system.tables WHERE database = currentDatabase() AND startsWith(name, ?)`, readyPrefix)
 	if err != nil || len(ready) == 0 {
 		return err
 	}

@@ -329,21 +329,3 @@ func DropDatabase(ctx context.Context, dsn string) error {
 	}
 	return nil
 }
-
-// strings1 returns the first column of a query's rows.
-func strings1(ctx context.Context, db *sql.DB, q string, args ...any) ([]string, error) {
-	rows, err := db.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var v string
-		if err := rows.Scan(&v); err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
-}

@@ -10,20 +10,8 @@ import (
 	"time"
 
 	"fidelis"
+	"fidelis/sqlstore"
 )
-
-// uniqueIDs drops empty and repeated ids, keeping the first order.
-func uniqueIDs(ids []string) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, id := range ids {
-		if id = strings.TrimSpace(id); id != "" && !seen[id] {
-			seen[id] = true
-			out = append(out, id)
-		}
-	}
-	return out
-}
 
 // idTable puts ids into a work table (one column, id) on the first server.
 func (c *change) idTable(ctx context.Context, ids []string) (string, error) {
@@ -66,7 +54,7 @@ func (s *Store) Delete(ctx context.Context, kind fidelis.Kind, ids []string) (de
 			err = fmt.Errorf("delete %s: %w", kind, err)
 		}
 	}()
-	list, err := c.idTable(ctx, uniqueIDs(ids))
+	list, err := c.idTable(ctx, fidelis.UniqueIDs(ids))
 	if err != nil {
 		return nil, err
 	}
@@ -80,7 +68,7 @@ func (s *Store) Delete(ctx context.Context, kind fidelis.Kind, ids []string) (de
 			return nil, err
 		}
 	}
-	if deleted, err = strings1(ctx, s.db, `SELECT DISTINCT `+schema.ID+` FROM `+c.work("gone_"+t.name)+allSuffix(t)+` ORDER BY `+schema.ID); err != nil {
+	if deleted, err = sqlstore.Strings(ctx, s.db, `SELECT DISTINCT `+schema.ID+` FROM `+c.work("gone_"+t.name)+allSuffix(t)+` ORDER BY `+schema.ID); err != nil {
 		return nil, err
 	}
 	if err = c.commit(ctx); err != nil {
@@ -104,7 +92,7 @@ func allSuffix(t table) string {
 // tables keep replaced parts 10 s; Reclaimed says whether they were gone within a minute).
 // Backups, replicas and detached parts are beyond the store's reach.
 func (s *Store) Forget(ctx context.Context, ids []string) (e fidelis.Erasure, err error) {
-	ids = uniqueIDs(ids)
+	ids = fidelis.UniqueIDs(ids)
 	e = fidelis.Erasure{Removed: map[fidelis.Kind]int64{}}
 	c, err := s.begin(ctx, s.wait)
 	if err != nil {
@@ -138,7 +126,7 @@ func (s *Store) Forget(ctx context.Context, ids []string) (e fidelis.Erasure, er
 		}
 		touched = append(touched, t)
 		for _, f := range fidelis.Schemas[k].CustomerFields() {
-			hit, err := strings1(ctx, s.db, `SELECT DISTINCT assumeNotNull(`+f+`) FROM `+c.work("gone_"+t.name)+allSuffix(t)+` WHERE `+f+` GLOBAL IN (SELECT id FROM `+list+`)`)
+			hit, err := sqlstore.Strings(ctx, s.db, `SELECT DISTINCT assumeNotNull(`+f+`) FROM `+c.work("gone_"+t.name)+allSuffix(t)+` WHERE `+f+` GLOBAL IN (SELECT id FROM `+list+`)`)
 			if err != nil {
 				return e, err
 			}
@@ -226,7 +214,7 @@ func (s *Store) waitReclaimed(ctx context.Context, ts []table, limit time.Durati
 
 // salt returns the erasure log's salt, nil before the first erasure.
 func (s *Store) salt(ctx context.Context) ([]byte, error) {
-	hs, err := strings1(ctx, s.db, `SELECT salt FROM erasure_salt LIMIT 1`)
+	hs, err := sqlstore.Strings(ctx, s.db, `SELECT salt FROM erasure_salt LIMIT 1`)
 	if err != nil || len(hs) == 0 {
 		return nil, err
 	}
@@ -261,7 +249,7 @@ var _ fidelis.SettingStore = (*Store)(nil)
 
 // Setting returns the named setting, "" when unset.
 func (s *Store) Setting(ctx context.Context, name string) (string, error) {
-	vs, err := strings1(ctx, s.db, `SELECT value FROM settings WHERE name = ? LIMIT 1`, name)
+	vs, err := sqlstore.Strings(ctx, s.db, `SELECT value FROM settings WHERE name = ? LIMIT 1`, name)
 	if err != nil || len(vs) == 0 {
 		return "", err
 	}

@@ -15,30 +15,17 @@ import (
 	"fidelis/sqlstore"
 )
 
-// uniqueIDs drops empty and repeated ids, keeping the first order.
-func uniqueIDs(ids []string) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, id := range ids {
-		if id = strings.TrimSpace(id); id != "" && !seen[id] {
-			seen[id] = true
-			out = append(out, id)
-		}
-	}
-	return out
-}
-
 // Delete removes the records of kind with the given ids in one transaction.
 func (s *Store) Delete(ctx context.Context, kind fidelis.Kind, ids []string) ([]string, error) {
 	schema, ok := fidelis.Schemas[kind]
 	if !ok {
 		return nil, fidelis.Errorf(fidelis.EInvalid, "unknown kind %q", kind)
 	}
-	ids = uniqueIDs(ids)
+	ids = fidelis.UniqueIDs(ids)
 	var deleted []string
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		return sqlstore.EachChunk(ids, func(ph string, args []any) error {
-			found, err := column(ctx, tx, `SELECT DISTINCT `+schema.ID+` FROM `+string(kind)+` WHERE `+schema.ID+` IN (`+ph+`)`, args)
+			found, err := sqlstore.Strings(ctx, tx, `SELECT DISTINCT `+schema.ID+` FROM `+string(kind)+` WHERE `+schema.ID+` IN (`+ph+`)`, args...)
 			if err != nil {
 				return err
 			}
@@ -63,14 +50,14 @@ func (s *Store) Delete(ctx context.Context, kind fidelis.Kind, ids []string) ([]
 // of each id, then rewrites the store file so that the deleted rows' bytes are gone (DuckDB only
 // marks deleted rows and reuses freed blocks later; neither CHECKPOINT nor VACUUM clears them).
 func (s *Store) Forget(ctx context.Context, ids []string) (fidelis.Erasure, error) {
-	ids = uniqueIDs(ids)
+	ids = fidelis.UniqueIDs(ids)
 	e := fidelis.Erasure{Removed: map[fidelis.Kind]int64{}}
 	found := map[string]bool{}
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		err := sqlstore.EachChunk(ids, func(ph string, args []any) error {
 			for _, k := range fidelis.Kinds {
 				for _, f := range fidelis.Schemas[k].CustomerFields() {
-					hit, err := column(ctx, tx, `SELECT DISTINCT `+f+` FROM `+string(k)+` WHERE `+f+` IN (`+ph+`)`, args)
+					hit, err := sqlstore.Strings(ctx, tx, `SELECT DISTINCT `+f+` FROM `+string(k)+` WHERE `+f+` IN (`+ph+`)`, args...)
 					if err != nil {
 						return err
 					}
@@ -232,22 +219,4 @@ func (s *Store) inTx(ctx context.Context, f func(tx *sql.Tx) error) error {
 		return err
 	}
 	return tx.Commit()
-}
-
-// column returns the first column of a query's rows as strings.
-func column(ctx context.Context, tx *sql.Tx, q string, args []any) ([]string, error) {
-	rows, err := tx.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var v string
-		if err := rows.Scan(&v); err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
 }
