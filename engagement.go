@@ -13,8 +13,9 @@ type EngagementStore interface {
 	EngagementMix(ctx context.Context, q Query) ([]ChannelMix, error)
 	// EngagementRetention relates engagement to repeat purchase: for every period i of the window
 	// whose follow-up (the q.ActivityWindow() periods after i) ends before the last order's
-	// period, the customers who bought in i, by interactions in i (bucket 0: none, 1: 1–2,
-	// 2: 3–5, 3: 6 or more), and how many of them bought again in the follow-up.
+	// period, the customers who bought in i, by their number of interactions in i, and how many of
+	// them bought again in the follow-up. The store returns exact interaction counts; grouping
+	// them into buckets is the metric's rule (advocacy.InteractionBuckets), not the store's.
 	EngagementRetention(ctx context.Context, q Query) ([]EngagementRetentionCell, error)
 }
 
@@ -37,10 +38,11 @@ type ChannelMix struct {
 	Customers int64
 }
 
-// EngagementRetentionCell is one engagement bucket's repeat purchase, pooled over periods.
+// EngagementRetentionCell is the repeat purchase of the buyers with exactly Interactions
+// interactions in the period of purchase, pooled over periods.
 type EngagementRetentionCell struct {
-	Segment  string
-	Bucket   int
-	Buyers   int64 // customer-periods with a purchase
-	Returned int64 // of those, followed by a purchase within the follow-up
+	Segment      string
+	Interactions int64 // interactions of the customer in the period of purchase
+	Buyers       int64 // customer-periods with a purchase
+	Returned     int64 // of those, followed by a purchase within the follow-up
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"math/rand/v2"
+	"reflect"
 	"testing"
 	"time"
 
@@ -94,9 +95,42 @@ func TestEngagement(t *testing.T) {
 	if p := ps[0]; p.Interactions != 4 || !near(p.PerActive, 4.0/3, 1e-12) || p.PerEngaged != 2 || p.Multichannel.Value != 0.5 {
 		t.Errorf("January %+v", p)
 	}
-	rs := advocacy.EngagementRetentions([]fidelis.EngagementRetentionCell{{Bucket: 1, Buyers: 3, Returned: 1}})
-	if rs[0].Bucket != "1–2" || !near(rs[0].Rate.Value, 1.0/3, 1e-12) {
-		t.Errorf("retention %+v", rs)
+}
+
+func TestEngagementBuckets(t *testing.T) {
+	// Exact counts from the store: buyer-periods with 0, 1, 2, 3 and 7 interactions.
+	cells := []fidelis.EngagementRetentionCell{
+		{Segment: "b", Interactions: 1, Buyers: 2, Returned: 1},
+		{Segment: "a", Interactions: 0, Buyers: 4, Returned: 1}, {Segment: "a", Interactions: 1, Buyers: 2, Returned: 1},
+		{Segment: "a", Interactions: 2, Buyers: 1, Returned: 1}, {Segment: "a", Interactions: 3, Buyers: 5, Returned: 4},
+		{Segment: "a", Interactions: 7, Buyers: 1, Returned: 0},
+	}
+	type row struct {
+		seg, bucket string
+		k, n        int64
+	}
+	got := func(rs []advocacy.EngagementRetention) []row {
+		var out []row
+		for _, r := range rs {
+			out = append(out, row{r.Segment, r.Bucket, r.Rate.K, r.Rate.N})
+		}
+		return out
+	}
+	// The default buckets: none 1/4; 1–2 (1 and 2 interactions) 2/3; 3–5 4/5; 6+ 0/1; then b.
+	want := []row{{"a", "none", 1, 4}, {"a", "1–2", 2, 3}, {"a", "3–5", 4, 5}, {"a", "6+", 0, 1}, {"b", "1–2", 1, 2}}
+	if g := got(advocacy.EngagementRetentions(cells)); !reflect.DeepEqual(g, want) {
+		t.Errorf("default buckets:\n got %v\nwant %v", g, want)
+	}
+	// Another definition changes the result: engaged (1+) or not.
+	two := advocacy.Buckets{{0, "none"}, {1, "any"}}
+	want = []row{{"a", "none", 1, 4}, {"a", "any", 6, 9}, {"b", "any", 1, 2}}
+	if g := got(two.Retentions(cells)); !reflect.DeepEqual(g, want) {
+		t.Errorf("two buckets:\n got %v\nwant %v", g, want)
+	}
+	for n, w := range map[int64]int{-1: 0, 0: 0, 1: 1, 2: 1, 3: 2, 5: 2, 6: 3, 1000: 3} {
+		if g := advocacy.InteractionBuckets.Of(n); g != w {
+			t.Errorf("bucket of %d = %d, want %d", n, g, w)
+		}
 	}
 }
 

@@ -1,6 +1,7 @@
 package advocacy
 
 import (
+	"slices"
 	"sort"
 
 	"fidelis"
@@ -39,8 +40,31 @@ type EngagementRetention struct {
 	Rate    metric.Proportion `json:"bought_again_within_window"`
 }
 
-// BucketNames labels the buckets of fidelis.EngagementRetentionCell.
-var BucketNames = []string{"none", "1–2", "3–5", "6+"}
+// Bucket is one range of a count: from Min up to the next bucket's Min (exclusive), the last
+// without an upper end.
+type Bucket struct {
+	Min  int64
+	Name string
+}
+
+// Buckets are ranges of a count with ascending Min, the first starting at 0.
+type Buckets []Bucket
+
+// Of returns the index of the bucket holding n (0 for negative n).
+func (b Buckets) Of(n int64) int {
+	i := 0
+	for i+1 < len(b) && n >= b[i+1].Min {
+		i++
+	}
+	return i
+}
+
+// InteractionBuckets group a buyer's interactions in the period of purchase for the repeat
+// purchase by engagement table: none, 1–2, 3–5, 6 or more. The one definition of these buckets
+// (the store returns exact counts). The edges are Fidelis' choice, not a published standard:
+// ranges that roughly double, so "none" (reached only through the purchase itself), occasional,
+// regular and heavy contact each hold a share of buyers on typical retail data.
+var InteractionBuckets = Buckets{{0, "none"}, {1, "1–2"}, {3, "3–5"}, {6, "6+"}}
 
 // EngagementChannels sums cells per channel (Customers sums distinct customers per period:
 // customer-periods), busiest channel first.
@@ -116,17 +140,38 @@ func EngagementPeriods(cells []fidelis.EngagementCell, mix []fidelis.ChannelMix,
 	return out
 }
 
-// EngagementRetentions turns the store's buckets into repeat-purchase rates with Wilson
-// intervals: of the customers who bought in a period with that many interactions, the share who
-// bought again within the activity window.
+// EngagementRetentions groups the store's exact interaction counts into InteractionBuckets
+// and turns them into repeat-purchase rates with Wilson intervals: of the customers who bought in
+// a period with that many interactions, the share who bought again within the activity window.
 func EngagementRetentions(cells []fidelis.EngagementRetentionCell) []EngagementRetention {
-	var out []EngagementRetention
+	return InteractionBuckets.Retentions(cells)
+}
+
+// Retentions groups cells into the buckets b: per segment (ascending) and bucket, buckets
+// without buyers left out.
+func (b Buckets) Retentions(cells []fidelis.EngagementRetentionCell) []EngagementRetention {
+	type key struct {
+		seg    string
+		bucket int
+	}
+	sum := map[key][2]int64{}
+	var segs []string
 	for _, c := range cells {
-		name := "?"
-		if c.Bucket >= 0 && c.Bucket < len(BucketNames) {
-			name = BucketNames[c.Bucket]
+		if !slices.Contains(segs, c.Segment) {
+			segs = append(segs, c.Segment)
 		}
-		out = append(out, EngagementRetention{Segment: c.Segment, Bucket: name, Rate: metric.NewProportion(c.Returned, c.Buyers)})
+		k := key{c.Segment, b.Of(c.Interactions)}
+		v := sum[k]
+		sum[k] = [2]int64{v[0] + c.Buyers, v[1] + c.Returned}
+	}
+	sort.Strings(segs)
+	var out []EngagementRetention
+	for _, seg := range segs {
+		for i, bk := range b {
+			if v := sum[key{seg, i}]; v[0] > 0 {
+				out = append(out, EngagementRetention{Segment: seg, Bucket: bk.Name, Rate: metric.NewProportion(v[1], v[0])})
+			}
+		}
 	}
 	return out
 }

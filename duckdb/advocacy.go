@@ -8,45 +8,12 @@ import (
 	"time"
 
 	"fidelis"
-	"fidelis/sqlstore"
 )
 
 var _ fidelis.AdvocacyStore = (*Store)(nil)
 
 // converted is the SQL condition for a converted referral (alias r).
 const converted = `(r.converted_at IS NOT NULL OR coalesce(r.converted_customer_id, '') <> '')`
-
-// ReferralRevenue returns per segment the window's net revenue of referred customers and of all.
-func (s *Store) ReferralRevenue(ctx context.Context, q fidelis.Query) ([]fidelis.ReferralRevenueCell, error) {
-	if err := s.CheckDimension(ctx, q); err != nil {
-		return nil, err
-	}
-	seg, join, args := segment(q, "o")
-	cond, targs := sqlstore.TimeBounds(q, `o."timestamp"`)
-	query := `WITH rc AS (SELECT DISTINCT converted_customer_id AS customer_id FROM referrals
-			WHERE coalesce(converted_customer_id, '') <> ''),
-		fo AS (SELECT customer_id, arg_min(order_id, "timestamp") AS first_id FROM orders WHERE amount >= 0 GROUP BY 1)
-	SELECT ` + seg + `, count(DISTINCT CASE WHEN rc.customer_id IS NOT NULL THEN o.customer_id END),
-		coalesce(sum(o.amount) FILTER (WHERE rc.customer_id IS NOT NULL), 0),
-		coalesce(sum(o.amount) FILTER (WHERE rc.customer_id IS NOT NULL AND o.order_id = fo.first_id), 0),
-		count(DISTINCT o.customer_id), coalesce(sum(o.amount), 0)
-	FROM orders o` + join + ` LEFT JOIN rc ON rc.customer_id = o.customer_id LEFT JOIN fo ON fo.customer_id = o.customer_id
-	WHERE ` + cond + ` GROUP BY 1 ORDER BY 1`
-	rows, err := s.db.QueryContext(ctx, query, append(args, targs...)...)
-	if err != nil {
-		return nil, fmt.Errorf("referral revenue: %w", err)
-	}
-	defer rows.Close()
-	var out []fidelis.ReferralRevenueCell
-	for rows.Next() {
-		var c fidelis.ReferralRevenueCell
-		if err := rows.Scan(&c.Segment, &c.Referred, &c.ReferredRevenue, &c.ReferredFirst, &c.Customers, &c.Revenue); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
-}
 
 // AdvocacyFeatures streams per-customer features before asOf and referrals in [asOf, until).
 // Survey answers other than NPS are rescaled per kind by the lowest and highest score stored for

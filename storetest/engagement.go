@@ -4,6 +4,7 @@ import (
 	"context"
 	"reflect"
 	"testing"
+	"time"
 
 	"fidelis"
 )
@@ -61,15 +62,27 @@ func testEngagementRetention(t *testing.T, st fidelis.Store) {
 	defer st.Close()
 	loadAdvocacy(t, st)
 	// Window 1 month; the last order period is April, so only January and February have a complete
-	// follow-up (i + 1 < April). Buyer-periods: Jan A (3 interactions → bucket 2, buys in Feb),
-	// B (1 → bucket 1, next in Mar: not within 1 month), E (0 → bucket 0, never again);
-	// Feb A (1 → bucket 1, buys in Mar), C (1 → bucket 1, never again).
-	got, err := st.EngagementRetention(context.Background(), fidelis.Query{Grain: fidelis.Month, Window: 1})
+	// follow-up (i + 1 < April). Buyer-periods: Jan A (3 interactions, buys in Feb), B (1, next in
+	// Mar: not within 1 month), E (0, never again); Feb A (1, buys in Mar), C (1, never again).
+	ctx := context.Background()
+	got, err := st.EngagementRetention(ctx, fidelis.Query{Grain: fidelis.Month, Window: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []fidelis.EngagementRetentionCell{{Bucket: 0, Buyers: 1}, {Bucket: 1, Buyers: 3, Returned: 1}, {Bucket: 2, Buyers: 1, Returned: 1}}
+	want := []fidelis.EngagementRetentionCell{{Interactions: 0, Buyers: 1}, {Interactions: 1, Buyers: 3, Returned: 1},
+		{Interactions: 3, Buyers: 1, Returned: 1}}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("engagement retention:\n got %+v\nwant %+v", got, want)
+	}
+	// By region (A, B, E North; C South), February's purchases only.
+	got, err = st.EngagementRetention(ctx, fidelis.Query{Grain: fidelis.Month, Window: 1, By: "region",
+		From: time.Date(2024, 2, 1, 0, 0, 0, 0, time.UTC)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want = []fidelis.EngagementRetentionCell{{Segment: "North", Interactions: 1, Buyers: 1, Returned: 1},
+		{Segment: "South", Interactions: 1, Buyers: 1}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("engagement retention by region from February:\n got %+v\nwant %+v", got, want)
 	}
 }
