@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -17,7 +15,7 @@ import (
 	"fidelis"
 	"fidelis/clickhouse"
 	"fidelis/duckdb"
-	"fidelis/ingest"
+	"fidelis/storetest"
 )
 
 // The referral, engagement and survey aggregates written once in package sqlstore give the same
@@ -140,29 +138,6 @@ func domainFixture(t *testing.T) map[fidelis.Kind]string {
 		fidelis.Social: soc.String(), fidelis.Exits: exit.String(), fidelis.Subscriptions: sub.String()}
 }
 
-// load imports the fixture through package ingest, as `fidelis import` does.
-func load(t *testing.T, st fidelis.Store, files map[fidelis.Kind]string) {
-	t.Helper()
-	dir := t.TempDir()
-	for _, k := range fidelis.Kinds {
-		body, ok := files[k]
-		if !ok {
-			continue
-		}
-		p := filepath.Join(dir, string(k)+".csv")
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		sum, err := ingest.Import(context.Background(), st, k, p, ingest.Options{Rejects: filepath.Join(dir, "rejects.csv")})
-		if err != nil {
-			t.Fatalf("import %s: %v", k, err)
-		}
-		if sum.Rejected != 0 {
-			t.Fatalf("import %s: %d rejected: %v", k, sum.Rejected, sum.Reasons)
-		}
-	}
-}
-
 func TestDomainAggregatesParity(t *testing.T) {
 	files := domainFixture(t)
 	ctx := context.Background()
@@ -171,7 +146,7 @@ func TestDomainAggregatesParity(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ref.Close()
-	load(t, ref, files)
+	storetest.Load(t, ref, files)
 	mar := time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)
 	may := time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC)
 	queries := []fidelis.Query{
@@ -207,7 +182,7 @@ func TestDomainAggregatesParity(t *testing.T) {
 		}
 	}
 	modes(t, func(t *testing.T, st *clickhouse.Store) {
-		load(t, importer{ch: st}, files)
+		storetest.Load(t, importer{ch: st}, files)
 		got := calls(t, st, strings.HasSuffix(t.Name(), "/cluster"))
 		for k, w := range want {
 			if _, ok := got[k]; !ok {
