@@ -141,6 +141,7 @@ func New(cfg Config) (*Server, error) {
 	s.routeAnalyses()
 	s.routeIngest()
 	s.routeCustomers()
+	s.routeScenarios()
 	s.routeAdmin()
 	nullableNumbers(s.api.OpenAPI())
 	var err error

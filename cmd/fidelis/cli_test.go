@@ -13,6 +13,8 @@ import (
 	"testing"
 
 	"github.com/parquet-go/parquet-go"
+
+	"fidelis/analysis"
 )
 
 // cli runs one command line in-process and returns its exit code, stdout and stderr.
@@ -116,7 +118,7 @@ func TestDemoEndToEnd(t *testing.T) {
 	if code, _, errs := cli(t, "risk", "--db", db, "--out", riskPQ, "--top", "20"); code != 0 {
 		t.Fatalf("risk parquet: %s", errs)
 	}
-	if rows, err := parquet.ReadFile[riskRow](riskPQ); err != nil || len(rows) != 20 || rows[0].Rank != 1 || rows[0].AtStake < rows[19].AtStake {
+	if rows, err := parquet.ReadFile[analysis.RiskRow](riskPQ); err != nil || len(rows) != 20 || rows[0].Rank != 1 || rows[0].AtStake < rows[19].AtStake {
 		t.Errorf("risk parquet: %v, %d rows", err, len(rows))
 	}
 

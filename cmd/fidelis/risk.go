@@ -7,7 +7,6 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -23,26 +22,6 @@ import (
 
 func init() {
 	register("risk", "customers ranked by churn risk and value at stake, for a CRM or e-mail tool (CSV, Parquet, JSON)", runRisk)
-}
-
-// riskRow is one line of the churn-risk list.
-type riskRow struct {
-	Rank         int     `parquet:"rank" json:"rank"`
-	Customer     string  `parquet:"customer_id" json:"customer_id"`
-	Segment      string  `parquet:"segment" json:"segment,omitempty"`
-	PAlive       float64 `parquet:"p_alive" json:"p_alive"`
-	PAliveBefore float64 `parquet:"p_alive_before" json:"p_alive_before"`
-	Change       float64 `parquet:"p_alive_change" json:"p_alive_change"`
-	DaysSince    float64 `parquet:"days_since_last_purchase" json:"days_since_last_purchase"`
-	Repeats      float64 `parquet:"repeat_purchase_days" json:"repeat_purchase_days"`
-	Revenue      float64 `parquet:"revenue_to_date" json:"revenue_to_date"`
-	CLV          float64 `parquet:"predicted_clv" json:"predicted_clv"`
-	AtStake      float64 `parquet:"value_at_stake" json:"value_at_stake"`
-	Yearly       float64 `parquet:"revenue_per_year" json:"revenue_per_year"`
-	Status       string  `parquet:"status" json:"status"`
-	// PLapse is the churn model's calibrated probability of no purchase in its horizon, when
-	// risk --churn ran it and it won its backtest (NaN otherwise).
-	PLapse float64 `parquet:"p_lapse" json:"p_lapse"`
 }
 
 func runRisk(ctx context.Context, e *env, args []string) error {
@@ -81,61 +60,14 @@ func runRisk(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 	}
-	var rows []riskRow
-	if f.Trusted() {
-		for _, s := range f.Scores {
-			risk, pl := 1-s.PAlive, math.NaN()
-			if p, ok := plapse[s.Customer]; ok {
-				risk, pl = p, p
-			}
-			if risk < *minRisk || s.PAlive < *minAlive {
-				continue
-			}
-			r := riskRow{Customer: s.Customer, Segment: s.Segment, PAlive: s.PAlive, PAliveBefore: s.PAlivePrev,
-				Change: s.PAlive - s.PAlivePrev, DaysSince: s.Recency, Repeats: s.X, Revenue: s.Net, Yearly: s.Yearly, Status: status(s),
-				CLV: s.CLV, AtStake: analysis.ValueAtStake(s.CLV, s.PAlive), PLapse: pl}
-			if !math.IsNaN(pl) {
-				r.AtStake = analysis.StayValue(f, s) * pl
-			}
-			rows = append(rows, r)
-		}
-		sort.SliceStable(rows, func(i, j int) bool { return rows[i].AtStake > rows[j].AtStake })
-	} else if plapse != nil {
-		// No purchase model passed the gate, but the churn model won its backtest: its probability
-		// ranks everyone, with the revenue they bring per year as the value at stake.
-		for _, s := range f.Scores {
-			p, ok := plapse[s.Customer]
-			if !ok || p < *minRisk {
-				continue
-			}
-			rows = append(rows, riskRow{Customer: s.Customer, Segment: s.Segment, PAlive: math.NaN(), PAliveBefore: math.NaN(), Change: math.NaN(),
-				DaysSince: s.Recency, Repeats: s.X, Revenue: s.Net, Yearly: s.Yearly, Status: status(s), CLV: math.NaN(),
-				AtStake: analysis.StayValue(f, s) * p, PLapse: p})
-		}
-		sort.SliceStable(rows, func(i, j int) bool { return rows[i].AtStake > rows[j].AtStake })
-	} else {
-		// No model passed the gate: no P(alive), no predicted value. What the data support is the
-		// activity window: the customers who have lapsed, by the revenue they brought per year.
-		for _, s := range f.Scores {
-			if s.Active {
-				continue
-			}
-			rows = append(rows, riskRow{Customer: s.Customer, Segment: s.Segment, PAlive: math.NaN(), PAliveBefore: math.NaN(), Change: math.NaN(),
-				DaysSince: s.Recency, Repeats: s.X, Revenue: s.Net, Yearly: s.Yearly, Status: status(s), CLV: math.NaN(), AtStake: math.NaN(), PLapse: math.NaN()})
-		}
-		sort.SliceStable(rows, func(i, j int) bool { return rows[i].Yearly > rows[j].Yearly })
-	}
 	n := *top
 	if n <= 0 && *out == "" {
 		n = 25
 	}
-	if n > 0 && n < len(rows) {
-		rows = rows[:n]
-	}
+	rows := analysis.RiskRows(f, plapse, analysis.RiskOptions{MinRisk: *minRisk, MinAlive: *minAlive, Top: n})
 	var total float64
-	for i := range rows {
-		rows[i].Rank = i + 1
-		total += rows[i].AtStake
+	for _, r := range rows {
+		total += r.AtStake
 	}
 	switch {
 	case !f.Trusted() && plapse != nil:
@@ -213,14 +145,6 @@ func churnRisk(ctx context.Context, e *env, st fidelis.Store, db, horizon string
 	return ch.Risk(), nil
 }
 
-// status is "active" or "lapsed" by the last purchase and the activity window.
-func status(s analysis.CustomerScore) string {
-	if s.Active {
-		return "active"
-	}
-	return "lapsed"
-}
-
 func signed(v float64) string {
 	if math.IsNaN(v) {
 		return "new"
@@ -228,7 +152,7 @@ func signed(v float64) string {
 	return fmt.Sprintf("%+.2f", v)
 }
 
-func writeRiskCSV(f *os.File, rows []riskRow) error {
+func writeRiskCSV(f *os.File, rows []analysis.RiskRow) error {
 	w := csvsafe.NewWriter(bufio.NewWriter(f))
 	w.Write([]string{"rank", "customer_id", "segment", "p_alive", "p_alive_before", "p_alive_change", "days_since_last_purchase",
 		"repeat_purchase_days", "revenue_to_date", "predicted_clv", "value_at_stake", "revenue_per_year", "status", "p_lapse"})

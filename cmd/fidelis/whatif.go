@@ -10,9 +10,7 @@ import (
 	"fidelis"
 	"fidelis/analysis"
 	"fidelis/churn"
-	"fidelis/metric"
 	"fidelis/report"
-	"fidelis/scenario"
 )
 
 func init() {
@@ -41,7 +39,7 @@ func runWhatIf(ctx context.Context, e *env, args []string) error {
 	var sf storeFlags
 	sf.register(fs, "DuckDB store file")
 	ret := fs.String("retention", "", "change of ID-based retention in points per month, e.g. +5")
-	churn := fs.String("churn", "", "change of churn in points per month, e.g. -1 (the same as retention +1)")
+	churnF := fs.String("churn", "", "change of churn in points per month, e.g. -1 (the same as retention +1)")
 	freq := fs.String("frequency", "", "change of purchase frequency in percent, e.g. +10")
 	det := fs.String("detractors", "", "change of the number of NPS detractors in percent, e.g. -10")
 	topRisk := fs.String("top-risk", "", "change of lapses among the top-risk decile in percent, e.g. -20: the churn model is backtested and its winner ranks the customers")
@@ -54,7 +52,7 @@ func runWhatIf(ctx context.Context, e *env, args []string) error {
 	}
 	given := 0
 	var kind, raw string
-	for _, f := range []struct{ name, v string }{{"retention", *ret}, {"churn", *churn}, {"frequency", *freq}, {"detractors", *det}, {"top-risk", *topRisk}} {
+	for _, f := range []struct{ name, v string }{{"retention", *ret}, {"churn", *churnF}, {"frequency", *freq}, {"detractors", *det}, {"top-risk", *topRisk}} {
 		if f.v != "" {
 			given++
 			kind, raw = f.name, f.v
@@ -93,49 +91,19 @@ func runWhatIf(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	cells, err := st.Activity(ctx, fidelis.Query{Grain: fidelis.Month, By: by})
+	q := analysis.WhatIf{Lever: kind, Delta: delta, Months: months, By: by, Value: value}
+	if kind == "top-risk" {
+		if q.Churn, err = churnModel(ctx, e, st, sf.db, churn.Options{HorizonDays: churnDays, Cutoffs: 2, Seed: 1}); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stderr, "Churn model: %s.\n", q.Churn.Basis.Text)
+	}
+	res, note, err := analysis.RunWhatIf(ctx, st, a, q)
 	if err != nil {
 		return err
 	}
-	var rows []metric.Retention
-	for _, r := range metric.Retentions(cells, fidelis.Month) {
-		if r.Start > 0 && (by == "" || r.Segment == value) {
-			rows = append(rows, r)
-		}
-	}
-	if len(rows) == 0 {
-		return fidelis.Errorf(fidelis.EInvalid, "no customers with %s = %q", by, value).WithHint("fidelis metrics --by %s lists the values", by)
-	}
-	r, active, m := analysis.PooledRetention(rows, a.LastComplete, 6)
-	base := scenario.Base{Segment: *seg, Active: active, Retention: r, RevenuePerActive: m, Discount: analysis.MonthlyDiscount, Period: "month"}
-	var res scenario.Result
-	switch kind {
-	case "retention":
-		res, err = scenario.Retention(base, delta, months)
-	case "churn":
-		res, err = scenario.Retention(base, -delta, months)
-		res.Question = fmt.Sprintf("churn %+.1f points", delta)
-	case "frequency":
-		res, err = scenario.Frequency(base, delta, months)
-	case "top-risk":
-		res, err = topRiskScenario(ctx, e, st, sf.db, a, churnDays, by, value, delta, months)
-	case "detractors":
-		var f *analysis.Forecast
-		if f, err = analysis.ScoresFor(ctx, st, a, by, false, months); err == nil {
-			var c scenario.Classes
-			if c, err = analysis.NPSClassValues(ctx, st, f, by, value); err == nil {
-				if res, err = scenario.Detractors(base, c, -delta, months); err == nil {
-					// Say which value the classes carry: the model's CLV only when it passed the gate.
-					res.Assumptions = append(res.Assumptions, "value per customer: "+f.ValueBasis().String())
-					if !f.Trusted() {
-						fmt.Fprintln(e.stderr, f.Selection.Gate.Verdict)
-					}
-				}
-			}
-		}
-	}
-	if err != nil {
-		return fidelis.Errorf(fidelis.EInvalid, "whatif: %v", err)
+	if note != "" && kind == "detractors" {
+		fmt.Fprintln(e.stderr, note)
 	}
 	if *asJSON {
 		return report.JSON(e.stdout, res)
@@ -151,25 +119,4 @@ func runWhatIf(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(e.stdout, "  - %s\n", s)
 	}
 	return nil
-}
-
-// topRiskScenario backtests the churn model and projects "lapses among the top-risk decile change by
-// delta percent" on the customers its winner ranks riskiest, each worth what they bring if they
-// stay over the horizon.
-func topRiskScenario(ctx context.Context, e *env, st fidelis.Store, db string, a *analysis.Analysis, days int, by, value string, delta float64, months int) (scenario.Result, error) {
-	f, err := analysis.ScoresFor(ctx, st, a, by, false, months)
-	if err != nil {
-		return scenario.Result{}, err
-	}
-	ch, err := churnModel(ctx, e, st, db, churn.Options{HorizonDays: days, Cutoffs: 2, Seed: 1})
-	if err != nil {
-		return scenario.Result{}, err
-	}
-	fmt.Fprintf(e.stderr, "Churn model: %s.\n", ch.Basis.Text)
-	cs, assumptions := analysis.TopRiskCustomers(f, ch, 0.10, by, value)
-	res, err := scenario.TopRisk(cs, delta, months, assumptions)
-	if err == nil {
-		res.Question = fmt.Sprintf("lapses among the top-risk decile %+.0f%%", delta)
-	}
-	return res, err
 }
