@@ -28,6 +28,7 @@ import (
 type domainAggregates interface {
 	ReferralRevenue(ctx context.Context, q fidelis.Query) ([]fidelis.ReferralRevenueCell, error)
 	EngagementRetention(ctx context.Context, q fidelis.Query) ([]fidelis.EngagementRetentionCell, error)
+	SurveyItems(ctx context.Context, q fidelis.Query, kinds []string) ([]fidelis.ItemPattern, error)
 }
 
 // importer lets ingest.Import write into a ClickHouse store: it uses only Begin, Erasures and
@@ -171,14 +172,19 @@ func TestDomainAggregatesParity(t *testing.T) {
 			if out[fmt.Sprint("EngagementRetention ", i)], err = st.EngagementRetention(ctx, q); err != nil {
 				t.Fatalf("engagement retention %+v: %v", q, err)
 			}
+			if out[fmt.Sprint("SurveyItems ", i)], err = st.SurveyItems(ctx, q, []string{"csat", "nps", "trust"}); err != nil {
+				t.Fatalf("survey items %+v: %v", q, err)
+			}
 		}
 		return out
 	}
 	want := calls(t, ref, false)
 	// The fixture must reach the cases it is for, or equal empty results would pass.
 	for i := range queries {
-		if reflect.ValueOf(want[fmt.Sprint("ReferralRevenue ", i)]).Len() == 0 || reflect.ValueOf(want[fmt.Sprint("EngagementRetention ", i)]).Len() == 0 {
-			t.Fatalf("query %d: empty reference results %v", i, want)
+		for _, f := range []string{"ReferralRevenue", "EngagementRetention", "SurveyItems"} {
+			if reflect.ValueOf(want[fmt.Sprint(f, " ", i)]).Len() == 0 {
+				t.Fatalf("%s, query %d: empty reference result", f, i)
+			}
 		}
 	}
 	modes(t, func(t *testing.T, st *clickhouse.Store) {

@@ -3,7 +3,6 @@ package duckdb
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -12,66 +11,6 @@ import (
 )
 
 var _ fidelis.SurveyStore = (*Store)(nil)
-
-// Separators of the answer patterns built in SQL (ASCII unit and record separators, which no
-// survey kind or scale label contains in practice; a kind containing one is refused).
-const unitSep, recordSep = "\x1f", "\x1e"
-
-// SurveyItems returns the distinct patterns of customers' latest answers to the given kinds. The
-// latest answer is the one with the greatest timestamp, ties broken by the greatest response id.
-func (s *Store) SurveyItems(ctx context.Context, q fidelis.Query, kinds []string) ([]fidelis.ItemPattern, error) {
-	if err := s.CheckDimension(ctx, q); err != nil {
-		return nil, err
-	}
-	if len(kinds) == 0 {
-		return nil, nil
-	}
-	marks := make([]string, len(kinds))
-	var kargs []any
-	for i, k := range kinds {
-		if strings.ContainsAny(k, unitSep+recordSep) {
-			return nil, fidelis.Errorf(fidelis.EInvalid, "survey kind %q contains a control character", k)
-		}
-		marks[i] = "?"
-		kargs = append(kargs, k)
-	}
-	seg, join, args := segment(q, "l")
-	cond, targs := sqlstore.TimeBounds(q, `s."timestamp"`)
-	query := `WITH r AS (
-		SELECT s.customer_id, s.kind, coalesce(s.scale, '') AS scale, s.score,
-			row_number() OVER (PARTITION BY s.customer_id, s.kind ORDER BY s."timestamp" DESC, s.response_id DESC) AS rn
-		FROM surveys s WHERE ` + cond + ` AND s.customer_id IS NOT NULL AND s.kind IN (` + strings.Join(marks, ", ") + `)),
-	l AS (SELECT customer_id, string_agg(kind || chr(31) || scale || chr(31) || CAST(score AS VARCHAR), chr(30) ORDER BY kind) AS pat
-		FROM r WHERE rn = 1 GROUP BY customer_id)
-	SELECT ` + seg + ` AS seg, l.pat, count(*) FROM l` + join + ` GROUP BY 1, 2 ORDER BY 1, 2`
-	all := append(append(targs, kargs...), args...)
-	rows, err := s.db.QueryContext(ctx, query, all...)
-	if err != nil {
-		return nil, fmt.Errorf("survey items: %w", err)
-	}
-	defer rows.Close()
-	var out []fidelis.ItemPattern
-	for rows.Next() {
-		var p fidelis.ItemPattern
-		var pat string
-		if err := rows.Scan(&p.Segment, &pat, &p.Customers); err != nil {
-			return nil, err
-		}
-		for _, a := range strings.Split(pat, recordSep) {
-			f := strings.Split(a, unitSep)
-			if len(f) != 3 {
-				return nil, fmt.Errorf("survey items: bad pattern %q", pat)
-			}
-			v, err := strconv.ParseFloat(f[2], 64)
-			if err != nil {
-				return nil, fmt.Errorf("survey items: %w", err)
-			}
-			p.Answers = append(p.Answers, fidelis.ItemAnswer{Kind: f[0], Scale: f[1], Score: v})
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
-}
 
 // DefectorProfiles counts attribute values among defectors and loyal customers; see
 // fidelis.ProfileCounts for the definitions. The activity window is ActivityWindow periods of

@@ -1,8 +1,12 @@
 package sqlstore
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
+	"slices"
+	"strconv"
+	"strings"
 
 	"fidelis"
 )
@@ -86,4 +90,84 @@ func (s *Shapes) ExitRecords(ctx context.Context, q fidelis.Query) ([]fidelis.Ex
 		e.Time = e.Time.UTC()
 		return err
 	})
+}
+
+// SurveyItems returns the distinct patterns of customers' latest answers to the given kinds in
+// q's window, with the customers sharing each. The latest answer to a kind is the one with the
+// greatest timestamp, ties broken by the greatest response id. Each customer's latest answers
+// arrive in order of customer and kind (one row per customer and kind answered) and are joined
+// into patterns in Go: an ordered string aggregate has no spelling common to DuckDB and
+// ClickHouse 18.16. Memory is one customer's answers plus the distinct patterns.
+func (s *Shapes) SurveyItems(ctx context.Context, q fidelis.Query, kinds []string) ([]fidelis.ItemPattern, error) {
+	if err := s.CheckDimension(ctx, q); err != nil {
+		return nil, err
+	}
+	if len(kinds) == 0 {
+		return nil, nil
+	}
+	marks := strings.TrimSuffix(strings.Repeat("?, ", len(kinds)), ", ")
+	kargs := make([]any, len(kinds))
+	for i, k := range kinds {
+		kargs[i] = k
+	}
+	cond, targs := TimeBounds(q, `t."timestamp"`)
+	src, args := s.source(q, "surveys", "customer_id", cond+` AND coalesce(t.customer_id, '') <> '' AND t.kind IN (`+marks+`)`,
+		`t.customer_id AS a_customer`, `t.kind AS a_kind`, `coalesce(t.scale, '') AS a_scale`, `t.score AS a_score`,
+		`t."timestamp" AS a_time`, `t.response_id AS a_id`)
+	key := `(a_time, a_id)`
+	qs := `SELECT a_customer, seg, a_kind, ` + s.D.ArgMax("a_scale", key) + `, ` + s.D.ArgMax("a_score", key) + `
+		FROM ` + src + ` GROUP BY a_customer, seg, a_kind ORDER BY a_customer, a_kind`
+	type pattern struct {
+		p   *fidelis.ItemPattern
+		key string
+	}
+	pats := map[string]*pattern{}
+	var cur, curSeg string
+	var answers []fidelis.ItemAnswer
+	flush := func() {
+		if len(answers) == 0 {
+			return
+		}
+		var key strings.Builder // quoted strings keep "kind a, scale b c" apart from "kind a b, scale c"
+		for _, a := range answers {
+			key.WriteString(strconv.Quote(a.Kind) + strconv.Quote(a.Scale) + strconv.FormatFloat(a.Score, 'g', -1, 64) + ";")
+		}
+		k := strconv.Quote(curSeg) + key.String()
+		p := pats[k]
+		if p == nil {
+			p = &pattern{p: &fidelis.ItemPattern{Segment: curSeg, Answers: slices.Clone(answers)}, key: key.String()}
+			pats[k] = p
+		}
+		p.p.Customers++
+		answers = answers[:0]
+	}
+	err := each(ctx, s.DB, "survey items", qs, append(append(args, targs...), kargs...), func(r *sql.Rows) error {
+		var c, seg string
+		var a fidelis.ItemAnswer
+		if err := r.Scan(&c, &seg, &a.Kind, &a.Scale, &a.Score); err != nil {
+			return err
+		}
+		if c != cur {
+			flush()
+		}
+		cur, curSeg = c, seg
+		answers = append(answers, a)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	flush()
+	out := make([]*pattern, 0, len(pats))
+	for _, p := range pats {
+		out = append(out, p)
+	}
+	slices.SortFunc(out, func(a, b *pattern) int {
+		return cmp.Or(strings.Compare(a.p.Segment, b.p.Segment), strings.Compare(a.key, b.key))
+	})
+	res := make([]fidelis.ItemPattern, len(out))
+	for i, p := range out {
+		res[i] = *p.p
+	}
+	return res, nil
 }
