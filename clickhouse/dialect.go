@@ -40,19 +40,25 @@ func (d Dialect) Period(g fidelis.Grain, ts string) string {
 // Seconds is the Unix time in whole seconds.
 func (Dialect) Seconds(ts string) string { return `toInt64(toUInt32(` + ts + `))` }
 
-// CountIf counts rows where cond holds (a NULL condition counts as false).
-func (Dialect) CountIf(cond string) string { return `toInt64(countIf(` + cond + `))` }
+// when makes a condition that may be NULL (a comparison with a Nullable column) a plain 0/1: an
+// -If aggregate whose condition is Nullable returns NULL on 18.16 (countIf included), where
+// DuckDB's FILTER treats NULL as false.
+func when(cond string) string { return `coalesce(` + cond + `, 0)` }
+
+// CountIf counts rows where cond holds (a NULL condition counts as false), as a signed count so
+// differences of counts never wrap.
+func (Dialect) CountIf(cond string) string { return `toInt64(countIf(` + when(cond) + `))` }
 
 // SumIf sums expr where cond holds, 0 when none does (sumIf of a Nullable column is NULL then).
 func (Dialect) SumIf(expr, cond string) string {
-	return `coalesce(sumIf(` + expr + `, ` + cond + `), 0)`
+	return `coalesce(sumIf(` + expr + `, ` + when(cond) + `), 0)`
 }
 
 // MinIf is minIf.
-func (Dialect) MinIf(expr, cond string) string { return `minIf(` + expr + `, ` + cond + `)` }
+func (Dialect) MinIf(expr, cond string) string { return `minIf(` + expr + `, ` + when(cond) + `)` }
 
 // MaxIf is maxIf.
-func (Dialect) MaxIf(expr, cond string) string { return `maxIf(` + expr + `, ` + cond + `)` }
+func (Dialect) MaxIf(expr, cond string) string { return `maxIf(` + expr + `, ` + when(cond) + `)` }
 
 // Quantiles computes R's type-7 quantiles (what DuckDB's quantile_cont gives) from the sorted
 // values: with A the sorted non-NULL values and h = (N−1)p, A[⌊h⌋+1] + (h−⌊h⌋)(A[⌊h⌋+2] − A[⌊h⌋+1])

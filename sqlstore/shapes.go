@@ -57,22 +57,25 @@ func each(ctx context.Context, db *sql.DB, what, q string, args []any, scan func
 // reach the SQL text: fixed columns come from a whitelist, free attributes are matched by a bound
 // parameter. The segment join is the only JOIN of this SELECT level. A customer without the
 // attribute (or without a customer row) falls in "(none)".
+//
+// The join is written USING (cust), its right side's columns unqualified: on a Distributed table
+// ClickHouse 18.16 rewrites the query for the shards and then no longer knows the right side's
+// alias (`ON sg.x = t.cust` fails with "Unknown identifier: sg.x"), while USING works on DuckDB,
+// a ClickHouse server and a cluster alike. seg_value occurs in no table, so it needs no qualifier.
 func (s *Shapes) source(q fidelis.Query, table, cust, where string, cols ...string) (string, []any) {
 	if where == "" {
 		where = "1 = 1"
 	}
 	sel := strings.Join(cols, ", ")
-	switch {
-	case q.By == "":
+	if q.By == "" {
 		return `(SELECT ` + sel + `, '' AS seg FROM ` + table + ` t WHERE ` + where + `)`, nil
-	case slices.Contains(fidelis.FixedDimensions, q.By):
-		return `(SELECT ` + sel + `, CASE WHEN coalesce(sg.seg_value, '') = '' THEN '(none)' ELSE sg.seg_value END AS seg
-			FROM ` + table + ` t LEFT JOIN (SELECT customer_id AS seg_customer, ` + q.By + ` AS seg_value FROM customers) sg
-			ON sg.seg_customer = t.` + cust + ` WHERE ` + where + `)`, nil
 	}
-	return `(SELECT ` + sel + `, CASE WHEN coalesce(sg.seg_value, '') = '' THEN '(none)' ELSE sg.seg_value END AS seg
-		FROM ` + table + ` t LEFT JOIN (SELECT customer_id AS seg_customer, value AS seg_value FROM customer_attrs WHERE name = ?) sg
-		ON sg.seg_customer = t.` + cust + ` WHERE ` + where + `)`, []any{q.By}
+	right, args := `SELECT customer_id AS `+cust+`, value AS seg_value FROM customer_attrs WHERE name = ?`, []any{q.By}
+	if slices.Contains(fidelis.FixedDimensions, q.By) {
+		right, args = `SELECT customer_id AS `+cust+`, `+q.By+` AS seg_value FROM customers`, nil
+	}
+	return `(SELECT ` + sel + `, CASE WHEN coalesce(seg_value, '') = '' THEN '(none)' ELSE seg_value END AS seg
+		FROM ` + table + ` t LEFT JOIN (` + right + `) sg USING (` + cust + `) WHERE ` + where + `)`, args
 }
 
 // CheckDimension refuses a breakdown by an attribute no customer has.
