@@ -58,11 +58,7 @@ func runChurn(ctx context.Context, st fidelis.Store, o Options, a *Analysis) (an
 // last order), then scores every customer as of end with the backtest's winner.
 func ChurnModel(ctx context.Context, st fidelis.Store, first, end time.Time, o churn.Options) (*Churn, error) {
 	src := churn.StoreRows(st)
-	bt, err := churn.Run(ctx, src, first, end, o)
-	if err != nil {
-		return nil, err
-	}
-	sc, err := churn.ScoreAll(ctx, src, end, bt.Winner, o)
+	bt, sc, err := churn.BacktestAndScore(ctx, src, first, end, o)
 	if err != nil {
 		return nil, err
 	}

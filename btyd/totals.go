@@ -144,3 +144,30 @@ func predictRows(m Transactor, rows []Row, o CLVOptions) (pa, exp, fac []float64
 	})
 	return
 }
+
+// Forecast returns P(alive | x, t_x, T) and E[Y(t) | x, t_x, T] of every customer for one horizon
+// t: the numbers PAlive and ExpectedPurchases give customer by customer, computed on all cores,
+// and for the factoring models with the active expectation (a hypergeometric term for BG/NBD)
+// once per distinct (x, T) instead of once per customer.
+func Forecast(m Transactor, cs []Customer, t float64) (palive, expected []float64) {
+	n := len(cs)
+	palive, expected = make([]float64, n), make([]float64, n)
+	am, ok := m.(activeExpecter)
+	if !ok || t <= 0 {
+		forEach(n, func(i int) {
+			c := cs[i]
+			palive[i] = m.PAlive(c.Frequency, c.Recency, c.T)
+			expected[i] = m.ExpectedPurchases(t, c.Frequency, c.Recency, c.T)
+		})
+		return palive, expected
+	}
+	keys, of := distinct(n, func(i int) xT { return xT{cs[i].Frequency, cs[i].T} })
+	per := make([]float64, len(keys))
+	forEach(len(keys), func(j int) { per[j] = am.activeExpected(t, keys[j].x, keys[j].T) })
+	forEach(n, func(i int) {
+		c := cs[i]
+		palive[i] = m.PAlive(c.Frequency, c.Recency, c.T)
+		expected[i] = per[of[i]] * palive[i] // the product expectedPurchases forms
+	})
+	return palive, expected
+}

@@ -73,3 +73,27 @@ func TestExpectedTotalsMatchesDefinition(t *testing.T) {
 		}
 	}
 }
+
+// TestForecastMatchesDefinitions: Forecast gives exactly PAlive and ExpectedPurchases of every
+// customer (the same operations, only shared between customers of one (x, T)), for horizons 0
+// (no purchases), 13 weeks and a year.
+func TestForecastMatchesDefinitions(t *testing.T) {
+	cs := btyd.SimulateCustomers(btyd.BGNBD{R: 0.243, Alpha: 4.414, A: 0.793, B: 2.426}, 3000, 39, 5)
+	for i := range cs {
+		cs[i].T = 30 + float64(i%7)
+		cs[i].Recency = math.Min(math.Round(cs[i].Recency), cs[i].T)
+		if cs[i].Frequency == 0 {
+			cs[i].Recency = 0
+		}
+	}
+	for _, md := range factorModels {
+		for _, h := range []float64{0, 13, 52} {
+			pa, ex := btyd.Forecast(md.m, cs, h)
+			for i, c := range cs {
+				if p, e := md.m.PAlive(c.Frequency, c.Recency, c.T), md.m.ExpectedPurchases(h, c.Frequency, c.Recency, c.T); pa[i] != p || ex[i] != e {
+					t.Fatalf("%s t=%v customer %d %+v: Forecast %.17g, %.17g; definitions %.17g, %.17g", md.name, h, i, c, pa[i], ex[i], p, e)
+				}
+			}
+		}
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"fidelis"
+	"fidelis/btyd"
 )
 
 // The methods compared, in the order they are reported.
@@ -130,11 +131,42 @@ type pred struct {
 // start is the first order's time: a cut-off whose training origin is less than max(H, 90 days)
 // after it is skipped (with a note), since customers there have too short a history to learn from.
 func Run(ctx context.Context, src RowSource, start, end time.Time, o Options) (*Backtest, error) {
+	bt, _, err := run(ctx, src, start, end, o)
+	return bt, err
+}
+
+// BacktestAndScore runs the backtest (Run) and then scores every customer as of end with its
+// winner (ScoreAll). The final model trains on the rows as of end−H with outcomes up to end, which
+// are the backtest's last test rows: it takes them and their BG/NBD fit from the backtest instead
+// of reading and fitting them again.
+func BacktestAndScore(ctx context.Context, src RowSource, start, end time.Time, o Options) (*Backtest, *Scoring, error) {
+	bt, last, err := run(ctx, src, start, end, o)
+	if err != nil {
+		return nil, nil, err
+	}
+	sc, err := scoreAll(ctx, src, end, bt.Winner, o, last)
+	if err != nil {
+		return nil, nil, err
+	}
+	return bt, sc, nil
+}
+
+// cutoffRows are one cut-off's rows (as of asOf, purchases counted in [asOf, until)) and the
+// base models fitted on them.
+type cutoffRows struct {
+	asOf, until time.Time
+	rows        []fidelis.ChurnRow
+	base        BaseModels
+}
+
+// run is Run, also returning the last cut-off's rows.
+func run(ctx context.Context, src RowSource, start, end time.Time, o Options) (*Backtest, *cutoffRows, error) {
 	o = o.withDefaults()
 	h := time.Duration(o.HorizonDays) * 24 * time.Hour
 	bt := &Backtest{HorizonDays: o.HorizonDays}
 	var prevRows []fidelis.ChurnRow
 	var prevBase BaseModels
+	var last *cutoffRows
 	var preds []pred
 	// The last cut-off is H before the end, so its outcome window is fully observed.
 	first := end.Add(-time.Duration(o.Cutoffs+1) * h)
@@ -151,17 +183,17 @@ func Run(ctx context.Context, src RowSource, start, end time.Time, o Options) (*
 		progress(o, fmt.Sprintf("rows as of %s", asOf.Format(time.DateOnly)))
 		rows, err := src(ctx, asOf, asOf.Add(h))
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		progress(o, "fitting the customer-base models")
 		base := FitBase(ctx, rows, prevRows != nil, o)
 		if err := ctx.Err(); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if prevRows != nil {
 			c, p, err := runCutoff(ctx, o, prevRows, prevBase, rows, base, asOf.Add(-h), asOf)
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			if c != nil {
 				bt.Cutoffs = append(bt.Cutoffs, c)
@@ -172,14 +204,15 @@ func Run(ctx context.Context, src RowSource, start, end time.Time, o Options) (*
 			}
 		}
 		prevRows, prevBase = rows, base
+		last = &cutoffRows{asOf: asOf, until: asOf.Add(h), rows: rows, base: base}
 	}
 	if len(bt.Cutoffs) == 0 {
-		return nil, fidelis.Errorf(fidelis.EInvalid, "not enough history for a %d-day backtest: every cut-off had too few customers or a single outcome (need %d×%d days of orders with at least %d customers and %d of each outcome)",
+		return nil, nil, fidelis.Errorf(fidelis.EInvalid, "not enough history for a %d-day backtest: every cut-off had too few customers or a single outcome (need %d×%d days of orders with at least %d customers and %d of each outcome)",
 			o.HorizonDays, o.Cutoffs+1, o.HorizonDays, minTrain, minClass)
 	}
 	progress(o, "backtest metrics")
 	pool(bt, preds, o)
-	return bt, nil
+	return bt, last, nil
 }
 
 func progress(o Options, msg string) {
@@ -358,22 +391,23 @@ type Scored struct {
 // Score applies the model to rows as of a later cut-off, with the customer-base models fitted up to
 // that cut-off.
 func (m *Model) Score(rows []fidelis.ChurnRow, base BaseModels) (*Matrix, []Scored) {
-	x := matrix(m.Features, rows, base.extrasFor(rows, float64(m.HorizonDay)))
+	ex := base.extrasFor(rows, float64(m.HorizonDay))
+	x := matrix(m.Features, rows, ex)
 	pg, pl := m.GBDT.Predict(x), m.Logistic.Predict(x)
 	m.CalGBDT.ApplyAll(pg)
 	m.CalLogistic.ApplyAll(pl)
+	var pp []float64
+	if base.paretoEr == nil {
+		pp, _ = btyd.Forecast(base.pareto, weeks(rows), 0)
+	}
 	out := make([]Scored, len(rows))
 	for i, r := range rows {
-		s := Scored{GBDT: pg[i], Logistic: pl[i], Hiatus: m.HiatusRate[0], PAlive: math.NaN(), PAlivePareto: math.NaN()}
+		s := Scored{GBDT: pg[i], Logistic: pl[i], Hiatus: m.HiatusRate[0], PAlive: ex[i].pAlive, PAlivePareto: math.NaN()}
 		if r.T-r.Tx >= m.Hiatus {
 			s.Hiatus = m.HiatusRate[1]
 		}
-		x, tx, t := r.X, r.Tx/daysPerWeek, r.T/daysPerWeek
-		if base.bgErr == nil {
-			s.PAlive = base.bg.PAlive(x, tx, t)
-		}
-		if base.paretoEr == nil {
-			s.PAlivePareto = base.pareto.PAlive(x, tx, t)
+		if pp != nil {
+			s.PAlivePareto = pp[i]
 		}
 		out[i] = s
 	}

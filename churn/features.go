@@ -241,6 +241,7 @@ type BaseModels struct {
 	bgErr    error
 	pareto   btyd.ParetoNBD
 	paretoEr error
+	memo     *extrasMemo
 }
 
 // Deadlines of the base-model fits. BG/NBD fits a million customers' compressed rows in seconds;
@@ -263,12 +264,8 @@ const paramLow, paramHigh = 1e-8, 1e8
 // says little). Each fit runs under its deadline (Options.BaseDeadline; zero: the defaults) and
 // must converge to credible parameters; otherwise the model is marked failed with the reason.
 func FitBase(ctx context.Context, rows []fidelis.ChurnRow, pareto bool, o Options) BaseModels {
-	cs := make([]btyd.Customer, len(rows))
-	for i, r := range rows {
-		cs[i] = btyd.Customer{Frequency: r.X, Recency: r.Tx / daysPerWeek, T: r.T / daysPerWeek}
-	}
-	comp := btyd.Compress(cs)
-	var b BaseModels
+	comp := btyd.Compress(weeks(rows))
+	b := BaseModels{memo: &extrasMemo{}}
 	bgDL, parDL := o.BaseDeadline, o.BaseDeadline
 	if bgDL <= 0 {
 		bgDL, parDL = DefaultBGNBDDeadline, DefaultParetoDeadline
@@ -371,15 +368,43 @@ var MissingMessages = []string{
 }
 
 // extrasFor returns the BG/NBD outputs of every row for a horizon of h days (NaN without a fit).
+// The active expectation (a hypergeometric term) is computed once per distinct (x, T), and the
+// outputs of the rows the models were fitted on are kept: a cut-off's rows need them twice, scored
+// as test rows and then as the next cut-off's training rows.
 func (b BaseModels) extrasFor(rows []fidelis.ChurnRow, h float64) []extras {
+	if b.memo != nil && b.memo.ex != nil && len(rows) == b.memo.n && len(rows) > 0 && &rows[0] == b.memo.rows && h == b.memo.h {
+		return b.memo.ex
+	}
 	ex := make([]extras, len(rows))
-	for i, r := range rows {
-		if b.bgErr != nil {
+	if b.bgErr != nil {
+		for i := range ex {
 			ex[i] = extras{math.NaN(), math.NaN()}
-			continue
 		}
-		x, tx, t := r.X, r.Tx/daysPerWeek, r.T/daysPerWeek
-		ex[i] = extras{b.bg.PAlive(x, tx, t), b.bg.ExpectedPurchases(h/daysPerWeek, x, tx, t)}
+		return ex
+	}
+	pa, e := btyd.Forecast(b.bg, weeks(rows), h/daysPerWeek)
+	for i := range ex {
+		ex[i] = extras{pa[i], e[i]}
+	}
+	if b.memo != nil && len(rows) > 0 {
+		*b.memo = extrasMemo{rows: &rows[0], n: len(rows), h: h, ex: ex}
 	}
 	return ex
+}
+
+// extrasMemo is the extras of one row set for one horizon (see extrasFor).
+type extrasMemo struct {
+	rows *fidelis.ChurnRow // the first row, which identifies the slice with n
+	n    int
+	h    float64
+	ex   []extras
+}
+
+// weeks returns the rows' (x, t_x, T) with t_x and T in weeks, as the base models take them.
+func weeks(rows []fidelis.ChurnRow) []btyd.Customer {
+	cs := make([]btyd.Customer, len(rows))
+	for i, r := range rows {
+		cs[i] = btyd.Customer{Frequency: r.X, Recency: r.Tx / daysPerWeek, T: r.T / daysPerWeek}
+	}
+	return cs
 }

@@ -67,20 +67,36 @@ type Scoring struct {
 // ScoreAll trains on rows as of end−H (outcomes in [end−H, end)) and scores every customer as of
 // end with the given method's probability as Risk.
 func ScoreAll(ctx context.Context, src RowSource, end time.Time, method string, o Options) (*Scoring, error) {
+	return scoreAll(ctx, src, end, method, o, nil)
+}
+
+// scoreAll is ScoreAll, taking the training rows and their base models from last when it holds
+// the rows as of end−H with outcomes up to end.
+func scoreAll(ctx context.Context, src RowSource, end time.Time, method string, o Options, last *cutoffRows) (*Scoring, error) {
 	o = o.withDefaults()
+	progress(o, "final model")
 	h := time.Duration(o.HorizonDays) * 24 * time.Hour
-	progress(o, fmt.Sprintf("rows as of %s", end.Add(-h).Format(time.DateOnly)))
-	train, err := src(ctx, end.Add(-h), end)
-	if err != nil {
-		return nil, err
+	var train []fidelis.ChurnRow
+	var base BaseModels
+	if last != nil && last.asOf.Equal(end.Add(-h)) && last.until.Equal(end) {
+		train, base = last.rows, last.base
+		*last = cutoffRows{} // the caller's copy must not keep the rows alive
+	} else {
+		progress(o, fmt.Sprintf("rows as of %s", end.Add(-h).Format(time.DateOnly)))
+		var err error
+		if train, err = src(ctx, end.Add(-h), end); err != nil {
+			return nil, err
+		}
 	}
 	y, _ := labels(train)
 	if p, n := classes(y); len(train) < minTrain || min(p, n) < minClass {
 		return nil, fidelis.Errorf(fidelis.EInvalid, "too few customers to train on as of %s: %d customers, %d lapsed, %d bought again (need %d, and %d of each)",
 			end.Add(-h).Format(time.DateOnly), len(train), p, n, minTrain, minClass)
 	}
-	progress(o, "fitting the customer-base models")
-	base := FitBase(ctx, train, false, o)
+	if base.memo == nil { // not fitted yet
+		progress(o, "fitting the customer-base models")
+		base = FitBase(ctx, train, false, o)
+	}
 	m, err := Train(ctx, train, base, o)
 	if err != nil {
 		return nil, err
