@@ -267,7 +267,7 @@ func testSubscriptions(t *testing.T, st fidelis.Store) {
 	// A pays 10 from Jan 10 to Mar 5; B 20 from Jan 20 and 5 more from Feb 15; C joins and leaves
 	// within February (never live at a period boundary); D pays 15 until Feb 10, then 8.
 	// MRR at the start of Feb: A 10, B 20, D 15 = 45; Mar: A 10, B 25, D 8 = 43; Apr: B 25, D 8 = 33.
-	Load(t, st, map[fidelis.Kind]string{fidelis.Subscriptions: `subscription_id,customer_id,plan,started_at,ended_at,mrr
+	Load(t, st, map[fidelis.Kind]string{fidelis.Customers: customersCSV, fidelis.Subscriptions: `subscription_id,customer_id,plan,started_at,ended_at,mrr
 s1,A,basic,2024-01-10,2024-03-05,10
 s2,B,plus,2024-01-20,,20
 s3,B,addon,2024-02-15,,5
@@ -286,6 +286,32 @@ s6,D,basic,2024-02-10,,8
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("subscriptions:\n got %+v\nwant %+v", got, want)
+	}
+	// By region: North {A, B}, South {C, D}. C's subscription is never live at a period start,
+	// so it makes no row; the periods after the last event (March) are cut.
+	got, err = st.SubscriptionMovements(context.Background(), fidelis.Query{Grain: fidelis.Month, By: "region"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want = []fidelis.SubscriptionCell{
+		{Segment: "North", Period: month(1), NewLogos: 2, NewMRR: 30, EndMRR: 30},
+		{Segment: "North", Period: month(2), StartLogos: 2, StartMRR: 30, Expansion: 5, EndMRR: 35},
+		{Segment: "North", Period: month(3), StartLogos: 2, LostLogos: 1, StartMRR: 35, ChurnedMRR: 10, EndMRR: 25},
+		{Segment: "South", Period: month(1), NewLogos: 1, NewMRR: 15, EndMRR: 15},
+		{Segment: "South", Period: month(2), StartLogos: 1, StartMRR: 15, Contraction: 7, EndMRR: 8},
+		{Segment: "South", Period: month(3), StartLogos: 1, StartMRR: 8, EndMRR: 8},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("subscriptions by region:\n got %+v\nwant %+v", got, want)
+	}
+	// From March only.
+	got, err = st.SubscriptionMovements(context.Background(), fidelis.Query{Grain: fidelis.Month, By: "region",
+		From: time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[0] != want[2] || got[1] != want[5] {
+		t.Errorf("subscriptions by region from March:\n got %+v\nwant %+v and %+v", got, want[2], want[5])
 	}
 }
 
