@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"strings"
 
 	"fidelis"
@@ -103,4 +104,45 @@ func (s *Shapes) CustomerRecords(ctx context.Context, ids []string, fn func(fide
 		}
 	}
 	return nil
+}
+
+// CustomerIDs selects customers with the cohort rule of Cohorts (purchase periods of non-refund
+// orders, the first of them the cohort) and the segment rule of every breakdown.
+func (s *Shapes) CustomerIDs(ctx context.Context, sel fidelis.CustomerSelection) ([]string, error) {
+	q := fidelis.Query{Grain: sel.Grain, By: sel.By}
+	if err := s.CheckDimension(ctx, q); err != nil {
+		return nil, err
+	}
+	var qs string
+	var args []any
+	if sel.InCohort {
+		if _, err := fidelis.ParseGrain(string(sel.Grain)); err != nil {
+			return nil, err
+		}
+		pp, pargs := s.purchasePeriods(q, "b")
+		ff, fargs := s.purchasePeriods(q, "f")
+		qs = `SELECT b_customer FROM ` + pp + ` b JOIN (SELECT f_customer FROM ` + ff + ` GROUP BY f_customer
+			HAVING min(f_p) = ?) f ON f.f_customer = b.b_customer WHERE b_p = ?`
+		args = append(append(pargs, fargs...), sel.Cohort, sel.Cohort+sel.Offset)
+		if sel.By != "" {
+			qs += ` AND b_seg = ?`
+			args = append(args, sel.Segment)
+		}
+		qs += ` GROUP BY b_customer ORDER BY b_customer`
+	} else {
+		// Customers are those with a customer row or an order.
+		src, sargs := s.source(q, `(SELECT customer_id FROM customers UNION ALL SELECT customer_id FROM orders)`, "customer_id", "",
+			`t.customer_id AS u_customer`)
+		qs, args = `SELECT u_customer FROM `+src, sargs
+		if sel.By != "" {
+			qs += ` WHERE seg = ?`
+			args = append(args, sel.Segment)
+		}
+		qs += ` GROUP BY u_customer ORDER BY u_customer`
+	}
+	ids, err := Strings(ctx, s.DB, qs, args...)
+	if err != nil {
+		return nil, fmt.Errorf("customer ids: %w", err)
+	}
+	return ids, nil
 }
