@@ -9,57 +9,6 @@ import (
 	"fidelis"
 )
 
-var _ fidelis.ModelStore = (*Store)(nil)
-
-// Summaries streams each customer's calibration summary and holdout counts (see
-// fidelis.CustomerSummary). Purchases are days with a non-negative order total.
-func (s *Store) Summaries(ctx context.Context, q fidelis.Query, calEnd, obsEnd time.Time, fn func(fidelis.CustomerSummary) error) error {
-	if err := s.CheckDimension(ctx, q); err != nil {
-		return err
-	}
-	seg, join, args := segment(q, "f")
-	query := `WITH d AS (
-		SELECT customer_id, CAST("timestamp" AS DATE) AS day, sum(amount) AS amt
-		FROM orders WHERE amount >= 0 AND "timestamp" < ? GROUP BY 1, 2),
-	f AS (SELECT customer_id, min(day) AS first FROM d GROUP BY 1 HAVING min(day) < CAST(? AS DATE)),
-	n AS (SELECT customer_id, sum(amount) AS net FROM orders WHERE "timestamp" < ? GROUP BY 1)
-	SELECT f.customer_id, ` + seg + `, f.first,
-		` + countIf("d.day < CAST(? AS DATE)") + ` - 1,
-		date_diff('day', f.first, max(d.day) FILTER (WHERE d.day < CAST(? AS DATE))),
-		date_diff('day', f.first, CAST(? AS DATE)),
-		coalesce(sum(d.amt) FILTER (WHERE d.day < CAST(? AS DATE) AND d.day > f.first), 0),
-		` + countIf("d.day >= CAST(? AS DATE)") + `,
-		coalesce(sum(d.amt) FILTER (WHERE d.day >= CAST(? AS DATE)), 0),
-		any_value(n.net)
-	FROM f JOIN d ON d.customer_id = f.customer_id LEFT JOIN n ON n.customer_id = f.customer_id` + join + `
-	GROUP BY f.customer_id, f.first, 2`
-	ce, oe := calEnd.UTC(), obsEnd.UTC()
-	// Arguments in the order of the text: the CTEs, six calibration ends, then the segment join's.
-	all := append([]any{oe, ce, oe, ce, ce, ce, ce, ce, ce}, args...)
-	rows, err := s.db.QueryContext(ctx, query, all...)
-	if err != nil {
-		return fmt.Errorf("summaries: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var c fidelis.CustomerSummary
-		var x, tx, t, hold int64
-		var repeatSum float64
-		var net sql.NullFloat64
-		if err := rows.Scan(&c.Customer, &c.Segment, &c.First, &x, &tx, &t, &repeatSum, &hold, &c.HoldoutSpend, &net); err != nil {
-			return err
-		}
-		c.X, c.Tx, c.T, c.Holdout, c.Net = float64(x), float64(tx), float64(t), float64(hold), net.Float64
-		if x > 0 {
-			c.Monetary = repeatSum / float64(x)
-		}
-		if err := fn(c); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
-}
-
 var _ fidelis.CompressedModelStore = (*Store)(nil)
 
 // CompressedSummaries groups the calibration summaries by (x, t_x, T) in the store (and the

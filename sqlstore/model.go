@@ -38,3 +38,46 @@ func (s *Shapes) HoldoutDays(ctx context.Context, calEnd, obsEnd time.Time, step
 	})
 	return out, err
 }
+
+// Summaries streams each customer's calibration summary and holdout counts (see
+// fidelis.CustomerSummary). Purchase days are calendar days (UTC) with a non-negative order; their
+// value is the day's total of those orders. Net revenue counts every order before obsEnd.
+func (s *Shapes) Summaries(ctx context.Context, q fidelis.Query, calEnd, obsEnd time.Time, fn func(fidelis.CustomerSummary) error) error {
+	if err := s.CheckDimension(ctx, q); err != nil {
+		return err
+	}
+	d := s.D
+	day := d.Period(fidelis.Day, `"timestamp"`)
+	// d: purchase days before obsEnd; f: customers whose first purchase day is before calEnd's,
+	// with their net revenue; the join gives each customer's summary over their days.
+	days := `(SELECT customer_id AS d_customer, ` + day + ` AS d_day, sum(amount) AS d_amt FROM orders
+		WHERE amount >= 0 AND "timestamp" < ? GROUP BY d_customer, d_day)`
+	first := `(SELECT customer_id AS f_customer, ` + d.MinIf(day, "amount >= 0") + ` AS f_first, sum(amount) AS f_net FROM orders
+		WHERE "timestamp" < ? GROUP BY customer_id HAVING ` + d.CountIf("amount >= 0") + ` > 0 AND ` + d.MinIf(day, "amount >= 0") + ` < ?)`
+	cal := `d_day < ?`
+	summary := `(SELECT d_customer AS m_customer, f_first AS m_first, f_net AS m_net, ` + d.CountIf(cal) + ` - 1 AS m_x,
+		` + d.MaxIf("d_day", cal) + ` - f_first AS m_tx, ` + d.SumIf("d_amt", cal+` AND d_day > f_first`) + ` AS m_repeat,
+		` + d.CountIf(`d_day >= ?`) + ` AS m_hold, ` + d.SumIf("d_amt", `d_day >= ?`) + ` AS m_hspend
+		FROM ` + days + ` d JOIN ` + first + ` f ON f.f_customer = d.d_customer GROUP BY d_customer, f_first, f_net)`
+	src, sargs := s.source(q, summary, "m_customer", "", "t.m_customer AS s_customer", "t.m_first AS s_first", "t.m_x AS s_x",
+		"t.m_tx AS s_tx", "t.m_repeat AS s_repeat", "t.m_hold AS s_hold", "t.m_hspend AS s_hspend", "t.m_net AS s_net")
+	cd := fidelis.Day.Index(calEnd)
+	// Arguments in the order of the text: the summary's (its aggregates' five calibration days,
+	// then d's and f's), then the segment join's.
+	args := append([]any{cd, cd, cd, cd, cd, obsEnd.UTC(), obsEnd.UTC(), cd}, sargs...)
+	return each(ctx, s.DB, "summaries", `SELECT s_customer, seg, s_first, s_x, s_tx, s_repeat, s_hold, s_hspend, s_net FROM `+src, args,
+		func(r *sql.Rows) error {
+			var c fidelis.CustomerSummary
+			var first, x, tx, hold int64
+			var repeatSum float64
+			if err := r.Scan(&c.Customer, &c.Segment, &first, &x, &tx, &repeatSum, &hold, &c.HoldoutSpend, &c.Net); err != nil {
+				return fmt.Errorf("summaries: %w", err)
+			}
+			c.First = fidelis.Day.Start(first)
+			c.X, c.Tx, c.T, c.Holdout = float64(x), float64(tx), float64(cd-first), float64(hold)
+			if x > 0 {
+				c.Monetary = repeatSum / float64(x)
+			}
+			return fn(c)
+		})
+}
