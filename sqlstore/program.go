@@ -3,8 +3,10 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"math"
 	"slices"
+	"time"
 
 	"fidelis"
 )
@@ -99,4 +101,94 @@ func sortedKeys(m map[string]bool) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// ProgramCustomers streams, in customer order, each customer with an order up to q.To: their
+// programme enrolment and last event, their orders (refunds apart) and refunds.
+//
+// The orders travel one row each, ordered by customer and time, and are gathered per customer in
+// Go (the common subset has no ordered list aggregate): memory is one customer's orders. A second
+// query gives the per-customer facts (segment, profile, programme, refunds) in the same order, and
+// the two are merged.
+func (s *Shapes) ProgramCustomers(ctx context.Context, q fidelis.Query, fn func(fidelis.ProgramCustomer) error) error {
+	if err := s.CheckDimension(ctx, q); err != nil {
+		return err
+	}
+	d := s.D
+	cond, targs := TimeBounds(fidelis.Query{To: q.To}, `t."timestamp"`)
+	mcond, margs := TimeBounds(fidelis.Query{To: q.To}, `"timestamp"`)
+	src, sargs := s.source(q, "orders", "customer_id", cond, `t.customer_id AS pc_customer`, `t.amount AS pc_amount`)
+	facts := `SELECT pc_customer, seg, pc_refunds, pc_profile, coalesce(m_has, 0) AS pc_member, m_first, m_last FROM (
+		SELECT pc_customer, seg, pc_refunds, coalesce(p_region, '') || '|' || coalesce(p_segment, '') AS pc_profile FROM (
+			SELECT pc_customer, seg, ` + d.SumIf("-pc_amount", "pc_amount < 0") + ` AS pc_refunds FROM ` + src + `
+			GROUP BY pc_customer, seg) a
+		LEFT JOIN (SELECT customer_id AS p_customer, region AS p_region, segment AS p_segment FROM customers) p ON p.p_customer = a.pc_customer) b
+	LEFT JOIN (SELECT customer_id AS m_customer, min("timestamp") AS m_first, max("timestamp") AS m_last, 1 AS m_has FROM program
+		WHERE ` + mcond + ` GROUP BY customer_id) m ON m.m_customer = b.pc_customer
+	ORDER BY pc_customer`
+	// The orders, restricted as the facts are but without the breakdown's join.
+	oq := q
+	oq.By = ""
+	osrc, oargs := s.source(oq, "orders", "customer_id", "t.amount >= 0 AND "+cond, `t.customer_id AS o_customer`,
+		`t."timestamp" AS o_time`, `t.amount AS o_amount`)
+	orders, err := s.DB.QueryContext(ctx, `SELECT o_customer, o_time, o_amount FROM `+osrc+` ORDER BY o_customer, o_time, o_amount`,
+		append(oargs, targs...)...)
+	if err != nil {
+		return fmt.Errorf("programme customers: %w", err)
+	}
+	defer orders.Close()
+	var next struct {
+		customer string
+		t        time.Time
+		amount   float64
+		ok       bool
+	}
+	advance := func() error {
+		prev := next.customer
+		next.ok = orders.Next()
+		if !next.ok {
+			return orders.Err()
+		}
+		if err := orders.Scan(&next.customer, &next.t, &next.amount); err != nil {
+			return err
+		}
+		if next.customer < prev {
+			return fmt.Errorf("orders of %s after those of %s: the store does not order ids bytewise", next.customer, prev)
+		}
+		return nil
+	}
+	if err := advance(); err != nil {
+		return fmt.Errorf("programme customers: %w", err)
+	}
+	prev := ""
+	err = each(ctx, s.DB, "programme customers", facts, append(append(sargs, targs...), margs...), func(r *sql.Rows) error {
+		var c fidelis.ProgramCustomer
+		var member int64
+		var e, l sql.NullTime
+		if err := r.Scan(&c.Customer, &c.Segment, &c.Refunds, &c.Profile, &member, &e, &l); err != nil {
+			return fmt.Errorf("programme customers: %w", err)
+		}
+		if c.Customer < prev {
+			return fmt.Errorf("programme customers: %s after %s: the store does not order ids bytewise", c.Customer, prev)
+		}
+		prev = c.Customer
+		if member != 0 {
+			c.Enrolled, c.LastEvent = e.Time.UTC(), l.Time.UTC()
+		}
+		for next.ok && next.customer <= c.Customer {
+			if next.customer < c.Customer {
+				return fmt.Errorf("programme customers: orders of %s without the customer's facts", next.customer)
+			}
+			c.Orders = append(c.Orders, next.t.UTC())
+			c.Amounts = append(c.Amounts, next.amount)
+			if err := advance(); err != nil {
+				return fmt.Errorf("programme customers: %w", err)
+			}
+		}
+		return fn(c)
+	})
+	if err == nil && next.ok {
+		err = fmt.Errorf("programme customers: orders of %s without the customer's facts", next.customer)
+	}
+	return err
 }
