@@ -1,0 +1,267 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"fidelis"
+)
+
+// ChurnRows streams one row per customer with a purchase day before asOf's day (see
+// fidelis.ChurnRow), in customer order.
+//
+// Three queries, read side by side in customer order:
+//   - each customer's purchase days before until (one row per customer and day), folded in Go into
+//     the purchase summary, the spread of the gaps between purchase days and the outcome; the
+//     gaps need consecutive days, which the common subset (no window functions) cannot pair;
+//   - the facts of every customer with an order before asOf: orders, surveys, programme,
+//     interactions, referrals, exits and subscriptions, each a per-customer aggregate joined on
+//     its own SELECT level (one JOIN per SELECT);
+//   - the per-channel interaction counts of the 90 days before asOf (only customers who
+//     interacted), held in a map while the others stream.
+//
+// Memory: one customer's purchase days, plus the channel map.
+func (s *Shapes) ChurnRows(ctx context.Context, asOf, until time.Time, fn func(fidelis.ChurnRow) error) error {
+	a, u := asOf.UTC(), until.UTC()
+	d90, d180, d365 := a.AddDate(0, 0, -90), a.AddDate(0, 0, -180), a.AddDate(0, 0, -365)
+	byChannel := map[string]map[string]int64{}
+	err := each(ctx, s.DB, "churn rows", `SELECT customer_id, channel, count(*) FROM interactions
+		WHERE "timestamp" >= ? AND "timestamp" < ? GROUP BY customer_id, channel`, []any{d90, a}, func(r *sql.Rows) error {
+		var c, ch string
+		var n int64
+		if err := r.Scan(&c, &ch, &n); err != nil {
+			return fmt.Errorf("churn rows: %w", err)
+		}
+		if byChannel[c] == nil {
+			byChannel[c] = map[string]int64{}
+		}
+		byChannel[c][ch] = n
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+
+	d := s.D
+	day := d.Period(fidelis.Day, `"timestamp"`)
+	days, err := s.DB.QueryContext(ctx, `SELECT customer_id AS cd_customer, `+day+` AS cd_day, sum(amount) AS cd_amt FROM orders
+		WHERE amount >= 0 AND "timestamp" < ? GROUP BY cd_customer, cd_day ORDER BY cd_customer, cd_day`, u)
+	if err != nil {
+		return fmt.Errorf("churn rows: %w", err)
+	}
+	defer days.Close()
+	facts, err := s.churnFacts(ctx, a, d90, d180, d365)
+	if err != nil {
+		return err
+	}
+	defer facts.Close()
+
+	ad := fidelis.Day.Index(a)
+	var cur purchaseDays
+	var f churnFact
+	haveFact := false
+	emit := func() error {
+		r, ok := cur.row(ad)
+		if !ok {
+			return nil
+		}
+		for !haveFact || f.customer < r.Customer {
+			if !facts.Next() {
+				if err := facts.Err(); err != nil {
+					return fmt.Errorf("churn rows: %w", err)
+				}
+				return fmt.Errorf("churn rows: no orders of %s before %s, yet purchase days", r.Customer, a.Format(time.DateOnly))
+			}
+			prev := f.customer
+			if err := f.scan(facts); err != nil {
+				return fmt.Errorf("churn rows: %w", err)
+			}
+			if haveFact && f.customer < prev {
+				return fmt.Errorf("churn rows: %s after %s: the store does not order ids bytewise", f.customer, prev)
+			}
+			haveFact = true
+		}
+		if f.customer != r.Customer {
+			return fmt.Errorf("churn rows: no orders of %s before %s, yet purchase days", r.Customer, a.Format(time.DateOnly))
+		}
+		f.fill(&r, a.Unix())
+		r.ByChannel90 = byChannel[r.Customer]
+		return fn(r)
+	}
+	for days.Next() {
+		var c string
+		var dd int64
+		var amt float64
+		if err := days.Scan(&c, &dd, &amt); err != nil {
+			return fmt.Errorf("churn rows: %w", err)
+		}
+		if c != cur.customer {
+			if c < cur.customer {
+				return fmt.Errorf("churn rows: %s after %s: the store does not order ids bytewise", c, cur.customer)
+			}
+			if err := emit(); err != nil {
+				return err
+			}
+			cur = purchaseDays{customer: c, days: cur.days[:0], amounts: cur.amounts[:0]}
+		}
+		cur.days, cur.amounts = append(cur.days, dd), append(cur.amounts, amt)
+	}
+	if err := days.Err(); err != nil {
+		return fmt.Errorf("churn rows: %w", err)
+	}
+	return emit()
+}
+
+// purchaseDays is one customer's purchase days (ascending day numbers) and their values.
+type purchaseDays struct {
+	customer string
+	days     []int64
+	amounts  []float64
+}
+
+// row summarises the days before day ad (as the customer-base models do: repeat days, first to
+// last, first to the cut-off; the sample standard deviation of the gaps, NaN under two gaps) and
+// those from ad on (the outcome). ok is false without a purchase day before ad.
+func (p purchaseDays) row(ad int64) (r fidelis.ChurnRow, ok bool) {
+	n := 0
+	for n < len(p.days) && p.days[n] < ad {
+		n++
+	}
+	if n == 0 {
+		return r, false
+	}
+	r.Customer = p.customer
+	first, last := p.days[0], p.days[n-1]
+	r.X, r.Tx, r.T = float64(n-1), float64(last-first), float64(ad-first)
+	r.GapSD = math.NaN()
+	if gaps := n - 1; gaps >= 2 {
+		mean := float64(last-first) / float64(gaps)
+		var ss float64
+		for i := 1; i < n; i++ {
+			g := float64(p.days[i]-p.days[i-1]) - mean
+			ss += g * g
+		}
+		r.GapSD = math.Sqrt(ss / float64(gaps-1))
+	}
+	for i := n; i < len(p.days); i++ {
+		r.Future++
+		r.FutureRevenue += p.amounts[i]
+	}
+	return r, true
+}
+
+// churnFact is one row of churnFacts.
+type churnFact struct {
+	customer                              string
+	region, country, segment, channel     sql.NullString
+	orders, refunds                       int64
+	revenue, rev90, revPrev90, rev365     float64
+	surveys, hasNPS, hasCSAT, hasCES      sql.NullInt64
+	nps, csat, ces                        sql.NullFloat64
+	surveySec, programSec, interactSec    sql.NullInt64
+	member, events90, interactions, int90 sql.NullInt64
+	earned, redeemed                      sql.NullFloat64
+	referrals, exits, exitSec, subscribed sql.NullInt64
+}
+
+func (f *churnFact) scan(r *sql.Rows) error {
+	return r.Scan(&f.customer, &f.region, &f.country, &f.segment, &f.channel,
+		&f.orders, &f.refunds, &f.revenue, &f.rev90, &f.revPrev90, &f.rev365,
+		&f.surveys, &f.hasNPS, &f.nps, &f.hasCSAT, &f.csat, &f.hasCES, &f.ces, &f.surveySec,
+		&f.member, &f.earned, &f.redeemed, &f.events90, &f.programSec,
+		&f.interactions, &f.int90, &f.interactSec,
+		&f.referrals, &f.exits, &f.exitSec, &f.subscribed)
+}
+
+// fill copies the facts into r; ages are days before asOf (Unix seconds), NaN where the customer
+// has no such record.
+func (f *churnFact) fill(r *fidelis.ChurnRow, asOf int64) {
+	r.Region, r.Country, r.Segment, r.Channel = f.region.String, f.country.String, f.segment.String, f.channel.String
+	r.Orders, r.Refunds, r.Revenue, r.Revenue90, r.RevenuePrev90, r.Revenue365 = f.orders, f.refunds, f.revenue, f.rev90, f.revPrev90, f.rev365
+	latest := func(has sql.NullInt64, v sql.NullFloat64) float64 {
+		if has.Int64 > 0 && v.Valid {
+			return v.Float64
+		}
+		return math.NaN()
+	}
+	age := func(has bool, sec sql.NullInt64) float64 {
+		if !has || !sec.Valid {
+			return math.NaN()
+		}
+		return float64(asOf-sec.Int64) / 86400.0
+	}
+	r.NPS, r.CSAT, r.CES = latest(f.hasNPS, f.nps), latest(f.hasCSAT, f.csat), latest(f.hasCES, f.ces)
+	r.Surveys, r.SurveyAge = f.surveys.Int64, age(f.surveys.Int64 > 0, f.surveySec)
+	r.Member = f.member.Int64 > 0
+	r.Earned, r.Redeemed, r.ProgramEvents90, r.ProgramAge = f.earned.Float64, f.redeemed.Float64, f.events90.Int64, age(r.Member, f.programSec)
+	r.Interactions90, r.InteractionAge = f.int90.Int64, age(f.interactions.Int64 > 0, f.interactSec)
+	r.Referrals, r.Exits, r.ExitAge = f.referrals.Int64, f.exits.Int64, age(f.exits.Int64 > 0, f.exitSec)
+	r.Subscribed = f.subscribed.Int64 > 0
+}
+
+// churnFacts queries, in customer order, the facts of every customer with an order before a:
+// their orders' aggregate, on which the other record kinds' per-customer aggregates are left
+// joined one level at a time. Every joined column is read through its presence (NULL or a
+// default where the customer has no such record, depending on the engine).
+func (s *Shapes) churnFacts(ctx context.Context, a, d90, d180, d365 time.Time) (*sql.Rows, error) {
+	d := s.D
+	sec := d.Seconds(`"timestamp"`)
+	q := `(SELECT customer_id AS c_id, ` + d.CountIf("amount >= 0") + ` AS o_n, ` + d.CountIf("amount < 0") + ` AS o_nref,
+		sum(amount) AS o_rev, ` + d.SumIf("amount", `"timestamp" >= ?`) + ` AS o_r90,
+		` + d.SumIf("amount", `"timestamp" >= ? AND "timestamp" < ?`) + ` AS o_rp90, ` + d.SumIf("amount", `"timestamp" >= ?`) + ` AS o_r365
+		FROM orders WHERE "timestamp" < ? GROUP BY customer_id)`
+	args := []any{d90, d180, d90, d365, a}
+	cols := []string{"c_id", "o_n", "o_nref", "o_rev", "o_r90", "o_rp90", "o_r365"}
+	// Latest answer of each kind (ties by response id), then one row per customer.
+	latest := `(SELECT customer_id AS s1_id, lower(kind) AS s1_kind, ` + d.ArgMax("score", `("timestamp", response_id)`) + ` AS s1_score,
+		count(*) AS s1_n, max(` + sec + `) AS s1_sec FROM surveys WHERE customer_id IS NOT NULL AND "timestamp" < ? GROUP BY customer_id, s1_kind)`
+	kind := func(k string) string {
+		return d.CountIf(`s1_kind = '`+k+`'`) + ` AS sv_has_` + k + `, ` + d.MaxIf("s1_score", `s1_kind = '`+k+`'`) + ` AS sv_` + k
+	}
+	// Each part: its per-customer aggregate, keyed by key, and the columns it adds.
+	parts := []struct {
+		key, table string
+		args       []any
+		cols       []string
+	}{
+		{"cu_id", `(SELECT customer_id AS cu_id, ` + d.AnyValue("region") + ` AS cu_region, ` + d.AnyValue("country") + ` AS cu_country,
+			` + d.AnyValue("segment") + ` AS cu_segment, ` + d.AnyValue("acquisition_channel") + ` AS cu_channel FROM customers GROUP BY customer_id)`,
+			nil, []string{"cu_region", "cu_country", "cu_segment", "cu_channel"}},
+		{"sv_id", `(SELECT s1_id AS sv_id, sum(s1_n) AS sv_n, ` + kind("nps") + `, ` + kind("csat") + `, ` + kind("ces") + `, max(s1_sec) AS sv_sec
+			FROM ` + latest + ` GROUP BY s1_id)`, []any{a},
+			[]string{"sv_n", "sv_has_nps", "sv_nps", "sv_has_csat", "sv_csat", "sv_has_ces", "sv_ces", "sv_sec"}},
+		{"pg_id", `(SELECT customer_id AS pg_id, 1 AS pg_has, ` + d.SumIf("abs(points)", "lower(type) = 'earn'") + ` AS pg_earned,
+			` + d.SumIf("abs(points)", "lower(type) = 'redeem'") + ` AS pg_redeemed, ` + d.CountIf(`"timestamp" >= ?`) + ` AS pg_ev90,
+			max(` + sec + `) AS pg_sec FROM program WHERE "timestamp" < ? GROUP BY customer_id)`, []any{d90, a},
+			[]string{"pg_has", "pg_earned", "pg_redeemed", "pg_ev90", "pg_sec"}},
+		{"it_id", `(SELECT customer_id AS it_id, count(*) AS it_n, ` + d.CountIf(`"timestamp" >= ?`) + ` AS it_n90, max(` + sec + `) AS it_sec
+			FROM interactions WHERE "timestamp" < ? GROUP BY customer_id)`, []any{d90, a}, []string{"it_n", "it_n90", "it_sec"}},
+		{"rf_id", `(SELECT referrer_id AS rf_id, count(*) AS rf_n FROM referrals WHERE invited_at < ? GROUP BY referrer_id)`, []any{a}, []string{"rf_n"}},
+		{"ex_id", `(SELECT customer_id AS ex_id, count(*) AS ex_n, max(` + sec + `) AS ex_sec FROM exits WHERE "timestamp" < ? GROUP BY customer_id)`,
+			[]any{a}, []string{"ex_n", "ex_sec"}},
+		{"sb_id", `(SELECT customer_id AS sb_id, 1 AS sb_has FROM subscriptions WHERE started_at < ? AND (ended_at IS NULL OR ended_at >= ?)
+			GROUP BY customer_id)`, []any{a, a}, []string{"sb_has"}},
+	}
+	for i, p := range parts {
+		l, r := fmt.Sprintf("l%d", i), fmt.Sprintf("r%d", i)
+		q = `(SELECT ` + strings.Join(cols, ", ") + `, ` + strings.Join(p.cols, ", ") + ` FROM ` + q + ` ` + l + `
+			LEFT JOIN ` + p.table + ` ` + r + ` ON ` + r + `.` + p.key + ` = ` + l + `.c_id)`
+		cols = append(cols, p.cols...)
+		args = append(args, p.args...)
+	}
+	n := func(c string) string { return `coalesce(` + c + `, 0)` }
+	rows, err := s.DB.QueryContext(ctx, `SELECT c_id, cu_region, cu_country, cu_segment, cu_channel,
+		o_n, o_nref, o_rev, o_r90, o_rp90, o_r365,
+		`+n("sv_n")+`, `+n("sv_has_nps")+`, sv_nps, `+n("sv_has_csat")+`, sv_csat, `+n("sv_has_ces")+`, sv_ces, sv_sec,
+		`+n("pg_has")+`, pg_earned, pg_redeemed, `+n("pg_ev90")+`, pg_sec,
+		`+n("it_n")+`, `+n("it_n90")+`, it_sec, `+n("rf_n")+`, `+n("ex_n")+`, ex_sec, `+n("sb_has")+`
+		FROM `+q+` f ORDER BY c_id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("churn rows: %w", err)
+	}
+	return rows, nil
+}
