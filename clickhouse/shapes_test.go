@@ -36,3 +36,22 @@ func TestSegmentJoinAndNullableConditions(t *testing.T) {
 		}
 	})
 }
+
+// TestExitRevenueJoin: an exit's revenue (orders up to the exit) joins exits to orders; written
+// `ON o.v_customer = x2.customer_id` it was refused on the cluster ("Unknown identifier").
+func TestExitRevenueJoin(t *testing.T) {
+	modes(t, func(t *testing.T, st *clickhouse.Store) {
+		defer st.Close()
+		o, x := fidelis.Orders, fidelis.Exits
+		write(t, st, o, fidelis.Insert, rows(t, o, "2|o1|A|2024-01-15|10", "3|o2|A|2024-02-15|-4", "4|o3|A|2024-04-15|20", "5|o4|B|2024-01-20|7"))
+		write(t, st, x, fidelis.Insert, rows(t, x, "2|x1|A|2024-03-01|price|"))
+		got, err := st.ExitRecords(context.Background(), fidelis.Query{Grain: fidelis.Month})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []fidelis.ExitRecord{{ID: "x1", Customer: "A", Time: time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC), Reason: "price", Revenue: 6, Orders: 1}}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("exits:\n got %+v\nwant %+v", got, want)
+		}
+	})
+}

@@ -74,11 +74,13 @@ func (s *Shapes) ExitRecords(ctx context.Context, q fidelis.Query) ([]fidelis.Ex
 	}
 	cond, targs := TimeBounds(q, `t."timestamp"`)
 	d := s.D
-	// The revenue join is an equi-join filtered afterwards: ClickHouse joins on equality only.
+	// The revenue join is an equi-join filtered afterwards: ClickHouse joins on equality only. It
+	// is USING (customer_id), the right side's other columns unqualified: on a Distributed table
+	// ClickHouse 18.16 loses the right side's alias when it rewrites the query for the shards.
 	rev := `(SELECT v_exit, sum(v_amount) AS v_net, ` + d.CountIf("v_amount >= 0") + ` AS v_n, 1 AS v_has
-		FROM (SELECT x2.exit_id AS v_exit, x2."timestamp" AS v_exit_time, o.v_amount, o.v_time
-			FROM exits x2 JOIN (SELECT customer_id AS v_customer, amount AS v_amount, "timestamp" AS v_time FROM orders) o
-			ON o.v_customer = x2.customer_id)
+		FROM (SELECT x2.exit_id AS v_exit, x2."timestamp" AS v_exit_time, v_amount, v_time
+			FROM exits x2 JOIN (SELECT customer_id, amount AS v_amount, "timestamp" AS v_time FROM orders) o
+			USING (customer_id))
 		WHERE v_time <= v_exit_time GROUP BY v_exit)`
 	src, args := s.source(q, "exits", "customer_id", cond, `t.exit_id AS a_id`, `t.customer_id AS a_customer`,
 		`t."timestamp" AS a_time`, `t.reason AS a_reason`, `coalesce(t.comment, '') AS a_comment`)
