@@ -24,6 +24,9 @@ type Logistic struct {
 	Lambda    float64
 }
 
+// logBlock is the rows FitLogistic scores at a time.
+const logBlock = 512
+
 // FitLogistic maximises the mean log-likelihood minus λ/2·‖coef‖² (the intercept is not
 // penalised) with L-BFGS (gonum/optimize). λ ≤ 0 takes 1e-4.
 func FitLogistic(ctx context.Context, x *Matrix, y []float64, lambda float64) (*Logistic, error) {
@@ -75,19 +78,37 @@ func FitLogistic(ctx context.Context, x *Matrix, y []float64, lambda float64) (*
 		parallel(x.N, func(lo, hi int) {
 			g := make([]float64, len(grad))
 			var l float64
-			for i := lo; i < hi; i++ {
-				s := b
+			// Blocks of rows, column by column: the columns are read in order (a row at a
+			// time would touch every column's cache line per row), and each score and each
+			// gradient term still adds its terms in the same order as a row at a time.
+			var sb, rb [logBlock]float64
+			for b0 := lo; b0 < hi; b0 += logBlock {
+				m := min(logBlock, hi-b0)
+				s, r := sb[:m], rb[:m]
+				for j := range s {
+					s[j] = b
+				}
 				for k, c := range z {
 					if c != nil {
-						s += coef[k] * float64(c[i])
+						ck := coef[k]
+						for j, v := range c[b0 : b0+m] {
+							s[j] += ck * float64(v)
+						}
 					}
 				}
-				l += logLoss(s, y[i])
-				r := sigmoid(s) - y[i]
-				g[0] += r
+				for j, sj := range s {
+					yi := y[b0+j]
+					l += logLoss(sj, yi)
+					r[j] = sigmoid(sj) - yi
+					g[0] += r[j]
+				}
 				for k, c := range z {
 					if c != nil {
-						g[k+1] += r * float64(c[i])
+						gk := g[k+1]
+						for j, v := range c[b0 : b0+m] {
+							gk += r[j] * float64(v)
+						}
+						g[k+1] = gk
 					}
 				}
 			}
