@@ -100,15 +100,26 @@ type ExitRecord struct {
 // Lapsed customers who left no exit record are neither. Cells count, per attribute and non-empty
 // value, the customers of each group holding it; a customer without a value for an attribute
 // appears in no cell of it (the difference to Defectors or Loyal is the "missing" count).
-// Attributes are the fixed customer columns, the free attributes and these behaviours, all
-// measured before AsOf: "subscriber" (yes/no: any subscription started), "programme_member"
-// (yes/no: an enroll event), "orders" (number of orders: 0, 1, 2-3, 4-9, 10+) and "support_contacts"
-// (interactions on the support channel: 0, 1-2, 3+).
+// Attributes are the fixed customer columns and the free attributes. Behaviours counts the
+// customers of each group by what they did before AsOf, as exact counts; the bands the profile
+// compares ("orders" 0, 1, 2-3, ...) are the metric's rule (voc.BehaviourCells), not the store's.
 type ProfileCounts struct {
-	AsOf      time.Time
-	Defectors int64
-	Loyal     int64
-	Cells     []ProfileCell
+	AsOf       time.Time
+	Defectors  int64
+	Loyal      int64
+	Cells      []ProfileCell
+	Behaviours []BehaviourCell
+}
+
+// BehaviourCell counts the Customers of one group (Defector or loyal) with exactly these numbers
+// of records before ProfileCounts.AsOf.
+type BehaviourCell struct {
+	Defector      bool
+	Subscriptions int64 // subscriptions started
+	Enrolments    int64 // programme events of type enroll (any case)
+	Orders        int64 // orders, refunds excluded
+	Support       int64 // interactions on the support channel (any case)
+	Customers     int64
 }
 
 // ProfileCell counts the Customers of one group (Defector or loyal) with Attribute = Value.

@@ -122,9 +122,9 @@ func TestEngagementBuckets(t *testing.T) {
 		t.Errorf("default buckets:\n got %v\nwant %v", g, want)
 	}
 	// Another definition changes the result: engaged (1+) or not.
-	two := advocacy.Buckets{{0, "none"}, {1, "any"}}
+	two := fidelis.Buckets{{Min: 0, Name: "none"}, {Min: 1, Name: "any"}}
 	want = []row{{"a", "none", 1, 4}, {"a", "any", 6, 9}, {"b", "any", 1, 2}}
-	if g := got(two.Retentions(cells)); !reflect.DeepEqual(g, want) {
+	if g := got(advocacy.BucketRetentions(cells, two)); !reflect.DeepEqual(g, want) {
 		t.Errorf("two buckets:\n got %v\nwant %v", g, want)
 	}
 	for n, w := range map[int64]int{-1: 0, 0: 0, 1: 1, 2: 1, 3: 2, 5: 2, 6: 3, 1000: 3} {

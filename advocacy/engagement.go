@@ -40,31 +40,12 @@ type EngagementRetention struct {
 	Rate    metric.Proportion `json:"bought_again_within_window"`
 }
 
-// Bucket is one range of a count: from Min up to the next bucket's Min (exclusive), the last
-// without an upper end.
-type Bucket struct {
-	Min  int64
-	Name string
-}
-
-// Buckets are ranges of a count with ascending Min, the first starting at 0.
-type Buckets []Bucket
-
-// Of returns the index of the bucket holding n (0 for negative n).
-func (b Buckets) Of(n int64) int {
-	i := 0
-	for i+1 < len(b) && n >= b[i+1].Min {
-		i++
-	}
-	return i
-}
-
 // InteractionBuckets group a buyer's interactions in the period of purchase for the repeat
 // purchase by engagement table: none, 1–2, 3–5, 6 or more. The one definition of these buckets
 // (the store returns exact counts). The edges are Fidelis' choice, not a published standard:
 // ranges that roughly double, so "none" (reached only through the purchase itself), occasional,
 // regular and heavy contact each hold a share of buyers on typical retail data.
-var InteractionBuckets = Buckets{{0, "none"}, {1, "1–2"}, {3, "3–5"}, {6, "6+"}}
+var InteractionBuckets = fidelis.Buckets{{Min: 0, Name: "none"}, {Min: 1, Name: "1–2"}, {Min: 3, Name: "3–5"}, {Min: 6, Name: "6+"}}
 
 // EngagementChannels sums cells per channel (Customers sums distinct customers per period:
 // customer-periods), busiest channel first.
@@ -144,12 +125,12 @@ func EngagementPeriods(cells []fidelis.EngagementCell, mix []fidelis.ChannelMix,
 // and turns them into repeat-purchase rates with Wilson intervals: of the customers who bought in
 // a period with that many interactions, the share who bought again within the activity window.
 func EngagementRetentions(cells []fidelis.EngagementRetentionCell) []EngagementRetention {
-	return InteractionBuckets.Retentions(cells)
+	return BucketRetentions(cells, InteractionBuckets)
 }
 
-// Retentions groups cells into the buckets b: per segment (ascending) and bucket, buckets
+// BucketRetentions groups cells into the buckets b: per segment (ascending) and bucket, buckets
 // without buyers left out.
-func (b Buckets) Retentions(cells []fidelis.EngagementRetentionCell) []EngagementRetention {
+func BucketRetentions(cells []fidelis.EngagementRetentionCell, b fidelis.Buckets) []EngagementRetention {
 	type key struct {
 		seg    string
 		bucket int

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -772,7 +773,7 @@ func (v *VoC) exits(ctx context.Context, ss fidelis.SurveyStore, q fidelis.Query
 }
 
 // profilesFromCounts builds Defectors + Loyal profiles whose per-attribute value counts equal
-// the store's cells exactly. voc.CompareProfiles tests each attribute value on its own 2×2 table
+// the store's cells and its behaviour counts in voc's bands exactly. voc.CompareProfiles tests each attribute value on its own 2×2 table
 // (group × has the value), so only these marginal counts matter, not which customer holds which
 // combination: customer j of a group gets, for each attribute, the value whose cumulative count
 // range contains j, and no value (Missing) past the end. Profiles with equal values share one map,
@@ -790,7 +791,7 @@ func profilesFromCounts(pc fidelis.ProfileCounts) []voc.Profile {
 		}
 		runs := map[string][]run{}
 		var cuts []int64
-		for _, c := range pc.Cells {
+		for _, c := range append(slices.Clone(pc.Cells), voc.BehaviourCells(pc.Behaviours)...) {
 			if c.Defector != def {
 				continue
 			}

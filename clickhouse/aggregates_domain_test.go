@@ -29,6 +29,7 @@ type domainAggregates interface {
 	ReferralRevenue(ctx context.Context, q fidelis.Query) ([]fidelis.ReferralRevenueCell, error)
 	EngagementRetention(ctx context.Context, q fidelis.Query) ([]fidelis.EngagementRetentionCell, error)
 	SurveyItems(ctx context.Context, q fidelis.Query, kinds []string) ([]fidelis.ItemPattern, error)
+	DefectorProfiles(ctx context.Context, q fidelis.Query) (fidelis.ProfileCounts, error)
 }
 
 // importer lets ingest.Import write into a ClickHouse store: it uses only Begin, Erasures and
@@ -175,12 +176,21 @@ func TestDomainAggregatesParity(t *testing.T) {
 			if out[fmt.Sprint("SurveyItems ", i)], err = st.SurveyItems(ctx, q, []string{"csat", "nps", "trust"}); err != nil {
 				t.Fatalf("survey items %+v: %v", q, err)
 			}
+			pc, err := st.DefectorProfiles(ctx, q)
+			if err != nil {
+				t.Fatalf("defector profiles %+v: %v", q, err)
+			}
+			out[fmt.Sprint("DefectorProfiles ", i)] = []fidelis.ProfileCounts{pc}
 		}
 		return out
 	}
 	want := calls(t, ref, false)
 	// The fixture must reach the cases it is for, or equal empty results would pass.
 	for i := range queries {
+		pc := want[fmt.Sprint("DefectorProfiles ", i)].([]fidelis.ProfileCounts)[0]
+		if pc.Defectors == 0 || pc.Loyal == 0 || len(pc.Cells) == 0 || len(pc.Behaviours) < 4 {
+			t.Fatalf("defector profiles, query %d: too little to compare: %+v", i, pc)
+		}
 		for _, f := range []string{"ReferralRevenue", "EngagementRetention", "SurveyItems"} {
 			if reflect.ValueOf(want[fmt.Sprint(f, " ", i)]).Len() == 0 {
 				t.Fatalf("%s, query %d: empty reference result", f, i)

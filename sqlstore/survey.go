@@ -4,9 +4,11 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"fidelis"
 )
@@ -172,4 +174,81 @@ func (s *Shapes) SurveyItems(ctx context.Context, q fidelis.Query, kinds []strin
 		res[i] = *p.p
 	}
 	return res, nil
+}
+
+// DefectorProfiles counts attribute values and behaviours among defectors and loyal customers;
+// see fidelis.ProfileCounts for the definitions. The activity window is ActivityWindow periods of
+// Grain.Days() days each, ending at AsOf. Each attribute is its own query over the population
+// (one join each), so the result grows with the number of distinct values, never with customers;
+// behaviours come back as exact counts, banded in Go (voc.BehaviourCells).
+func (s *Shapes) DefectorProfiles(ctx context.Context, q fidelis.Query) (fidelis.ProfileCounts, error) {
+	var pc fidelis.ProfileCounts
+	end := q.To
+	if end.IsZero() {
+		_, last, err := s.Span(ctx)
+		if err != nil || last.IsZero() {
+			return pc, err
+		}
+		end = last.Add(time.Second)
+	}
+	end = end.UTC()
+	pc.AsOf = end
+	start := end.Add(-time.Duration(float64(q.ActivityWindow()) * q.Grain.Days() * 24 * float64(time.Hour)))
+	d := s.D
+	cond, cargs := TimeBounds(fidelis.Query{From: q.From, To: end}, `"timestamp"`)
+	// The population: p_def 1 for a defector, 0 for a loyal customer (the groups are disjoint).
+	pop := `(SELECT customer_id AS p_customer, 1 AS p_def FROM exits WHERE ` + cond + ` GROUP BY p_customer
+		UNION ALL SELECT customer_id AS p_customer, 0 AS p_def FROM orders
+		WHERE amount >= 0 AND "timestamp" < ? AND customer_id NOT IN (SELECT customer_id FROM exits)
+		GROUP BY p_customer HAVING max("timestamp") >= ?)`
+	pargs := append(cargs, end, start)
+	if err := s.DB.QueryRowContext(ctx, `SELECT `+d.CountIf("p_def = 1")+`, `+d.CountIf("p_def = 0")+` FROM `+pop+` p`, pargs...).
+		Scan(&pc.Defectors, &pc.Loyal); err != nil {
+		return pc, fmt.Errorf("profiles: %w", err)
+	}
+	cell := func(r *sql.Rows, c *fidelis.ProfileCell) error {
+		var def int64
+		err := r.Scan(&c.Attribute, &c.Value, &def, &c.Customers)
+		c.Defector = def == 1
+		return err
+	}
+	// Fixed columns come from the whitelist, never from input.
+	for _, col := range fidelis.FixedDimensions {
+		cells, err := query(ctx, s.DB, "profiles", `SELECT '`+col+`' AS a_name, a_value, p_def, count(*) FROM `+pop+` p
+			JOIN (SELECT customer_id AS p_customer, `+col+` AS a_value FROM customers) c USING (p_customer)
+			WHERE coalesce(a_value, '') <> '' GROUP BY a_value, p_def ORDER BY a_value, p_def`, pargs, cell)
+		if err != nil {
+			return pc, err
+		}
+		pc.Cells = append(pc.Cells, cells...)
+	}
+	cells, err := query(ctx, s.DB, "profiles", `SELECT a_name, a_value, p_def, count(DISTINCT p_customer) FROM `+pop+` p
+		JOIN (SELECT customer_id AS p_customer, name AS a_name, value AS a_value FROM customer_attrs) c USING (p_customer)
+		WHERE coalesce(a_value, '') <> '' GROUP BY a_name, a_value, p_def ORDER BY a_name, a_value, p_def`, pargs, cell)
+	if err != nil {
+		return pc, err
+	}
+	pc.Cells = append(pc.Cells, cells...)
+	// Behaviour counts, one join per level: each level adds one per-customer count (0 when none).
+	lvl, cols, args := pop, "p_customer, p_def", pargs
+	for _, b := range []struct{ name, from string }{
+		{"b_orders", `orders WHERE amount >= 0 AND "timestamp" < ?`},
+		{"b_support", `interactions WHERE lower(channel) = 'support' AND "timestamp" < ?`},
+		{"b_subs", `subscriptions WHERE started_at < ?`},
+		{"b_enrol", `program WHERE lower(type) = 'enroll' AND "timestamp" < ?`},
+	} {
+		lvl = `(SELECT ` + cols + `, coalesce(j_` + b.name + `, 0) AS ` + b.name + ` FROM ` + lvl + ` l LEFT JOIN
+			(SELECT customer_id AS p_customer, count(*) AS j_` + b.name + ` FROM ` + b.from + ` GROUP BY p_customer) r USING (p_customer))`
+		cols += ", " + b.name
+		args = append(args, end)
+	}
+	pc.Behaviours, err = query(ctx, s.DB, "profiles", `SELECT p_def, b_subs, b_enrol, b_orders, b_support, count(*) AS n FROM `+lvl+` x
+		GROUP BY p_def, b_subs, b_enrol, b_orders, b_support ORDER BY p_def, b_subs, b_enrol, b_orders, b_support`, args,
+		func(r *sql.Rows, c *fidelis.BehaviourCell) error {
+			var def int64
+			err := r.Scan(&def, &c.Subscriptions, &c.Enrolments, &c.Orders, &c.Support, &c.Customers)
+			c.Defector = def == 1
+			return err
+		})
+	return pc, err
 }

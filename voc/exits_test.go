@@ -3,9 +3,11 @@ package voc_test
 import (
 	"encoding/json"
 	"math"
+	"reflect"
 	"testing"
 	"time"
 
+	"fidelis"
 	"fidelis/voc"
 )
 
@@ -211,5 +213,44 @@ func TestCompareProfiles(t *testing.T) {
 	}
 	if _, err := voc.CompareProfiles(ps[:100], 0.05); err == nil {
 		t.Error("no loyal customers accepted")
+	}
+}
+
+func TestBehaviourCells(t *testing.T) {
+	// Exact counts from a store: loyal customers with 0, 3 and 12 orders (one also subscribed,
+	// with 2 support contacts); defectors with 1 order and 4 support contacts.
+	bs := []fidelis.BehaviourCell{
+		{Orders: 0, Customers: 2}, {Subscriptions: 1, Orders: 3, Support: 2, Customers: 1}, {Enrolments: 2, Orders: 12, Customers: 3},
+		{Defector: true, Orders: 1, Support: 4, Customers: 5},
+	}
+	cells := func(cs []fidelis.ProfileCell) map[string]int64 {
+		m := map[string]int64{}
+		for _, c := range cs {
+			g := "loyal"
+			if c.Defector {
+				g = "defector"
+			}
+			m[c.Attribute+"="+c.Value+"/"+g] += c.Customers
+		}
+		return m
+	}
+	want := map[string]int64{
+		"orders=0/loyal": 2, "orders=2-3/loyal": 1, "orders=10+/loyal": 3, "orders=1/defector": 5,
+		"subscriber=no/loyal": 5, "subscriber=yes/loyal": 1, "subscriber=no/defector": 5,
+		"programme_member=no/loyal": 3, "programme_member=yes/loyal": 3, "programme_member=no/defector": 5,
+		"support_contacts=0/loyal": 5, "support_contacts=1-2/loyal": 1, "support_contacts=3+/defector": 5,
+	}
+	if got := cells(voc.BehaviourCells(bs)); !reflect.DeepEqual(got, want) {
+		t.Errorf("default bands:\n got %v\nwant %v", got, want)
+	}
+	// Other bands change the cells: orders 0-4 / 5+, support none / any.
+	orders := fidelis.Buckets{{Min: 0, Name: "0-4"}, {Min: 5, Name: "5+"}}
+	support := fidelis.Buckets{{Min: 0, Name: "none"}, {Min: 1, Name: "any"}}
+	got := cells(voc.BandCells(bs, orders, support))
+	for k, w := range map[string]int64{"orders=0-4/loyal": 3, "orders=5+/loyal": 3, "orders=0-4/defector": 5,
+		"support_contacts=none/loyal": 5, "support_contacts=any/loyal": 1, "support_contacts=any/defector": 5} {
+		if got[k] != w {
+			t.Errorf("other bands: %s = %d, want %d (%v)", k, got[k], w, got)
+		}
 	}
 }

@@ -217,3 +217,59 @@ func CompareProfiles(profiles []Profile, fdr float64) ([]AttrEffect, error) {
 	})
 	return out, nil
 }
+
+// The behaviour bands of the defector profile: the one definition of them (stores return exact
+// counts, fidelis.BehaviourCell). Fidelis' choice, not a published standard: order counts in bands
+// that separate one-time buyers (0, 1), repeaters (2-3), regulars (4-9) and the most loyal
+// (10+); support contacts as none, occasional (1-2) and frequent (3+), since repeated contacts
+// are the signal of unresolved problems that exit surveys name.
+var (
+	OrderBands   = fidelis.Buckets{{Min: 0, Name: "0"}, {Min: 1, Name: "1"}, {Min: 2, Name: "2-3"}, {Min: 4, Name: "4-9"}, {Min: 10, Name: "10+"}}
+	SupportBands = fidelis.Buckets{{Min: 0, Name: "0"}, {Min: 1, Name: "1-2"}, {Min: 3, Name: "3+"}}
+)
+
+// BehaviourCells turns the store's behaviour counts into profile cells with the attributes
+// "subscriber" (yes/no: any subscription started), "programme_member" (yes/no: an enroll
+// event), "orders" (OrderBands) and "support_contacts" (SupportBands), ordered by attribute, value
+// and group (loyal first).
+func BehaviourCells(bs []fidelis.BehaviourCell) []fidelis.ProfileCell {
+	return BandCells(bs, OrderBands, SupportBands)
+}
+
+// BandCells is BehaviourCells with the given order and support bands.
+func BandCells(bs []fidelis.BehaviourCell, orders, support fidelis.Buckets) []fidelis.ProfileCell {
+	yes := func(n int64) string {
+		if n > 0 {
+			return "yes"
+		}
+		return "no"
+	}
+	sum := map[fidelis.ProfileCell]int64{}
+	for _, b := range bs {
+		for _, c := range []fidelis.ProfileCell{
+			{Attribute: "subscriber", Value: yes(b.Subscriptions)},
+			{Attribute: "programme_member", Value: yes(b.Enrolments)},
+			{Attribute: "orders", Value: orders[orders.Of(b.Orders)].Name},
+			{Attribute: "support_contacts", Value: support[support.Of(b.Support)].Name},
+		} {
+			c.Defector = b.Defector
+			sum[c] += b.Customers
+		}
+	}
+	out := make([]fidelis.ProfileCell, 0, len(sum))
+	for c, n := range sum {
+		c.Customers = n
+		out = append(out, c)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.Attribute != b.Attribute {
+			return a.Attribute < b.Attribute
+		}
+		if a.Value != b.Value {
+			return a.Value < b.Value
+		}
+		return !a.Defector && b.Defector
+	})
+	return out
+}
