@@ -2,6 +2,7 @@ package advocacy
 
 import (
 	"math"
+	"slices"
 	"sort"
 
 	"gonum.org/v1/gonum/optimize"
@@ -127,9 +128,10 @@ func Fit(x [][]float64, y []bool, lambda float64) Model {
 			for j, v := range zi {
 				eta += w[j] * v
 			}
-			// −log-likelihood, stable: log(1+e^η) − y·η.
-			f += softplus(eta)
-			r := sigmoid(eta)
+			// −log-likelihood, stable: log(1+e^η) − y·η; one exponential serves both terms.
+			e := math.Exp(-math.Abs(eta))
+			f += softplusE(eta, e)
+			r := sigmoidE(eta, e)
 			if y[i] {
 				f -= eta
 				r -= 1
@@ -149,9 +151,19 @@ func Fit(x [][]float64, y []bool, lambda float64) Model {
 		}
 		return f
 	}
+	// The optimiser asks for the value and then the gradient at the same point: one pass over the
+	// rows computes both, and the second call reuses it.
+	var lastW, lastG []float64
+	var lastF float64
+	eval := func(w []float64) {
+		if lastW == nil || !slices.Equal(w, lastW) {
+			lastW, lastG = slices.Clone(w), make([]float64, k+1)
+			lastF = fg(lastG, w)
+		}
+	}
 	p := optimize.Problem{
-		Func: func(w []float64) float64 { g := make([]float64, k+1); return fg(g, w) },
-		Grad: func(g, w []float64) { fg(g, w) },
+		Func: func(w []float64) float64 { eval(w); return lastF },
+		Grad: func(g, w []float64) { eval(w); copy(g, lastG) },
 	}
 	w0 := make([]float64, k+1)
 	res, err := optimize.Minimize(p, w0, nil, &optimize.BFGS{})
@@ -203,19 +215,22 @@ func (m Model) Reasons(x []float64, n int) []string {
 	return out
 }
 
-func sigmoid(x float64) float64 {
+func sigmoid(x float64) float64 { return sigmoidE(x, math.Exp(-math.Abs(x))) }
+
+// sigmoidE is sigmoid(x) given e = exp(−|x|).
+func sigmoidE(x, e float64) float64 {
 	if x >= 0 {
-		return 1 / (1 + math.Exp(-x))
+		return 1 / (1 + e)
 	}
-	e := math.Exp(x)
 	return e / (1 + e)
 }
 
-func softplus(x float64) float64 {
+// softplusE is log(1+eˣ) given e = exp(−|x|).
+func softplusE(x, e float64) float64 {
 	if x > 0 {
-		return x + math.Log1p(math.Exp(-x))
+		return x + math.Log1p(e)
 	}
-	return math.Log1p(math.Exp(x))
+	return math.Log1p(e)
 }
 
 // AUC is the area under the ROC curve: the probability that a random positive scores above a

@@ -1,0 +1,59 @@
+package advocacy_test
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"fidelis/advocacy"
+)
+
+// TestFitPinned pins the advocate model's coefficients on 4,000 seeded customers to the values the
+// fit gave before it was made faster (issue #14), to 1e-9 relative: a speed change may reorder
+// nothing that moves the optimum.
+func TestFitPinned(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	k := len(advocacy.FeatureNames)
+	x, y := make([][]float64, 4000), make([]bool, 4000)
+	for i := range x {
+		x[i] = make([]float64, k)
+		eta := -1.5
+		for j := range x[i] {
+			x[i][j] = r.NormFloat64() + float64(j%3)
+			eta += 0.3 * float64(j%5-2) * x[i][j]
+		}
+		y[i] = r.Float64() < 1/(1+math.Exp(-eta))
+	}
+	m := advocacy.Fit(x, y, advocacy.DefaultLambda)
+	got := append(append([]float64{}, m.Coef...), m.Bias)
+	want := []float64{-0.5297917821887019, -0.29267385148378106, -0.06504450582903315, 0.318304414534433, 0.5589970487584477,
+		-0.5931984702154373, -0.2685549632814982, 0.0454658049472687, 0.3159912026717536, 0.6390350524425449,
+		-0.526116058739321, -0.2549693138049582, 0.0216297644173097, 0.2704901397781934, 0.6017169719084675, -1.5607381640920373}
+	if len(want) != len(got) {
+		t.Fatalf("got %#v", got)
+	}
+	for j := range want {
+		if math.Abs(got[j]-want[j]) > 1e-9*math.Abs(want[j]) {
+			t.Errorf("coefficient %d: %.17g, pinned %.17g", j, got[j], want[j])
+		}
+	}
+}
+
+// BenchmarkFit fits the advocate model on 200,000 seeded customers
+// (go test ./advocacy -run '^$' -bench Fit).
+func BenchmarkFit(b *testing.B) {
+	r := rand.New(rand.NewPCG(5, 6))
+	k := len(advocacy.FeatureNames)
+	x, y := make([][]float64, 200_000), make([]bool, 200_000)
+	for i := range x {
+		x[i] = make([]float64, k)
+		for j := range x[i] {
+			x[i][j] = r.NormFloat64()
+		}
+		y[i] = r.Float64() < 1/(1+math.Exp(1.5-0.5*x[i][0]+0.3*x[i][4]))
+	}
+	b.ResetTimer()
+	for range b.N {
+		advocacy.Fit(x, y, advocacy.DefaultLambda)
+	}
+}
