@@ -167,18 +167,33 @@ func StoreRows(cs fidelis.ChurnStore) RowSource {
 	}
 }
 
-// topReasons returns the k features with the largest positive contributions.
+// topReasons returns the k features with the largest positive contributions (ties to the earlier
+// feature). It picks them before building any Reason: a label is formatted per reason, and a
+// million customers have tens of positive contributions each.
 func topReasons(fs []Feature, x *Matrix, i int, contrib []float64, k int) []Reason {
-	var out []Reason
+	top := make([]int, 0, k+1)
 	for f, c := range contrib {
 		if c <= 0 {
 			continue
 		}
-		out = append(out, Reason{Feature: fs[f].Name(), Label: fs[f].Msg().String(), Msg: fs[f].Msg(), Key: fs[f].Key, Level: fs[f].Level, Value: float64(x.Cols[f][i]), Contribution: c})
+		// Insert f after every kept feature with a contribution ≥ c (those came first).
+		j := len(top)
+		for j > 0 && contrib[top[j-1]] < c {
+			j--
+		}
+		if j < k {
+			top = slices.Insert(top, j, f)
+			if len(top) > k {
+				top = top[:k]
+			}
+		}
 	}
-	slices.SortStableFunc(out, func(a, b Reason) int { return cmp.Compare(b.Contribution, a.Contribution) })
-	if len(out) > k {
-		out = out[:k]
+	if len(top) == 0 {
+		return nil
+	}
+	out := make([]Reason, len(top))
+	for j, f := range top {
+		out[j] = Reason{Feature: fs[f].Name(), Label: fs[f].Msg().String(), Msg: fs[f].Msg(), Key: fs[f].Key, Level: fs[f].Level, Value: float64(x.Cols[f][i]), Contribution: contrib[f]}
 	}
 	return out
 }
