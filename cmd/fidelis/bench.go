@@ -51,11 +51,16 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	prof := fs.String("cpuprofile", "", "write a Go CPU profile of the timed stages to this file")
 	all := fs.Bool("all", false, "also import every other kind and time the full report (every section, per section) after the core metrics")
 	store := fs.String("store", "", "time the full report from this already loaded store instead (no synth, no import; implies --all)")
+	only := fs.String("only", "", "with --store: time only these sections (comma-separated, e.g. churn,advocacy) after the core metrics")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *store != "" {
-		return benchStore(ctx, e, *store, *prof)
+		var sections []string
+		if *only != "" {
+			sections = strings.Split(*only, ",")
+		}
+		return benchStore(ctx, e, *store, *prof, sections)
 	}
 	if *dir == "" || (*path != "fidelis" && *path != "floor" && *path != "both") {
 		return fidelis.Errorf(fidelis.EInvalid, "bench needs --dir and --path fidelis|floor|both")
@@ -128,11 +133,11 @@ func runBench(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 	}
-	return fullReport(ctx, st, stage)
+	return fullReport(ctx, st, stage, nil)
 }
 
-// benchStore times the full report from a loaded store.
-func benchStore(ctx context.Context, e *env, path, prof string) error {
+// benchStore times the full report from a loaded store, or only some sections.
+func benchStore(ctx context.Context, e *env, path, prof string, only []string) error {
 	if _, err := os.Stat(path); err != nil {
 		return fidelis.Errorf(fidelis.EInvalid, "bench --store %s: %v", path, err)
 	}
@@ -146,12 +151,13 @@ func benchStore(ctx context.Context, e *env, path, prof string) error {
 		return err
 	}
 	defer stop()
-	return fullReport(ctx, st, stager{e.stdout, "fidelis"})
+	return fullReport(ctx, st, stager{e.stdout, "fidelis"}, only)
 }
 
 // fullReport runs the whole analysis with one stage per section (the core metrics, each
-// registered section, the actions) and then renders the HTML report.
-func fullReport(ctx context.Context, st fidelis.Store, stage stager) error {
+// registered section, the actions) and then renders the HTML report; with only, just those
+// sections and no actions (analysis.Options.Only).
+func fullReport(ctx context.Context, st fidelis.Store, stage stager, only []string) error {
 	total := begin()
 	peak := int64(0)
 	name, t := "core metrics (full run)", begin()
@@ -160,7 +166,7 @@ func fullReport(ctx context.Context, st fidelis.Store, stage stager) error {
 		peak = max(peak, peakKB())
 		stage.done("section "+name, t)
 	}
-	a, err := analysis.Run(ctx, st, analysis.Options{Grain: fidelis.Month, Progress: func(s string) {
+	a, err := analysis.Run(ctx, st, analysis.Options{Grain: fidelis.Month, Only: only, Progress: func(s string) {
 		end()
 		resetPeak()
 		name, t = s, begin()
@@ -176,7 +182,11 @@ func fullReport(ctx context.Context, st fidelis.Store, stage stager) error {
 	}
 	peak = max(peak, peakKB())
 	stage.done("render html", t)
-	stage.print("full report", total, peak) // the peak is the stages' maximum
+	name = "full report"
+	if only != nil {
+		name = "report of " + strings.Join(only, ", ")
+	}
+	stage.print(name, total, peak) // the peak is the stages' maximum
 	return nil
 }
 
