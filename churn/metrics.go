@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"sort"
+	"sync"
 )
 
 // AUC is the area under the ROC curve of scores s for outcomes y (1 positive): the probability that
@@ -170,34 +171,85 @@ func RevenueTop10(s, y, value []float64) (share, caught float64) {
 // independent, and resampling them one by one would narrow the interval).
 func bootstrapAUC(scores [][]float64, y []float64, cluster []int, b int, seed uint64) [][]float64 {
 	rng := rand.New(rand.NewPCG(seed, 0x61756362))
-	idx := make([][]int, len(scores))
+	ranked := make([]rankedScores, len(scores))
 	for m, s := range scores {
-		idx[m] = order(s)
+		ranked[m] = rank(s, y)
 	}
 	out := make([][]float64, len(scores))
-	w := make([]float64, len(y))
-	var wc []float64
+	// Poisson(1) counts stay far below 256 (poisson1 stops at 20): a byte per row keeps the
+	// weights, which every method reads in its own order, in cache.
+	w := make([]uint8, len(y))
+	var wc []uint8
 	if cluster != nil {
-		wc = make([]float64, slices.Max(cluster)+1)
+		wc = make([]uint8, slices.Max(cluster)+1)
 	}
 	for range b {
 		if cluster == nil {
 			for i := range w {
-				w[i] = float64(poisson1(rng))
+				w[i] = uint8(poisson1(rng))
 			}
 		} else {
 			for c := range wc {
-				wc[c] = float64(poisson1(rng))
+				wc[c] = uint8(poisson1(rng))
 			}
 			for i, c := range cluster {
 				w[i] = wc[c]
 			}
 		}
-		for m, s := range scores {
-			out[m] = append(out[m], aucSorted(idx[m], s, y, w))
+		var wg sync.WaitGroup
+		for m := range scores {
+			wg.Go(func() { out[m] = append(out[m], ranked[m].auc(w)) })
 		}
+		wg.Wait()
 	}
 	return out
+}
+
+// rankedScores are one score vector's rows in ascending score order (row, outcome) with the end of
+// each run of tied scores: what aucSorted reads, laid out once for many weightings.
+type rankedScores struct {
+	row  []int32
+	pos  []bool
+	ends []int32
+}
+
+func rank(s, y []float64) rankedScores {
+	idx := order(s)
+	r := rankedScores{row: make([]int32, len(idx)), pos: make([]bool, len(idx))}
+	for j, i := range idx {
+		r.row[j], r.pos[j] = int32(i), y[i] == 1
+		if j+1 == len(idx) || s[idx[j+1]] != s[i] {
+			r.ends = append(r.ends, int32(j+1))
+		}
+	}
+	return r
+}
+
+// auc is aucSorted with weights w: the same sums in the same order (the weights are integers, so
+// each run's sums are exact).
+func (r rankedScores) auc(w []uint8) float64 {
+	var below, u, np, nn float64
+	k := int32(0)
+	for _, end := range r.ends {
+		var tp, tn float64
+		for j := k; j < end; j++ {
+			wi := float64(w[r.row[j]])
+			if r.pos[j] {
+				tp += wi
+			} else {
+				tn += wi
+			}
+		}
+		u += tp * (below + tn/2)
+		below += tn
+		np += tp
+		nn += tn
+		k = end
+	}
+	if np == 0 || nn == 0 {
+		return math.NaN()
+	}
+	return u / (np * nn)
 }
 
 // poisson1 draws from Poisson(1) by inversion.
