@@ -219,14 +219,16 @@ func levels(n map[string]int, total int) []string {
 	return out
 }
 
-// matrix computes the features of every row.
+// matrix computes the features of every row, on all cores.
 func matrix(fs []Feature, rows []fidelis.ChurnRow, ex []extras) *Matrix {
 	m := NewMatrix(len(rows), len(fs))
-	for i := range rows {
-		for f, ft := range fs {
-			m.Cols[f][i] = float32(ft.value(&rows[i], &ex[i]))
+	parallel(len(rows), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			for f, ft := range fs {
+				m.Cols[f][i] = float32(ft.value(&rows[i], &ex[i]))
+			}
 		}
-	}
+	})
 	return m
 }
 
