@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -120,12 +121,17 @@ func testImport(t *testing.T, st fidelis.Store) {
 	dir := t.TempDir()
 	p := filepath.Join(dir, "orders.csv")
 	os.WriteFile(p, []byte(ordersCSV+"o11,E,2024-04-01,10\no11,E,2024-04-02,10\n"), 0o644)
-	sum, err := ingest.Import(ctx, st, fidelis.Orders, p, ingest.Options{})
+	// Rejects go to the test's folder, not the current directory (the package's source folder).
+	rejects := filepath.Join(dir, "rejects.csv")
+	sum, err := ingest.Import(ctx, st, fidelis.Orders, p, ingest.Options{Rejects: rejects})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if sum.Read != 12 || sum.Stored != 1 || sum.Duplicates != 10 || sum.Rejected != 1 {
 		t.Fatalf("re-import: %+v", sum)
+	}
+	if b, err := os.ReadFile(rejects); err != nil || !strings.Contains(string(b), ",13,1,order_id,o11,same id as line 12") {
+		t.Errorf("rejects file: %q, %v; want line 13 column 1 naming o11", b, err)
 	}
 	// A rolled-back import leaves the store as it was.
 	w, err := st.Begin(ctx, fidelis.Orders, "rollback.csv", fidelis.Insert)
