@@ -14,9 +14,19 @@ type AdvocacyStore interface {
 	// ReferralRevenue returns, per segment of the referred customer, the net revenue in
 	// [q.From, q.To) of customers acquired through a converted referral and of all customers.
 	ReferralRevenue(ctx context.Context, q Query) ([]ReferralRevenueCell, error)
-	// AdvocacyFeatures streams one row per customer whose first order is before asOf: behaviour
-	// observed before asOf and the number of referrals the customer sent in [asOf, until).
-	AdvocacyFeatures(ctx context.Context, asOf, until time.Time, fn func(CustomerFeatures) error) error
+	// AdvocacyFeatures streams, in customer order, one row per customer with an order (other
+	// than a refund) before f.AsOf: behaviour observed before f.AsOf, interactions in the f.Recent
+	// before it, and the number of referrals the customer sent in [f.AsOf, f.Until).
+	AdvocacyFeatures(ctx context.Context, f FeatureQuery, fn func(CustomerFeatures) error) error
+}
+
+// FeatureQuery says what AdvocacyFeatures reads. The caller owns the definitions: Recent is the
+// likely-advocate model's look-back for interactions (advocacy.RecentInteractions), not a
+// constant of the store.
+type FeatureQuery struct {
+	AsOf   time.Time     // the cut-off: features are measured before it
+	Until  time.Time     // the end of the label window [AsOf, Until)
+	Recent time.Duration // interactions count from AsOf − Recent (inclusive) to AsOf
 }
 
 // ReferralCell counts the referrals whose invitation falls in period Period, sent by customers
@@ -47,21 +57,24 @@ type ReferralRevenueCell struct {
 	Revenue         float64 // all net revenue in the window
 }
 
-// CustomerFeatures is one customer's behaviour before a cut-off time (AsOf in the store call),
+// CustomerFeatures is one customer's behaviour before a cut-off time (FeatureQuery.AsOf),
 // the inputs of the advocacy score and the likely-advocate model. Counts are zero and scores NaN
 // where nothing was recorded.
 type CustomerFeatures struct {
-	Customer     string
-	RecencyDays  float64 // days from the last order to the cut-off
-	TenureDays   float64 // days from the first order to the cut-off
-	Orders       int64   // orders (refunds excluded)
-	Revenue      float64 // net revenue
-	NPS          float64 // the latest NPS answer (0–10), NaN when none
-	SurveyMean   float64 // the mean of the customer's other answers rescaled to 0–1, NaN when none
+	Customer    string
+	RecencyDays float64 // days from the last order to the cut-off
+	TenureDays  float64 // days from the first order to the cut-off
+	Orders      int64   // orders (refunds excluded)
+	Revenue     float64 // net revenue
+	NPS         float64 // the latest NPS answer (0–10; ties in time: the greatest response id), NaN when none
+	// SurveyMean is the mean of the customer's answers of other kinds, each rescaled to 0–1 by the
+	// lowest and highest score stored for its kind (all answers, of any time: a kind whose answers
+	// are all equal is left out), NaN when none.
+	SurveyMean   float64
 	Member       bool    // has a programme event
 	Points       float64 // programme points earned
-	Interactions int64   // interactions in the 90 days before the cut-off
-	Channels     int64   // distinct interaction channels ever used
+	Interactions int64   // interactions in the FeatureQuery.Recent before the cut-off
+	Channels     int64   // distinct interaction channels used before the cut-off
 	Mentions     int64   // social mentions by the customer
 	Positive     int64   // of those, labelled positive
 	Shares       int64   // shares their mentions received

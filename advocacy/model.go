@@ -4,6 +4,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"time"
 
 	"gonum.org/v1/gonum/optimize"
 
@@ -18,7 +19,8 @@ import (
 //	referrals sent, 5 points each                                        up to 15
 //	referrals converted, 10 points each                                  up to 25
 //	social amplification: positive mentions 5 each, plus 1 per 10 shares up to 15
-//	engagement: interactions in the last 90 days, 1 point each           up to 15
+//	engagement: interactions in the last 90 days (RecentInteractions),
+//	            1 point each                                             up to 15
 //
 // Weights follow the order of evidence of advocacy: a converted referral is proven advocacy, a
 // promoter answer stated intent (Reichheld 2003, HBR 81(12)), mentions and engagement weaker signals.
@@ -31,6 +33,13 @@ const (
 	// AdvocateThreshold is the score from which a customer counts as an advocate.
 	AdvocateThreshold = 40.0
 )
+
+// RecentInteractions is the look-back of the engagement part of the advocacy score and of the
+// model's "interactions (90 days)" feature: interactions from 90 days before the cut-off up to
+// it. The one definition (the store is told it through fidelis.FeatureQuery.Recent). A quarter,
+// so that one seasonal campaign does not dominate, and recent enough to reflect the customer's
+// present relationship (the usual RFM-style look-back in CRM engagement scoring).
+const RecentInteractions = 90 * 24 * time.Hour
 
 // Score returns the advocacy score of a customer.
 func Score(f fidelis.CustomerFeatures) float64 {

@@ -66,7 +66,8 @@ type Backtest struct {
 const AdvocacyHorizon = 180 * 24 * time.Hour
 
 func features(ctx context.Context, as fidelis.AdvocacyStore, asOf, until time.Time) (rows []fidelis.CustomerFeatures, err error) {
-	err = as.AdvocacyFeatures(ctx, asOf, until, func(f fidelis.CustomerFeatures) error { rows = append(rows, f); return nil })
+	f := fidelis.FeatureQuery{AsOf: asOf, Until: until, Recent: advocacy.RecentInteractions}
+	err = as.AdvocacyFeatures(ctx, f, func(f fidelis.CustomerFeatures) error { rows = append(rows, f); return nil })
 	return rows, err
 }
 

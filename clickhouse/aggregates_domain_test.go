@@ -30,6 +30,7 @@ type domainAggregates interface {
 	EngagementRetention(ctx context.Context, q fidelis.Query) ([]fidelis.EngagementRetentionCell, error)
 	SurveyItems(ctx context.Context, q fidelis.Query, kinds []string) ([]fidelis.ItemPattern, error)
 	DefectorProfiles(ctx context.Context, q fidelis.Query) (fidelis.ProfileCounts, error)
+	AdvocacyFeatures(ctx context.Context, f fidelis.FeatureQuery, fn func(fidelis.CustomerFeatures) error) error
 }
 
 // importer lets ingest.Import write into a ClickHouse store: it uses only Begin, Erasures and
@@ -117,6 +118,9 @@ func domainFixture(t *testing.T) map[fidelis.Kind]string {
 		if r.IntN(3) == 0 {
 			fmt.Fprintf(soc, "%s,%s,%s,%s,%d,%s\n", next("m"), ts(at(180)), pick("x", "instagram"), c, r.IntN(40), pick("positive", "negative", ""))
 		}
+		if i%4 == 0 { // a mention soon after the first order, so that cut-offs see some
+			fmt.Fprintf(soc, "%s,%s,x,%s,%d,%s\n", next("m"), ts(first.Add(time.Hour)), c, r.IntN(40), pick("positive", "Positive", "negative"))
+		}
 		if r.IntN(6) == 0 {
 			fmt.Fprintf(exit, "%s,%s,%s,%s\n", next("x"), c, ts(at(180)), pick("price", "service"))
 		}
@@ -176,20 +180,40 @@ func TestDomainAggregatesParity(t *testing.T) {
 			}
 			out[fmt.Sprint("DefectorProfiles ", i)] = []fidelis.ProfileCounts{pc}
 		}
+		for i, asOf := range []time.Time{mar, may} {
+			var rows []fidelis.CustomerFeatures
+			f := fidelis.FeatureQuery{AsOf: asOf, Until: asOf.AddDate(0, 2, 0), Recent: time.Duration(30*(i+1)) * 24 * time.Hour}
+			if err := st.AdvocacyFeatures(ctx, f, func(c fidelis.CustomerFeatures) error { rows = append(rows, c); return nil }); err != nil {
+				t.Fatalf("advocacy features %+v: %v", f, err)
+			}
+			out[fmt.Sprint("AdvocacyFeatures ", i)] = rows
+		}
 		return out
 	}
 	want := calls(t, ref)
 	// The fixture must reach the cases it is for, or equal empty results would pass.
 	for i := range queries {
 		pc := want[fmt.Sprint("DefectorProfiles ", i)].([]fidelis.ProfileCounts)[0]
-		if pc.Defectors == 0 || pc.Loyal == 0 || len(pc.Cells) == 0 || len(pc.Behaviours) < 4 {
+		if i == 0 && (pc.Defectors == 0 || pc.Loyal == 0 || len(pc.Cells) == 0 || len(pc.Behaviours) < 4) {
 			t.Fatalf("defector profiles, query %d: too little to compare: %+v", i, pc)
 		}
-		for _, f := range []string{"ReferralRevenue", "EngagementRetention", "SurveyItems"} {
+		for _, f := range []string{"ReferralRevenue", "EngagementRetention", "SurveyItems", "AdvocacyFeatures"} {
+			if f == "AdvocacyFeatures" && i >= 2 {
+				continue
+			}
 			if reflect.ValueOf(want[fmt.Sprint(f, " ", i)]).Len() == 0 {
 				t.Fatalf("%s, query %d: empty reference result", f, i)
 			}
 		}
+	}
+	var seen [6]bool // a row with an NPS, a survey mean, membership, recent interactions, positive mentions, a future referral
+	for _, c := range append(want["AdvocacyFeatures 0"].([]fidelis.CustomerFeatures), want["AdvocacyFeatures 1"].([]fidelis.CustomerFeatures)...) {
+		for j, ok := range []bool{!math.IsNaN(c.NPS), !math.IsNaN(c.SurveyMean), c.Member, c.Interactions > 0, c.Positive > 0, c.Future > 0} {
+			seen[j] = seen[j] || ok
+		}
+	}
+	if seen != [6]bool{true, true, true, true, true, true} {
+		t.Fatalf("advocacy features: the fixture leaves a feature unexercised: %v", seen)
 	}
 	modes(t, func(t *testing.T, st *clickhouse.Store) {
 		storetest.Load(t, importer{ch: st}, files)

@@ -120,12 +120,16 @@ func testAdvocacyFeatures(t *testing.T, st fidelis.Store) {
 			Interactions: 1, Channels: 1, Mentions: 1, Future: 1},
 		{Customer: "E", RecencyDays: 46, TenureDays: 46, Orders: 1, Revenue: 10, NPS: nan, SurveyMean: nan},
 	}
-	var got []fidelis.CustomerFeatures
-	err := st.AdvocacyFeatures(context.Background(), time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC), time.Date(2024, 4, 1, 0, 0, 0, 0, time.UTC),
-		func(c fidelis.CustomerFeatures) error { got = append(got, c); return nil })
-	if err != nil {
-		t.Fatal(err)
+	f := fidelis.FeatureQuery{AsOf: time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC), Until: time.Date(2024, 4, 1, 0, 0, 0, 0, time.UTC),
+		Recent: 90 * 24 * time.Hour}
+	features := func(f fidelis.FeatureQuery) []fidelis.CustomerFeatures {
+		var got []fidelis.CustomerFeatures
+		if err := st.AdvocacyFeatures(context.Background(), f, func(c fidelis.CustomerFeatures) error { got = append(got, c); return nil }); err != nil {
+			t.Fatal(err)
+		}
+		return got
 	}
+	got := features(f)
 	if len(got) != len(want) {
 		t.Fatalf("features: %d rows, want %d: %+v", len(got), len(want), got)
 	}
@@ -138,6 +142,16 @@ func testAdvocacyFeatures(t *testing.T, st fidelis.Store) {
 		if !reflect.DeepEqual(g, w) {
 			t.Errorf("features:\n got %+v\nwant %+v", g, w)
 		}
+	}
+	// The look-back is the caller's: 30 days (from 31 January) leave A's February visit and C's
+	// app session; A's January interactions and B's fall out.
+	f.Recent = 30 * 24 * time.Hour
+	var recent []int64
+	for _, c := range features(f) {
+		recent = append(recent, c.Interactions)
+	}
+	if want := []int64{1, 0, 1, 0}; !reflect.DeepEqual(recent, want) {
+		t.Errorf("interactions in the 30 days before the cut-off: %v, want %v", recent, want)
 	}
 }
 
