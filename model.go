@@ -37,7 +37,8 @@ type ModelStore interface {
 	Summaries(ctx context.Context, q Query, calEnd, obsEnd time.Time, fn func(CustomerSummary) error) error
 	// HoldoutDays returns, for customers whose first purchase is before calEnd, the number of
 	// purchase days in each step-day interval of [calEnd, obsEnd): the actual side of a tracking plot.
-	HoldoutDays(ctx context.Context, calEnd, obsEnd time.Time, stepDays int) ([]int64, error)
+	// Of q only Segment is used.
+	HoldoutDays(ctx context.Context, q Query, calEnd, obsEnd time.Time, stepDays int) ([]int64, error)
 }
 
 // SummaryRow is a distinct (X, Tx, T) calibration summary, in days, with the number of customers

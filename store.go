@@ -159,6 +159,25 @@ type Query struct {
 	// Window is the activity window in periods: a customer is active in period i when they bought
 	// in any of periods i−Window+1 … i. Zero means Grain.DefaultWindow().
 	Window int
+	// Segment keeps only the customers with every one of these attribute values (none: everyone).
+	// Like By, names are folded with CleanName and values are bound, never spliced into SQL.
+	Segment []AttrValue
+}
+
+// AttrValue is one customer attribute's value: a segment condition, region=North.
+type AttrValue struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+// ParseSegment reads "attr=value" (the CLI's --segment, the API's segment=) into an AttrValue.
+func ParseSegment(s string) (AttrValue, error) {
+	k, v, ok := strings.Cut(s, "=")
+	k, v = CleanName(k), strings.TrimSpace(v)
+	if !ok || k == "" || v == "" {
+		return AttrValue{}, Errorf(EInvalid, "segment %q: want ATTRIBUTE=VALUE, e.g. region=North", s)
+	}
+	return AttrValue{Name: k, Value: v}, nil
 }
 
 // ActivityWindow returns the window in periods, with the default applied.

@@ -507,7 +507,7 @@ func programmeAction(ctx context.Context, st fidelis.Store, a *Analysis, p *Prog
 		if d = newDormant(a, p.Periods); d == nil {
 			return Action{}, false
 		}
-		if err := st.ProgramCustomers(ctx, fidelis.Query{Grain: a.Grain}, func(c fidelis.ProgramCustomer) error {
+		if err := st.ProgramCustomers(ctx, fidelis.Query{Grain: a.Grain, Segment: a.Segment}, func(c fidelis.ProgramCustomer) error {
 			d.add(a, c)
 			return nil
 		}); err != nil {

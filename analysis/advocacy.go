@@ -83,7 +83,11 @@ func runAdvocacy(ctx context.Context, st fidelis.Store, o Options, a *Analysis) 
 	if a.Counts[fidelis.Referrals] == 0 {
 		return nil, nil
 	}
-	q := fidelis.Query{Grain: o.Grain, From: o.From, To: o.To, Window: o.Window}
+	if len(o.Segment) > 0 { // referred customers and the advocate model's features span segments
+		a.Notes = append(a.Notes, "advocacy: not computed under a segment filter (referrers, the customers they bring and the advocate model's features are read from every customer); run without the filter")
+		return nil, nil
+	}
+	q := o.query()
 	out := &Advocacy{ScoreNote: scoreNote, ModelNote: modelNote}
 	cells, err := st.Referrals(ctx, q)
 	if err != nil {

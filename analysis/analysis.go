@@ -22,6 +22,8 @@ type Options struct {
 	By       string // breakdown dimension; "" for none
 	Window   int    // activity window in periods; 0 for the grain's default
 	Currency string // for display only
+	// Segment keeps only the customers with every one of these attribute values.
+	Segment []fidelis.AttrValue
 	// Core computes only the core metrics: no registered sections, no actions (benchmarks and
 	// commands that need nothing else).
 	Core bool
@@ -38,14 +40,16 @@ type Options struct {
 
 // Analysis is everything Fidelis computed for one store.
 type Analysis struct {
-	Generated time.Time              `json:"generated"`
-	Grain     fidelis.Grain          `json:"grain"`
-	Window    int                    `json:"activity_window_periods"`
-	By        string                 `json:"by,omitempty"`
-	Currency  string                 `json:"currency,omitempty"`
-	Counts    map[fidelis.Kind]int64 `json:"counts"`
-	First     time.Time              `json:"first_order"`
-	Last      time.Time              `json:"last_order"`
+	Generated time.Time     `json:"generated"`
+	Grain     fidelis.Grain `json:"grain"`
+	Window    int           `json:"activity_window_periods"`
+	By        string        `json:"by,omitempty"`
+	// Segment is the filter the analysis ran under: only these customers' records count.
+	Segment  []fidelis.AttrValue    `json:"segment,omitempty"`
+	Currency string                 `json:"currency,omitempty"`
+	Counts   map[fidelis.Kind]int64 `json:"counts"`
+	First    time.Time              `json:"first_order"`
+	Last     time.Time              `json:"last_order"`
 	// LastComplete says whether the last period of the data is over (its last day has orders);
 	// otherwise figures for it are flagged as incomplete.
 	LastComplete bool `json:"last_period_complete"`
@@ -126,13 +130,18 @@ func RunSection(ctx context.Context, st fidelis.Store, o Options, name string) (
 	return a, runSteps(ctx, st, o, a)
 }
 
+// query is the store query of o's window, grain, activity window and segment.
+func (o Options) query() fidelis.Query {
+	return fidelis.Query{Grain: o.Grain, From: o.From, To: o.To, Window: o.Window, Segment: o.Segment}
+}
+
 // frame fills the options, the store's counts and the order span.
 func frame(ctx context.Context, st fidelis.Store, o Options) (*Analysis, error) {
 	if o.Grain == "" {
 		o.Grain = fidelis.Month
 	}
-	q := fidelis.Query{Grain: o.Grain, From: o.From, To: o.To, Window: o.Window}
-	a := &Analysis{Generated: time.Now().UTC(), Grain: o.Grain, Window: q.ActivityWindow(), By: o.By, Currency: o.Currency}
+	q := o.query()
+	a := &Analysis{Generated: time.Now().UTC(), Grain: o.Grain, Window: q.ActivityWindow(), By: o.By, Segment: o.Segment, Currency: o.Currency}
 	var err error
 	if a.Counts, err = st.Counts(ctx); err != nil {
 		return nil, err
@@ -161,7 +170,7 @@ func Run(ctx context.Context, st fidelis.Store, o Options) (*Analysis, error) {
 	if o.Grain == "" {
 		o.Grain = fidelis.Month
 	}
-	q := fidelis.Query{Grain: o.Grain, From: o.From, To: o.To, Window: o.Window}
+	q := o.query()
 	a, err := Basics(ctx, st, o)
 	if err != nil {
 		return nil, err

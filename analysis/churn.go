@@ -44,6 +44,10 @@ func runChurn(ctx context.Context, st fidelis.Store, o Options, a *Analysis) (an
 	if a.Last.IsZero() {
 		return nil, nil
 	}
+	if len(o.Segment) > 0 { // its rows come from every customer: a filtered report must not show it as the segment's
+		a.Notes = append(a.Notes, "churn model: not computed under a segment filter (it is backtested on every customer); run without the filter")
+		return nil, nil
+	}
 	c, err := ChurnModel(ctx, st, a.First, observationEnd(a),
 		churn.Options{HorizonDays: ReportChurnHorizon, Cutoffs: reportChurnCutoffs, Bootstrap: reportBootstrap, Seed: 1})
 	var fe *fidelis.Error

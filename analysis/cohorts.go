@@ -21,7 +21,7 @@ func CohortMatrices(ctx context.Context, st fidelis.Store, o Options) ([]metric.
 	if err := fidelis.CheckPeriods(o.Grain, first, last, o.From, o.To); err != nil {
 		return nil, err
 	}
-	cells, err := st.Cohorts(ctx, fidelis.Query{Grain: o.Grain, From: o.From, To: o.To, By: o.By})
+	cells, err := st.Cohorts(ctx, fidelis.Query{Grain: o.Grain, From: o.From, To: o.To, By: o.By, Segment: o.Segment})
 	if err != nil {
 		return nil, err
 	}

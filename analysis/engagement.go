@@ -24,7 +24,7 @@ func runEngagement(ctx context.Context, st fidelis.Store, o Options, a *Analysis
 	if a.Counts[fidelis.Interactions] == 0 {
 		return nil, nil
 	}
-	q := fidelis.Query{Grain: o.Grain, From: o.From, To: o.To, Window: o.Window}
+	q := o.query()
 	cells, err := st.Engagement(ctx, q)
 	if err != nil {
 		return nil, err

@@ -142,7 +142,7 @@ func SelectModel(ctx context.Context, ms fidelis.ModelStore, a *Analysis) (*Sele
 	hw := holdoutWeeks(obs.Sub(a.First))
 	cal := obs.AddDate(0, 0, -int(hw*7))
 	s := &Selection{CalibrationEnd: cal, ObservationEnd: obs, HoldoutWeeks: hw}
-	cs, raw, err := summaries(ctx, ms, "", cal, obs)
+	cs, raw, err := summaries(ctx, ms, a, "", cal, obs)
 	if err != nil {
 		return nil, err
 	}
@@ -151,7 +151,7 @@ func SelectModel(ctx context.Context, ms fidelis.ModelStore, a *Analysis) (*Sele
 	for i, c := range raw {
 		actual[i] = c.Holdout
 	}
-	days, err := ms.HoldoutDays(ctx, cal, obs, 7)
+	days, err := ms.HoldoutDays(ctx, fidelis.Query{Segment: a.Segment}, cal, obs, 7)
 	if err != nil {
 		return nil, err
 	}

@@ -111,7 +111,7 @@ func Insights(ctx context.Context, st fidelis.Store, o Options, a *Analysis, cfg
 	}
 
 	// Annual retention: grain year, window one year, for the annual industry benchmarks.
-	yq := fidelis.Query{Grain: fidelis.Year, From: o.From, To: o.To, Window: 1}
+	yq := fidelis.Query{Grain: fidelis.Year, From: o.From, To: o.To, Window: 1, Segment: o.Segment}
 	cells, err := st.Activity(ctx, yq)
 	if err != nil {
 		return nil, err
@@ -342,7 +342,7 @@ func lightVoC(ctx context.Context, st fidelis.Store, o Options, a *Analysis) (*V
 	if a.Counts[fidelis.Surveys] == 0 {
 		return nil, nil
 	}
-	q := fidelis.Query{Grain: o.Grain, From: o.From, To: o.To, Window: o.Window}
+	q := o.query()
 	complete, err := completeness(ctx, st, o)
 	if err != nil {
 		return nil, err
@@ -368,7 +368,7 @@ func lightVoC(ctx context.Context, st fidelis.Store, o Options, a *Analysis) (*V
 // programObs computes the redemption rate (points redeemed ÷ points earned, over the window and
 // per complete period) and the share of points earned to date not redeemed.
 func programObs(ctx context.Context, ps fidelis.ProgramStore, o Options, a *Analysis) ([]insight.Observation, error) {
-	q := fidelis.Query{Grain: o.Grain, From: o.From, To: o.To, Window: o.Window}
+	q := o.query()
 	cells, err := ps.ProgramActivity(ctx, q)
 	if err != nil {
 		return nil, err

@@ -26,7 +26,7 @@ var LifetimeMilestones = []int64{180, 365, 730}
 
 func runLifetime(ctx context.Context, st fidelis.Store, o Options, a *Analysis) (any, error) {
 	w := int(math.Round(float64(a.Window) * a.Grain.Days()))
-	q := fidelis.Query{Grain: o.Grain, To: o.To}
+	q := fidelis.Query{Grain: o.Grain, To: o.To, Segment: o.Segment}
 	cells, err := st.Lifetimes(ctx, q, w)
 	if err != nil || len(cells) == 0 {
 		return nil, err

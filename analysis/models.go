@@ -183,11 +183,11 @@ func observationEnd(a *Analysis) time.Time {
 
 var errNoModel = errors.New("not enough repeat purchases to fit a customer-base model")
 
-func summaries(ctx context.Context, ms fidelis.ModelStore, by string, cal, obs time.Time) ([]btyd.Customer, []fidelis.CustomerSummary, error) {
+func summaries(ctx context.Context, ms fidelis.ModelStore, a *Analysis, by string, cal, obs time.Time) ([]btyd.Customer, []fidelis.CustomerSummary, error) {
 	var cs []btyd.Customer
 	var raw []fidelis.CustomerSummary
 	repeaters := 0
-	err := ms.Summaries(ctx, fidelis.Query{By: by}, cal, obs, func(c fidelis.CustomerSummary) error {
+	err := ms.Summaries(ctx, fidelis.Query{By: by, Segment: a.Segment}, cal, obs, func(c fidelis.CustomerSummary) error {
 		cs = append(cs, btyd.Customer{ID: c.Customer, Frequency: c.X, Recency: c.Tx / 7, T: c.T / 7, Monetary: c.Monetary})
 		raw = append(raw, c)
 		if c.X > 0 {
@@ -327,7 +327,7 @@ func ScoresFor(ctx context.Context, ms fidelis.ModelStore, a *Analysis, by strin
 // fills the history-only scores when sel's gate did not pass.
 func ScoresWith(ctx context.Context, ms fidelis.ModelStore, a *Analysis, sel *Selection, by string, withPrev bool, months int) (*Forecast, error) {
 	obs := sel.ObservationEnd
-	cs, raw, err := summaries(ctx, ms, by, obs, obs)
+	cs, raw, err := summaries(ctx, ms, a, by, obs, obs)
 	if err != nil {
 		return nil, err
 	}
@@ -366,7 +366,7 @@ func ScoresWith(ctx context.Context, ms fidelis.ModelStore, a *Analysis, sel *Se
 	prev := map[string]float64{}
 	if withPrev {
 		back := obs.AddDate(0, 0, -int(math.Round(window)))
-		pcs, _, err := summaries(ctx, ms, "", back, back)
+		pcs, _, err := summaries(ctx, ms, a, "", back, back)
 		if err != nil && !errors.Is(err, errNoModel) {
 			return nil, err
 		}

@@ -64,7 +64,7 @@ func runProgram(ctx context.Context, st fidelis.Store, o Options, a *Analysis) (
 	if a.Counts[fidelis.Program] == 0 {
 		return nil, nil
 	}
-	q := fidelis.Query{Grain: o.Grain, From: o.From, To: o.To, Window: o.Window}
+	q := o.query()
 	out := &Program{Notes: programNotes}
 	summarize := func(q fidelis.Query) ([]advocacy.ProgramPeriod, []advocacy.ProgramSummary, error) {
 		cells, err := st.ProgramActivity(ctx, q)
@@ -102,7 +102,7 @@ func runProgram(ctx context.Context, st fidelis.Store, o Options, a *Analysis) (
 			return nil, err
 		}
 	}
-	all, err := st.ProgramTiers(ctx, fidelis.Query{Grain: o.Grain, To: o.To})
+	all, err := st.ProgramTiers(ctx, fidelis.Query{Grain: o.Grain, To: o.To, Segment: o.Segment})
 	if err != nil {
 		return nil, err
 	}
@@ -116,7 +116,7 @@ func runProgram(ctx context.Context, st fidelis.Store, o Options, a *Analysis) (
 		// The action's query has no end either: the same rows.
 		out.dormant = newDormant(a, periods)
 	}
-	if err := st.ProgramCustomers(ctx, fidelis.Query{Grain: o.Grain, To: o.To}, func(p fidelis.ProgramCustomer) error {
+	if err := st.ProgramCustomers(ctx, fidelis.Query{Grain: o.Grain, To: o.To, Segment: o.Segment}, func(p fidelis.ProgramCustomer) error {
 		c.Add(p)
 		if out.dormant != nil {
 			out.dormant.add(a, p)

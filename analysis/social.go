@@ -24,7 +24,7 @@ func runSocial(ctx context.Context, st fidelis.Store, o Options, a *Analysis) (a
 	if a.Counts[fidelis.Social] == 0 {
 		return nil, nil
 	}
-	q := fidelis.Query{Grain: o.Grain, From: o.From, To: o.To, Window: o.Window}
+	q := o.query()
 	cells, err := st.SocialActivity(ctx, q)
 	if err != nil {
 		return nil, err

@@ -136,9 +136,10 @@ type VoC struct {
 	DriversByLanguage []LanguageDrivers  `json:"drivers_by_language,omitempty"`
 	Themes            []voc.ThemeResult  `json:"themes,omitempty"`
 	Exits             *voc.ExitReport    `json:"exits,omitempty"`
-	Defection         *Defection         `json:"defection,omitempty"`
-	CLV               string             `json:"clv"`
-	Warnings          []string           `json:"warnings,omitempty"`
+	// Defection is absent under a segment filter (its store query reads every customer).
+	Defection *Defection `json:"defection,omitempty"`
+	CLV       string     `json:"clv"`
+	Warnings  []string   `json:"warnings,omitempty"`
 	// WarningMsgs holds the warnings as messages, for reports in other languages.
 	WarningMsgs fidelis.Msgs `json:"-"`
 	Definitions []Definition `json:"-"`
@@ -241,7 +242,7 @@ func VoiceOfCustomer(ctx context.Context, st fidelis.Store, o Options, vo VoCOpt
 	if o.Grain == "" {
 		o.Grain = fidelis.Month
 	}
-	q := fidelis.Query{Grain: o.Grain, From: o.From, To: o.To, Window: o.Window}
+	q := o.query()
 	n10, _ := voc.NPSSampleSize(10, 0.5, 0.5)
 	v := &VoC{Grain: o.Grain, By: o.By, MinSample: metric.SmallSample, NPSMargin10: n10,
 		ResponseRate: "not available: survey invitations are not imported, only answers",
@@ -756,6 +757,9 @@ func (v *VoC) exits(ctx context.Context, ss fidelis.SurveyStore, q fidelis.Query
 		rep.Segments = nil
 	}
 	v.Exits = &rep
+	if len(q.Segment) > 0 { // the profiles are read from every customer: not the segment's
+		return nil
+	}
 	pc, err := ss.DefectorProfiles(ctx, q)
 	if err != nil {
 		return err

@@ -32,7 +32,7 @@ type WhatIf struct {
 // returned note is non-empty when the value per customer is history rather than a model's
 // prediction (no model passed the holdout check).
 func RunWhatIf(ctx context.Context, st fidelis.Store, a *Analysis, q WhatIf) (res scenario.Result, note string, err error) {
-	cells, err := st.Activity(ctx, fidelis.Query{Grain: fidelis.Month, By: q.By})
+	cells, err := st.Activity(ctx, fidelis.Query{Grain: fidelis.Month, By: q.By, Segment: a.Segment})
 	if err != nil {
 		return res, "", err
 	}

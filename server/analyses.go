@@ -2,9 +2,12 @@ package server
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -24,6 +27,8 @@ type Filters struct {
 	Grain  string `query:"grain" enum:"day,week,month,quarter,year" doc:"period length (default month)"`
 	By     string `query:"by" maxLength:"64" doc:"break down by a customer attribute (one of /v1/dimensions)"`
 	Window int    `query:"window" minimum:"0" maximum:"1000" doc:"activity window in periods (0: about 90 days)"`
+	// Segment may repeat: only customers matching every one count.
+	Segment []string `query:"segment,explode" maxItems:"8" doc:"only customers with this attribute value, ATTR=VALUE (e.g. region=North); repeat for several (all must hold)"`
 }
 
 // options checks the filters and returns the analysis options they describe.
@@ -52,6 +57,17 @@ func (f Filters) options() (analysis.Options, error) {
 		}
 		*d.dst = t
 	}
+	for _, s := range f.Segment {
+		av, err := fidelis.ParseSegment(s)
+		if err != nil {
+			return o, err
+		}
+		o.Segment = append(o.Segment, av)
+	}
+	slices.SortFunc(o.Segment, func(x, y fidelis.AttrValue) int {
+		return cmp.Or(strings.Compare(x.Name, y.Name), strings.Compare(x.Value, y.Value))
+	})
+	o.Segment = slices.Compact(o.Segment)
 	if !o.From.IsZero() && !o.To.IsZero() && !o.From.Before(o.To) {
 		return o, fidelis.Errorf(fidelis.EInvalid, "from=%s is not before to=%s: the window [from, to) is empty", f.From, f.To)
 	}
@@ -66,11 +82,18 @@ func (f Filters) key(o analysis.Options) string {
 		}
 		return t.Format("2006-01-02")
 	}
-	return fmt.Sprintf("g=%s&from=%s&to=%s&by=%s&w=%d", o.Grain, day(o.From), day(o.To), o.By, o.Window)
+	seg := ""
+	for _, s := range o.Segment {
+		seg += "&seg=" + url.QueryEscape(s.Name) + "=" + url.QueryEscape(s.Value)
+	}
+	return fmt.Sprintf("g=%s&from=%s&to=%s&by=%s&w=%d%s", o.Grain, day(o.From), day(o.To), o.By, o.Window, seg)
 }
 
 // checkBy refuses a breakdown by an attribute the store does not have, listing those it has.
-func (s *Server) checkBy(ctx context.Context, by string) error {
+func (s *Server) checkBy(ctx context.Context, by string) error { return s.checkAttr(ctx, "by="+by, by) }
+
+// checkAttr refuses an attribute the customers do not have; param names where it came from.
+func (s *Server) checkAttr(ctx context.Context, param, by string) error {
 	if by == "" {
 		return nil
 	}
@@ -83,7 +106,7 @@ func (s *Server) checkBy(ctx context.Context, by string) error {
 			return nil
 		}
 	}
-	return fidelis.Errorf(fidelis.EInvalid, "by=%s: the customers have no attribute %q (they have: %s)", by, by, strings.Join(dims, ", "))
+	return fidelis.Errorf(fidelis.EInvalid, "%s: the customers have no attribute %q (they have: %s)", param, by, strings.Join(dims, ", "))
 }
 
 // cached returns the result named what for the filters, computing it once per store version.
@@ -104,6 +127,11 @@ func (s *Server) cached(ctx context.Context, what string, f Filters, readStore b
 			defer s.store.RUnlock()
 			if err := s.checkBy(cctx, o.By); err != nil {
 				return nil, err
+			}
+			for _, sg := range o.Segment {
+				if err := s.checkAttr(cctx, "segment="+sg.Name+"="+sg.Value, sg.Name); err != nil {
+					return nil, err
+				}
 			}
 		}
 		start := time.Now()
@@ -166,15 +194,11 @@ type Comparison struct {
 
 type reportInput struct {
 	Filters
-	Compare string   `query:"compare" enum:"previous,year" doc:"also compute the window just before (previous: as many months when from and to are 1sts, else days) or a year before (year); needs from and to"`
-	Segment []string `query:"segment" doc:"not supported yet: the stores' aggregates cannot filter by segment; use by to break down"`
+	Compare string `query:"compare" enum:"previous,year" doc:"also compute the window just before (previous: as many months when from and to are 1sts, else days) or a year before (year); needs from and to"`
 }
 
 // comparison returns the filters of the comparison window, or nil when none is asked for.
 func (in *reportInput) comparison() (*Filters, error) {
-	if len(in.Segment) > 0 {
-		return nil, fidelis.Errorf(fidelis.EInvalid, "segment=%s: filtering by segment is not supported yet; break down with by=ATTRIBUTE instead", in.Segment[0])
-	}
 	if in.Compare == "" {
 		return nil, nil
 	}

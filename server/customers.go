@@ -236,12 +236,31 @@ func (s *Server) members(ctx context.Context, f Filters, list string) (*members,
 			}
 			m.note = strings.TrimSpace(m.note + " churn_risk: " + ch.Basis.Text)
 		}
+		if err == nil && len(o.Segment) > 0 {
+			m.ids, err = inSegment(ctx, cs, m.ids, o.Segment)
+		}
 		return m, err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return v.(*members), nil
+}
+
+// inSegment keeps the ids of customers with every attribute value of seg (the segment filter the
+// analysis behind the list ran under), in their order.
+func inSegment(ctx context.Context, cs fidelis.CustomerStore, ids []string, seg []fidelis.AttrValue) ([]string, error) {
+	for _, av := range seg {
+		in, err := cs.CustomerIDs(ctx, fidelis.CustomerSelection{By: av.Name, Segment: av.Value})
+		if err != nil {
+			return nil, err
+		}
+		ids = slices.DeleteFunc(ids, func(id string) bool {
+			_, found := slices.BinarySearch(in, id) // CustomerIDs are sorted
+			return !found
+		})
+	}
+	return ids, nil
 }
 
 // cohortIndex finds the period of grain g labelled label within the data's span.

@@ -62,20 +62,48 @@ func each(ctx context.Context, db *sql.DB, what, q string, args []any, scan func
 // ClickHouse 18.16 rewrites the query for the shards and then no longer knows the right side's
 // alias (`ON sg.x = t.cust` fails with "Unknown identifier: sg.x"), while USING works on DuckDB,
 // a ClickHouse server and a cluster alike. seg_value occurs in no table, so it needs no qualifier.
+//
+// Under q.Segment only the rows of the segment's customers are kept (Members), so every shape
+// built on source filters alike; the condition precedes where, so its arguments follow the join's
+// and callers still append where's own after the returned ones.
 func (s *Shapes) source(q fidelis.Query, table, cust, where string, cols ...string) (string, []any) {
 	if where == "" {
 		where = "1 = 1"
 	}
+	var margs []any
+	if len(q.Segment) > 0 {
+		var members string
+		members, margs = Members(q)
+		where = `t.` + cust + ` IN (` + members + `) AND (` + where + `)`
+	}
 	sel := strings.Join(cols, ", ")
 	if q.By == "" {
-		return `(SELECT ` + sel + `, '' AS seg FROM ` + table + ` t WHERE ` + where + `)`, nil
+		return `(SELECT ` + sel + `, '' AS seg FROM ` + table + ` t WHERE ` + where + `)`, margs
 	}
 	right, args := `SELECT customer_id AS `+cust+`, value AS seg_value FROM customer_attrs WHERE name = ?`, []any{q.By}
 	if slices.Contains(fidelis.FixedDimensions, q.By) {
 		right, args = `SELECT customer_id AS `+cust+`, `+q.By+` AS seg_value FROM customers`, nil
 	}
 	return `(SELECT ` + sel + `, CASE WHEN coalesce(seg_value, '') = '' THEN '(none)' ELSE seg_value END AS seg
-		FROM ` + table + ` t LEFT JOIN (` + right + `) sg USING (` + cust + `) WHERE ` + where + `)`, args
+		FROM ` + table + ` t LEFT JOIN (` + right + `) sg USING (` + cust + `) WHERE ` + where + `)`, append(args, margs...)
+}
+
+// Members returns a query of one column, customer_id, listing the customers of q.Segment (every
+// condition holds): fixed attributes are whitelisted columns of customers, free ones are matched
+// by bound name and value in customer_attrs. With no condition it lists every customer.
+func Members(q fidelis.Query) (string, []any) {
+	conds, args := []string{"1 = 1"}, []any(nil)
+	for _, c := range q.Segment {
+		name := fidelis.CleanName(c.Name)
+		if slices.Contains(fidelis.FixedDimensions, name) {
+			conds = append(conds, name+` = ?`)
+			args = append(args, c.Value)
+			continue
+		}
+		conds = append(conds, `customer_id IN (SELECT customer_id FROM customer_attrs WHERE name = ? AND value = ?)`)
+		args = append(args, name, c.Value)
+	}
+	return `SELECT customer_id FROM customers WHERE ` + strings.Join(conds, " AND "), args
 }
 
 // CheckDimension refuses a breakdown by an attribute no customer has.

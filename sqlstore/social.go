@@ -51,6 +51,11 @@ func (s *Shapes) SocialTexts(ctx context.Context, q fidelis.Query, fn func(fidel
 // Amplifiers returns the customers whose mentions reached most people.
 func (s *Shapes) Amplifiers(ctx context.Context, q fidelis.Query, limit int) ([]fidelis.Amplifier, error) {
 	cond, targs := TimeBounds(q, `"timestamp"`)
+	if len(q.Segment) > 0 {
+		members, margs := Members(q)
+		cond += ` AND customer_id IN (` + members + `)`
+		targs = append(targs, margs...)
+	}
 	d := s.D
 	qs := `SELECT customer_id, count(*), ` + d.CountIf(s.sentiment("sentiment")+` = 'positive'`) + `, ` + d.CountIf(s.sentiment("sentiment")+` = 'negative'`) + `,
 		coalesce(sum(likes), 0), coalesce(sum(shares), 0) AS a_shares, coalesce(sum(reach), 0) AS a_reach

@@ -44,7 +44,7 @@ func testModelSummaries(t *testing.T, st fidelis.Store) {
 		t.Errorf("summaries:\n got %+v\nwant %+v", got, want)
 	}
 	// A and B buy on Mar 15, day 14 after the calibration end: the third week.
-	days, err := st.HoldoutDays(ctx, cal, obs, 7)
+	days, err := st.HoldoutDays(ctx, fidelis.Query{}, cal, obs, 7)
 	if err != nil {
 		t.Fatal(err)
 	}
