@@ -52,7 +52,16 @@ class App {
       if (['from', 'to', 'compare', 'grain', 'by'].includes(id)) this.set({ [id]: ev.target.value, list: '', lpage: 1 });
     });
     f.addEventListener('submit', ev => ev.preventDefault());
-    document.getElementById('reset').addEventListener('click', () => this.set({ from: '', to: '', compare: '', list: '', lpage: 1 }));
+    document.getElementById('reset').addEventListener('click', () => this.set({ from: '', to: '', compare: '', seg: [], list: '', lpage: 1 }));
+    const addSegment = () => {
+      const attr = document.getElementById('seg-attr').value, value = document.getElementById('seg-value').value.trim();
+      if (!attr || !value || value.includes('=')) return;
+      const v = `${attr}=${value}`;
+      document.getElementById('seg-value').value = '';
+      if (!this.state.seg.includes(v)) this.set({ seg: [...this.state.seg, v], list: '', lpage: 1 });
+    };
+    document.getElementById('seg-add').addEventListener('click', addSegment);
+    document.getElementById('seg-value').addEventListener('keydown', ev => { if (ev.key === 'Enter') { ev.preventDefault(); addSegment(); } });
     document.getElementById('lang').addEventListener('change', ev => this.set({ lang: ev.target.value }));
   }
 
@@ -65,9 +74,12 @@ class App {
       dims = Array.isArray(d) ? d : d.dimensions;
     } catch { return; }
     if (!Array.isArray(dims) || !dims.length) return;
-    const sel = document.getElementById('by');
+    const sel = document.getElementById('by'), attr = document.getElementById('seg-attr');
     for (const o of [...sel.options]) if (o.value) o.remove();
-    for (const dim of dims) sel.append(el('option', { value: dim, dataset: { t: dim.replaceAll('_', ' ') } }, this.i18n.t(dim.replaceAll('_', ' '))));
+    clear(attr);
+    for (const dim of dims) {
+      for (const s of [sel, attr]) s.append(el('option', { value: dim, dataset: { t: dim.replaceAll('_', ' ') } }, this.i18n.t(dim.replaceAll('_', ' '))));
+    }
     sel.value = this.state.by;
   }
 
@@ -75,6 +87,14 @@ class App {
     const s = this.state;
     for (const id of ['from', 'to', 'compare', 'grain', 'by']) document.getElementById(id).value = s[id];
     document.getElementById('lang').value = this.i18n.lang;
+    // The segment filter's conditions, each removable: only customers matching all of them count.
+    const chips = clear(document.getElementById('segments'));
+    for (const v of s.seg) {
+      const [attr, value] = v.split('=');
+      const x = el('button', { type: 'button', class: 'chip', title: this.i18n.t('Remove filter') }, `${this.i18n.t(attr.replaceAll('_', ' '))} = ${value} ×`);
+      x.addEventListener('click', () => this.set({ seg: s.seg.filter(w => w !== v), list: '', lpage: 1 }));
+      chips.append(x);
+    }
     document.documentElement.lang = this.i18n.lang;
     this.i18n.apply(document);
     const nav = clear(document.getElementById('nav'));

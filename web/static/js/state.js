@@ -15,6 +15,7 @@ export function readState(search) {
     compare: ['previous', 'year'].includes(q.get('compare')) ? q.get('compare') : '',
     grain: grains.includes(q.get('grain')) ? q.get('grain') : 'month',
     by: /^[A-Za-z0-9_]{1,64}$/.test(q.get('by') || '') ? q.get('by') : '',
+    seg: q.getAll('segment').filter(v => /^[A-Za-z0-9_]{1,64}=[^=]{1,100}$/.test(v)),
     lang: languages.includes(q.get('lang')) ? q.get('lang') : '',
     list: q.get('list') || '',
     lpage: Math.max(1, parseInt(q.get('lpage') || '1', 10) || 1),
@@ -27,6 +28,7 @@ export function writeState(s) {
   for (const k of ['from', 'to', 'compare']) if (s[k]) q.set(k, s[k]);
   if (s.grain !== 'month') q.set('grain', s.grain);
   if (s.by) q.set('by', s.by);
+  for (const v of s.seg) q.append('segment', v);
   if (s.lang) q.set('lang', s.lang);
   if (s.list) { q.set('list', s.list); if (s.lpage > 1) q.set('lpage', String(s.lpage)); }
   const str = q.toString();
@@ -41,6 +43,7 @@ export function filters(s, range) {
   if (to) q.set('to', to);
   q.set('grain', s.grain);
   if (s.by) q.set('by', s.by);
+  for (const v of s.seg) q.append('segment', v);
   return q;
 }
 
