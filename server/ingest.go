@@ -76,7 +76,7 @@ func (s *Server) importHandler(ctx context.Context, in *importInput) (*body[inge
 	ictx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.AnalysisTimeout)
 	defer cancel()
 	sum, err := ingest.ImportReader(ictx, s.cfg.Store, kind, name, bytes.NewReader(in.RawBody),
-		ingest.Options{Update: in.Update, KeepRejects: maxRejects})
+		ingest.Options{Update: in.Update, KeepRejects: maxRejects, Batch: true})
 	if err != nil {
 		s.audit(p, "ingest_failed", map[string]any{"kind": kind, "bytes": len(in.RawBody), "error": err.Error()})
 		if code := fidelis.ErrorCode(err); code == fidelis.EInvalid {

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -19,6 +20,7 @@ import (
 type summary struct {
 	Read, Stored, Updated, Rejected, Duplicates int64
 	Rejects                                     []ingest.Reject
+	Currency                                    string
 }
 
 func TestIngest(t *testing.T) {
@@ -205,4 +207,40 @@ func TestSlowHeaders(t *testing.T) {
 		t.Errorf("the server waited for the headers past its timeout")
 	}
 	_ = http.StatusOK
+}
+
+// qualityCounter counts the whole-store quality scans an import asks for.
+type qualityCounter struct {
+	fidelis.Store
+	n atomic.Int64
+}
+
+func (q *qualityCounter) Quality(ctx context.Context) (fidelis.Quality, error) {
+	q.n.Add(1)
+	return q.Store.Quality(ctx)
+}
+
+// TestIngestBatchNoStoreScan: an API batch does no whole-store quality scan (two per batch made
+// ingest into a million-customer store crawl), except to read the store's currency for rows that
+// name none, which then take it as a file import would.
+func TestIngestBatchNoStoreScan(t *testing.T) {
+	var qc *qualityCounter
+	f := newFixture(t, true, func(c *server.Config) { qc = &qualityCounter{Store: c.Store}; c.Store = qc })
+	tok := f.secret["ingest"]
+	post := func(body string) summary {
+		t.Helper()
+		w := f.do("POST", "/v1/import/orders", tok, strings.NewReader(body), "Content-Type", "text/csv")
+		if w.Code != 200 {
+			t.Fatalf("%d %s", w.Code, w.Body.String())
+		}
+		return decode[summary](t, w)
+	}
+	post("order_id,customer_id,timestamp,amount,currency\nb1,C1,2024-01-05,10,PLN\nb2,C2,2024-01-06,12,PLN\n")
+	if n := qc.n.Load(); n != 0 {
+		t.Errorf("a batch whose rows name their currency scanned the store %d times", n)
+	}
+	s := post("order_id,customer_id,timestamp,amount\nb3,C1,2024-02-05,10\n")
+	if n := qc.n.Load(); n != 1 || s.Currency != "PLN" {
+		t.Errorf("a batch without currencies: %d scans (want 1, for the store's currency), currency %q (want the store's PLN)", n, s.Currency)
+	}
 }
