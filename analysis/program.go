@@ -3,6 +3,7 @@ package analysis
 import (
 	"context"
 	"math"
+	"slices"
 	"time"
 
 	"fidelis"
@@ -143,4 +144,18 @@ var programNotes = []string{
 	"Outstanding points = earned − redeemed − expired + adjustments to date: the programme liability (IFRS 15 / ASC 606), valued at the data's money value per point.",
 	"Breakage rate = expired ÷ (redeemed + expired) to date, the share of settled points never redeemed; estimated breakage applies it to the outstanding points.",
 	"Tier movement: consecutive tier values of a member; tiers ranked by first appearance, so a move to a later tier is an upgrade.",
+}
+
+// Lapsed returns, sorted, the lapsed members: enrolled, with no programme event since the last
+// period began (the members the programme action would re-engage, whether or not it is proposed).
+func (p *Program) Lapsed() []string {
+	if p == nil || p.dormant == nil {
+		return nil
+	}
+	ids := make([]string, len(p.dormant.customers))
+	for i, c := range p.dormant.customers {
+		ids[i] = c.Customer
+	}
+	slices.Sort(ids)
+	return ids
 }

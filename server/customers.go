@@ -20,6 +20,7 @@ import (
 	"fidelis/analysis"
 	"fidelis/churn"
 	"fidelis/internal/table"
+	"fidelis/voc"
 )
 
 // CustomerRow is one customer of a drill-down list: the CRM columns.
@@ -54,7 +55,7 @@ type CustomerList struct {
 
 type customersInput struct {
 	Filters
-	List    string `query:"list" required:"true" maxLength:"300" doc:"all; segment:ATTR=VALUE; cohort:LABEL:OFFSET; action:ID; palive:BAND (0..9, tenths of P(alive)); churn-risk (every customer the churn model scored, riskiest first)"`
+	List    string `query:"list" required:"true" maxLength:"300" doc:"all; segment:ATTR=VALUE; cohort:LABEL:OFFSET; action:ID; palive:BAND (0..9, tenths of P(alive)); churn-risk (every customer the churn model scored, riskiest first); detractors (latest NPS answer 0-6) or detractors:THEME (a 0-6 answer in the window whose comment mentions the theme of sections.voc.themes); lapsed-members (enrolled, no programme event since the last period began)"`
 	Page    int    `query:"page" minimum:"1" default:"1"`
 	PerPage int    `query:"per_page" minimum:"1" maximum:"1000" default:"50"`
 	Format  string `query:"format" enum:"json,csv,xlsx,parquet" default:"json" doc:"json pages; csv, xlsx and parquet export the whole list"`
@@ -151,9 +152,9 @@ func (s *Server) customers(ctx context.Context, in *customersInput) (*customersO
 func (s *Server) members(ctx context.Context, f Filters, list string) (*members, error) {
 	kind, arg, _ := strings.Cut(list, ":")
 	switch kind {
-	case "all", "segment", "cohort", "action", "palive", "churn-risk":
+	case "all", "segment", "cohort", "action", "palive", "churn-risk", "detractors", "lapsed-members":
 	default:
-		return nil, fidelis.Errorf(fidelis.EInvalid, "list=%s: want all, segment:ATTR=VALUE, cohort:LABEL:OFFSET, action:ID, palive:BAND or churn-risk", list)
+		return nil, fidelis.Errorf(fidelis.EInvalid, "list=%s: want all, segment:ATTR=VALUE, cohort:LABEL:OFFSET, action:ID, palive:BAND, churn-risk, detractors[:THEME] or lapsed-members", list)
 	}
 	v, err := s.cached(ctx, "/v1/customers:"+list, f, false, func(ctx context.Context, o analysis.Options) (any, error) {
 		a, err := s.full(ctx, f) // the forecast prices every list; actions come from it too
@@ -235,6 +236,14 @@ func (s *Server) members(ctx context.Context, f Filters, list string) (*members,
 				m.churn[cu.Customer] = cu
 			}
 			m.note = strings.TrimSpace(m.note + " churn_risk: " + ch.Basis.Text)
+		case "detractors":
+			m.ids, err = detractors(ctx, cs, a, o, arg)
+		case "lapsed-members":
+			p := analysis.Section[analysis.Program](a, "program")
+			if p == nil {
+				return nil, fidelis.Errorf(fidelis.ENotFound, "list=%s: the store has no programme records", list)
+			}
+			m.ids = p.Lapsed()
 		}
 		if err == nil && len(o.Segment) > 0 {
 			m.ids, err = inSegment(ctx, cs, m.ids, o.Segment)
@@ -245,6 +254,56 @@ func (s *Server) members(ctx context.Context, f Filters, list string) (*members,
 		return nil, err
 	}
 	return v.(*members), nil
+}
+
+// detractors lists the customers whose latest NPS answer is a detractor's (0-6, the rule of the
+// recovery action); with a theme, those who gave a 0-6 answer in the window with a comment that
+// mentions the theme (as the voice-of-the-customer section counts it), sorted.
+func detractors(ctx context.Context, st fidelis.Store, a *analysis.Analysis, o analysis.Options, theme string) ([]string, error) {
+	var ids []string
+	if theme == "" {
+		err := st.LatestAnswers(ctx, "nps", func(cust string, score float64, _ string) error {
+			if score <= 6 {
+				ids = append(ids, cust)
+			}
+			return nil
+		})
+		slices.Sort(ids)
+		return ids, err
+	}
+	v := analysis.Section[analysis.VoC](a, "voc")
+	var th *voc.Theme
+	if v != nil {
+		for _, t := range v.Themes {
+			if t.Name == theme {
+				th = &voc.Theme{Name: t.Name, Terms: t.Terms}
+			}
+		}
+	}
+	if th == nil {
+		return nil, fidelis.Errorf(fidelis.ENotFound, "list=detractors:%s: no theme %q in this analysis (see sections.voc.themes)", theme, theme)
+	}
+	seen := map[string]bool{}
+	q := fidelis.Query{Grain: o.Grain, From: o.From, To: o.To, Segment: o.Segment}
+	cs, err := st.SurveyComments(ctx, q, 1_000_000)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range cs {
+		if c.Customer == "" || seen[c.Customer] || !strings.EqualFold(c.Kind, "nps") || c.Score > 6 {
+			continue
+		}
+		ok, err := th.Mentions(c.Text)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			seen[c.Customer] = true
+			ids = append(ids, c.Customer)
+		}
+	}
+	slices.Sort(ids)
+	return ids, nil
 }
 
 // inSegment keeps the ids of customers with every attribute value of seg (the segment filter the

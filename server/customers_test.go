@@ -2,9 +2,11 @@ package server_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -215,5 +217,90 @@ func TestChurnRiskList(t *testing.T) {
 	h := recs[0]
 	if len(recs) != got.Total+1 || h[len(h)-2] != "churn_risk" || h[len(h)-1] != "churn_reasons" || recs[1][0] != got.Customers[0].CustomerID {
 		t.Errorf("csv: %d lines, header %v", len(recs), h)
+	}
+}
+
+// TestDetractorAndLapsedLists: detractors are the customers whose latest NPS answer is 0-6, as the
+// store reads them; detractors:THEME those with a 0-6 answer whose comment mentions the theme, no
+// more than the theme's detractor comments; lapsed-members are the members the programme action
+// lists when it is proposed.
+func TestDetractorAndLapsedLists(t *testing.T) {
+	f := newFixture(t, false, nil)
+	tok := f.secret["read"]
+	ids := func(id string) []string {
+		t.Helper()
+		w := f.do("GET", "/v1/customers?per_page=1000&list="+url.QueryEscape(id), tok, nil)
+		if w.Code != 200 {
+			t.Fatalf("list %s: %d %s", id, w.Code, w.Body.String())
+		}
+		var out []string
+		for _, c := range decode[customerList](t, w).Customers {
+			out = append(out, c.CustomerID)
+		}
+		slices.Sort(out)
+		return out
+	}
+	var want []string
+	if err := f.st.LatestAnswers(context.Background(), "nps", func(c string, s float64, _ string) error {
+		if s <= 6 {
+			want = append(want, c)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(want)
+	if got := ids("detractors"); len(want) == 0 || !slices.Equal(got, want) {
+		t.Errorf("detractors: %d customers, the store's latest answers give %d", len(got), len(want))
+	}
+
+	rep := decode[struct {
+		Actions []struct {
+			ID        string `json:"id"`
+			Customers int    `json:"customers"`
+		} `json:"actions"`
+		Sections struct {
+			VoC struct {
+				Themes []struct {
+					Name      string
+					Sentiment struct{ Counts []int64 }
+				}
+			} `json:"voc"`
+		} `json:"sections"`
+	}](t, f.do("GET", "/v1/report", tok, nil))
+	checked := 0
+	for _, th := range rep.Sections.VoC.Themes {
+		var comments int64 // the theme's comments with a detractor's score
+		for s, n := range th.Sentiment.Counts {
+			if s <= 6 {
+				comments += n
+			}
+		}
+		got := ids("detractors:" + th.Name)
+		if int64(len(got)) > comments {
+			t.Errorf("detractors:%s: %d customers, more than the theme's %d detractor comments", th.Name, len(got), comments)
+		}
+		if comments > 0 && len(got) == 0 {
+			t.Errorf("detractors:%s: empty, the theme has %d detractor comments", th.Name, comments)
+		}
+		checked += len(got)
+	}
+	if checked == 0 {
+		t.Error("no theme had a detractor to list")
+	}
+	if w := f.do("GET", "/v1/customers?list=detractors:nonsense", tok, nil); w.Code != 404 {
+		t.Errorf("an unknown theme: %d", w.Code)
+	}
+
+	lapsed := ids("lapsed-members")
+	for _, a := range rep.Actions {
+		if a.ID == "programme" {
+			if prog := ids("action:programme"); !slices.Equal(lapsed, prog) {
+				t.Errorf("lapsed-members has %d customers, the programme action lists %d", len(lapsed), len(prog))
+			}
+		}
+	}
+	if len(lapsed) == 0 {
+		t.Error("lapsed-members: empty on the synthetic company")
 	}
 }

@@ -160,3 +160,19 @@ func Themes(comments []Comment, themes []Theme, period PeriodFunc) ([]ThemeResul
 	}
 	return out, nil
 }
+
+// Mentions reports whether text mentions the theme: one of its terms occurs in it, as Themes
+// counts a comment.
+func (t Theme) Mentions(text string) (bool, error) {
+	ws := Words(text)
+	for _, term := range t.Terms {
+		p, err := compileTerm(term)
+		if err != nil {
+			return false, fmt.Errorf("theme %q: %w", t.Name, err)
+		}
+		if p.in(ws) {
+			return true, nil
+		}
+	}
+	return false, nil
+}
