@@ -98,8 +98,15 @@ func FitLogistic(ctx context.Context, x *Matrix, y []float64, lambda float64) (*
 				}
 				for j, sj := range s {
 					yi := y[b0+j]
-					l += logLoss(sj, yi)
-					r[j] = sigmoid(sj) - yi
+					// logLoss and sigmoid, sharing e^(−s) where both use it (s > 0).
+					if sj > 0 {
+						e := math.Exp(-sj)
+						l += sj + math.Log1p(e) - yi*sj
+						r[j] = 1/(1+e) - yi
+					} else {
+						l += logLoss(sj, yi)
+						r[j] = sigmoid(sj) - yi
+					}
 					g[0] += r[j]
 				}
 				for k, c := range z {
