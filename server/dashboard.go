@@ -1,7 +1,13 @@
 package server
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"io/fs"
 	"net/http"
+	"path"
+	"strings"
+	"sync"
 )
 
 // placeholder is served at / when the binary carries no dashboard.
@@ -40,8 +46,31 @@ func (s *Server) dashboardFiles() http.Handler {
 		})
 	}
 	files := http.FileServerFS(s.cfg.Dashboard)
+	// Each file's ETag is a hash of its content, computed once: the browser revalidates every
+	// asset (a new binary brings new ones) and gets 304 Not Modified, not 1 MB of ECharts again.
+	var etags sync.Map
+	etag := func(name string) string {
+		if v, ok := etags.Load(name); ok {
+			return v.(string)
+		}
+		b, err := fs.ReadFile(s.cfg.Dashboard, name)
+		if err != nil {
+			return ""
+		}
+		sum := sha256.Sum256(b)
+		tag := `"` + hex.EncodeToString(sum[:12]) + `"`
+		etags.Store(name, tag)
+		return tag
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "no-cache") // revalidate: a new binary brings new assets
+		name := strings.TrimPrefix(path.Clean("/"+r.URL.Path), "/")
+		if name == "" {
+			name = "index.html"
+		}
+		if tag := etag(name); tag != "" {
+			w.Header().Set("ETag", tag) // FileServer answers If-None-Match from it
+		}
 		files.ServeHTTP(w, r)
 	})
 }

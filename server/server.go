@@ -248,10 +248,13 @@ type statusWriter struct {
 	wrote  bool
 }
 
+// WriteHeader passes on the first status only: net/http ignores a later one anyway (after the
+// body began, or a handler's second call) and logs "superfluous response.WriteHeader call".
 func (w *statusWriter) WriteHeader(code int) {
-	if !w.wrote {
-		w.status, w.wrote = code, true
+	if w.wrote {
+		return
 	}
+	w.status, w.wrote = code, true
 	w.ResponseWriter.WriteHeader(code)
 }
 

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"fidelis"
@@ -334,5 +335,22 @@ func TestRateLimit(t *testing.T) {
 	// Another token has its own bucket.
 	if w := f.do("GET", "/v1/dimensions", f.secret["admin"], nil); w.Code != 200 {
 		t.Errorf("second token: %d", w.Code)
+	}
+}
+
+// TestAssetETags: dashboard files carry a content ETag and no-cache, and a revalidation with it
+// is answered 304 with no body.
+func TestAssetETags(t *testing.T) {
+	dash := fstest.MapFS{"index.html": {Data: []byte("<!doctype html><title>x</title>")}, "js/app.js": {Data: []byte("console.log(1)")}}
+	f := newFixture(t, true, func(c *server.Config) { c.Dashboard = dash })
+	for _, p := range []string{"/", "/js/app.js"} {
+		w := f.do("GET", p, f.secret["read"], nil)
+		tag := w.Header().Get("ETag")
+		if w.Code != 200 || tag == "" || w.Header().Get("Cache-Control") != "no-cache" {
+			t.Fatalf("%s: %d, ETag %q, Cache-Control %q", p, w.Code, tag, w.Header().Get("Cache-Control"))
+		}
+		if w := f.do("GET", p, f.secret["read"], nil, "If-None-Match", tag); w.Code != 304 || w.Body.Len() != 0 {
+			t.Errorf("%s revalidated with its ETag: %d, %d bytes", p, w.Code, w.Body.Len())
+		}
 	}
 }
