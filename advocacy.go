@@ -68,8 +68,8 @@ type CustomerFeatures struct {
 	Revenue     float64 // net revenue
 	NPS         float64 // the latest NPS answer (0–10; ties in time: the greatest response id), NaN when none
 	// SurveyMean is the mean of the customer's answers of other kinds, each rescaled to 0–1 by the
-	// lowest and highest score stored for its kind (all answers, of any time: a kind whose answers
-	// are all equal is left out), NaN when none.
+	// lowest and highest score of its kind among all customers' answers before the cut-off (a kind
+	// whose answers are all equal is left out), NaN when none.
 	SurveyMean   float64
 	Member       bool    // has a programme event
 	Points       float64 // programme points earned

@@ -74,10 +74,11 @@ func (s *Shapes) AdvocacyFeatures(ctx context.Context, f fidelis.FeatureQuery, f
 		FROM orders WHERE "timestamp" < ? GROUP BY c_id HAVING ` + d.CountIf("amount >= 0") + ` > 0)`
 	args := []any{a}
 	cols := []string{"c_id", "o_last", "o_first", "o_n", "o_rev"}
-	// Each kind's scores rescaled by the lowest and highest score of the kind (all answers).
+	// Each kind's scores rescaled by the lowest and highest score of the kind among answers before
+	// the cut-off: a range taken from later answers would let the future into a backtest's features.
 	scaled := `(SELECT customer_id AS c_id, avg((score - k_min) / (k_max - k_min)) AS sv_m, 1 AS sv_has
 		FROM surveys JOIN (SELECT kind, min(score) AS k_min, max(score) AS k_max FROM surveys
-			WHERE lower(kind) <> 'nps' GROUP BY kind) k USING (kind)
+			WHERE lower(kind) <> 'nps' AND "timestamp" < ? GROUP BY kind) k USING (kind)
 		WHERE lower(kind) <> 'nps' AND coalesce(customer_id, '') <> '' AND "timestamp" < ? AND k_max > k_min GROUP BY c_id)`
 	parts := []struct {
 		table string
@@ -86,7 +87,7 @@ func (s *Shapes) AdvocacyFeatures(ctx context.Context, f fidelis.FeatureQuery, f
 	}{
 		{`(SELECT customer_id AS c_id, ` + d.ArgMax("score", `("timestamp", response_id)`) + ` AS np_s, 1 AS np_has FROM surveys
 			WHERE lower(kind) = 'nps' AND "timestamp" < ? AND coalesce(customer_id, '') <> '' GROUP BY c_id)`, []any{a}, []string{"np_s", "np_has"}},
-		{scaled, []any{a}, []string{"sv_m", "sv_has"}},
+		{scaled, []any{a, a}, []string{"sv_m", "sv_has"}},
 		{`(SELECT customer_id AS c_id, 1 AS pg_has, ` + d.SumIf("points", "lower(type) = 'earn'") + ` AS pg_pts
 			FROM program WHERE "timestamp" < ? GROUP BY c_id)`, []any{a}, []string{"pg_has", "pg_pts"}},
 		{`(SELECT customer_id AS c_id, ` + d.CountIf(`"timestamp" >= ?`) + ` AS it_recent, count(DISTINCT channel) AS it_ch

@@ -27,7 +27,8 @@ r4,A,p4,2024-03-01,,,
 r5,C,p5,2024-03-05,2024-03-15,D,10
 `
 
-// Survey answers for the feature rows: csat scores 2 and 4 rescale to 0 and 1.
+// Survey answers for the feature rows: csat scores 2 and 4 rescale to 0 and 1; s7's 5, after the
+// 2024-03-01 cut-off, must not widen the range (it would turn B's 4 into 2/3).
 const advocacySurveysCSV = `response_id,customer_id,timestamp,kind,score,scale
 s1,A,2024-01-20,nps,9,0-10
 s2,A,2024-02-20,nps,10,0-10
@@ -35,6 +36,7 @@ s3,B,2024-02-01,nps,5,0-10
 s4,B,2024-02-02,csat,4,1-5
 s5,C,2024-02-20,csat,2,1-5
 s6,C,2024-03-10,nps,3,0-10
+s7,E,2024-03-20,csat,5,1-5
 `
 
 func loadAdvocacy(t *testing.T, st fidelis.Store) {
