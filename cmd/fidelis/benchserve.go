@@ -31,6 +31,7 @@ func runBenchServe(ctx context.Context, e *env, args []string) error {
 	duration := fs.Duration("duration", 60*time.Second, "length of the read phase")
 	batches := fs.Int("batches", 100, "ingest batches of new orders after the read phase")
 	batchRows := fs.Int("batch-rows", 1000, "orders per ingest batch")
+	only := fs.String("routes", "", "comma-separated GET routes for the read phase instead of the default mix (analyses, customer pages, the dashboard); \"none\": ingest only (a first analysis of a million customers takes longer than a bounded run)")
 	asJSON := fs.Bool("json", false, "print JSON")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
@@ -92,6 +93,13 @@ func runBenchServe(ctx context.Context, e *env, args []string) error {
 	// Warm-up: each analysis is computed once (the first dashboard paint pays this), then cached.
 	routes := []string{"/v1/report", "/v1/metrics", "/v1/cohorts", "/v1/actions", "/v1/voc", "/v1/fit", "/v1/dimensions",
 		"/v1/customers?list=all&per_page=50", "/v1/customers?list=all&per_page=50&page=100", "/"}
+	switch *only {
+	case "":
+	case "none":
+		routes = nil
+	default:
+		routes = strings.Split(*only, ",")
+	}
 	var acts []struct{ ID string }
 	warm := map[string]float64{}
 	for _, r := range routes {
@@ -105,7 +113,7 @@ func runBenchServe(ctx context.Context, e *env, args []string) error {
 			json.Unmarshal(b, &acts)
 		}
 	}
-	if len(acts) > 0 {
+	if len(acts) > 0 && *only == "" {
 		r := "/v1/customers?list=" + url.QueryEscape("action:"+acts[0].ID) + "&per_page=50"
 		if _, status, err := fetch(ctx, base+r, read); err == nil && status == 200 {
 			routes = append(routes, r)

@@ -74,7 +74,7 @@ func Run(ctx context.Context, c Config) (Result, error) {
 	defer cancel()
 	start := time.Now()
 	var wg sync.WaitGroup
-	for i := 0; i < c.Clients; i++ {
+	for i := 0; i < c.Clients && len(c.Routes) > 0; i++ {
 		wg.Add(1)
 		go func(seed uint64) {
 			defer wg.Done()
