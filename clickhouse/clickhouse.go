@@ -64,6 +64,8 @@ import (
 	"fidelis/sqlstore"
 )
 
+var _ fidelis.Store = (*Store)(nil)
+
 // Scheme is the DSN scheme of a ClickHouse store.
 const Scheme = "clickhouse://"
 
@@ -135,7 +137,9 @@ func (d DSN) String() string {
 }
 
 // Store is a fidelis.Store on a ClickHouse server or cluster. Its aggregates are the shared
-// query shapes in this package's Dialect.
+// query shapes in this package's Dialect. It has no CompressedSummaries (the one optional store
+// interface): the model inputs are compressed in Go from Summaries (fidelis.CompressSummaries),
+// which costs one row per customer over the wire, not a different number.
 type Store struct {
 	*sqlstore.Shapes
 	dsn DSN
@@ -328,4 +332,14 @@ func DropDatabase(ctx context.Context, dsn string) error {
 		}
 	}
 	return nil
+}
+
+// Servers returns the native-protocol address of each server the store uses (one per shard; the
+// single server's alone), for operations and benchmarks.
+func (s *Store) Servers() []string {
+	out := make([]string, len(s.cls))
+	for i, sh := range s.cls {
+		out[i] = sh.addr
+	}
+	return out
 }

@@ -39,8 +39,8 @@ func runBenchServe(ctx context.Context, e *env, args []string) error {
 	if *clients < 1 || *duration <= 0 || *batches < 0 || *batchRows < 1 {
 		return fidelis.Errorf(fidelis.EInvalid, "--clients, --duration and --batch-rows must be positive")
 	}
-	if _, err := os.Stat(sf.db); err != nil {
-		return fidelis.Errorf(fidelis.ENotFound, "no store at %s", sf.db).WithHint("fidelis demo --customers 100000 --dir DIR, then --db DIR/fidelis-demo.duckdb")
+	if err := mustExist(ctx, sf, "fidelis demo --customers 100000 --dir DIR, then --db DIR/fidelis-demo.duckdb"); err != nil {
+		return err
 	}
 	st, err := openStore(ctx, e, sf, false)
 	if err != nil {

@@ -69,8 +69,13 @@ func runForget(ctx context.Context, e *env, args []string) error {
 	if len(r.NotFound) > 0 {
 		fmt.Fprintf(e.stdout, "no record names %d of them%s\n", len(r.NotFound), listed(r.NotFound))
 	}
-	if r.Reclaimed {
+	switch {
+	case r.Reclaimed && isClickHouse(sf.db):
+		fmt.Fprintf(e.stdout, "%s: the parts that held the removed records are deleted from the servers' disks\n", sf.db)
+	case r.Reclaimed:
 		fmt.Fprintf(e.stdout, "%s rewritten: the removed records' bytes are gone from the file\n", sf.db)
+	case isClickHouse(sf.db) && total > 0:
+		fmt.Fprintf(e.stdout, "%s: the replaced parts that held the removed records were still on the servers' disks after a minute; ClickHouse deletes them later (old_parts_lifetime)\n", sf.db)
 	}
 	fmt.Fprintf(e.stdout, "erasure log: %d entries (a salted hash of each id and the time; no id is kept)\n", len(ids))
 	return nil

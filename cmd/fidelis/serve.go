@@ -63,8 +63,8 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if _, err := os.Stat(sf.db); err != nil {
-		return fidelis.Errorf(fidelis.ENotFound, "no store at %s", sf.db).WithHint("fidelis import KIND FILE --db %s, or fidelis demo", sf.db)
+	if err := mustExist(ctx, sf, "fidelis import KIND FILE --db "+sf.db+", or fidelis demo"); err != nil {
+		return err
 	}
 	st, err := openStore(ctx, e, sf, f.readOnly)
 	if err != nil {
@@ -95,7 +95,7 @@ func serve(ctx context.Context, e *env, db string, st fidelis.Store, f serveFlag
 	}
 	log := slog.New(h)
 	if f.tokens == "" {
-		f.tokens = server.TokensPath(db)
+		f.tokens = server.TokensPath(beside(db))
 	}
 	tokens, err := server.OpenTokens(f.tokens)
 	if err != nil {
@@ -105,7 +105,7 @@ func serve(ctx context.Context, e *env, db string, st fidelis.Store, f serveFlag
 	switch f.audit {
 	case "none":
 	case "":
-		f.audit = db + ".audit.jsonl"
+		f.audit = beside(db) + ".audit.jsonl"
 		fallthrough
 	default:
 		af, err := os.OpenFile(f.audit, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
 	"slices"
 	"strings"
 
@@ -45,8 +44,8 @@ func runSettings(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 	}
-	if _, err := os.Stat(sf.db); err != nil && sf.db != ":memory:" {
-		return fidelis.Errorf(fidelis.ENotFound, "no store at %s", sf.db).WithHint("fidelis import orders FILE --db %s, or fidelis demo", sf.db)
+	if err := mustExist(ctx, sf, "fidelis import orders FILE --db "+sf.db+", or fidelis demo"); err != nil {
+		return err
 	}
 	st, err := openStore(ctx, e, sf, name == "")
 	if err != nil {

@@ -9,6 +9,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"fidelis/clickhouse/chtest"
 )
 
 // mainArgsEnv makes the test binary run the real main (signal handling included) with the
@@ -21,7 +23,7 @@ func TestMain(m *testing.M) {
 		main()
 		return
 	}
-	os.Exit(m.Run())
+	chtest.Main(m) // stops the ClickHouse servers a test started
 }
 
 // TestSignalStopsLongCommands: SIGINT and SIGTERM used to be ignored during long analyses (a

@@ -1,15 +1,16 @@
 package main
 
 import (
-	"fmt"
-
 	"context"
 	"flag"
-
+	"fmt"
+	"os"
+	"strings"
 	"time"
 
 	"fidelis"
 	"fidelis/analysis"
+	"fidelis/clickhouse"
 	"fidelis/duckdb"
 )
 
@@ -23,14 +24,19 @@ type storeFlags struct {
 }
 
 func (f *storeFlags) register(fs *flag.FlagSet, usage string) {
-	fs.StringVar(&f.db, "db", defaultDB, usage)
+	fs.StringVar(&f.db, "db", defaultDB, usage+", or clickhouse://HOST:PORT/DATABASE[?cluster=NAME]")
 	fs.DurationVar(&f.wait, "wait", 30*time.Second, "how long to wait while another process uses the store (0: fail at once)")
 }
 
-// openStore opens the store f names; cmd is the only place that picks a concrete engine. A
-// read-only open refuses to create a store, and shares the file with other readers. While another
-// process holds the store, it says so on e's stderr (e may be nil) and waits up to f.wait.
+// openStore opens the store f names; cmd is the only place that picks a concrete engine:
+// clickhouse://HOST:PORT/DATABASE[?cluster=NAME] is a ClickHouse server or cluster, anything else a
+// DuckDB file. A read-only open refuses to create a store (and shares a DuckDB file with other
+// readers). While another process holds the store, it says so on e's stderr (e may be nil) and
+// waits up to f.wait.
 func openStore(ctx context.Context, e *env, f storeFlags, readOnly bool) (fidelis.Store, error) {
+	if isClickHouse(f.db) {
+		return clickhouse.Open(ctx, f.db, clickhouse.Options{ReadOnly: readOnly, Wait: f.wait})
+	}
 	o := duckdb.Options{ReadOnly: readOnly, Wait: f.wait}
 	if e != nil {
 		o.Waiting = func(h duckdb.Holder) {
@@ -38,6 +44,40 @@ func openStore(ctx context.Context, e *env, f storeFlags, readOnly bool) (fideli
 		}
 	}
 	return duckdb.OpenWith(ctx, f.db, o)
+}
+
+// isClickHouse tells a ClickHouse DSN from a DuckDB path.
+func isClickHouse(db string) bool { return strings.HasPrefix(db, clickhouse.Scheme) }
+
+// beside is the path stem of the files kept beside a store (its tokens, its audit log): a DuckDB
+// store's own path, or, as a ClickHouse server has no folder of ours, a name in the current folder
+// made of the server and the database (clickhouse-127.0.0.1_19400-fidelis), so that two stores
+// never share tokens.
+func beside(db string) string {
+	if !isClickHouse(db) {
+		return db
+	}
+	d, err := clickhouse.ParseDSN(db)
+	if err != nil {
+		return db
+	}
+	return "clickhouse-" + strings.NewReplacer(":", "_", "/", "_", "[", "", "]", "").Replace(d.Addr) + "-" + d.Database
+}
+
+// mustExist refuses a store that does not exist yet, for commands that must not create one by a
+// typo in --db: a DuckDB file must be there, a ClickHouse database must hold a Fidelis store.
+func mustExist(ctx context.Context, f storeFlags, hint string) error {
+	if isClickHouse(f.db) {
+		st, err := clickhouse.Open(ctx, f.db, clickhouse.Options{ReadOnly: true, Wait: f.wait})
+		if err != nil {
+			return err
+		}
+		return st.Close()
+	}
+	if _, err := os.Stat(f.db); err != nil && f.db != ":memory:" {
+		return fidelis.Errorf(fidelis.ENotFound, "no store at %s", f.db).WithHint("%s", hint)
+	}
+	return nil
 }
 
 // analysisFlags are the flags shared by metrics, cohorts and report.

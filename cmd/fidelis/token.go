@@ -33,7 +33,7 @@ func runToken(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if *file == "" {
-		*file = server.TokensPath(*db)
+		*file = server.TokensPath(beside(*db))
 	}
 	tokens, err := server.OpenTokens(*file)
 	if err != nil {
