@@ -38,6 +38,10 @@ func init() {
 //	fidelis bench --customers 1000000 --dir /tmp/b --path both --runs 3   # alternating, medians, ratios
 //	fidelis bench --customers 1000000 --dir /tmp/b --all           # + every kind and the full report, per section
 //	fidelis bench --store S.duckdb --all                           # the full report from a loaded store
+//	fidelis bench --customers 1000000 --dir /tmp/b --db clickhouse://127.0.0.1:19401/bench?cluster=fidelis2
+//	                                  # the same stages on ClickHouse (a database of its own, bench*,
+//	                                  # dropped first), with the servers' peak resident memory
+//	fidelis bench ... --import-only    # customers and orders only, no metrics
 //
 // The synthetic files are generated once into DIR and reused. Each stage prints its wall time and
 // the process's peak resident memory during that stage (the high-water mark is reset between
@@ -52,6 +56,8 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	all := fs.Bool("all", false, "also import every other kind and time the full report (every section, per section) after the core metrics")
 	store := fs.String("store", "", "time the full report from this already loaded store instead (no synth, no import; implies --all)")
 	only := fs.String("only", "", "with --store: time only these sections (comma-separated, e.g. churn,advocacy) after the core metrics")
+	chDSN := fs.String("db", "", "clickhouse://HOST:PORT/bench…[?cluster=NAME]: run the fidelis path on ClickHouse instead, in this database (its name must start with bench: it is dropped first)")
+	importOnly := fs.Bool("import-only", false, "stop after importing customers and orders")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -65,11 +71,14 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	if *dir == "" || (*path != "fidelis" && *path != "floor" && *path != "both") {
 		return fidelis.Errorf(fidelis.EInvalid, "bench needs --dir and --path fidelis|floor|both")
 	}
+	if *chDSN != "" && *path != "fidelis" {
+		return fidelis.Errorf(fidelis.EInvalid, "bench --db clickhouse://… runs the fidelis path only (the floor is DuckDB's own reader)")
+	}
 	if *path == "both" {
 		return benchBoth(ctx, e, args, *runs)
 	}
 	data := filepath.Join(*dir, fmt.Sprintf("synth-%d", *customers))
-	stage := stager{e.stdout, *path}
+	stage := stager{w: e.stdout, path: *path}
 	if _, err := os.Stat(filepath.Join(data, "orders.csv")); err != nil {
 		t := begin()
 		if _, err := synth.Write(ctx, data, synth.Config{Customers: *customers, Seed: 1}, nil); err != nil {
@@ -77,14 +86,32 @@ func runBench(ctx context.Context, e *env, args []string) error {
 		}
 		stage.done("synth", t)
 	}
-	db := filepath.Join(*dir, *path+".duckdb")
-	os.Remove(db)
-	os.Remove(db + ".wal")
-	st, err := duckdb.Open(ctx, db)
-	if err != nil {
-		return err
+	var st fidelis.Store
+	var native *duckdb.Store
+	if *chDSN != "" {
+		cs, err := openBenchClickHouse(ctx, *chDSN)
+		if err != nil {
+			return err
+		}
+		defer cs.Close()
+		st = cs
+		stage.path = "clickhouse"
+		if strings.Contains(*chDSN, "cluster=") {
+			stage.path = "cluster"
+		}
+		stop := sampleServers(cs.Servers(), &stage)
+		defer stop()
+	} else {
+		db := filepath.Join(*dir, *path+".duckdb")
+		os.Remove(db)
+		os.Remove(db + ".wal")
+		ds, err := duckdb.Open(ctx, db)
+		if err != nil {
+			return err
+		}
+		defer ds.Close()
+		st, native = ds, ds
 	}
-	defer st.Close()
 	stop, err := startProfile(*prof)
 	if err != nil {
 		return err
@@ -95,7 +122,7 @@ func runBench(ctx context.Context, e *env, args []string) error {
 		file := filepath.Join(data, string(k)+".csv")
 		var n int64
 		if *path == "floor" {
-			n, err = st.LoadNative(ctx, k, file)
+			n, err = native.LoadNative(ctx, k, file)
 		} else {
 			var sum ingest.Summary
 			sum, err = ingest.Import(ctx, st, k, file, ingest.Options{Rejects: filepath.Join(*dir, string(k)+".rejects.csv")})
@@ -113,12 +140,16 @@ func runBench(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 	}
+	if *importOnly {
+		stage.total("import", total)
+		return nil
+	}
 	t := begin()
 	if _, err := analysis.Run(ctx, st, analysis.Options{Grain: fidelis.Month, Core: true}); err != nil {
 		return err
 	}
 	stage.done("core metrics", t)
-	stage.done("import + core metrics", total)
+	stage.total("import + core metrics", total)
 	if !*all {
 		return nil
 	}
@@ -151,7 +182,7 @@ func benchStore(ctx context.Context, e *env, path, prof string, only []string) e
 		return err
 	}
 	defer stop()
-	return fullReport(ctx, st, stager{e.stdout, "fidelis"}, only)
+	return fullReport(ctx, st, stager{w: e.stdout, path: "fidelis"}, only)
 }
 
 // fullReport runs the whole analysis with one stage per section (the core metrics, each
@@ -186,7 +217,7 @@ func fullReport(ctx context.Context, st fidelis.Store, stage stager, only []stri
 	if only != nil {
 		name = "report of " + strings.Join(only, ", ")
 	}
-	stage.print(name, total, peak) // the peak is the stages' maximum
+	stage.line(name, total, peak, true) // the peak is the stages' maximum
 	return nil
 }
 
@@ -194,16 +225,28 @@ func fullReport(ctx context.Context, st fidelis.Store, stage stager, only []stri
 type stager struct {
 	w    io.Writer
 	path string
+	// servers, when set (a ClickHouse run), gives the peak resident memory of each of the
+	// store's servers since the last call (or, whole, since the run began) and starts a new peak.
+	servers func(whole bool) string
 }
 
 // done prints a stage that started at start, with the high-water mark since the last reset.
 func (s stager) done(name string, start mark) { s.print(name, start, peakKB()) }
 
+// total prints a stage made of the earlier ones, with the servers' peak over the whole run.
+func (s stager) total(name string, start mark) { s.line(name, start, peakKB(), true) }
+
 // print writes wall time, the process's CPU time (user + system, all threads: on a shared
 // machine it moves less than the wall time) and the peak.
-func (s stager) print(name string, start mark, peak int64) {
+func (s stager) print(name string, start mark, peak int64) { s.line(name, start, peak, false) }
+
+func (s stager) line(name string, start mark, peak int64, whole bool) {
 	now := begin()
-	fmt.Fprintf(s.w, "%-8s %-40s %8.2fs  cpu %8.2fs  peak RSS %s\n", s.path, name, now.t.Sub(start.t).Seconds(), (now.cpu - start.cpu).Seconds(), kb(peak))
+	server := ""
+	if s.servers != nil {
+		server = "  " + s.servers(whole)
+	}
+	fmt.Fprintf(s.w, "%-8s %-40s %8.2fs  cpu %8.2fs  peak RSS %s%s\n", s.path, name, now.t.Sub(start.t).Seconds(), (now.cpu - start.cpu).Seconds(), kb(peak), server)
 }
 
 // mark is a stage's start: wall clock and process CPU time.
