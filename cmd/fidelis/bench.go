@@ -58,6 +58,7 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	only := fs.String("only", "", "with --store: time only these sections (comma-separated, e.g. churn,advocacy) after the core metrics")
 	chDSN := fs.String("db", "", "clickhouse://HOST:PORT/bench…[?cluster=NAME]: run the fidelis path on ClickHouse instead, in this database (its name must start with bench: it is dropped first)")
 	importOnly := fs.Bool("import-only", false, "stop after importing customers and orders")
+	shapes := fs.Bool("shapes", false, "after the core metrics, time each of their aggregates alone and the model inputs (per-customer summaries, compressed)")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -150,6 +151,11 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	}
 	stage.done("core metrics", t)
 	stage.total("import + core metrics", total)
+	if *shapes {
+		if err := benchShapes(ctx, st, stage); err != nil {
+			return err
+		}
+	}
 	if !*all {
 		return nil
 	}

@@ -157,3 +157,40 @@ func rssKB(pid int) int64 {
 	}
 	return 0
 }
+
+// benchShapes times, one stage each, the aggregates the core metrics read (monthly, whole base)
+// and the model inputs: per-customer summaries streamed to Go, and their compression (in the
+// store where it has CompressedSummaries, else in Go from the same stream). It says where the time
+// goes on each engine, and which shapes move one row per customer out of the store.
+func benchShapes(ctx context.Context, st fidelis.Store, stage stager) error {
+	q := fidelis.Query{Grain: fidelis.Month}
+	_, last, err := st.Span(ctx)
+	if err != nil {
+		return err
+	}
+	steps := []struct {
+		name string
+		run  func() (int, error)
+	}{
+		{"shape Activity", func() (int, error) { c, err := st.Activity(ctx, q); return len(c), err }},
+		{"shape Cohorts", func() (int, error) { c, err := st.Cohorts(ctx, q); return len(c), err }},
+		{"shape Purchases", func() (int, error) { c, err := st.Purchases(ctx, q); return len(c), err }},
+		{"shape Values", func() (int, error) { c, err := st.Values(ctx, q, []float64{0.1, 0.5, 0.9}); return len(c), err }},
+		{"shape Summaries", func() (int, error) {
+			n := 0
+			err := st.Summaries(ctx, fidelis.Query{}, last, last, func(fidelis.CustomerSummary) error { n++; return nil })
+			return n, err
+		}},
+		{"shape Summaries compressed", func() (int, error) { r, _, err := fidelis.CompressSummaries(ctx, st, last); return len(r), err }},
+	}
+	for _, s := range steps {
+		resetPeak()
+		t := begin()
+		n, err := s.run()
+		if err != nil {
+			return fmt.Errorf("%s: %w", s.name, err)
+		}
+		stage.done(fmt.Sprintf("%s [%d rows]", s.name, n), t)
+	}
+	return nil
+}
