@@ -168,6 +168,7 @@ func benchShapes(ctx context.Context, st fidelis.Store, stage stager) error {
 	if err != nil {
 		return err
 	}
+	last = last.Truncate(24 * time.Hour) // a day boundary, as the models' calibration ends are
 	steps := []struct {
 		name string
 		run  func() (int, error)
