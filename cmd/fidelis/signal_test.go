@@ -76,7 +76,10 @@ func TestSignalStopsLongCommands(t *testing.T) {
 			}
 			took := time.Since(sent)
 			t.Logf("%s exited %s after the signal", c.args[0], took.Round(time.Millisecond))
-			if code := cmd.ProcessState.ExitCode(); code != 130 {
+			if code := cmd.ProcessState.ExitCode(); code == 0 && !c.long {
+				// The report can finish its work in the moment the signal is sent (seen under load).
+				t.Skipf("finished as the signal arrived: %s", stderr.String())
+			} else if code != 130 {
 				t.Errorf("exit code %d, want 130\n%s", code, stderr.String())
 			}
 			if s := stderr.String(); !strings.Contains(s, "Interrupted") || strings.Contains(s, "INTERRUPT Error") {
