@@ -6,12 +6,43 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 
 	"fidelis"
 	"fidelis/duckdb"
 	"fidelis/ingest"
+	"fidelis/synth"
 )
+
+// synthStore loads the synthetic company (seed 1; the customers from the environment variable env,
+// default 100,000) into a DuckDB store in a temporary folder: the record kinds given, through ingest.
+func synthStore(b *testing.B, env string, kinds ...fidelis.Kind) *duckdb.Store {
+	n := 100000
+	if v := os.Getenv(env); v != "" {
+		var err error
+		if n, err = strconv.Atoi(v); err != nil {
+			b.Fatal(err)
+		}
+	}
+	ctx := context.Background()
+	dir := b.TempDir()
+	man, err := synth.Write(ctx, dir, synth.Config{Customers: n, Seed: 1}, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	st, err := duckdb.Open(ctx, filepath.Join(dir, "bench.duckdb"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { st.Close() })
+	for _, k := range kinds {
+		if _, err := ingest.Import(ctx, st, k, man.Files[k], ingest.Options{Rejects: filepath.Join(dir, "rejects.csv")}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return st
+}
 
 // BenchmarkImportOrders measures ingest + staged append + commit of 500,000 order rows.
 func BenchmarkImportOrders(b *testing.B) {

@@ -3,17 +3,12 @@ package duckdb_test
 import (
 	"context"
 	"database/sql"
-	"os"
-	"path/filepath"
 	"runtime"
 	"strconv"
 	"testing"
 	"time"
 
 	"fidelis"
-	"fidelis/duckdb"
-	"fidelis/ingest"
-	"fidelis/synth"
 )
 
 // BenchmarkDomainAggregates times the shared shapes whose cost model changed most when they were
@@ -26,30 +21,8 @@ import (
 //
 // Report the ratio shared/reference, the peak heap (HeapSys) and the load.
 func BenchmarkDomainAggregates(b *testing.B) {
-	n := 100000
-	if v := os.Getenv("DOMAIN_BENCH_CUSTOMERS"); v != "" {
-		var err error
-		if n, err = strconv.Atoi(v); err != nil {
-			b.Fatal(err)
-		}
-	}
 	ctx := context.Background()
-	dir := b.TempDir()
-	man, err := synth.Write(ctx, dir, synth.Config{Customers: n, Seed: 1}, nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	st, err := duckdb.Open(ctx, filepath.Join(dir, "bench.duckdb"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
-	for _, k := range []fidelis.Kind{fidelis.Customers, fidelis.Orders, fidelis.Surveys, fidelis.Referrals, fidelis.Program,
-		fidelis.Interactions, fidelis.Social} {
-		if _, err := ingest.Import(ctx, st, k, man.Files[k], ingest.Options{Rejects: filepath.Join(dir, "rejects.csv")}); err != nil {
-			b.Fatal(err)
-		}
-	}
+	st := synthStore(b, "DOMAIN_BENCH_CUSTOMERS", fidelis.Customers, fidelis.Orders, fidelis.Surveys, fidelis.Referrals, fidelis.Program, fidelis.Interactions, fidelis.Social)
 	_, last, err := st.Span(ctx)
 	if err != nil {
 		b.Fatal(err)

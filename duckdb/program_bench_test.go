@@ -3,17 +3,11 @@ package duckdb_test
 import (
 	"context"
 	"database/sql"
-	"os"
-	"path/filepath"
 	"runtime"
-	"strconv"
 	"testing"
 	"time"
 
 	"fidelis"
-	"fidelis/duckdb"
-	"fidelis/ingest"
-	"fidelis/synth"
 )
 
 // BenchmarkProgramCustomers times the programme section's store read on a synthetic company
@@ -25,29 +19,8 @@ import (
 // Both hand every customer to a callback that only counts; the ratio shared/reference is the
 // figure to report, with the peak heap (runtime.MemStats.HeapSys after the run) and the load.
 func BenchmarkProgramCustomers(b *testing.B) {
-	n := 100000
-	if v := os.Getenv("PROGRAM_BENCH_CUSTOMERS"); v != "" {
-		var err error
-		if n, err = strconv.Atoi(v); err != nil {
-			b.Fatal(err)
-		}
-	}
 	ctx := context.Background()
-	dir := b.TempDir()
-	man, err := synth.Write(ctx, dir, synth.Config{Customers: n, Seed: 1}, nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	st, err := duckdb.Open(ctx, filepath.Join(dir, "bench.duckdb"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
-	for _, k := range []fidelis.Kind{fidelis.Customers, fidelis.Orders, fidelis.Program} {
-		if _, err := ingest.Import(ctx, st, k, man.Files[k], ingest.Options{Rejects: filepath.Join(dir, "rejects.csv")}); err != nil {
-			b.Fatal(err)
-		}
-	}
+	st := synthStore(b, "PROGRAM_BENCH_CUSTOMERS", fidelis.Customers, fidelis.Orders, fidelis.Program)
 	q := fidelis.Query{Grain: fidelis.Month}
 	for _, c := range []struct {
 		name string
