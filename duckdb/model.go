@@ -19,7 +19,9 @@ var _ fidelis.CompressedModelStore = (*Store)(nil)
 // groupings come from one pass over the per-customer step (GROUPING SETS), which is most of the
 // work.
 func (s *Store) CompressedSummaries(ctx context.Context, calEnd time.Time) ([]fidelis.SummaryRow, []fidelis.SpendRow, error) {
-	ce := calEnd.UTC()
+	// Calibration is the whole days before the cut-off's day, as in Summaries: a cut-off inside a
+	// day does not make that day's first hours purchases.
+	ce := fidelis.Day.Start(fidelis.Day.Index(calEnd))
 	rows, err := s.db.QueryContext(ctx, `WITH d AS (
 		SELECT customer_id, CAST("timestamp" AS DATE) AS day, sum(amount) AS amt
 		FROM orders WHERE amount >= 0 AND "timestamp" < ? GROUP BY 1, 2),

@@ -105,6 +105,17 @@ func testCompressedSummaries(t *testing.T, st fidelis.Store) {
 		if !reflect.DeepEqual(spend, wantSpend) {
 			t.Errorf("%s: spend %+v, want %+v", c.name, spend, wantSpend)
 		}
+		// A cut-off inside a day: calibration is the days before the cut-off's day (as in
+		// Summaries), so the orders of 2024-03-15 are not purchases yet and D, first seen that
+		// day, is not a customer yet. A: x 1, t_x 31, T 60; B and E: x 0, T 60; C: x 0, T 29.
+		rows, spend, err = fidelis.CompressSummaries(context.Background(), c.st, time.Date(2024, 3, 15, 12, 0, 0, 0, time.UTC))
+		if err != nil {
+			t.Fatal(err)
+		}
+		midday := []fidelis.SummaryRow{{X: 0, Tx: 0, T: 29, Customers: 1}, {X: 0, Tx: 0, T: 60, Customers: 2}, {X: 1, Tx: 31, T: 60, Customers: 1}}
+		if !reflect.DeepEqual(rows, midday) || !reflect.DeepEqual(spend, wantSpend) {
+			t.Errorf("%s, cut-off at midday: rows %+v spend %+v, want %+v %+v", c.name, rows, spend, midday, wantSpend)
+		}
 	}
 }
 
