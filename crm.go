@@ -39,4 +39,25 @@ type CustomerStore interface {
 	// CustomerRecords calls fn once for each of ids, in that order, with what the store holds
 	// about the customer (an id it does not know gets a record with its id alone).
 	CustomerRecords(ctx context.Context, ids []string, fn func(CustomerRecord) error) error
+	// PeriodCustomers returns, sorted by id, the customers active in period p−1 or p of q.Grain
+	// under the rules of Activity (q's activity window, breakdown By and Segment filter; From and
+	// To do not matter): exactly the customers that period's ActivityCell counts.
+	PeriodCustomers(ctx context.Context, q Query, p int64) ([]PeriodCustomer, error)
 }
+
+// PeriodCustomer is one customer behind the retention counts of a period i (ActivityCell):
+// Prev counts them in PrevActive (S), Active in Active (E), New in New (first purchase in i).
+type PeriodCustomer struct {
+	Customer, Segment string
+	Prev, Active, New bool
+}
+
+// Lost reports whether the customer was active in the previous period and is not in this one:
+// one of the PrevActive − Retained customers the ID-based retention loses in the period.
+func (c PeriodCustomer) Lost() bool { return c.Prev && !c.Active }
+
+// Retained reports whether the customer is active in both periods (ActivityCell.Retained).
+func (c PeriodCustomer) Retained() bool { return c.Prev && c.Active }
+
+// Returning reports whether the customer is active again after a lapse (ActivityCell.Returning).
+func (c PeriodCustomer) Returning() bool { return c.Active && !c.Prev && !c.New }
