@@ -55,7 +55,7 @@ type CustomerList struct {
 
 type customersInput struct {
 	Filters
-	List    string `query:"list" required:"true" maxLength:"300" doc:"all; segment:ATTR=VALUE; cohort:LABEL:OFFSET; action:ID; palive:BAND (0..9, tenths of P(alive)); churn-risk (every customer the churn model scored, riskiest first); detractors (latest NPS answer 0-6) or detractors:THEME (a 0-6 answer in the window whose comment mentions the theme of sections.voc.themes); lapsed-members (enrolled, no programme event since the last period began)"`
+	List    string `query:"list" required:"true" maxLength:"300" doc:"all; segment:ATTR=VALUE; cohort:LABEL:OFFSET; lost:PERIOD (a retention row's churn.k: active in the previous period, not in this one), or lost:PERIOD:SEGMENT for a row of retention_by under by; likewise retained, active (end), new, returning; action:ID; palive:BAND (0..9, tenths of P(alive)); churn-risk (every customer the churn model scored, riskiest first); detractors (latest NPS answer 0-6) or detractors:THEME (a 0-6 answer in the window whose comment mentions the theme of sections.voc.themes); lapsed-members (enrolled, no programme event since the last period began)"`
 	Page    int    `query:"page" minimum:"1" default:"1"`
 	PerPage int    `query:"per_page" minimum:"1" maximum:"1000" default:"50"`
 	Format  string `query:"format" enum:"json,csv,xlsx,parquet" default:"json" doc:"json pages; csv, xlsx and parquet export the whole list"`
@@ -153,8 +153,9 @@ func (s *Server) members(ctx context.Context, f Filters, list string) (*members,
 	kind, arg, _ := strings.Cut(list, ":")
 	switch kind {
 	case "all", "segment", "cohort", "action", "palive", "churn-risk", "detractors", "lapsed-members":
+	case "lost", "retained", "active", "new", "returning":
 	default:
-		return nil, fidelis.Errorf(fidelis.EInvalid, "list=%s: want all, segment:ATTR=VALUE, cohort:LABEL:OFFSET, action:ID, palive:BAND, churn-risk, detractors[:THEME] or lapsed-members", list)
+		return nil, fidelis.Errorf(fidelis.EInvalid, "list=%s: want all, segment:ATTR=VALUE, cohort:LABEL:OFFSET, lost:PERIOD[:SEGMENT] (or retained, active, new, returning), action:ID, palive:BAND, churn-risk, detractors[:THEME] or lapsed-members", list)
 	}
 	v, err := s.cached(ctx, "/v1/customers:"+list, f, false, func(ctx context.Context, o analysis.Options) (any, error) {
 		a, err := s.full(ctx, f) // the forecast prices every list; actions come from it too
@@ -191,11 +192,13 @@ func (s *Server) members(ctx context.Context, f Filters, list string) (*members,
 			if !ok || kerr != nil || k < 0 {
 				return nil, fidelis.Errorf(fidelis.EInvalid, "list=%s: want cohort:LABEL:OFFSET, e.g. cohort:2024-01:3", list)
 			}
-			c, ok := cohortIndex(o.Grain, a.First, a.Last, label)
+			c, ok := periodIndex(o.Grain, a.First, a.Last, label)
 			if !ok {
 				return nil, fidelis.Errorf(fidelis.ENotFound, "list=%s: no %s cohort labelled %q in the data (%s to %s)", list, o.Grain, label, a.First.Format("2006-01-02"), a.Last.Format("2006-01-02"))
 			}
 			m.ids, err = cs.CustomerIDs(ctx, fidelis.CustomerSelection{InCohort: true, Grain: o.Grain, Cohort: c, Offset: k})
+		case "lost", "retained", "active", "new", "returning":
+			m.ids, err = periodList(ctx, cs, a, o, kind, arg)
 		case "action":
 			i := slices.IndexFunc(a.Actions, func(x analysis.Action) bool { return x.ID == arg })
 			if i < 0 {
@@ -322,8 +325,50 @@ func inSegment(ctx context.Context, cs fidelis.CustomerStore, ids []string, seg 
 	return ids, nil
 }
 
-// cohortIndex finds the period of grain g labelled label within the data's span.
-func cohortIndex(g fidelis.Grain, first, last time.Time, label string) (int64, bool) {
+// periodStates say which customers of a period each list keeps (fidelis.PeriodCustomer).
+var periodStates = map[string]func(fidelis.PeriodCustomer) bool{
+	"lost":      fidelis.PeriodCustomer.Lost,
+	"retained":  fidelis.PeriodCustomer.Retained,
+	"active":    func(c fidelis.PeriodCustomer) bool { return c.Active },
+	"new":       func(c fidelis.PeriodCustomer) bool { return c.New },
+	"returning": fidelis.PeriodCustomer.Returning,
+}
+
+// periodList lists, sorted, the customers of a retention row: arg is "PERIOD" (a row of
+// retention) or "PERIOD:SEGMENT" (a row of retention_by, the segment of the view's by), and kind
+// which of the row's counts: lost (churn.k: active in the previous period, not in this one),
+// retained (id_based.k), active (end), new, returning. The rules are Activity's, so each list
+// has exactly as many customers as its count.
+func periodList(ctx context.Context, cs fidelis.Store, a *analysis.Analysis, o analysis.Options, kind, arg string) ([]string, error) {
+	label, seg, bySeg := strings.Cut(arg, ":")
+	list := kind + ":" + arg
+	if bySeg && o.By == "" {
+		return nil, fidelis.Errorf(fidelis.EInvalid, "list=%s: a segment of a retention row needs the breakdown it belongs to (by=ATTR)", list)
+	}
+	i, ok := periodIndex(o.Grain, a.First, a.Last, label)
+	if !ok {
+		return nil, fidelis.Errorf(fidelis.ENotFound, "list=%s: no %s labelled %q in the data (%s to %s)", list, o.Grain, label, a.First.Format("2006-01-02"), a.Last.Format("2006-01-02"))
+	}
+	q := fidelis.Query{Grain: o.Grain, Window: o.Window, Segment: o.Segment}
+	if bySeg {
+		q.By = o.By
+	}
+	pcs, err := cs.PeriodCustomers(ctx, q, i)
+	if err != nil {
+		return nil, err
+	}
+	keep := periodStates[kind]
+	ids := []string{}
+	for _, c := range pcs {
+		if keep(c) && (!bySeg || c.Segment == seg) {
+			ids = append(ids, c.Customer)
+		}
+	}
+	return ids, nil
+}
+
+// periodIndex finds the period of grain g labelled label within the data's span.
+func periodIndex(g fidelis.Grain, first, last time.Time, label string) (int64, bool) {
 	if first.IsZero() {
 		return 0, false
 	}

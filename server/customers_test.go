@@ -304,3 +304,76 @@ func TestDetractorAndLapsedLists(t *testing.T) {
 		t.Error("lapsed-members: empty on the synthetic company")
 	}
 }
+
+// TestLostLists checks every retention period's lost list against the lost count the retention
+// analysis reports (churn.k: active in the previous period, not in this one), at three grains,
+// under a breakdown (each segment's row) and under a segment filter; and the other lists of a
+// retention row (retained, active, new, returning) against id_based.k, end, new and returning.
+func TestLostLists(t *testing.T) {
+	f := newFixture(t, false, nil)
+	tok := f.secret["read"]
+	type row struct {
+		Segment   string          `json:"segment"`
+		Period    string          `json:"period"`
+		End       int             `json:"end"`
+		New       int             `json:"new"`
+		Returning int             `json:"returning"`
+		IDBased   struct{ K int } `json:"id_based"`
+		Churn     struct{ K int } `json:"churn"`
+	}
+	total := func(id, view string) int {
+		t.Helper()
+		w := f.do("GET", "/v1/customers?per_page=1&list="+url.QueryEscape(id)+view, tok, nil)
+		if w.Code != 200 {
+			t.Fatalf("list %s%s: %d %s", id, view, w.Code, w.Body.String())
+		}
+		return decode[customerList](t, w).Total
+	}
+	all := decode[customerList](t, f.do("GET", "/v1/customers?list=all&per_page=1", tok, nil))
+	region := all.Customers[0].Attributes["region"]
+	if region == "" {
+		t.Fatal("the synthetic company's first customer has no region")
+	}
+	lost, n := 0, 0
+	for _, view := range []string{"&grain=month", "&grain=quarter&by=region", "&grain=week&window=8",
+		"&grain=month&by=segment&segment=region%3D" + url.QueryEscape(region)} {
+		rep := decode[struct {
+			Retention   []row `json:"retention"`
+			RetentionBy []row `json:"retention_by"`
+		}](t, f.do("GET", "/v1/report?"+view[1:], tok, nil))
+		if len(rep.Retention) == 0 {
+			t.Fatalf("%s: no retention rows", view)
+		}
+		rows := rep.Retention
+		for _, r := range rep.RetentionBy {
+			r.Period += ":" + r.Segment
+			rows = append(rows, r)
+		}
+		for _, r := range rows {
+			for _, c := range []struct {
+				kind string
+				want int
+			}{{"lost", r.Churn.K}, {"retained", r.IDBased.K}, {"active", r.End}, {"new", r.New}, {"returning", r.Returning}} {
+				if c.kind != "lost" && n%5 != 0 { // the other kinds on a sample of rows
+					continue
+				}
+				if got := total(c.kind+":"+r.Period, view); got != c.want {
+					t.Errorf("%s %s:%s: %d customers listed, the retention row counts %d", view, c.kind, r.Period, got, c.want)
+				}
+			}
+			lost += r.Churn.K
+			n++
+		}
+	}
+	if lost == 0 {
+		t.Fatal("no customer lost in any period: nothing checked")
+	}
+	for _, bad := range []struct {
+		list, view string
+		want       int
+	}{{"lost:1999-01", "", 404}, {"lost:2024-03:North", "", 400}, {"lost:2024-Q1", "&grain=month", 404}} {
+		if w := f.do("GET", "/v1/customers?list="+url.QueryEscape(bad.list)+bad.view, tok, nil); w.Code != bad.want {
+			t.Errorf("list=%s%s: %d, want %d: %s", bad.list, bad.view, w.Code, bad.want, w.Body.String())
+		}
+	}
+}

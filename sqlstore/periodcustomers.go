@@ -3,6 +3,8 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"slices"
+	"strings"
 
 	"fidelis"
 )
@@ -32,9 +34,9 @@ func (s *Shapes) PeriodCustomers(ctx context.Context, q fidelis.Query, i int64) 
 	src, args := s.source(q, "orders", "customer_id", "t.amount >= 0 AND "+d.Period(q.Grain, `t."timestamp"`)+" <= ?",
 		`t.customer_id AS w_customer`, d.Period(q.Grain, `t."timestamp"`)+` AS w_p`)
 	qs := `SELECT w_customer, seg, ` + d.CountIf(`w_p >= ? AND w_p <= ?`) + ` AS w_prev, ` + d.CountIf(`w_p >= ?`) + ` AS w_active,
-		min(w_p) AS w_first FROM ` + src + ` GROUP BY w_customer, seg HAVING max(w_p) >= ? ORDER BY w_customer`
+		min(w_p) AS w_first FROM ` + src + ` GROUP BY w_customer, seg HAVING max(w_p) >= ?`
 	all := append(append([]any{i - k, i - 1, i - k + 1}, args...), i, i-k)
-	return query(ctx, s.DB, "period customers", qs, all, func(r *sql.Rows, c *fidelis.PeriodCustomer) error {
+	out, err := query(ctx, s.DB, "period customers", qs, all, func(r *sql.Rows, c *fidelis.PeriodCustomer) error {
 		var prev, active, first int64
 		if err := r.Scan(&c.Customer, &c.Segment, &prev, &active, &first); err != nil {
 			return err
@@ -42,4 +44,7 @@ func (s *Shapes) PeriodCustomers(ctx context.Context, q fidelis.Query, i int64) 
 		c.Prev, c.Active, c.New = prev > 0, active > 0, first == i
 		return nil
 	})
+	// Bytewise, whatever the engine's collation (lists are searched by binary search).
+	slices.SortFunc(out, func(a, b fidelis.PeriodCustomer) int { return strings.Compare(a.Customer, b.Customer) })
+	return out, err
 }
