@@ -216,3 +216,17 @@ func importer(t *testing.T, kind fidelis.Kind, header string) (*duckdb.Store, fu
 		return sum
 	}
 }
+
+// TestCustomerRepeatsBySignupAndAttribute: a first customers import tells a repeated row (the
+// same values, a duplicate) from a conflicting one by every field's typed value and the free
+// attributes: a signup a second later or another attribute value is a conflict, the same row
+// again a duplicate (also with empty values: NULL equals NULL).
+func TestCustomerRepeatsBySignupAndAttribute(t *testing.T) {
+	_, imp := importer(t, fidelis.Customers, "customer_id,signup_at,region,tier")
+	s := imp("A,2024-01-01T10:00:00Z,North,gold\nA,2024-01-01T10:00:01Z,North,gold\nB,2024-01-01T10:00:00Z,North,gold\n" +
+		"B,2024-01-01T10:00:00Z,North,silver\nC,2024-01-01T10:00:00Z,North,gold\nC,2024-01-01T10:00:00Z,North,gold\n" +
+		"D,2024-01-01T10:00:00Z,North,\nD,2024-01-01T10:00:00Z,North,\nE,2024-01-01T10:00:00Z,North,gold\nE,2024-01-01T10:00:00Z,,gold\n")
+	if s.Stored != 5 || s.Conflicts != 3 || s.Duplicates != 2 || s.Rejected != 3 {
+		t.Errorf("stored %d, conflicts %d, duplicates %d, rejected %d (%v); want 5, 3 (A, B, E), 2 (C, D), 3", s.Stored, s.Conflicts, s.Duplicates, s.Rejected, s.Reasons)
+	}
+}

@@ -268,7 +268,7 @@ func importFrom(ctx context.Context, st fidelis.Store, schema fidelis.Schema, pa
 	sum.DateWindow = [2]string{conv.minDate.Format("2006-01-02"), conv.maxDate.Format("2006-01-02")}
 	var before fidelis.Quality
 	if !opt.Batch || (kind == fidelis.Orders && conv.needsStoreCurrency(buffered)) {
-		if before, err = st.Quality(ctx); err != nil {
+		if before, err = kindQuality(ctx, st, kind); err != nil {
 			return sum, err
 		}
 	}
@@ -332,7 +332,7 @@ func importFrom(ctx context.Context, st fidelis.Store, schema fidelis.Schema, pa
 		}
 		sum.CustomersKnown = counts[fidelis.Customers]
 		if ps.derived > 0 { // the store's legacy derived ids are not this import's: count them after
-			q, err := st.Quality(ctx)
+			q, err := kindQuality(ctx, st, kind)
 			if err != nil {
 				return sum, err
 			}
@@ -342,7 +342,7 @@ func importFrom(ctx context.Context, st fidelis.Store, schema fidelis.Schema, pa
 			sum.Unchecked = "unknown_customers is not counted for a batch (it needs a whole-store scan): data_quality in GET /v1/report has it"
 		}
 	} else {
-		after, err := st.Quality(ctx)
+		after, err := kindQuality(ctx, st, kind)
 		if err != nil {
 			return sum, err
 		}
@@ -369,6 +369,19 @@ func importFrom(ctx context.Context, st fidelis.Store, schema fidelis.Schema, pa
 		opt.Progress(size, size)
 	}
 	return sum, nil
+}
+
+// kindQuality is the store's Quality as far as the records of kind go (all an import reports:
+// its kind's unknown customers and legacy ids, the customers known, the orders' currencies),
+// from KindQuality where the store has it: a whole-store Quality scans every table, twice per
+// import.
+func kindQuality(ctx context.Context, st fidelis.Store, kind fidelis.Kind) (fidelis.Quality, error) {
+	if kq, ok := st.(interface {
+		KindQuality(context.Context, fidelis.Kind) (fidelis.Quality, error)
+	}); ok {
+		return kq.KindQuality(ctx, kind)
+	}
+	return st.Quality(ctx)
 }
 
 type pending struct {
