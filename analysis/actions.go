@@ -24,6 +24,7 @@ type Action struct {
 	Why         string   `json:"why"`
 	Who         string   `json:"who"`
 	Customers   int64    `json:"customers"`
+	Link        string   `json:"list,omitempty"` // the list of the Customers (ActionList)
 	Exposed     float64  `json:"value_exposed"`
 	Gain        float64  `json:"expected_gain"`
 	Assumptions []string `json:"assumptions"`
@@ -146,6 +147,7 @@ func (x *Action) list(f *Forecast, rule []Condition, rows []CustomerScore, cols 
 	}
 	x.Customers = int64(len(rows))
 	x.List = names(rows, 10)
+	x.Link = ActionList(x.ID)
 	x.Command = ListCommand(x.ID)
 }
 

@@ -185,6 +185,7 @@ func Run(ctx context.Context, st fidelis.Store, o Options) (*Analysis, error) {
 		return nil, err
 	}
 	a.Retention = dropFirst(metric.Retentions(cells, o.Grain))
+	linkRetention(a.Retention, false)
 	a.Overall = metric.Pool(a.Retention)
 
 	cc, err := st.Cohorts(ctx, q)
@@ -192,6 +193,7 @@ func Run(ctx context.Context, st fidelis.Store, o Options) (*Analysis, error) {
 		return nil, err
 	}
 	if m := metric.Cohorts(cc, o.Grain, lastIdx, a.LastComplete); len(m) > 0 {
+		LinkCohorts(m[:1], false)
 		a.Cohorts = &m[0]
 	}
 	pc, err := st.Purchases(ctx, q)
@@ -220,6 +222,7 @@ func Run(ctx context.Context, st fidelis.Store, o Options) (*Analysis, error) {
 			return nil, err
 		}
 		a.RetentionBy = dropFirst(metric.Retentions(cells, o.Grain))
+		linkRetention(a.RetentionBy, true)
 		if pc, err = st.Purchases(ctx, qb); err != nil {
 			return nil, err
 		}

@@ -30,5 +30,7 @@ func CohortMatrices(ctx context.Context, st fidelis.Store, o Options) ([]metric.
 	if !o.To.IsZero() && o.To.Before(last) {
 		lastIdx, complete = o.Grain.Index(o.To.AddDate(0, 0, -1)), true
 	}
-	return metric.Cohorts(cells, o.Grain, lastIdx, complete), nil
+	ms := metric.Cohorts(cells, o.Grain, lastIdx, complete)
+	LinkCohorts(ms, o.By != "")
+	return ms, nil
 }

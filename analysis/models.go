@@ -57,6 +57,16 @@ type TrackPoint struct {
 	Actual   float64 `json:"actual"`
 }
 
+// PAliveBand is one tenth of P(alive), [Low, High) (the last one includes 1), with the
+// customers in it and those of each repeat purchase count.
+type PAliveBand struct {
+	Low       float64         `json:"low"`
+	High      float64         `json:"high"`
+	Customers int64           `json:"customers"`
+	List      string          `json:"list"`
+	ByRepeat  []CustomerCount `json:"by_repeat_days"`
+}
+
 // SegmentValue is the predicted value of one segment's customers (model figures are zero, and
 // left out of JSON, when no model passed the gate).
 type SegmentValue struct {
@@ -108,6 +118,9 @@ type Models struct {
 	// purchase days (columns 0, 1, ..., 6 and 7+, the holdout's frequency groups): the matrix a
 	// loyalty team reads to see which frequent buyers the model believes gone.
 	PAliveByFrequency *[10][8]int `json:"p_alive_by_frequency,omitempty"`
+	// PAliveBands are PAliveHistogram's bands with their lists, each with its row of
+	// PAliveByFrequency (ByRepeat[j]: j repeat purchase days, 7 for seven or more).
+	PAliveBands []PAliveBand `json:"p_alive_bands,omitempty"`
 	// PredictedCLVQuantiles are the predicted CLV's quantiles at metric.ValueProbs.
 	PredictedCLVQuantiles []float64      `json:"predicted_clv_quantiles,omitempty"`
 	BySegment             []SegmentValue `json:"by_segment,omitempty"`
@@ -292,6 +305,15 @@ func FitModels(ctx context.Context, ms fidelis.ModelStore, a *Analysis, by strin
 		m.BySegment = append(m.BySegment, *v)
 	}
 	sort.Slice(m.BySegment, func(i, j int) bool { return m.BySegment[i].Segment < m.BySegment[j].Segment })
+	if m.PAliveHistogram != nil {
+		for b, n := range m.PAliveHistogram {
+			band := PAliveBand{Low: float64(b) / 10, High: float64(b+1) / 10, Customers: int64(n), List: PAliveList(b, -1)}
+			for j, n := range m.PAliveByFrequency[b] {
+				band.ByRepeat = append(band.ByRepeat, CustomerCount{Customers: int64(n), List: PAliveList(b, j)})
+			}
+			m.PAliveBands = append(m.PAliveBands, band)
+		}
+	}
 	return m, nil
 }
 

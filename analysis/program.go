@@ -23,6 +23,9 @@ type Program struct {
 	Downgrades int64                     `json:"downgrades"`
 	Comparison advocacy.Comparison       `json:"members_vs_non_members"`
 	Notes      []string                  `json:"definitions"`
+	// LapsedMembers are the enrolled members with no programme event since the last period
+	// began (Lapsed); absent when the window ends before the data does.
+	LapsedMembers *CustomerCount `json:"lapsed_members,omitempty"`
 	// dormant are the members the programme action lists, gathered from the same pass over
 	// ProgramCustomers as the comparison (the action used to run that query, the report's
 	// costliest, a second time); nil when not gathered.
@@ -132,6 +135,9 @@ func runProgram(ctx context.Context, st fidelis.Store, o Options, a *Analysis) (
 	}
 	if out.Comparison, err = c.Compare(ctx, advocacy.CompareOptions{End: end}); err != nil {
 		return nil, err
+	}
+	if out.dormant != nil {
+		out.LapsedMembers = &CustomerCount{Customers: int64(len(out.dormant.customers)), List: LapsedMembersList}
 	}
 	return out, nil
 }

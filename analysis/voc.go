@@ -676,7 +676,7 @@ func (v *VoC) comments(ctx context.Context, ss fidelis.SurveyStore, q fidelis.Qu
 	byLang := map[string][]voc.Comment{}
 	for i := len(cs) - 1; i >= 0; i-- { // oldest first
 		c := cs[i]
-		vc := voc.Comment{ID: c.ID, Text: c.Text, Lang: voc.Language(strings.ToLower(strings.TrimSpace(c.Language))), Time: c.Time}
+		vc := voc.Comment{ID: c.ID, Customer: c.Customer, Text: c.Text, Lang: voc.Language(strings.ToLower(strings.TrimSpace(c.Language))), Time: c.Time}
 		if sc := (fidelis.ScoreCell{Kind: c.Kind, Scale: c.Scale, Score: c.Score}); isKind(sc, "nps") {
 			if _, ok := npsScore(sc); ok {
 				s := c.Score
@@ -719,7 +719,24 @@ func (v *VoC) comments(ctx context.Context, ss fidelis.SurveyStore, q fidelis.Qu
 	}
 	g := v.Grain
 	v.Themes, err = voc.Themes(all, themes, func(t time.Time) string { return g.Label(g.Index(t)) })
+	for i := range v.Themes {
+		v.Themes[i].DetractorCustomersList = ThemeDetractorsList(v.Themes[i].Name)
+	}
 	return err
+}
+
+// ThemeDetractors returns, sorted, the customers whose detractor comments in the window
+// mention the theme (voc.ThemeResult.Detractors), and whether the analysis has the theme.
+func (v *VoC) ThemeDetractors(theme string) ([]string, bool) {
+	if v == nil {
+		return nil, false
+	}
+	for _, t := range v.Themes {
+		if t.Name == theme {
+			return t.Detractors, true
+		}
+	}
+	return nil, false
 }
 
 // exits tabulates exit reasons by count and revenue to date, and compares defectors with loyal

@@ -25,6 +25,9 @@ type Proportion struct {
 	Low   float64 `json:"low"`          // Wilson lower bound
 	High  float64 `json:"high"`         // Wilson upper bound
 	Small bool    `json:"small_sample"` // n < SmallSample
+	// List names the customer list behind K where K counts listable customers (a cohort cell:
+	// analysis.CohortList); empty otherwise.
+	List string `json:"list,omitempty"`
 }
 
 // MarshalJSON writes NaN (n = 0) as null.

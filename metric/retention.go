@@ -13,9 +13,15 @@ type Retention struct {
 	Index   int64  `json:"-"`
 	// S, E and N of the classic formula: customers active at the start (in the previous period),
 	// at the end (in this period), and new in this period.
-	Start int64 `json:"start"`
-	End   int64 `json:"end"`
-	New   int64 `json:"new"`
+	Start   int64  `json:"start"`
+	End     int64  `json:"end"`
+	EndList string `json:"end_list,omitempty"`
+	New     int64  `json:"new"`
+	NewList string `json:"new_list,omitempty"`
+	// Lost = S − retained: the customers active in the previous period and not in this one
+	// (churn's k), those the ID-based rate loses.
+	Lost     int64  `json:"lost"`
+	LostList string `json:"lost_list,omitempty"`
 	// Classic is the textbook customer retention rate, ((E − N) / S) × 100 (Reichheld & Sasser
 	// 1990, HBR; the usual CRR formula). It counts reactivated customers as retained and ignores
 	// new customers who lapse within the period, so it can exceed the ID-based rate and even 100.
@@ -31,9 +37,12 @@ type Retention struct {
 	// active again in this period (METRICS.md, "Win-back / reactivation").
 	WinBack   Proportion `json:"win_back"`
 	Returning int64      `json:"returning"`
-	Buyers    int64      `json:"buyers"`
-	Orders    int64      `json:"orders"`
-	Revenue   float64    `json:"revenue"`
+	// The *List fields name the customer lists behind the counts, set by the analysis
+	// (analysis.PeriodList); empty elsewhere.
+	ReturningList string  `json:"returning_list,omitempty"`
+	Buyers        int64   `json:"buyers"`
+	Orders        int64   `json:"orders"`
+	Revenue       float64 `json:"revenue"`
 }
 
 // Retentions turns activity counts into retention figures, one per cell, keeping the cells' order.
@@ -49,6 +58,7 @@ func Retentions(cells []fidelis.ActivityCell, g fidelis.Grain) []Retention {
 		}
 		r.IDBased = NewProportion(c.Retained, c.PrevActive)
 		r.Churn = r.IDBased.Complement()
+		r.Lost = r.Churn.K
 		r.WinBack = NewProportion(c.Returning, c.Acquired-c.PrevActive)
 		out[i] = r
 	}

@@ -20,7 +20,6 @@ import (
 	"fidelis/analysis"
 	"fidelis/churn"
 	"fidelis/internal/table"
-	"fidelis/voc"
 )
 
 // CustomerRow is one customer of a drill-down list: the CRM columns.
@@ -55,7 +54,7 @@ type CustomerList struct {
 
 type customersInput struct {
 	Filters
-	List    string `query:"list" required:"true" maxLength:"300" doc:"all; segment:ATTR=VALUE; cohort:LABEL:OFFSET; lost:PERIOD (a retention row's churn.k: active in the previous period, not in this one), or lost:PERIOD:SEGMENT for a row of retention_by under by; likewise retained, active (end), new, returning; action:ID; palive:BAND (0..9, tenths of P(alive)); churn-risk (every customer the churn model scored, riskiest first); detractors (latest NPS answer 0-6) or detractors:THEME (a 0-6 answer in the window whose comment mentions the theme of sections.voc.themes); lapsed-members (enrolled, no programme event since the last period began)"`
+	List    string `query:"list" required:"true" maxLength:"300" doc:"all; segment:ATTR=VALUE; cohort:LABEL:OFFSET (or cohort:LABEL:OFFSET:SEGMENT, a matrix of /v1/cohorts under by); lost:PERIOD (a retention row's churn.k: active in the previous period, not in this one), or lost:PERIOD:SEGMENT for a row of retention_by under by; likewise retained, active (end), new, returning; action:ID; palive:BAND (0..9, tenths of P(alive)) or palive:BAND:REPEAT (0..7 repeat purchase days); churn-risk (every customer the churn model scored, riskiest first); detractors (latest NPS answer 0-6) or detractors:THEME (a 0-6 answer in the window whose comment mentions the theme of sections.voc.themes); lapsed-members (enrolled, no programme event since the last period began)"`
 	Page    int    `query:"page" minimum:"1" default:"1"`
 	PerPage int    `query:"per_page" minimum:"1" maximum:"1000" default:"50"`
 	Format  string `query:"format" enum:"json,csv,xlsx,parquet" default:"json" doc:"json pages; csv, xlsx and parquet export the whole list"`
@@ -188,15 +187,24 @@ func (s *Server) members(ctx context.Context, f Filters, list string) (*members,
 			m.ids, err = cs.CustomerIDs(ctx, fidelis.CustomerSelection{By: fidelis.CleanName(attr), Segment: val})
 		case "cohort":
 			label, off, ok := strings.Cut(arg, ":")
+			off, seg, bySeg := strings.Cut(off, ":")
 			k, kerr := strconv.ParseInt(off, 10, 64)
 			if !ok || kerr != nil || k < 0 {
-				return nil, fidelis.Errorf(fidelis.EInvalid, "list=%s: want cohort:LABEL:OFFSET, e.g. cohort:2024-01:3", list)
+				return nil, fidelis.Errorf(fidelis.EInvalid, "list=%s: want cohort:LABEL:OFFSET[:SEGMENT], e.g. cohort:2024-01:3", list)
+			}
+			sel := fidelis.CustomerSelection{InCohort: true, Grain: o.Grain, Offset: k}
+			if bySeg {
+				if o.By == "" {
+					return nil, fidelis.Errorf(fidelis.EInvalid, "list=%s: a segment's cohort needs the breakdown it belongs to (by=ATTR)", list)
+				}
+				sel.By, sel.Segment = o.By, seg
 			}
 			c, ok := periodIndex(o.Grain, a.First, a.Last, label)
 			if !ok {
 				return nil, fidelis.Errorf(fidelis.ENotFound, "list=%s: no %s cohort labelled %q in the data (%s to %s)", list, o.Grain, label, a.First.Format("2006-01-02"), a.Last.Format("2006-01-02"))
 			}
-			m.ids, err = cs.CustomerIDs(ctx, fidelis.CustomerSelection{InCohort: true, Grain: o.Grain, Cohort: c, Offset: k})
+			sel.Cohort = c
+			m.ids, err = cs.CustomerIDs(ctx, sel)
 		case "lost", "retained", "active", "new", "returning":
 			m.ids, err = periodList(ctx, cs, a, o, kind, arg)
 		case "action":
@@ -208,15 +216,17 @@ func (s *Server) members(ctx context.Context, f Filters, list string) (*members,
 				m.ids = append(m.ids, mb.Customer)
 			}
 		case "palive":
-			band, berr := strconv.Atoi(arg)
-			if berr != nil || band < 0 || band > 9 {
-				return nil, fidelis.Errorf(fidelis.EInvalid, "list=%s: want palive:BAND with BAND 0..9 (tenths of P(alive), as p_alive_histogram)", list)
+			b, r, byRepeat := strings.Cut(arg, ":")
+			band, berr := strconv.Atoi(b)
+			repeat, rerr := strconv.Atoi(r)
+			if berr != nil || band < 0 || band > 9 || byRepeat && (rerr != nil || repeat < 0 || repeat > 7) {
+				return nil, fidelis.Errorf(fidelis.EInvalid, "list=%s: want palive:BAND with BAND 0..9 (tenths of P(alive), as p_alive_histogram), or palive:BAND:REPEAT with REPEAT 0..7 repeat purchase days (7: seven or more), a cell of p_alive_by_frequency", list)
 			}
 			if !fc.Trusted() {
 				return nil, fidelis.Errorf(fidelis.ENotFound, "list=%s: %s", list, m.note)
 			}
 			for _, sc := range fc.Scores {
-				if min(9, int(sc.PAlive*10)) == band { // the histogram's own banding
+				if min(9, int(sc.PAlive*10)) == band && (!byRepeat || min(7, int(sc.X)) == repeat) { // the histogram's own banding
 					m.ids = append(m.ids, sc.Customer)
 				}
 			}
@@ -240,7 +250,7 @@ func (s *Server) members(ctx context.Context, f Filters, list string) (*members,
 			}
 			m.note = strings.TrimSpace(m.note + " churn_risk: " + ch.Basis.Text)
 		case "detractors":
-			m.ids, err = detractors(ctx, cs, a, o, arg)
+			m.ids, err = detractors(ctx, cs, a, arg)
 		case "lapsed-members":
 			p := analysis.Section[analysis.Program](a, "program")
 			if p == nil {
@@ -261,8 +271,9 @@ func (s *Server) members(ctx context.Context, f Filters, list string) (*members,
 
 // detractors lists the customers whose latest NPS answer is a detractor's (0-6, the rule of the
 // recovery action); with a theme, those who gave a 0-6 answer in the window with a comment that
-// mentions the theme (as the voice-of-the-customer section counts it), sorted.
-func detractors(ctx context.Context, st fidelis.Store, a *analysis.Analysis, o analysis.Options, theme string) ([]string, error) {
+// mentions the theme: the customers the voice-of-the-customer section counts (detractor_customers
+// of sections.voc.themes), sorted.
+func detractors(ctx context.Context, st fidelis.Store, a *analysis.Analysis, theme string) ([]string, error) {
 	var ids []string
 	if theme == "" {
 		err := st.LatestAnswers(ctx, "nps", func(cust string, score float64, _ string) error {
@@ -274,38 +285,10 @@ func detractors(ctx context.Context, st fidelis.Store, a *analysis.Analysis, o a
 		slices.Sort(ids)
 		return ids, err
 	}
-	v := analysis.Section[analysis.VoC](a, "voc")
-	var th *voc.Theme
-	if v != nil {
-		for _, t := range v.Themes {
-			if t.Name == theme {
-				th = &voc.Theme{Name: t.Name, Terms: t.Terms}
-			}
-		}
-	}
-	if th == nil {
+	ids, ok := analysis.Section[analysis.VoC](a, "voc").ThemeDetractors(theme)
+	if !ok {
 		return nil, fidelis.Errorf(fidelis.ENotFound, "list=detractors:%s: no theme %q in this analysis (see sections.voc.themes)", theme, theme)
 	}
-	seen := map[string]bool{}
-	q := fidelis.Query{Grain: o.Grain, From: o.From, To: o.To, Segment: o.Segment}
-	cs, err := st.SurveyComments(ctx, q, 1_000_000)
-	if err != nil {
-		return nil, err
-	}
-	for _, c := range cs {
-		if c.Customer == "" || seen[c.Customer] || !strings.EqualFold(c.Kind, "nps") || c.Score > 6 {
-			continue
-		}
-		ok, err := th.Mentions(c.Text)
-		if err != nil {
-			return nil, err
-		}
-		if ok {
-			seen[c.Customer] = true
-			ids = append(ids, c.Customer)
-		}
-	}
-	slices.Sort(ids)
 	return ids, nil
 }
 

@@ -15,11 +15,13 @@ import (
 // Comment is one free-text answer: its text, language (selects stop words; "" = any of the four),
 // the 0–10 likelihood-to-recommend Score given with it (nil when none), and when it was written.
 type Comment struct {
-	ID    string    `json:"id,omitempty"`
-	Text  string    `json:"text"`
-	Lang  Language  `json:"lang,omitempty"`
-	Score *float64  `json:"score,omitempty"`
-	Time  time.Time `json:"time"`
+	ID string `json:"id,omitempty"`
+	// Customer is who wrote it ("" when anonymous); Themes counts detractors by it.
+	Customer string    `json:"customer,omitempty"`
+	Text     string    `json:"text"`
+	Lang     Language  `json:"lang,omitempty"`
+	Score    *float64  `json:"score,omitempty"`
+	Time     time.Time `json:"time"`
 }
 
 // DriverOptions tunes Drivers. Zero values take the documented defaults.

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -20,12 +21,14 @@ func TestThemes(t *testing.T) {
 	//        c5 "Great prices" (no score, neither)
 	// Delivery: Jan 1/2, Feb 2/3, all 3/5; scores 3, 0, 5 → 3 detractors → NPS −100.
 	// Staff: Jan 1/2, Feb 1/3, all 2/5; scores 10, 0 → P = 1, D = 1 → NPS 0.
+	// Detractor customers: Delivery's three detractor comments are by k1, k2 and k1 again → {k1,
+	// k2}; Staff's by k2 → {k2} (k3's 10 is a promoter's).
 	s := func(x float64) *float64 { return &x }
 	cs := []voc.Comment{
-		{Text: "The delivery was late", Score: s(3), Time: day(1, 5)},
-		{Text: "Friendly staff, quick checkout", Score: s(10), Time: day(1, 20)},
-		{Text: "Courier lost it; staff rude", Score: s(0), Time: day(2, 2)},
-		{Text: "Dostawa spóźniona", Lang: voc.Polish, Score: s(5), Time: day(2, 10)},
+		{Customer: "k1", Text: "The delivery was late", Score: s(3), Time: day(1, 5)},
+		{Customer: "k3", Text: "Friendly staff, quick checkout", Score: s(10), Time: day(1, 20)},
+		{Customer: "k2", Text: "Courier lost it; staff rude", Score: s(0), Time: day(2, 2)},
+		{Customer: "k1", Text: "Dostawa spóźniona", Lang: voc.Polish, Score: s(5), Time: day(2, 10)},
 		{Text: "Great prices", Time: day(2, 11)},
 	}
 	th := []voc.Theme{{"Delivery", []string{"deliver*", "courier", "dostaw*"}}, {"Staff", []string{"staff", "friendly staff"}}}
@@ -36,9 +39,13 @@ func TestThemes(t *testing.T) {
 	want := []struct {
 		total, jan, feb int64
 		nps             float64
-	}{{3, 1, 2, -100}, {2, 1, 1, 0}}
+		detractors      []string
+	}{{3, 1, 2, -100, []string{"k1", "k2"}}, {2, 1, 1, 0, []string{"k2"}}}
 	for i, w := range want {
 		g := r[i]
+		if g.DetractorCustomers != int64(len(w.detractors)) || !slices.Equal(g.Detractors, w.detractors) {
+			t.Errorf("%s: detractor customers %d %v, want %v", g.Name, g.DetractorCustomers, g.Detractors, w.detractors)
+		}
 		if g.Mentions != w.total || g.Share.N != 5 || len(g.Periods) != 2 || g.Periods[0].Period != "2025-01" ||
 			g.Periods[0].Mentions != w.jan || g.Periods[1].Mentions != w.feb || g.Periods[1].Share.N != 3 {
 			t.Errorf("%s: %+v", g.Name, g)

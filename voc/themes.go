@@ -2,6 +2,8 @@ package voc
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -52,6 +54,12 @@ type ThemeResult struct {
 	Share     Share         `json:"share"`
 	Periods   []ThemePeriod `json:"periods"`
 	Sentiment NPSResult     `json:"sentiment"`
+	// DetractorCustomers counts the customers behind the detractors' comments that mention the
+	// theme (anonymous answers left out): Detractors, sorted. DetractorCustomersList names their
+	// list where the analysis offers one.
+	DetractorCustomers     int64    `json:"detractor_customers"`
+	DetractorCustomersList string   `json:"detractor_customers_list,omitempty"`
+	Detractors             []string `json:"-"`
 }
 
 type pattern [][2]string // per word: text, "*" when a prefix
@@ -114,8 +122,9 @@ func Themes(comments []Comment, themes []Theme, period PeriodFunc) ([]ThemeResul
 	mentions := make([]map[string]int64, len(themes))
 	nps := make([]NPSCounts, len(themes))
 	total := make([]int64, len(themes))
+	detractors := make([]map[string]bool, len(themes))
 	for i := range mentions {
-		mentions[i] = map[string]int64{}
+		mentions[i], detractors[i] = map[string]int64{}, map[string]bool{}
 	}
 	for ci, c := range comments {
 		if c.Score != nil {
@@ -141,6 +150,9 @@ func Themes(comments []Comment, themes []Theme, period PeriodFunc) ([]ThemeResul
 			total[i]++
 			if c.Score != nil {
 				nps[i][int(*c.Score)]++
+				if cl, _ := NPSClass(*c.Score); cl == Detractor && c.Customer != "" {
+					detractors[i][c.Customer] = true
+				}
 			}
 		}
 	}
@@ -156,6 +168,8 @@ func Themes(comments []Comment, themes []Theme, period PeriodFunc) ([]ThemeResul
 			r.Periods = append(r.Periods, ThemePeriod{Period: p, Mentions: mentions[i][p], Share: NewShare(mentions[i][p], perPeriod[p])})
 		}
 		r.Sentiment, _ = NPS(nps[i])
+		r.Detractors = slices.Sorted(maps.Keys(detractors[i]))
+		r.DetractorCustomers = int64(len(r.Detractors))
 		out[i] = r
 	}
 	return out, nil
