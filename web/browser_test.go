@@ -38,8 +38,9 @@ const demoCustomers = 5000
 // demo company's store: every page loads without a console error and without a request leaving
 // the server; the date range and the breakdown change what is fetched and shown; a click on a
 // cohort cell opens exactly the customers that cell counts (checked against the orders file the
-// store was imported from); a table and a customer list export as CSV; the page speaks Polish.
-// Screenshots go to a temporary directory, printed with -v.
+// store was imported from); a click on a retention period's lost count opens that list (checked
+// against the report and the API); a table and a customer list export as CSV; the page speaks
+// Polish. Screenshots go to $FIDELIS_SHOTS or a temporary directory, printed with -v.
 func TestDashboardInChromium(t *testing.T) {
 	chromium, err := exec.LookPath("chromium")
 	if err != nil {
@@ -101,7 +102,12 @@ func TestDashboardInChromium(t *testing.T) {
 		}
 	}
 
-	shots, err := os.MkdirTemp("", "fidelis-dashboard-shots-")
+	shots := os.Getenv("FIDELIS_SHOTS") // where to keep the screenshots; a new temporary folder by default
+	if shots == "" {
+		shots, err = os.MkdirTemp("", "fidelis-dashboard-shots-")
+	} else {
+		err = os.MkdirAll(shots, 0o755)
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -272,6 +278,38 @@ func TestDashboardInChromium(t *testing.T) {
 	if !slices.Equal(got, expect) {
 		t.Errorf("%s CSV: %d customers, the orders file gives %d (first %v vs %v)", listID, len(got), len(expect), got[:min(3, len(got))], expect[:min(3, len(expect))])
 	}
+	b.do(chromedp.Click(chromedp.ID("drill-close")))
+
+	// A retention period's lost customers: the number in the period table opens the list its
+	// lost_list names, as long as the report's count (active the month before, not this one).
+	var ret struct {
+		Retention []struct {
+			Period   string
+			Lost     int
+			LostList string `json:"lost_list"`
+		}
+	}
+	api("/v1/report?grain=month", &ret)
+	lost := ret.Retention[len(ret.Retention)-2] // the last complete period
+	if lost.Lost == 0 || lost.LostList != "lost:"+lost.Period {
+		t.Fatalf("retention row %+v: no lost customers or no list", lost)
+	}
+	var lostList struct{ Total int }
+	api("/v1/customers?grain=month&per_page=1&list="+lost.LostList, &lostList)
+	n = b.renders()
+	b.do(chromedp.Click(chromedp.CSS(`table[aria-label="Customers by period"] button[data-list="`+lost.LostList+`"]`)))
+	b.waitRender(n, "retention:en")
+	b.waitDialog(lost.LostList + "#1")
+	if total := unquote(b.eval(`document.getElementById('drill').dataset.total`)); total != strconv.Itoa(lost.Lost) || lostList.Total != lost.Lost {
+		t.Errorf("%s: the dialog lists %s customers, the API's list %d, the report's lost count %d", lost.LostList, total, lostList.Total, lost.Lost)
+	}
+	if u := unquote(b.eval(`location.search`)); !strings.Contains(u, "list="+strings.ReplaceAll(lost.LostList, ":", "%3A")) {
+		t.Errorf("the open list is not in the URL: %s", u)
+	}
+	if title := unquote(b.eval(`document.getElementById('drill-title').textContent`)); title != "Lost customers, "+lost.Period {
+		t.Errorf("lost list title %q", title)
+	}
+	b.screenshotView(filepath.Join(shots, "lost-list.png"))
 	b.do(chromedp.Click(chromedp.ID("drill-close")))
 
 	// Polish: the navigation, the labels and the numbers change; the URL keeps it.

@@ -11,11 +11,24 @@ let bound = null; // the app whose state the dialog's buttons change (one per pa
 // describe turns a list id into words, for the dialog's title when it came from the URL.
 export function describe(t, id) {
   const [kind, ...rest] = id.split(':');
+  // A list of one segment of the breakdown ends in :SEGMENT (retention_by rows, cohort matrices).
+  const seg = (s, n) => rest.length > n ? t.t('%s, segment %s', s, rest.slice(n).join(':')) : s;
+  const band = b => `${b * 10}–${b * 10 + 10}%`;
   switch (kind) {
-    case 'cohort': return t.t('Cohort %s, period %s', rest.slice(0, -1).join(':'), rest[rest.length - 1]);
+    case 'cohort': return seg(t.t('Cohort %s, period %s', rest[0], rest[1]), 2);
+    case 'lost': return seg(t.t('Lost customers, %s', rest[0]), 1);
+    case 'active': return seg(t.t('Active customers, %s', rest[0]), 1);
+    case 'new': return seg(t.t('New customers, %s', rest[0]), 1);
+    case 'returning': return seg(t.t('Returning customers, %s', rest[0]), 1);
+    case 'retained': return seg(t.t('Retained customers, %s', rest[0]), 1);
     case 'action': return t.t('Action: %s', rest.join(':'));
-    case 'palive': return t.t('P(alive) band %s', rest.join(':'));
+    case 'palive': return rest.length > 1
+      ? t.t('P(alive) %s, %s repeat purchase days', band(+rest[0]), rest[1] === '7' ? '7+' : rest[1])
+      : t.t('P(alive) band %s', band(+rest[0]));
     case 'segment': return t.t('Segment %s', rest.join(':'));
+    case 'detractors': return rest.length ? t.t('Detractors mentioning %s', t.t(rest.join(':'))) : t.t('Detractors');
+    case 'lapsed-members': return t.t('Lapsed members');
+    case 'churn-risk': return t.t('Customers of the churn model');
     case 'all': return t.t('All customers');
   }
   return id;

@@ -4,7 +4,9 @@
 // numbers stay numbers).
 import { el } from './dom.js';
 
-// cols: [{label, get(row) → raw value, fmt(row) → shown text (default: get), num, title(row)}]
+// cols: [{label, get(row) → raw value, fmt(row) → shown text (default: get), num, title(row),
+// link(row) → {list, title}: the cell is a button opening that customer list (a list field of
+// the analysis JSON), or nothing}]
 export function table(ctx, { name, cols, rows, onRow, caption, rowLabel }) {
   const t = ctx.i18n;
   const head = el('tr', null, cols.map(c => el('th', { scope: 'col', class: c.num ? 'num' : null }, c.label)));
@@ -13,7 +15,12 @@ export function table(ctx, { name, cols, rows, onRow, caption, rowLabel }) {
       class: onRow ? 'click' : null, tabindex: onRow ? '0' : null,
       title: onRow ? t.t('Show these customers') : null, dataset: { row: String(i) },
     }, cols.map(c => {
-      const v = c.fmt ? c.fmt(r) : c.get(r);
+      let v = c.fmt ? c.fmt(r) : c.get(r);
+      const l = c.link && c.link(r);
+      if (l && l.list) {
+        v = el('button', { type: 'button', class: 'link', dataset: { list: l.list }, title: t.t('Show these customers') }, v);
+        v.addEventListener('click', ev => { ev.stopPropagation(); ctx.openList(l.list, l.title); });
+      }
       return el('td', { class: [c.num ? 'num' : '', c.cls ? c.cls(r) : ''].join(' ').trim() || null, title: c.title ? c.title(r) : null }, v);
     }));
     if (onRow) {

@@ -19,12 +19,12 @@ export function render(ctx, main) {
       { label: t.t('Expected gain'), get: r => r.expected_gain, fmt: r => t.money(r.expected_gain, ctx.currency), num: true },
     ],
     rows: acts,
-    onRow: r => ctx.openList(`action:${r.id}`, t.t(r.title)),
+    onRow: r => r.list && ctx.openList(r.list, t.t(r.title)),
     caption: t.t('Click an action for its customers.'),
   })));
   for (const a of acts) {
     const open = el('button', { type: 'button', class: 'link', dataset: { action: a.id } }, t.t('%d customer|%d customers', a.customers));
-    open.addEventListener('click', () => ctx.openList(`action:${a.id}`, t.t(a.title)));
+    open.addEventListener('click', () => ctx.openList(a.list, t.t(a.title)));
     main.append(section(ctx, t.t(a.title),
       el('p', null, t.t(a.why)),
       el('p', null, el('b', null, t.t('Who')), ': ', t.t(a.who), ' — ', open),

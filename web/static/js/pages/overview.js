@@ -26,10 +26,12 @@ export function render(ctx, main) {
     ts.push(tile(ctx, {
       id: 'churn', label: t.t('Churn, %s', row.period), value: t.pct(row.churn.value), sub: interval(ctx, row.churn),
       delta: crow && propDelta(ctx, row.churn, crow.churn, false), flags: [row.churn.small_sample && t.t('small sample')],
+      onClick: row.lost_list && row.lost > 0 ? () => ctx.openList(row.lost_list, t.t('Lost customers, %s', row.period)) : null,
     }));
     ts.push(tile(ctx, {
       id: 'active', label: t.t('Active customers, %s', row.period), value: t.num(row.end),
       sub: t.t('%d new, %d won back', row.new, row.returning), delta: crow && numDelta(ctx, row.end, crow.end),
+      onClick: row.end_list && row.end > 0 ? () => ctx.openList(row.end_list, t.t('Active customers, %s', row.period)) : null,
     }));
   }
   const rp = rep.purchases && rep.purchases.repeat_purchase_rate;

@@ -44,6 +44,10 @@ export function render(ctx, main) {
       s.participation_rate && tile(ctx, { id: 'participation', label: t.t('Active members'), value: t.pct(s.participation_rate.value), sub: interval(ctx, s.participation_rate) }),
       tile(ctx, { id: 'redemption', label: t.t('Redemption rate'), value: t.pct(s.redemption_rate) }),
       tile(ctx, { id: 'liability', label: t.t('Points liability'), value: t.money(s.liability, ctx.currency), sub: t.t('net of expected breakage %s', t.money(s.liability_net_of_breakage, ctx.currency)) }),
+      p.lapsed_members && tile(ctx, {
+        id: 'lapsed-members', label: t.t('Lapsed members'), value: t.num(p.lapsed_members.customers), sub: t.t('members with no programme event since the last period began'),
+        onClick: p.lapsed_members.customers > 0 ? () => ctx.openList(p.lapsed_members.list, t.t('Lapsed members')) : null,
+      }),
     ));
     const rows = p.periods || [];
     if (rows.length) {

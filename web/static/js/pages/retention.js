@@ -25,7 +25,7 @@ export function render(ctx, main) {
         })),
       ],
       rows: co.rows,
-      onRow: r => ctx.openList(`cohort:${r.cohort}:0`, t.t('Cohort %s', r.cohort)),
+      onRow: r => r.bounded[0] && r.bounded[0].list && ctx.openList(r.bounded[0].list, t.t('Cohort %s', r.cohort)),
       caption: '* ' + t.t('(incomplete)'),
     })));
   }
@@ -41,7 +41,33 @@ export function render(ctx, main) {
       { name: t.t('Classic (E−N)/S'), values: rows.map(r => r.classic_pct == null ? null : r.classic_pct / 100), dashed: true, incomplete: inc },
     ],
   });
+  periods(ctx, main, rows, inc);
   segments(ctx, main);
+}
+
+// periods is the table behind the curves: each period's customers at the start and the end, new,
+// returning and lost (active in the previous period, not in this one), each a link to its list.
+function periods(ctx, main, rows, inc) {
+  const t = ctx.i18n;
+  if (!rows.length) return;
+  const count = (key, title) => ({
+    get: r => r[key], fmt: r => t.num(r[key]), num: true,
+    link: r => r[key] > 0 && { list: r[key + '_list'], title: t.t(title, r.period) },
+  });
+  main.append(section(ctx, t.t('Customers by period'), table(ctx, {
+    name: 'retention-periods', rowLabel: t.t('Customers by period'),
+    cols: [
+      { label: t.t('Period'), get: r => r.period, fmt: (r) => r.period + (inc[rows.indexOf(r)] ? ' *' : '') },
+      { label: t.t('Active at the start'), get: r => r.start, fmt: r => t.num(r.start), num: true },
+      { label: t.t('Active'), ...count('end', 'Active customers, %s') },
+      { label: t.t('New'), ...count('new', 'New customers, %s') },
+      { label: t.t('Returning'), ...count('returning', 'Returning customers, %s') },
+      { label: t.t('Lost'), ...count('lost', 'Lost customers, %s') },
+      { label: t.t('ID-based retention'), get: r => r.id_based.value, fmt: r => t.pct(r.id_based.value), num: true },
+    ],
+    rows: rows.slice().reverse(),
+    caption: t.t('Lost: active in the previous period, not in this one (ID-based churn). Click a number for those customers.'),
+  })));
 }
 
 function heatmap(ctx, box, co) {
@@ -50,7 +76,7 @@ function heatmap(ctx, box, co) {
   const n = Math.max(...co.rows.map(r => r.bounded.length));
   const data = [];
   co.rows.forEach((r, i) => r.bounded.forEach((c, j) => {
-    if (c && c.value != null && c.n > 0) data.push({ value: [j, i, c.value], k: c.k, n: c.n, inc: !!(r.incomplete && r.incomplete[j]), itemStyle: r.incomplete && r.incomplete[j] ? { decal: { symbol: 'rect', dashArrayX: [1, 0], dashArrayY: [2, 4], rotation: -Math.PI / 4, color: 'rgba(0,0,0,0.25)' } } : undefined });
+    if (c && c.value != null && c.n > 0) data.push({ value: [j, i, c.value], k: c.k, n: c.n, list: c.list, inc: !!(r.incomplete && r.incomplete[j]), itemStyle: r.incomplete && r.incomplete[j] ? { decal: { symbol: 'rect', dashArrayX: [1, 0], dashArrayY: [2, 4], rotation: -Math.PI / 4, color: 'rgba(0,0,0,0.25)' } } : undefined });
   }));
   // Offset 0 is 100% by definition: the scale runs to the highest later cell, so later periods
   // are told apart (darker cells are at or above that level).
@@ -68,7 +94,7 @@ function heatmap(ctx, box, co) {
     visualMap: { min: 0, max: top, text: [t.pct(top, 0), '0%'], calculable: false, orient: 'vertical', right: 0, top: 'center', itemHeight: 200, inRange: { color: ['#f7fbff', '#9ecae1', '#2171b5', '#08306b'] }, formatter: v => t.pct(v, 0) },
     series: [{ type: 'heatmap', data, progressive: 0, emphasis: { itemStyle: { borderColor: '#000', borderWidth: 1 } } }],
   }, p => {
-    if (p.componentType === 'series') ctx.openList(`cohort:${cohorts[p.value[1]]}:${p.value[0]}`, t.t('Cohort %s, period %s', cohorts[p.value[1]], p.value[0]));
+    if (p.componentType === 'series' && p.data.list) ctx.openList(p.data.list, t.t('Cohort %s, period %s', cohorts[p.value[1]], p.value[0]));
   });
 }
 

@@ -37,22 +37,22 @@ export function render(ctx, main) {
   if (m && m.p_alive_by_frequency && trusted) {
     const box2 = chartBox('chart-palive', true);
     main.append(section(ctx, t.t('P(alive) × purchase frequency'), box2,
-      note(t.t('Customers by the model\'s probability that they are still active (rows) and their repeat purchase days (columns). Frequent buyers with a low P(alive) are the ones to win back first. Click a row for its customers.'))));
-    matrix(ctx, box2, m.p_alive_by_frequency);
+      note(t.t('Customers by the model\'s probability that they are still active (rows) and their repeat purchase days (columns). Frequent buyers with a low P(alive) are the ones to win back first. Click a cell for its customers.'))));
+    matrix(ctx, box2, m.p_alive_by_frequency, m.p_alive_bands || []);
   } else if (m && m.p_alive_histogram && trusted) {
     const box2 = chartBox('chart-palive');
     main.append(section(ctx, t.t('P(alive)'), box2));
     bars(ctx, box2, {
       categories: m.p_alive_histogram.map((_, i) => `${i * 10}–${i * 10 + 10}%`), fmt: v => t.num(v),
       series: [{ name: t.t('Customers'), values: m.p_alive_histogram }],
-      onClick: p => ctx.openList(`palive:${p.dataIndex}`, t.t('P(alive) band %s', p.name)),
+      onClick: p => { const b = (m.p_alive_bands || [])[p.dataIndex]; if (b) ctx.openList(b.list, t.t('P(alive) band %s', p.name)); },
     });
   }
 
   if (m && m.gate) modelCheck(ctx, main, m);
 }
 
-function matrix(ctx, box, mx) {
+function matrix(ctx, box, mx, bands) {
   const t = ctx.i18n;
   const rows = mx.map((_, i) => `${i * 10}–${i * 10 + 10}%`);
   const cols = ['0', '1', '2', '3', '4', '5', '6', '7+'];
@@ -66,7 +66,10 @@ function matrix(ctx, box, mx) {
     yAxis: { type: 'category', data: rows, name: t.t('P(alive)') },
     visualMap: { min: 0, max, orient: 'vertical', right: 0, top: 'center', itemHeight: 200, inRange: { color: ['#fff7ec', '#fdbb84', '#d7301f', '#7f0000'] }, formatter: v => t.num(v) },
     series: [{ type: 'heatmap', data, label: { show: true, formatter: p => t.num(p.value[2]) }, progressive: 0 }],
-  }, p => ctx.openList(`palive:${p.value[1]}`, t.t('P(alive) band %s', rows[p.value[1]])));
+  }, p => {
+    const c = bands[p.value[1]] && bands[p.value[1]].by_repeat_days[p.value[0]];
+    if (c && c.customers > 0) ctx.openList(c.list, t.t('P(alive) %s, %s repeat purchase days', rows[p.value[1]], cols[p.value[0]]));
+  });
 }
 
 function modelCheck(ctx, main, m) {

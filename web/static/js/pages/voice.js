@@ -50,6 +50,10 @@ export function render(ctx, main) {
         { label: t.t('Mentions'), get: r => r.mentions, fmt: r => t.num(r.mentions), num: true },
         { label: t.t('Share of comments'), get: r => r.share.value, fmt: r => t.pct(r.share.value), num: true },
         { label: t.t('NPS of those answers'), get: r => r.sentiment ? r.sentiment.score.value : null, fmt: r => r.sentiment ? t.num(r.sentiment.score.value, 1, true) + (r.sentiment.small_sample ? ' · ' + t.t('small sample') : '') : '–', num: true },
+        {
+          label: t.t('Detractor customers'), get: r => r.detractor_customers, fmt: r => t.num(r.detractor_customers), num: true,
+          link: r => r.detractor_customers > 0 && { list: r.detractor_customers_list, title: t.t('Detractors mentioning %s', t.t(r.name)) },
+        },
       ],
       rows: v.themes,
     })));
