@@ -297,7 +297,7 @@ func TestDashboardInChromium(t *testing.T) {
 	var lostList struct{ Total int }
 	api("/v1/customers?grain=month&per_page=1&list="+lost.LostList, &lostList)
 	n = b.renders()
-	b.do(chromedp.Click(chromedp.CSS(`table[aria-label="Customers by period"] button[data-list="`+lost.LostList+`"]`)))
+	b.do(chromedp.Click(chromedp.CSS(`table[aria-label="Customers by period"] button[data-list="` + lost.LostList + `"]`)))
 	b.waitRender(n, "retention:en")
 	b.waitDialog(lost.LostList + "#1")
 	if total := unquote(b.eval(`document.getElementById('drill').dataset.total`)); total != strconv.Itoa(lost.Lost) || lostList.Total != lost.Lost {
