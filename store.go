@@ -27,6 +27,7 @@ type Store interface {
 	ChurnStore      // per-customer rows of the churn model
 	CustomerStore   // customer records for CRM exports
 	SettingStore    // settings the business declares
+	Versioned       // per-kind change counters, for caches of results
 
 	// Begin starts the atomic import of one file of the given kind. Nothing is visible until
 	// Commit; Rollback (or a crash) leaves the store as it was. In Update mode a record whose id is

@@ -142,8 +142,9 @@ func (d DSN) String() string {
 // which costs one row per customer over the wire, not a different number.
 type Store struct {
 	*sqlstore.Shapes
-	dsn DSN
-	db  *sql.DB // the first shard (or the single server): queries, the writer, the store's own tables
+	fidelis.Versions // bumped after each committed write
+	dsn              DSN
+	db               *sql.DB // the first shard (or the single server): queries, the writer, the store's own tables
 	// shards holds one connection per shard, db first; a single server is its only shard.
 	shards []*sql.DB
 	cls    []shard

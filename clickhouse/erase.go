@@ -71,7 +71,11 @@ func (s *Store) Delete(ctx context.Context, kind fidelis.Kind, ids []string) (de
 	if deleted, err = sqlstore.Strings(ctx, s.db, `SELECT DISTINCT `+schema.ID+` FROM `+c.work("gone_"+t.name)+allSuffix(t)+` ORDER BY `+schema.ID); err != nil {
 		return nil, err
 	}
-	if err = c.commit(ctx); err != nil {
+	err = c.commit(ctx)
+	if len(deleted) > 0 { // even when the commit failed: a decided change is rolled forward later
+		s.Bump(kind)
+	}
+	if err != nil {
 		return nil, err
 	}
 	slices.Sort(deleted)
@@ -168,7 +172,9 @@ func (s *Store) Forget(ctx context.Context, ids []string) (e fidelis.Erasure, er
 			return e, err
 		}
 	}
-	if err = c.commit(ctx); err != nil {
+	err = c.commit(ctx)
+	s.Bump(e.Erased()...) // even when the commit failed: a decided change is rolled forward later
+	if err != nil {
 		return e, err
 	}
 	for _, id := range ids {
@@ -270,5 +276,6 @@ func (s *Store) SetSetting(ctx context.Context, name, value string) (err error) 
 		c.abort()
 		return fmt.Errorf("setting %s: %w", name, err)
 	}
+	defer s.Bump(fidelis.SettingsKind)
 	return c.commit(ctx)
 }

@@ -157,7 +157,11 @@ func (w *writer) Commit(ctx context.Context, rejected int64) (fidelis.Committed,
 		return none, err
 	}
 	w.done = true
-	if err := w.c.commit(ctx); err != nil {
+	err = w.c.commit(ctx)
+	if c.Stored+c.Updated > 0 { // even when the commit failed: a decided change is rolled forward later
+		w.s.Bump(w.kind)
+	}
+	if err != nil {
 		return none, fmt.Errorf("import %s: %w", w.source, err)
 	}
 	return c, nil

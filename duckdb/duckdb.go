@@ -25,6 +25,7 @@ var migrations embed.FS
 // Store is a fidelis.Store backed by a DuckDB database file.
 type Store struct {
 	*sqlstore.Shapes // the aggregates, shared with every engine
+	fidelis.Versions // bumped after each committed write
 	db               *sql.DB
 	path             string
 	readOnly         bool

@@ -39,6 +39,9 @@ func (s *Store) Delete(ctx context.Context, kind fidelis.Kind, ids []string) ([]
 			return err
 		})
 	})
+	if len(deleted) > 0 {
+		s.Bump(kind)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("delete %s: %w", kind, err)
 	}
@@ -95,6 +98,7 @@ func (s *Store) Forget(ctx context.Context, ids []string) (fidelis.Erasure, erro
 		}
 		return nil
 	})
+	s.Bump(e.Erased()...) // also after a failed COMMIT, whose effect is unknown
 	if err != nil {
 		return e, fmt.Errorf("forget: %w", err)
 	}

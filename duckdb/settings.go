@@ -39,5 +39,6 @@ func (s *Store) SetSetting(ctx context.Context, name, value string) error {
 			return fmt.Errorf("setting %s: %w", name, err)
 		}
 	}
+	defer s.Bump(fidelis.SettingsKind)
 	return tx.Commit()
 }

@@ -44,6 +44,7 @@ type writer struct {
 	conflicts []fidelis.Conflict
 	updated   int64
 	differ    int64
+	versions  *fidelis.Versions // the store's, bumped after COMMIT
 }
 
 // Begin starts the atomic import of one file.
@@ -56,7 +57,7 @@ func (s *Store) Begin(ctx context.Context, kind fidelis.Kind, source string, mod
 	if err != nil {
 		return nil, err
 	}
-	w := &writer{conn: conn, kind: kind, schema: schema, source: source, mode: mode}
+	w := &writer{conn: conn, kind: kind, schema: schema, source: source, mode: mode, versions: &s.Versions}
 	if _, err := conn.ExecContext(ctx, `BEGIN TRANSACTION`); err != nil {
 		conn.Close()
 		return nil, fmt.Errorf("begin import: %w", err)
@@ -208,7 +209,11 @@ func (w *writer) finishCommit(ctx context.Context, stored, rejected int64) (fide
 		string(w.kind), w.source, time.Now().UTC(), w.staged-int64(len(w.conflicts))+rejected, stored+w.updated, rejected, c.Duplicates); err != nil {
 		return fidelis.Committed{}, err
 	}
-	if _, err := w.conn.ExecContext(ctx, `COMMIT`); err != nil {
+	_, err := w.conn.ExecContext(ctx, `COMMIT`)
+	if stored+w.updated > 0 { // even when COMMIT failed: whether it took effect is unknown
+		w.versions.Bump(w.kind)
+	}
+	if err != nil {
 		return fidelis.Committed{}, err
 	}
 	w.finish()
