@@ -28,7 +28,8 @@ type Deleted struct {
 }
 
 // routeAdmin declares the admin-scope writes: erasure (GDPR Art. 17) and deletion by id. Both
-// take the store alone (Forget rewrites and reopens the store file) and advance its version.
+// take the store alone (Forget rewrites and reopens the store file); the store advances the
+// versions of the kinds they changed.
 func (s *Server) routeAdmin() {
 	huma.Register(s.api, scopeOp(huma.Operation{OperationID: "forget", Method: http.MethodPost, Path: "/v1/forget",
 		Summary: "Erase customers and every record naming them, leaving no trace in the store file (fidelis forget)",
@@ -44,7 +45,6 @@ func (s *Server) routeAdmin() {
 				s.audit(principalOf(ctx), "forget_failed", map[string]any{"customers": len(in.Body.CustomerIDs), "error": err.Error()})
 				return nil, apiError(ctx, err)
 			}
-			s.version.Add(1)
 			var removed int64
 			for _, n := range e.Removed {
 				removed += n
@@ -65,9 +65,6 @@ func (s *Server) routeAdmin() {
 			ids, err := s.cfg.Store.Delete(context.WithoutCancel(ctx), fidelis.Kind(in.Kind), in.Body.IDs)
 			if err != nil {
 				return nil, apiError(ctx, err)
-			}
-			if len(ids) > 0 {
-				s.version.Add(1)
 			}
 			if ids == nil {
 				ids = []string{}

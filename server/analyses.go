@@ -109,19 +109,42 @@ func (s *Server) checkAttr(ctx context.Context, param, by string) error {
 	return fidelis.Errorf(fidelis.EInvalid, "%s: the customers have no attribute %q (they have: %s)", param, by, strings.Join(dims, ", "))
 }
 
-// cached returns the result named what for the filters, computing it once per store version.
-// A computation that reads the store holds the store's read lock (readStore); one that only reads
-// another cached result must not, or it would wait behind a queued Forget holding the lock itself.
+// The record kinds a result reads, derived from the store methods its computation calls (a
+// result that reads another cached result reads that one's kinds too). nil means every kind and
+// the settings: the whole analysis reads them all (its counts and data quality included).
+var (
+	// cohortKinds: Span and Cohorts read the orders; by, segment and Dimensions the customers.
+	cohortKinds = []fidelis.Kind{fidelis.Orders, fidelis.Customers}
+	// coreKinds: the core metrics and the lifetime section (Activity, Cohorts, Purchases, Values,
+	// Lifetimes: orders; SubscriptionMovements: subscriptions; by and segment: customers). Their
+	// frame (Counts, Quality) reads every kind and is computed apart (see metrics).
+	coreKinds = []fidelis.Kind{fidelis.Orders, fidelis.Customers, fidelis.Subscriptions}
+	// dimensionKinds: Dimensions reads the customers' columns and free attributes.
+	dimensionKinds = []fidelis.Kind{fidelis.Customers}
+)
+
+// cached returns the result named what for the filters, computing it once per store version; it
+// reads every kind (see cachedKinds).
 func (s *Server) cached(ctx context.Context, what string, f Filters, readStore bool, compute func(ctx context.Context, o analysis.Options) (any, error)) (any, error) {
+	return s.cachedKinds(ctx, what, nil, f, readStore, compute)
+}
+
+// cachedKinds returns the result named what for the filters, computing it once per version of
+// the record kinds it reads (nil: all), so that a write to other kinds keeps it. A computation
+// that reads the store holds the store's read lock (readStore); one that only reads another
+// cached result must not, or it would wait behind a queued Forget holding the lock itself.
+func (s *Server) cachedKinds(ctx context.Context, what string, kinds []fidelis.Kind, f Filters, readStore bool, compute func(ctx context.Context, o analysis.Options) (any, error)) (any, error) {
 	o, err := f.options()
 	if err != nil {
 		return nil, err
 	}
-	v := s.version.Load()
-	e, hit, err := s.cache.get(ctx, v, what+"?"+f.key(o), s.version.Load, func() (any, error) {
-		// Computed for every caller waiting on it: not cancelled when the first one leaves.
+	current := func() int64 { return s.cfg.Store.Version(kinds...) }
+	e, hit, err := s.cache.get(ctx, current(), what+"?"+f.key(o), current, func() (any, error) {
+		// Computed for every caller waiting on it: not cancelled when the first one leaves, but
+		// when the server closes.
 		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.AnalysisTimeout)
 		defer cancel()
+		defer context.AfterFunc(s.life, cancel)()
 		if readStore {
 			s.store.RLock()
 			defer s.store.RUnlock()
@@ -305,26 +328,19 @@ func (s *Server) routeAnalyses() {
 	}
 	huma.Register(s.api, get("metrics", "/v1/metrics", "Retention, churn, win-back, purchases, value and lifetime (fidelis metrics --json)"),
 		func(ctx context.Context, in *filtersInput) (*body[analysis.Analysis], error) {
-			v, err := project(s, ctx, "/v1/metrics", in.Filters, func(a *analysis.Analysis) (*analysis.Analysis, error) {
-				m := *a // the core figures and the lifetime section, as the metrics command computes them
-				m.Cohorts, m.Actions, m.Sections = nil, nil, nil
-				if l, ok := a.Sections["lifetime"]; ok {
-					m.Sections = map[string]any{"lifetime": l}
-				}
-				return &m, nil
-			})
-			return &body[analysis.Analysis]{v}, err
-		})
-	huma.Register(s.api, get("cohorts", "/v1/cohorts", "Cohort retention matrices, one per segment of by (fidelis cohorts --json)"),
-		func(ctx context.Context, in *filtersInput) (*body[[]metric.CohortMatrix], error) {
-			v, err := s.cached(ctx, "/v1/cohorts", in.Filters, true, func(ctx context.Context, o analysis.Options) (any, error) {
-				ms, err := analysis.CohortMatrices(ctx, s.cfg.Store, o)
-				return &ms, err
-			})
+			v, err := s.metrics(ctx, in.Filters)
 			if err != nil {
 				return nil, apiError(ctx, err)
 			}
-			return &body[[]metric.CohortMatrix]{v.(*[]metric.CohortMatrix)}, nil
+			return &body[analysis.Analysis]{v}, nil
+		})
+	huma.Register(s.api, get("cohorts", "/v1/cohorts", "Cohort retention matrices, one per segment of by (fidelis cohorts --json)"),
+		func(ctx context.Context, in *filtersInput) (*body[[]metric.CohortMatrix], error) {
+			v, err := s.cohorts(ctx, in.Filters)
+			if err != nil {
+				return nil, apiError(ctx, err)
+			}
+			return &body[[]metric.CohortMatrix]{v}, nil
 		})
 	huma.Register(s.api, get("actions", "/v1/actions", "The prioritised actions, ranked by money at stake (fidelis actions --json)"),
 		func(ctx context.Context, in *filtersInput) (*body[[]analysis.Action], error) {
@@ -376,16 +392,66 @@ func (s *Server) routeAnalyses() {
 	sectionRoute[insight.Report](s, "/v1/insight", "insight", "Benchmarks, strengths and weaknesses, targets, composition", fidelis.Orders)
 	huma.Register(s.api, get("dimensions", "/v1/dimensions", "The customer attributes a breakdown (by) can use"),
 		func(ctx context.Context, in *struct{}) (*body[[]string], error) {
-			v, err := s.cached(ctx, "/v1/dimensions", Filters{}, true, func(ctx context.Context, _ analysis.Options) (any, error) {
-				d, err := s.cfg.Store.Dimensions(ctx)
-				if d == nil {
-					d = []string{}
-				}
-				return &d, err
-			})
+			v, err := s.dimensions(ctx)
 			if err != nil {
 				return nil, apiError(ctx, err)
 			}
-			return &body[[]string]{v.(*[]string)}, nil
+			return &body[[]string]{v}, nil
 		})
+}
+
+// metrics is what `fidelis metrics --json` prints: the core figures and the lifetime section,
+// computed once per version of the kinds they read (coreKinds), and the counts and data quality
+// of the whole store, computed once per version of every kind (cheap beside the core).
+func (s *Server) metrics(ctx context.Context, f Filters) (*analysis.Analysis, error) {
+	v, err := s.cached(ctx, "/v1/metrics", f, false, func(ctx context.Context, _ analysis.Options) (any, error) {
+		core, err := s.cachedKinds(ctx, "core", coreKinds, f, true, func(ctx context.Context, o analysis.Options) (any, error) {
+			o.Only = []string{"lifetime"}
+			return analysis.Run(ctx, s.cfg.Store, o)
+		})
+		if err != nil {
+			return nil, err
+		}
+		frame, err := s.cached(ctx, "frame", f, true, func(ctx context.Context, o analysis.Options) (any, error) {
+			return analysis.Basics(ctx, s.cfg.Store, o)
+		})
+		if err != nil {
+			return nil, err
+		}
+		m, fr := *core.(*analysis.Analysis), frame.(*analysis.Analysis)
+		m.Cohorts = nil // fidelis cohorts prints those
+		m.Counts, m.Quality, m.Currency = fr.Counts, fr.Quality, fr.Currency
+		return &m, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.(*analysis.Analysis), nil
+}
+
+// cohorts returns the cohort matrices (one per segment of by), once per version of cohortKinds.
+func (s *Server) cohorts(ctx context.Context, f Filters) (*[]metric.CohortMatrix, error) {
+	v, err := s.cachedKinds(ctx, "/v1/cohorts", cohortKinds, f, true, func(ctx context.Context, o analysis.Options) (any, error) {
+		ms, err := analysis.CohortMatrices(ctx, s.cfg.Store, o)
+		return &ms, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.(*[]metric.CohortMatrix), nil
+}
+
+// dimensions returns the attributes a breakdown can use, once per version of the customers.
+func (s *Server) dimensions(ctx context.Context) (*[]string, error) {
+	v, err := s.cachedKinds(ctx, "/v1/dimensions", dimensionKinds, Filters{}, true, func(ctx context.Context, _ analysis.Options) (any, error) {
+		d, err := s.cfg.Store.Dimensions(ctx)
+		if d == nil {
+			d = []string{}
+		}
+		return &d, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.(*[]string), nil
 }

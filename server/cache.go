@@ -6,10 +6,11 @@ import (
 	"sync"
 )
 
-// cache holds computed results per key (the store version and the normalised query). Concurrent
-// requests for one key wait for a single computation; a result computed while the store changed
-// is handed to its callers but not kept. Entries of older versions are dropped as soon as a newer
-// one is stored, and at most max entries are kept (least recently used goes first).
+// cache holds computed results per key (the normalised query) and version (of the record kinds
+// the result reads: see fidelis.Versioned). Concurrent requests for one key wait for a single
+// computation; a result computed while its kinds changed is handed to its callers but not kept.
+// Entries whose kinds changed since are dropped whenever a result is stored, and at most max
+// entries are kept (least recently used goes first).
 type cache struct {
 	max  int
 	mu   sync.Mutex
@@ -22,6 +23,7 @@ type cache struct {
 
 type entry struct {
 	version int64
+	current func() int64 // the version of the entry's kinds now
 	done    chan struct{}
 	val     any
 	err     error
@@ -79,7 +81,7 @@ func (c *cache) get(ctx context.Context, version int64, key string, current func
 			return nil, false, ctx.Err()
 		}
 	}
-	e := &entry{version: version, done: make(chan struct{}), used: c.tick}
+	e := &entry{version: version, current: current, done: make(chan struct{}), used: c.tick}
 	c.drop(key)
 	c.m[key] = e
 	c.mu.Unlock()
@@ -95,8 +97,8 @@ func (c *cache) get(ctx context.Context, version int64, key string, current func
 		if isPointer(e.val) {
 			c.byVal[e.val] = e
 		}
-		for k, o := range c.m { // older versions can never be asked for again
-			if o.version < version {
+		for k, o := range c.m { // results of changed kinds can never be asked for again
+			if o.current() != o.version {
 				c.drop(k)
 			}
 		}

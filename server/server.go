@@ -5,7 +5,9 @@
 //
 // One store handle serves every request. Reads run concurrently; ingests are serialised (one
 // writer); erasure and deletion take the store exclusively, because DuckDB's Forget rewrites and
-// reopens the store file. Analyses are cached per store version, which every write advances.
+// reopens the store file. Analyses are cached per version of the record kinds each reads (the
+// store advances a kind's version with every committed write to it), and with Config.Warm the
+// default views are computed in the background at start and after writes that change them.
 package server
 
 import (
@@ -22,7 +24,6 @@ import (
 	"reflect"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -68,6 +69,11 @@ type Config struct {
 	Insight analysis.InsightConfig
 	// Now is the clock (nil: time.Now), for token expiry tests.
 	Now func() time.Time
+	// Warm computes the default views (what the dashboard's first page asks for) in the
+	// background: at start, and WarmDelay (default 5 s, gathering a burst of writes) after a write
+	// changed what they read. Close cancels a warm-up in progress.
+	Warm      bool
+	WarmDelay time.Duration
 }
 
 // Server serves the API. Create it with New; it is an http.Handler.
@@ -81,9 +87,12 @@ type Server struct {
 
 	// store guards the store handle: reads and ingests share it, Forget and Delete take it alone.
 	store    sync.RWMutex
-	ingestMu sync.Mutex   // one writer at a time
-	version  atomic.Int64 // advanced by every committed write; keys the cache
+	ingestMu sync.Mutex // one writer at a time
 	cache    *cache
+	// life ends when the server closes: computations in flight are cancelled.
+	life     context.Context
+	close    context.CancelFunc
+	warm     *warmer
 	sessions *sessions
 	limits   *limiters
 	auditMu  sync.Mutex
@@ -119,11 +128,17 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.WarmDelay == 0 {
+		cfg.WarmDelay = 5 * time.Second
+	}
 	// 1024 results: every analysis of a few dozen queries and the customer-list pages a team
 	// browses; the least recently used goes first.
 	s := &Server{cfg: cfg, mux: http.NewServeMux(), reg: prometheus.NewRegistry(), cache: newCache(1024),
 		sessions: newSessions(12 * time.Hour), limits: newLimiters(cfg.Rate, cfg.Burst)}
+	s.life, s.close = context.WithCancel(context.Background())
+	s.warm = &warmer{done: make(chan struct{})}
 	s.m = newMetrics(s.reg)
+	s.registerWarmMetrics()
 
 	hc := huma.DefaultConfig("Fidelis API", "1")
 	hc.Components.Schemas = huma.NewMapRegistry("#/components/schemas/", schemaName)
@@ -159,7 +174,20 @@ func New(cfg Config) (*Server, error) {
 	s.mux.HandleFunc("POST /logout", s.logout)
 	s.mux.Handle("GET /", s.dashboard())
 	s.handler = s.guard(s.mux)
+	if cfg.Warm {
+		go s.warmLoop()
+	} else {
+		close(s.warm.done)
+	}
 	return s, nil
+}
+
+// Close cancels the computations in flight (a warm-up above all) and waits for the warm-up loop
+// to end. Ingests in flight are not cancelled: they run to their commit or rollback. Requests
+// waiting for a cancelled computation are answered 503.
+func (s *Server) Close() {
+	s.close()
+	<-s.warm.done
 }
 
 // ServeHTTP serves one request.
@@ -323,6 +351,9 @@ func apiError(ctx context.Context, err error) error {
 	if ctx.Err() != nil {
 		return huma.NewError(499, "the request was cancelled")
 	}
+	if errors.Is(err, context.Canceled) {
+		return huma.NewError(http.StatusServiceUnavailable, "the server is shutting down")
+	}
 	code := fidelis.ErrorCode(err)
 	var details []error
 	if h := fidelis.ErrorHint(err); h != "" {
@@ -333,7 +364,11 @@ func apiError(ctx context.Context, err error) error {
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
-	fmt.Fprintf(w, `{"status":"ok","read_only":%t}`+"\n", s.cfg.ReadOnly)
+	json.NewEncoder(w).Encode(struct {
+		Status   string     `json:"status"`
+		ReadOnly bool       `json:"read_only"`
+		Warm     *warmState `json:"warm,omitempty"`
+	}{"ok", s.cfg.ReadOnly, s.warmState()})
 }
 
 // schemaName prefixes huma's schema names with the package (AnalysisBacktest, ChurnBacktest):

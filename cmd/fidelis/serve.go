@@ -28,7 +28,7 @@ func init() {
 // serveFlags are the flags of fidelis serve (and demo --serve, which shares them).
 type serveFlags struct {
 	addr, tokens, cert, key, logFormat, audit, cors string
-	readOnly                                        bool
+	readOnly, warm                                  bool
 	rate                                            float64
 	burst                                           int
 	maxBody                                         int64
@@ -43,6 +43,7 @@ func (f *serveFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.audit, "audit", "", "audit log of ingests, deletions and erasures, one JSON line each (default: the store's path + .audit.jsonl; none: no log)")
 	fs.StringVar(&f.cors, "cors", "", "comma-separated origins allowed to call the API from a browser (default: none)")
 	fs.BoolVar(&f.readOnly, "read-only", false, "open the store read-only and refuse every write")
+	fs.BoolVar(&f.warm, "warm", true, "compute the dashboard's default views in the background at start and after writes that change them (--warm=false: on the first request)")
 	fs.Float64Var(&f.rate, "rate", 50, "requests per second allowed per token (sustained)")
 	fs.IntVar(&f.burst, "burst", 100, "requests allowed per token in a burst")
 	fs.Int64Var(&f.maxBody, "max-body", 64<<20, "largest ingest body in bytes")
@@ -77,8 +78,9 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	return serve(ctx, e, sf.db, st, f, cfg, nil)
 }
 
-// serve runs the API on st until ctx ends, then shuts down gracefully: it stops accepting
-// connections and waits for requests in flight (an ingest being committed above all). ready, if
+// serve runs the API on st until ctx ends, then shuts down gracefully: it cancels analyses in
+// flight, stops accepting connections and waits for requests in flight (an ingest being
+// committed above all). ready, if
 // set, is called with the base URL once the server listens.
 func serve(ctx context.Context, e *env, db string, st fidelis.Store, f serveFlags, insight analysis.InsightConfig, ready func(base string)) error {
 	if (f.cert == "") != (f.key == "") {
@@ -121,10 +123,11 @@ func serve(ctx context.Context, e *env, db string, st fidelis.Store, f serveFlag
 	}
 	srv, err := server.New(server.Config{Store: st, Tokens: tokens, ReadOnly: f.readOnly, Log: log, Audit: audit,
 		Dashboard: dash, CORSOrigins: csvList(f.cors), Rate: rate.Limit(f.rate), Burst: f.burst, MaxBody: f.maxBody,
-		Secure: f.cert != "", Insight: insight})
+		Secure: f.cert != "", Insight: insight, Warm: f.warm})
 	if err != nil {
 		return err
 	}
+	defer srv.Close()
 	ln, err := net.Listen("tcp", f.addr)
 	if err != nil {
 		return fidelis.Errorf(fidelis.EInvalid, "listen on %s: %v", f.addr, err).WithHint("another --addr, e.g. 127.0.0.1:8081")
@@ -159,6 +162,9 @@ func serve(ctx context.Context, e *env, db string, st fidelis.Store, f serveFlag
 	case <-ctx.Done():
 	}
 	fmt.Fprintln(e.stderr, "shutting down: finishing requests in flight…")
+	// Analyses in flight (a warm-up above all) are cancelled, their waiting requests answered
+	// 503; ingests in flight run to their commit.
+	srv.Close()
 	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	if err := hs.Shutdown(sctx); err != nil {
