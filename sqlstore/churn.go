@@ -48,13 +48,19 @@ func (s *Shapes) ChurnRows(ctx context.Context, asOf, until time.Time, fn func(f
 
 	d := s.D
 	day := d.Period(fidelis.Day, `"timestamp"`)
-	days, err := s.DB.QueryContext(ctx, `SELECT customer_id AS cd_customer, `+day+` AS cd_day, sum(amount) AS cd_amt FROM orders
+	dc, fc, err := s.twoConns(ctx)
+	if err != nil {
+		return fmt.Errorf("churn rows: %w", err)
+	}
+	defer dc.Close()
+	defer fc.Close()
+	days, err := dc.QueryContext(ctx, `SELECT customer_id AS cd_customer, `+day+` AS cd_day, sum(amount) AS cd_amt FROM orders
 		WHERE amount >= 0 AND "timestamp" < ? GROUP BY cd_customer, cd_day ORDER BY cd_customer, cd_day`, u)
 	if err != nil {
 		return fmt.Errorf("churn rows: %w", err)
 	}
 	defer days.Close()
-	facts, err := s.churnFacts(ctx, a, d90, d180, d365)
+	facts, err := s.churnFacts(ctx, fc, a, d90, d180, d365)
 	if err != nil {
 		return err
 	}
@@ -207,7 +213,7 @@ func (f *churnFact) fill(r *fidelis.ChurnRow, asOf int64) {
 // their orders' aggregate, on which the other record kinds' per-customer aggregates are left
 // joined one level at a time. Every joined column is read through its presence (NULL or a
 // default where the customer has no such record, depending on the engine).
-func (s *Shapes) churnFacts(ctx context.Context, a, d90, d180, d365 time.Time) (*sql.Rows, error) {
+func (s *Shapes) churnFacts(ctx context.Context, db Querier, a, d90, d180, d365 time.Time) (*sql.Rows, error) {
 	d := s.D
 	sec := d.Seconds(`"timestamp"`)
 	q := `(SELECT customer_id AS c_id, ` + d.CountIf("amount >= 0") + ` AS o_n, ` + d.CountIf("amount < 0") + ` AS o_nref,
@@ -254,7 +260,7 @@ func (s *Shapes) churnFacts(ctx context.Context, a, d90, d180, d365 time.Time) (
 		args = append(args, p.args...)
 	}
 	n := func(c string) string { return `coalesce(` + c + `, 0)` }
-	rows, err := s.DB.QueryContext(ctx, `SELECT c_id, cu_region, cu_country, cu_segment, cu_channel,
+	rows, err := db.QueryContext(ctx, `SELECT c_id, cu_region, cu_country, cu_segment, cu_channel,
 		o_n, o_nref, o_rev, o_r90, o_rp90, o_r365,
 		`+n("sv_n")+`, `+n("sv_has_nps")+`, sv_nps, `+n("sv_has_csat")+`, sv_csat, `+n("sv_has_ces")+`, sv_ces, sv_sec,
 		`+n("pg_has")+`, pg_earned, pg_redeemed, `+n("pg_ev90")+`, pg_sec,

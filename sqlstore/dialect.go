@@ -23,6 +23,7 @@ package sqlstore
 
 import (
 	"database/sql"
+	"sync"
 
 	"fidelis"
 )
@@ -65,6 +66,8 @@ type Dialect interface {
 type Shapes struct {
 	DB *sql.DB
 	D  Dialect
+	// pair serialises taking two connections at once (see twoConns).
+	pair sync.Mutex
 }
 
 // New returns the shapes over db in dialect d.

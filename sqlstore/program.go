@@ -131,7 +131,13 @@ func (s *Shapes) ProgramCustomers(ctx context.Context, q fidelis.Query, fn func(
 	oq.By = ""
 	osrc, oargs := s.source(oq, "orders", "customer_id", "t.amount >= 0 AND "+cond, `t.customer_id AS o_customer`,
 		`t."timestamp" AS o_time`, `t.amount AS o_amount`)
-	orders, err := s.DB.QueryContext(ctx, `SELECT o_customer, o_time, o_amount FROM `+osrc+` ORDER BY o_customer, o_time, o_amount`,
+	oc, fc, err := s.twoConns(ctx)
+	if err != nil {
+		return fmt.Errorf("programme customers: %w", err)
+	}
+	defer oc.Close()
+	defer fc.Close()
+	orders, err := oc.QueryContext(ctx, `SELECT o_customer, o_time, o_amount FROM `+osrc+` ORDER BY o_customer, o_time, o_amount`,
 		append(oargs, targs...)...)
 	if err != nil {
 		return fmt.Errorf("programme customers: %w", err)
@@ -161,7 +167,7 @@ func (s *Shapes) ProgramCustomers(ctx context.Context, q fidelis.Query, fn func(
 		return fmt.Errorf("programme customers: %w", err)
 	}
 	prev := ""
-	err = each(ctx, s.DB, "programme customers", facts, append(append(sargs, targs...), margs...), func(r *sql.Rows) error {
+	err = each(ctx, fc, "programme customers", facts, append(append(sargs, targs...), margs...), func(r *sql.Rows) error {
 		var c fidelis.ProgramCustomer
 		var member int64
 		var e, l sql.NullTime

@@ -34,7 +34,7 @@ func query[T any](ctx context.Context, db *sql.DB, what, q string, args []any, s
 }
 
 // each runs q and calls scan for every row.
-func each(ctx context.Context, db *sql.DB, what, q string, args []any, scan func(*sql.Rows) error) error {
+func each(ctx context.Context, db Querier, what, q string, args []any, scan func(*sql.Rows) error) error {
 	rows, err := db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return fmt.Errorf("%s: %w", what, err)
@@ -338,6 +338,24 @@ func (f *Floats) Scan(src any) error {
 		return fmt.Errorf("scan %T into a list of numbers", src)
 	}
 	return nil
+}
+
+// twoConns takes two connections of the pool for a shape that merges two ordered queries read at
+// once. Taken one at a time, several such shapes could each hold one connection and wait for a
+// second forever on a bounded pool (ClickHouse's has 8; a server computes several analyses at
+// once); taken under one lock, the taker waits only for connections that single queries and
+// shapes already holding both give back. Close both when done.
+func (s *Shapes) twoConns(ctx context.Context) (a, b *sql.Conn, err error) {
+	s.pair.Lock()
+	defer s.pair.Unlock()
+	if a, err = s.DB.Conn(ctx); err != nil {
+		return nil, nil, err
+	}
+	if b, err = s.DB.Conn(ctx); err != nil {
+		a.Close()
+		return nil, nil, err
+	}
+	return a, b, nil
 }
 
 // Querier is what Strings reads from: a *sql.DB, *sql.Tx or *sql.Conn.
