@@ -60,7 +60,7 @@ function matrix(ctx, box, mx, bands) {
   let max = 1;
   mx.forEach((r, i) => r.forEach((c, j) => { data.push([j, i, c]); max = Math.max(max, c); }));
   mount(ctx, box, {
-    grid: { left: 80, right: 70, top: 10, bottom: 46 },
+    grid: { left: 80, right: 70, top: 30, bottom: 46 },
     tooltip: { formatter: p => tip(t.t('P(alive) %s, %s repeat purchase days', rows[p.value[1]], cols[p.value[0]]), [{ color: p.color, value: t.t('%d customer|%d customers', p.value[2]) }]) },
     xAxis: { type: 'category', data: cols, name: t.t('repeat purchase days'), nameLocation: 'middle', nameGap: 28 },
     yAxis: { type: 'category', data: rows, name: t.t('P(alive)') },
