@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"fidelis"
 )
@@ -31,4 +32,31 @@ func (s *Store) LoadNative(ctx context.Context, kind fidelis.Kind, path string) 
 		return 0, fmt.Errorf("load %s: %w", path, err)
 	}
 	return res.RowsAffected()
+}
+
+// SummarizeNative is the floor for `fit --transactions` benchmarks: DuckDB's own parallel CSV
+// reader and one GROUP BY giving each customer's repeat purchase days, recency, age and spend up
+// to the end of calEnd's day (the RFM summary the BG/NBD fit reads), in an in-memory database,
+// without validation. The file's header must name customer_id, timestamp and amount. It returns
+// the number of customers summarised.
+func SummarizeNative(ctx context.Context, path string, calEnd time.Time) (int64, error) {
+	s, err := Open(ctx, ":memory:")
+	if err != nil {
+		return 0, err
+	}
+	defer s.Close()
+	var n int64
+	err = s.db.QueryRowContext(ctx, `WITH days AS (
+			SELECT customer_id, CAST("timestamp" AS DATE) AS d, sum(amount) AS amt
+			FROM read_csv(?, header = true, types = {'customer_id': 'VARCHAR', 'timestamp': 'TIMESTAMP', 'amount': 'DOUBLE'})
+			WHERE CAST("timestamp" AS DATE) <= ?::DATE GROUP BY ALL),
+		rfm AS (
+			SELECT customer_id, count(*) - 1 AS x, max(d) - min(d) AS recency, ?::DATE - min(d) AS age, sum(amt) AS spend
+			FROM days GROUP BY customer_id)
+		SELECT count(*) FROM rfm WHERE x >= 0 AND recency >= 0 AND age >= 0 AND spend IS NOT NULL`,
+		path, calEnd.Format("2006-01-02"), calEnd.Format("2006-01-02")).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("summarise %s: %w", path, err)
+	}
+	return n, nil
 }

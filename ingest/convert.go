@@ -31,7 +31,7 @@ type converter struct {
 
 // rowInfo is what converting a row learnt beyond its values.
 type rowInfo struct {
-	key       uint64 // hash of the normalised values, before any currency conversion
+	key       uint64 // rows without an id: hash of the normalised values, before any currency conversion
 	converted bool   // the amount was converted with --fx
 }
 
@@ -189,7 +189,10 @@ func (c *converter) row(line int64, fields []string) (fidelis.Row, rowInfo, *bad
 	if b := c.check(vals); b != nil {
 		return fidelis.Row{}, rowInfo{}, b
 	}
-	info := rowInfo{key: valuesKey(vals)}
+	var info rowInfo
+	if vals[0] == nil { // only a row without an id needs its values' hash (derivedID)
+		info.key = valuesKey(vals)
+	}
 	if c.schema.Kind == fidelis.Orders && c.fx != nil {
 		ai, ci := c.schema.Index("amount"), c.schema.Index("currency")
 		cur, _ := vals[ci].(string)

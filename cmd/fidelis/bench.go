@@ -20,6 +20,7 @@ import (
 
 	"fidelis"
 	"fidelis/analysis"
+	"fidelis/btyd"
 	"fidelis/duckdb"
 	"fidelis/ingest"
 	"fidelis/report"
@@ -42,6 +43,9 @@ func init() {
 //	                                  # the same stages on ClickHouse (a database of its own, bench*,
 //	                                  # dropped first), with the servers' peak resident memory
 //	fidelis bench ... --import-only    # customers and orders only, no metrics
+//	fidelis bench --transactions orders.csv --calibration-end 2026-06-30 --path both
+//	                                  # fit --transactions (summary + BG/NBD fit, days in weeks)
+//	                                  # against DuckDB's read_csv + the same GROUP BY
 //
 // The synthetic files are generated once into DIR and reused. Each stage prints its wall time and
 // the process's peak resident memory during that stage (the high-water mark is reset between
@@ -58,6 +62,8 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	only := fs.String("only", "", "with --store: time only these sections (comma-separated, e.g. churn,advocacy) after the core metrics")
 	chDSN := fs.String("db", "", "clickhouse://HOST:PORT/bench…[?cluster=NAME]: run the fidelis path on ClickHouse instead, in this database (its name must start with bench: it is dropped first)")
 	importOnly := fs.Bool("import-only", false, "stop after importing customers and orders")
+	txs := fs.String("transactions", "", "time fit --transactions on this log (header customer_id,timestamp,amount for the floor) instead of an import")
+	calEnd := fs.String("calibration-end", "", "with --transactions: the last day summarised (YYYY-MM-DD)")
 	shapes := fs.Bool("shapes", false, "after the core metrics, time each of their aggregates alone and the model inputs (per-customer summaries, compressed)")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
@@ -68,6 +74,12 @@ func runBench(ctx context.Context, e *env, args []string) error {
 			sections = strings.Split(*only, ",")
 		}
 		return benchStore(ctx, e, *store, *prof, sections)
+	}
+	if *path == "both" && *txs != "" {
+		return benchBoth(ctx, e, args, *runs)
+	}
+	if *txs != "" {
+		return benchTransactions(ctx, stager{w: e.stdout, path: *path}, *txs, *calEnd, *prof)
 	}
 	if *dir == "" || (*path != "fidelis" && *path != "floor" && *path != "both") {
 		return fidelis.Errorf(fidelis.EInvalid, "bench needs --dir and --path fidelis|floor|both")
@@ -171,6 +183,42 @@ func runBench(ctx context.Context, e *env, args []string) error {
 		}
 	}
 	return fullReport(ctx, st, stage, nil)
+}
+
+// benchTransactions times fit --transactions (days counted, durations in weeks, BG/NBD) or, on
+// the floor path, DuckDB's reader and the same per-customer GROUP BY.
+func benchTransactions(ctx context.Context, stage stager, file, calEnd, prof string) error {
+	end, err := time.Parse("2006-01-02", calEnd)
+	if err != nil {
+		return fidelis.Errorf(fidelis.EInvalid, "bench --transactions needs --calibration-end YYYY-MM-DD")
+	}
+	stop, err := startProfile(prof)
+	if err != nil {
+		return err
+	}
+	defer stop()
+	t := begin()
+	var n int64
+	switch stage.path {
+	case "floor":
+		if n, err = duckdb.SummarizeNative(ctx, file, end); err != nil {
+			return err
+		}
+	case "fidelis":
+		src := sourceFlags{transactions: file, calEnd: calEnd, unit: "day", scale: 7}
+		sum, err := src.loadSummaries(ctx)
+		if err != nil {
+			return err
+		}
+		if _, err := fitSummaries("bgnbd", sum, &btyd.FitOptions{Context: ctx}); err != nil {
+			return err
+		}
+		n = int64(sum.N)
+	default:
+		return fidelis.Errorf(fidelis.EInvalid, "bench --transactions: --path fidelis|floor|both")
+	}
+	stage.done(fmt.Sprintf("transactions → RFM → fit (%d)", n), t)
+	return nil
 }
 
 // benchStore times the full report from a loaded store, or only some sections.

@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -70,5 +72,27 @@ func TestBenchClickHouse(t *testing.T) {
 	}
 	if n := strings.Count(out, "server peak RSS"); n != 4 || strings.Contains(out, "not measured") {
 		t.Errorf("want each stage with both shards' memory:\n%s", out)
+	}
+}
+
+// TestBenchTransactions: bench --transactions times fit --transactions and DuckDB's reader with
+// the same GROUP BY side by side, and both summarise the same customers (those with a first
+// purchase by the calibration end: A and B, not C).
+func TestBenchTransactions(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "orders.csv")
+	log := "order_id,customer_id,timestamp,amount\n1,A,2024-01-02T10:00:00Z,10\n2,A,2024-02-03T11:00:00Z,20\n3,B,2024-02-10T09:00:00Z,5\n" +
+		"4,A,2024-03-01T10:00:00Z,7\n5,B,2024-03-02T10:00:00Z,8\n6,C,2024-04-02T10:00:00Z,9\n"
+	if err := os.WriteFile(p, []byte(log), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// Each path in turn: --path both re-runs the executable, which in a test is the test binary.
+	for _, path := range []string{"floor", "fidelis"} {
+		code, out, errs := runCLI(t, "bench", "--transactions", p, "--calibration-end", "2024-03-31", "--path", path)
+		if code != 0 {
+			t.Fatalf("--path %s: exit %d: %s", path, code, errs)
+		}
+		if want := fmt.Sprintf("%-8s transactions → RFM → fit (2)", path); !strings.Contains(out, want) || !stageLine.MatchString(strings.TrimSpace(out)) {
+			t.Errorf("no stage line %q in\n%s", want, out)
+		}
 	}
 }
