@@ -6,12 +6,17 @@ import (
 	"encoding/csv"
 	"fmt"
 	"net/url"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/parquet-go/parquet-go"
 	"github.com/xuri/excelize/v2"
+
+	"fidelis"
+	"fidelis/ingest"
 )
 
 type customerList struct {
@@ -375,5 +380,80 @@ func TestLostLists(t *testing.T) {
 		if w := f.do("GET", "/v1/customers?list="+url.QueryEscape(bad.list)+bad.view, tok, nil); w.Code != bad.want {
 			t.Errorf("list=%s%s: %d, want %d: %s", bad.list, bad.view, w.Code, bad.want, w.Body.String())
 		}
+	}
+}
+
+// TestLostListsHandBuilt serves a store small enough to work by hand (2024; window 1 month,
+// active = bought that month): A buys in Jan, Feb, Mar; B in Jan and Mar; C in Feb; D in Mar and
+// Apr (and a refund in Apr, no purchase); E in Jan. Active Jan {A,B,E}, Feb {A,C}, Mar {A,B,D},
+// Apr {D}: lost Feb {B,E}, Mar {C}, Apr {A,B}. By region (A, B, E North; C, D South), April's
+// lost are North's A and B, South loses nobody.
+func TestLostListsHandBuilt(t *testing.T) {
+	f := newFixture(t, true, nil)
+	tok := f.secret["read"]
+	dir := t.TempDir()
+	for kind, body := range map[fidelis.Kind]string{
+		fidelis.Customers: "customer_id,region\nA,North\nB,North\nC,South\nD,South\nE,North\n",
+		fidelis.Orders: "order_id,customer_id,date,amount\no1,A,2024-01-15,10\no2,A,2024-02-15,10\no3,A,2024-03-15,10\n" +
+			"o4,B,2024-01-15,10\no5,B,2024-03-15,10\no6,C,2024-02-15,10\no7,D,2024-03-15,10\no8,D,2024-04-15,30\n" +
+			"o9,D,2024-04-20,-5\no10,E,2024-01-15,10\n",
+	} {
+		p := filepath.Join(dir, string(kind)+".csv")
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := ingest.Import(t.Context(), f.st, kind, p, ingest.Options{Rejects: p + ".rejects"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ids := func(list, view string) []string {
+		t.Helper()
+		w := f.do("GET", "/v1/customers?list="+url.QueryEscape(list)+view, tok, nil)
+		if w.Code != 200 {
+			t.Fatalf("%s%s: %d %s", list, view, w.Code, w.Body.String())
+		}
+		var out []string
+		for _, c := range decode[customerList](t, w).Customers {
+			out = append(out, c.CustomerID)
+		}
+		return out
+	}
+	rep := decode[struct {
+		Retention []struct {
+			Period   string `json:"period"`
+			Lost     int    `json:"lost"`
+			LostList string `json:"lost_list"`
+		} `json:"retention"`
+		RetentionBy []struct {
+			Segment  string `json:"segment"`
+			Period   string `json:"period"`
+			Lost     int    `json:"lost"`
+			LostList string `json:"lost_list"`
+		} `json:"retention_by"`
+	}](t, f.do("GET", "/v1/metrics?grain=month&window=1&by=region", tok, nil))
+	want := map[string][]string{"2024-02": {"B", "E"}, "2024-03": {"C"}, "2024-04": {"A", "B"}}
+	if len(rep.Retention) != len(want) {
+		t.Fatalf("retention rows %+v, want Feb, Mar, Apr", rep.Retention)
+	}
+	for _, r := range rep.Retention {
+		got := ids(r.LostList, "&grain=month&window=1&by=region")
+		if r.LostList != "lost:"+r.Period || r.Lost != len(want[r.Period]) || !slices.Equal(got, want[r.Period]) {
+			t.Errorf("%s: lost %d, list %s = %v; want %v", r.Period, r.Lost, r.LostList, got, want[r.Period])
+		}
+	}
+	checked := 0
+	for _, r := range rep.RetentionBy {
+		if r.Period != "2024-04" {
+			continue
+		}
+		w := map[string][]string{"North": {"A", "B"}, "South": nil}[r.Segment]
+		got := ids(r.LostList, "&grain=month&window=1&by=region")
+		if r.LostList != "lost:2024-04:"+r.Segment || r.Lost != len(w) || !slices.Equal(got, w) {
+			t.Errorf("April, %s: lost %d, list %s = %v; want %v", r.Segment, r.Lost, r.LostList, got, w)
+		}
+		checked++
+	}
+	if checked != 2 {
+		t.Errorf("April rows by region: %d, want North and South", checked)
 	}
 }
