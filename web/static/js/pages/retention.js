@@ -110,6 +110,10 @@ function segments(ctx, main) {
   const box = chartBox('chart-segments');
   const pb = rep.purchases_by || [];
   const vb = Object.fromEntries((rep.value_by || []).map(v => [v.segment, v]));
+  // The latest period of the overall retention, each segment's row of it (its lost customers).
+  const all = rep.retention || [];
+  const last = all.length ? all[all.length - 1].period : '';
+  const lastRow = s => by.find(r => r.segment === s && r.period === last);
   main.append(section(ctx, t.t('Segments by %s', t.t(ctx.state.by.replaceAll('_', ' '))), box,
     table(ctx, {
       name: 'segments-' + ctx.state.by, rowLabel: t.t('Segments'),
@@ -120,7 +124,12 @@ function segments(ctx, main) {
         { label: t.t('Orders per customer'), get: r => r.purchase_frequency, fmt: r => t.num(r.purchase_frequency, 2), num: true },
         { label: t.t('Average order value'), get: r => r.average_order_value, fmt: r => t.money(r.average_order_value, ctx.currency, 2), num: true },
         { label: t.t('Historical CLV (mean)'), get: r => vb[r.segment] ? vb[r.segment].historical_clv_mean : null, fmt: r => vb[r.segment] ? t.money(vb[r.segment].historical_clv_mean, ctx.currency) : '–', num: true },
-      ],
+        last && {
+          label: t.t('Lost customers, %s', last), get: r => lastRow(r.segment) ? lastRow(r.segment).lost : null,
+          fmt: r => lastRow(r.segment) ? t.num(lastRow(r.segment).lost) : '–', num: true,
+          link: r => lastRow(r.segment) && lastRow(r.segment).lost > 0 && { list: lastRow(r.segment).lost_list, title: t.t('%s, segment %s', t.t('Lost customers, %s', last), r.segment) },
+        },
+      ].filter(Boolean),
       rows: pb,
       onRow: r => ctx.openList(`segment:${ctx.state.by}=${r.segment}`, t.t('Segment %s', `${r.segment}`)),
       caption: t.t('Click a row for its customers.'),
