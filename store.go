@@ -66,6 +66,10 @@ type Store interface {
 	SubscriptionMovements(ctx context.Context, q Query) ([]SubscriptionCell, error)
 	// Quality reports records naming unknown customers and the currencies of the orders.
 	Quality(ctx context.Context) (Quality, error)
+	// Currencies returns the distinct currency codes the stored orders name, at most two: enough
+	// to tell the store's one currency from a mix, at a cost that does not grow with the store
+	// (what an import of a small batch checks instead of Quality).
+	Currencies(ctx context.Context) ([]string, error)
 	Close() error
 }
 

@@ -286,21 +286,6 @@ func (c *converter) check(vals []any) *badValue {
 // store's, else the one the sampled rows name. A file whose sample names several currencies, or
 // a --fx base other than the store's currency, is refused before anything is stored: Fidelis
 // never adds two currencies.
-// needsStoreCurrency reports whether chooseCurrency needs the store's currency for these rows:
-// with --fx, or when the input has no currency column or a row of the sample names none.
-func (c *converter) needsStoreCurrency(sample []pending) bool {
-	col := c.m.cols[c.schema.Index("currency")]
-	if c.fx != nil || col < 0 {
-		return true
-	}
-	for _, p := range sample {
-		if p.fields != nil && strings.TrimSpace(p.fields[col]) == "" {
-			return true
-		}
-	}
-	return false
-}
-
 func (c *converter) chooseCurrency(q fidelis.Quality, sample []pending, path string) (string, error) {
 	stored, mixed := q.Currency()
 	if c.fx != nil {

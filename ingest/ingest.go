@@ -68,9 +68,8 @@ type Options struct {
 	KeepRejects int
 	// Batch keeps the work proportional to the input, for callers that import many small
 	// batches into a large store (the HTTP API): no whole-store quality scan before and after.
-	// The store's currency is read only when a row lacks one (or with --fx), LegacyIDs only when
-	// ids were derived, and UnknownCustomers is not counted (Summary.Unchecked says so). Rows
-	// past the first 1000 that name no currency take the sample's, as when the store has none.
+	// The store's currency comes from Store.Currencies, LegacyIDs is read only when ids were
+	// derived, and UnknownCustomers is not counted (Summary.Unchecked says so).
 	Batch bool
 }
 
@@ -267,9 +266,20 @@ func importFrom(ctx context.Context, st fidelis.Store, schema fidelis.Schema, pa
 	sum.Scales = conv.scaleNotes
 	sum.DateWindow = [2]string{conv.minDate.Format("2006-01-02"), conv.maxDate.Format("2006-01-02")}
 	var before fidelis.Quality
-	if !opt.Batch || (kind == fidelis.Orders && conv.needsStoreCurrency(buffered)) {
+	switch {
+	case !opt.Batch:
 		if before, err = kindQuality(ctx, st, kind); err != nil {
 			return sum, err
+		}
+	case kind == fidelis.Orders:
+		// A batch's orders are checked against the store's currency as a file's are, from the
+		// few rows Currencies reads instead of a whole-store scan.
+		codes, err := st.Currencies(ctx)
+		if err != nil {
+			return sum, err
+		}
+		for _, c := range codes {
+			before.Currencies = append(before.Currencies, fidelis.CurrencyTotal{Code: c})
 		}
 	}
 	if kind == fidelis.Orders {

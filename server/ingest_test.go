@@ -221,26 +221,31 @@ func (q *qualityCounter) Quality(ctx context.Context) (fidelis.Quality, error) {
 }
 
 // TestIngestBatchNoStoreScan: an API batch does no whole-store quality scan (two per batch made
-// ingest into a million-customer store crawl), except to read the store's currency for rows that
-// name none, which then take it as a file import would.
+// ingest into a million-customer store crawl, and one remained for rows naming no currency), yet
+// its orders meet the store's currency as a file's do: rows naming none take it, rows naming
+// another are rejected with the reason (a batch was once checked only against itself).
 func TestIngestBatchNoStoreScan(t *testing.T) {
 	var qc *qualityCounter
 	f := newFixture(t, true, func(c *server.Config) { qc = &qualityCounter{Store: c.Store}; c.Store = qc })
 	tok := f.secret["ingest"]
-	post := func(body string) summary {
+	post := func(body string, code int) summary {
 		t.Helper()
 		w := f.do("POST", "/v1/import/orders", tok, strings.NewReader(body), "Content-Type", "text/csv")
-		if w.Code != 200 {
-			t.Fatalf("%d %s", w.Code, w.Body.String())
+		if w.Code != code {
+			t.Fatalf("%d %s, want %d", w.Code, w.Body.String(), code)
 		}
 		return decode[summary](t, w)
 	}
-	post("order_id,customer_id,timestamp,amount,currency\nb1,C1,2024-01-05,10,PLN\nb2,C2,2024-01-06,12,PLN\n")
-	if n := qc.n.Load(); n != 0 {
-		t.Errorf("a batch whose rows name their currency scanned the store %d times", n)
+	post("order_id,customer_id,timestamp,amount,currency\nb1,C1,2024-01-05,10,PLN\nb2,C2,2024-01-06,12,PLN\n", 200)
+	s := post("order_id,customer_id,timestamp,amount\nb3,C1,2024-02-05,10\n", 200)
+	if s.Currency != "PLN" || s.Stored != 1 {
+		t.Errorf("a batch without currencies: %+v, want the store's PLN", s)
 	}
-	s := post("order_id,customer_id,timestamp,amount\nb3,C1,2024-02-05,10\n")
-	if n := qc.n.Load(); n != 1 || s.Currency != "PLN" {
-		t.Errorf("a batch without currencies: %d scans (want 1, for the store's currency), currency %q (want the store's PLN)", n, s.Currency)
+	w := f.do("POST", "/v1/import/orders", tok, strings.NewReader("order_id,customer_id,timestamp,amount,currency\nb4,C1,2024-02-06,10,USD\n"), "Content-Type", "text/csv")
+	if w.Code != 422 || !strings.Contains(w.Body.String(), "USD differs from the store's currency PLN") {
+		t.Errorf("a batch in USD into a PLN store: %d %s, want 422 naming both currencies", w.Code, w.Body.String())
+	}
+	if n := qc.n.Load(); n != 0 {
+		t.Errorf("the batches scanned the whole store %d times", n)
 	}
 }
