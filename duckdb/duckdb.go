@@ -29,6 +29,7 @@ type Store struct {
 	db               *sql.DB
 	path             string
 	readOnly         bool
+	ids              idCache // stored id hashes for small imports (idcache.go)
 }
 
 var _ fidelis.Store = (*Store)(nil)

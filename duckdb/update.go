@@ -113,8 +113,84 @@ func (w *writer) directConflicts(ctx context.Context) error {
 	return rows.Err()
 }
 
+// lookupMax is the most ids an import keeps to check against the idCache; a larger import is
+// joined with the whole table, which costs little next to its own size.
+const lookupMax = 10000
+
+// noteID keeps a staged row's id for the lookup, until there are more than lookupMax.
+func (w *writer) noteID(id string) {
+	switch {
+	case w.manyIDs:
+	case len(w.ids) == lookupMax || strings.ContainsRune(id, 0): // a NUL cannot go in a literal
+		w.ids, w.manyIDs = nil, true
+	default:
+		w.ids = append(w.ids, id)
+	}
+}
+
+// mayBeStored returns, as SQL string literals, the staged ids the idCache cannot rule out, and
+// whether an id repeats in the import. ok is false when the ids were too many to keep.
+func (w *writer) mayBeStored(ctx context.Context) (list string, repeats, ok bool, err error) {
+	if w.manyIDs {
+		return "", true, false, nil
+	}
+	seen := make(map[string]bool, len(w.ids))
+	var ids []string
+	for _, id := range w.ids {
+		if seen[id] {
+			repeats = true
+			continue
+		}
+		seen[id] = true
+		ids = append(ids, id)
+	}
+	w.ids = nil
+	hashes := make([]uint64, 0, len(ids))
+	rows, err := w.conn.QueryContext(ctx, `SELECT DISTINCT `+w.schema.ID+`, hash(`+w.schema.ID+`) FROM temp.stage`)
+	if err != nil {
+		return "", false, false, err
+	}
+	byID := make(map[string]uint64, len(ids))
+	for rows.Next() {
+		var id string
+		var h uint64
+		if err := rows.Scan(&id, &h); err != nil {
+			rows.Close()
+			return "", false, false, err
+		}
+		byID[id] = h
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return "", false, false, err
+	}
+	for _, id := range ids {
+		hashes = append(hashes, byID[id])
+	}
+	may, err := w.cache.mayHold(ctx, w.db, w.kind, hashes)
+	if err != nil {
+		return "", false, false, err
+	}
+	// The import's ids are inserted below or stored already: either way the set may hold them.
+	w.cache.add(w.kind, hashes)
+	var b strings.Builder
+	for i, id := range ids {
+		if !may[i] {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("'" + strings.ReplaceAll(id, "'", "''") + "'")
+	}
+	return b.String(), repeats, true, nil
+}
+
 // commitStaged stores staged rows into a table that had records: the first occurrence of each id
-// not stored yet and, in Update mode, replaces stored records that differ.
+// not stored yet and, in Update mode, replaces stored records that differ. For an import of at
+// most lookupMax ids the cost follows the import, not the store: the table is read only for ids
+// the idCache cannot rule out (none, for a batch of new records; a retried batch reads it once),
+// and the repeats query runs only when an id repeats.
 func (w *writer) commitStaged(ctx context.Context, rejected int64) (fidelis.Committed, error) {
 	var none fidelis.Committed
 	kind, id := "main."+string(w.kind), w.schema.ID
@@ -130,85 +206,117 @@ func (w *writer) commitStaged(ctx context.Context, rejected int64) (fidelis.Comm
 		}
 		return res.RowsAffected()
 	}
-	count := func(q string) (n int64, err error) {
-		err = w.conn.QueryRowContext(ctx, q).Scan(&n)
-		return n, err
-	}
 	attrs := w.schema.KeepAttrs
+	ids, repeats, small, err := w.mayBeStored(ctx)
+	if err != nil {
+		return none, err
+	}
+	// at restricts a stored table's column to the import's ids that may be stored (true when
+	// they were too many to check).
+	at := func(col string) string {
+		if !small {
+			return "true"
+		}
+		if ids == "" {
+			return "false"
+		}
+		return col + " IN (" + ids + ")"
+	}
+	storedAttrs := `(SELECT * FROM main.customer_attrs WHERE ` + at("customer_id") + `)`
 
 	// Conflicting repeats within the import.
 	stagedAttrs := func(line string) string {
 		return `SELECT name, value FROM temp.stage_attrs WHERE line = ` + line
 	}
-	cond := w.differs("r", "f")
-	if attrs {
-		cond = "(" + cond + " OR " + attrsDiffer(stagedAttrs("r.line"), stagedAttrs("f.line")) + ")"
-	}
-	rows, err := w.conn.QueryContext(ctx, `WITH rep AS (SELECT * FROM temp.stage WHERE `+id+` IN (SELECT `+id+` FROM temp.stage GROUP BY `+id+` HAVING count(*) > 1)),
+	src := "temp.stage"
+	if repeats {
+		cond := w.differs("r", "f")
+		if attrs {
+			cond = "(" + cond + " OR " + attrsDiffer(stagedAttrs("r.line"), stagedAttrs("f.line")) + ")"
+		}
+		rows, err := w.conn.QueryContext(ctx, `WITH rep AS (SELECT * FROM temp.stage WHERE `+id+` IN (SELECT `+id+` FROM temp.stage GROUP BY `+id+` HAVING count(*) > 1)),
 		f AS (SELECT r.* FROM rep r JOIN (SELECT `+id+`, min(line) AS line FROM rep GROUP BY `+id+`) m ON r.`+id+` = m.`+id+` AND r.line = m.line)
 		SELECT r.line, f.line, r.`+id+` FROM rep r JOIN f ON r.`+id+` = f.`+id+` WHERE r.line > f.line AND `+cond+` ORDER BY r.line`)
-	if err != nil {
-		return none, fmt.Errorf("repeated ids: %w", err)
-	}
-	for rows.Next() {
-		var c fidelis.Conflict
-		if err := rows.Scan(&c.Line, &c.FirstLine, &c.ID); err != nil {
-			rows.Close()
+		if err != nil {
+			return none, fmt.Errorf("repeated ids: %w", err)
+		}
+		for rows.Next() {
+			var c fidelis.Conflict
+			if err := rows.Scan(&c.Line, &c.FirstLine, &c.ID); err != nil {
+				rows.Close()
+				return none, err
+			}
+			w.conflicts = append(w.conflicts, c)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
 			return none, err
 		}
-		w.conflicts = append(w.conflicts, c)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return none, err
+		// The first occurrence of each id. Temporary tables made in the transaction vanish on
+		// rollback; on success they are dropped before the connection goes back to the pool.
+		if _, err := exec(`CREATE TEMP TABLE fresh AS SELECT * FROM temp.stage s WHERE s.line IN (SELECT min(line) FROM temp.stage GROUP BY ` + id + `)`); err != nil {
+			return none, err
+		}
+		src = "temp.fresh"
 	}
 
-	// The first occurrence of each id, and which of them differ from the stored record.
-	if _, err := exec(`CREATE TEMP TABLE fresh AS SELECT * FROM temp.stage s WHERE s.line IN (SELECT min(line) FROM temp.stage GROUP BY ` + id + `)`); err != nil {
-		return none, err
-	}
-	// Temporary tables made in the transaction vanish on rollback; on success they are dropped
-	// before the connection goes back to the pool.
-	cond = w.differs("f", "m")
+	// The first occurrences whose id is stored, and whether the stored record differs.
+	cond := w.differs("f", "m")
 	if attrs {
-		cond = "(" + cond + " OR " + attrsDiffer(stagedAttrs("f.line"), `SELECT name, value FROM main.customer_attrs c WHERE c.customer_id = f.customer_id`) + ")"
+		cond = "(" + cond + " OR " + attrsDiffer(stagedAttrs("f.line"), `SELECT name, value FROM `+storedAttrs+` c WHERE c.customer_id = f.customer_id`) + ")"
 	}
-	if _, err := exec(`CREATE TEMP TABLE changed AS SELECT f.` + id + ` AS id FROM temp.fresh f JOIN ` + kind + ` m ON f.` + id + ` = m.` + id + ` WHERE ` + cond); err != nil {
-		return none, err
-	}
-	n, err := count(`SELECT count(*) FROM temp.changed`)
-	if err != nil {
-		return none, err
-	}
-	if w.mode == fidelis.Update {
-		w.updated = n
-		if _, err := exec(`DELETE FROM ` + kind + ` WHERE ` + id + ` IN (SELECT id FROM temp.changed)`); err != nil {
+	var matched, changed int64
+	lookup := !small || ids != ""
+	if lookup {
+		if _, err := exec(`CREATE TEMP TABLE matched AS SELECT f.` + id + ` AS id, ` + cond + ` AS differs
+			FROM ` + src + ` f JOIN (SELECT * FROM ` + kind + ` WHERE ` + at(id) + `) m ON f.` + id + ` = m.` + id); err != nil {
 			return none, err
 		}
-		if attrs {
-			if _, err := exec(`DELETE FROM main.customer_attrs WHERE customer_id IN (SELECT id FROM temp.changed)`); err != nil {
+		if err := w.conn.QueryRowContext(ctx, `SELECT count(*), count(*) FILTER (WHERE differs) FROM temp.matched`).Scan(&matched, &changed); err != nil {
+			return none, err
+		}
+	}
+	keep := `SELECT id FROM temp.matched` // stored ids to leave as they are
+	if w.mode == fidelis.Update {
+		w.updated = changed
+		keep += ` WHERE NOT differs`
+		if changed > 0 {
+			if _, err := exec(`DELETE FROM ` + kind + ` WHERE ` + at(id) + ` AND ` + id + ` IN (SELECT id FROM temp.matched WHERE differs)`); err != nil {
 				return none, err
+			}
+			if attrs {
+				if _, err := exec(`DELETE FROM main.customer_attrs WHERE ` + at("customer_id") + ` AND customer_id IN (SELECT id FROM temp.matched WHERE differs)`); err != nil {
+					return none, err
+				}
 			}
 		}
 	} else {
-		w.differ = n
+		w.differ = changed
 	}
 
 	// Insert the first occurrences not stored (in Update mode, now including the changed ones).
-	if _, err := exec(`DELETE FROM temp.fresh WHERE ` + id + ` IN (SELECT ` + id + ` FROM ` + kind + `)`); err != nil {
-		return none, err
+	fresh := src
+	if matched > 0 {
+		fresh = `(SELECT * FROM ` + src + ` WHERE ` + id + ` NOT IN (` + keep + `))`
 	}
 	if attrs {
 		if _, err := exec(`INSERT INTO main.customer_attrs SELECT f.customer_id, a.name, a.value
-			FROM temp.stage_attrs a JOIN temp.fresh f ON a.line = f.line`); err != nil {
+			FROM temp.stage_attrs a JOIN ` + fresh + ` f ON a.line = f.line`); err != nil {
 			return none, err
 		}
 	}
-	written, err := exec(`INSERT INTO ` + kind + ` (` + list + `) SELECT ` + list + ` FROM temp.fresh`)
+	written, err := exec(`INSERT INTO ` + kind + ` (` + list + `) SELECT ` + list + ` FROM ` + fresh)
 	if err != nil {
 		return none, err
 	}
-	for _, q := range []string{`DROP TABLE temp.fresh`, `DROP TABLE temp.changed`} {
+	var drop []string
+	if lookup {
+		drop = append(drop, `DROP TABLE temp.matched`)
+	}
+	if repeats {
+		drop = append(drop, `DROP TABLE temp.fresh`)
+	}
+	for _, q := range drop {
 		if _, err := exec(q); err != nil {
 			return none, err
 		}

@@ -26,6 +26,8 @@ import (
 // not stored yet (an anti-join).
 type writer struct {
 	conn    *sql.Conn
+	db      *sql.DB  // the store's, for reads outside the import's transaction
+	cache   *idCache // the store's stored-id hashes (idcache.go)
 	kind    fidelis.Kind
 	schema  fidelis.Schema
 	source  string
@@ -40,7 +42,9 @@ type writer struct {
 	skipped int64              // direct mode with attributes: repeated ids not appended
 	// See update.go.
 	mode      fidelis.ImportMode
-	lines     []int64 // direct mode without attributes: the line of each appended row
+	lines     []int64  // direct mode without attributes: the line of each appended row
+	ids       []string // staged mode: the ids written, while there are at most lookupMax
+	manyIDs   bool     // staged mode: more than lookupMax ids were written
 	conflicts []fidelis.Conflict
 	updated   int64
 	differ    int64
@@ -57,7 +61,7 @@ func (s *Store) Begin(ctx context.Context, kind fidelis.Kind, source string, mod
 	if err != nil {
 		return nil, err
 	}
-	w := &writer{conn: conn, kind: kind, schema: schema, source: source, mode: mode, versions: &s.Versions}
+	w := &writer{conn: conn, kind: kind, schema: schema, source: source, mode: mode, versions: &s.Versions, db: s.db, cache: &s.ids}
 	if _, err := conn.ExecContext(ctx, `BEGIN TRANSACTION`); err != nil {
 		conn.Close()
 		return nil, fmt.Errorf("begin import: %w", err)
@@ -130,6 +134,7 @@ func (w *writer) Write(ctx context.Context, rows []fidelis.Row) error {
 			w.lines = append(w.lines, r.Line)
 		default:
 			w.scratch = append(w.scratch, r.Line)
+			w.noteID(id)
 		}
 		for _, v := range r.Values {
 			w.scratch = append(w.scratch, v)
@@ -215,6 +220,9 @@ func (w *writer) finishCommit(ctx context.Context, stored, rejected int64) (fide
 	}
 	if err != nil {
 		return fidelis.Committed{}, err
+	}
+	if w.direct || w.manyIDs {
+		w.cache.forget(w.kind) // its ids were not added one by one
 	}
 	w.finish()
 	return c, nil

@@ -1,0 +1,173 @@
+package duckdb_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"fidelis"
+	"fidelis/duckdb"
+	"fidelis/ingest"
+)
+
+// TestStagedImportCases pins what an import into a filled table does with each kind of row — an
+// id stored identical (duplicate) or with other values (differs; replaced in Update mode), an id
+// repeated identically (duplicate) or with other values (conflict, rejected naming the first
+// line), new ids — for orders and for customers, whose free attributes count as values (added,
+// changed, removed). Each case runs with few rows (the import's ids looked up by value) and with
+// more than 10,000 (joined with the whole table); a retried batch changes nothing.
+func TestStagedImportCases(t *testing.T) {
+	ctx := context.Background()
+	for _, pad := range []int{0, 10001} {
+		t.Run(fmt.Sprintf("padding=%d", pad), func(t *testing.T) {
+			st, err := duckdb.Open(ctx, ":memory:")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer st.Close()
+			imp := func(kind fidelis.Kind, body string, update bool) ingest.Summary {
+				t.Helper()
+				sum, err := ingest.ImportReader(ctx, st, kind, "batch.csv", strings.NewReader(body), ingest.Options{Batch: true, Update: update, KeepRejects: 10})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return sum
+			}
+			padding := func(format string) string {
+				var b strings.Builder
+				for i := range pad {
+					fmt.Fprintf(&b, format, i)
+				}
+				return b.String()
+			}
+			n := int64(pad)
+
+			// Orders. The first import goes straight into the empty table.
+			imp(fidelis.Orders, "order_id,customer_id,timestamp,amount\no1,A,2024-01-01,10\no2,A,2024-01-02,20\no3,B,2024-01-03,30\n", false)
+			batch := "order_id,customer_id,timestamp,amount\n" +
+				"o1,A,2024-01-01,10\n" + // line 2: stored, identical
+				"o2,A,2024-01-02,25\n" + // 3: stored, differs
+				"o4,B,2024-02-01,40\n" + // 4: new
+				"o4,B,2024-02-01,40\n" + // 5: repeat, identical
+				"o5,C,2024-02-02,50\n" + // 6: new
+				"o5,C,2024-02-03,50\n" + // 7: repeat, differs: conflict with line 6
+				padding("p%d,D,2024-03-01,1\n")
+			s := imp(fidelis.Orders, batch, false)
+			if s.Stored != 2+n || s.Duplicates != 3 || s.Differ != 1 || s.Conflicts != 1 || s.Rejected != 1 || s.Updated != 0 {
+				t.Fatalf("orders, insert: %+v", s)
+			}
+			if len(s.Rejects) != 1 || s.Rejects[0].Line != 7 || !strings.Contains(s.Rejects[0].Reason, "line 6") {
+				t.Errorf("orders conflict: %+v, want line 7 naming line 6", s.Rejects)
+			}
+			amounts := func() string {
+				var got string
+				st.DB().QueryRow(`SELECT string_agg(order_id || '=' || amount, ' ' ORDER BY order_id) FROM orders WHERE order_id LIKE 'o%'`).Scan(&got)
+				return got
+			}
+			if got := amounts(); got != "o1=10.0 o2=20.0 o3=30.0 o4=40.0 o5=50.0" {
+				t.Errorf("after the insert: %s", got)
+			}
+			s = imp(fidelis.Orders, batch, true)
+			if s.Stored != 0 || s.Updated != 1 || s.Duplicates != 4+n || s.Conflicts != 1 {
+				t.Fatalf("orders, update: %+v", s)
+			}
+			if got := amounts(); got != "o1=10.0 o2=25.0 o3=30.0 o4=40.0 o5=50.0" {
+				t.Errorf("after the update: %s", got)
+			}
+			if s = imp(fidelis.Orders, batch, true); s.Stored != 0 || s.Updated != 0 || s.Duplicates != 5+n {
+				t.Errorf("orders, retried update: %+v", s)
+			}
+			if c, _ := st.Counts(ctx); c[fidelis.Orders] != 5+n {
+				t.Errorf("%d orders, want %d", c[fidelis.Orders], 5+n)
+			}
+
+			// Customers: tier is a free attribute.
+			imp(fidelis.Customers, "customer_id,region,tier\nA,North,gold\nB,South,silver\nC,East,\n", false)
+			batch = "customer_id,region,tier\n" +
+				"A,North,platinum\n" + // 2: attribute changed
+				"B,South,\n" + // 3: attribute removed
+				"C,East,bronze\n" + // 4: attribute added
+				"E,West,gold\n" + // 5: new
+				"E,West,silver\n" + // 6: repeat, attribute differs: conflict
+				"A,North,platinum\n" + // 7: repeat, identical
+				padding("P%d,North,gold\n")
+			s = imp(fidelis.Customers, batch, false)
+			if s.Stored != 1+n || s.Differ != 3 || s.Duplicates != 4 || s.Conflicts != 1 {
+				t.Fatalf("customers, insert: %+v", s)
+			}
+			tiers := func() string {
+				var got string
+				st.DB().QueryRow(`SELECT string_agg(c.customer_id || ':' || coalesce(a.value, '-'), ' ' ORDER BY c.customer_id)
+						FROM customers c LEFT JOIN customer_attrs a ON a.customer_id = c.customer_id AND a.name = 'tier' WHERE c.customer_id NOT LIKE 'P%'`).Scan(&got)
+				return got
+			}
+			if got := tiers(); got != "A:gold B:silver C:- E:gold" {
+				t.Errorf("after the insert: %s", got)
+			}
+			s = imp(fidelis.Customers, batch, true)
+			if s.Stored != 0 || s.Updated != 3 || s.Duplicates != 2+n || s.Conflicts != 1 {
+				t.Fatalf("customers, update: %+v", s)
+			}
+			if got := tiers(); got != "A:platinum B:- C:bronze E:gold" {
+				t.Errorf("after the update: %s", got)
+			}
+			if s = imp(fidelis.Customers, batch, true); s.Updated != 0 || s.Duplicates != 5+n {
+				t.Errorf("customers, retried update: %+v", s)
+			}
+			var attrs int64
+			st.DB().QueryRow(`SELECT count(*) FROM customer_attrs`).Scan(&attrs)
+			if want := 3 + n; attrs != want {
+				t.Errorf("%d attribute rows, want %d (A, C, E and the padding; no stale ones)", attrs, want)
+			}
+		})
+	}
+}
+
+// TestStoredIDCache: the stored-id hashes small imports consult stay a superset of the stored
+// ids whatever wrote them — a bulk import into the empty table, a large import into a filled one,
+// small ones — and a deleted id can be imported again.
+func TestStoredIDCache(t *testing.T) {
+	ctx := context.Background()
+	st, err := duckdb.Open(ctx, ":memory:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	imp := func(body string) ingest.Summary {
+		t.Helper()
+		sum, err := ingest.ImportReader(ctx, st, fidelis.Orders, "batch.csv", strings.NewReader("order_id,customer_id,timestamp,amount\n"+body), ingest.Options{Batch: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sum
+	}
+	rows := func(prefix string, n int) string {
+		var b strings.Builder
+		for i := range n {
+			fmt.Fprintf(&b, "%s%d,A,2024-01-01,1\n", prefix, i)
+		}
+		return b.String()
+	}
+	if s := imp(rows("a", 20000)); s.Stored != 20000 { // direct: into the empty table
+		t.Fatalf("bulk: %+v", s)
+	}
+	if s := imp(rows("a", 5) + rows("b", 5)); s.Stored != 5 || s.Duplicates != 5 { // builds the set
+		t.Fatalf("small after bulk: %+v", s)
+	}
+	if s := imp(rows("c", 10001)); s.Stored != 10001 { // staged, too many ids to add one by one
+		t.Fatalf("large: %+v", s)
+	}
+	if s := imp(rows("c", 3) + rows("b", 5) + rows("d", 2)); s.Stored != 2 || s.Duplicates != 8 {
+		t.Fatalf("small after large: %+v, want the large import's and the last batch's ids recognised", s)
+	}
+	if del, err := st.Delete(ctx, fidelis.Orders, []string{"d0"}); err != nil || len(del) != 1 {
+		t.Fatalf("delete: %v %v", del, err)
+	}
+	if s := imp(rows("d", 2)); s.Stored != 1 || s.Duplicates != 1 {
+		t.Fatalf("after deleting d0: %+v, want d0 stored again", s)
+	}
+	if c, _ := st.Counts(ctx); c[fidelis.Orders] != 20000+5+10001+2 {
+		t.Errorf("%d orders", c[fidelis.Orders])
+	}
+}
