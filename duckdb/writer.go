@@ -218,11 +218,11 @@ func (w *writer) finishCommit(ctx context.Context, stored, rejected int64) (fide
 	if stored+w.updated > 0 { // even when COMMIT failed: whether it took effect is unknown
 		w.versions.Bump(w.kind)
 	}
+	if w.direct || w.manyIDs {
+		w.cache.forget(w.kind) // its ids were not added one by one (and, as above, even on error)
+	}
 	if err != nil {
 		return fidelis.Committed{}, err
-	}
-	if w.direct || w.manyIDs {
-		w.cache.forget(w.kind) // its ids were not added one by one
 	}
 	w.finish()
 	return c, nil
