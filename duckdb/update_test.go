@@ -60,10 +60,13 @@ func TestStagedImportCases(t *testing.T) {
 			if len(s.Rejects) != 1 || s.Rejects[0].Line != 7 || !strings.Contains(s.Rejects[0].Reason, "line 6") {
 				t.Errorf("orders conflict: %+v, want line 7 naming line 6", s.Rejects)
 			}
-			amounts := func() string {
+			value := func(q string) string {
 				var got string
-				st.DB().QueryRow(`SELECT string_agg(order_id || '=' || amount, ' ' ORDER BY order_id) FROM orders WHERE order_id LIKE 'o%'`).Scan(&got)
+				st.DB().QueryRow(q).Scan(&got)
 				return got
+			}
+			amounts := func() string {
+				return value(`SELECT string_agg(order_id || '=' || amount, ' ' ORDER BY order_id) FROM orders WHERE order_id LIKE 'o%'`)
 			}
 			if got := amounts(); got != "o1=10.0 o2=20.0 o3=30.0 o4=40.0 o5=50.0" {
 				t.Errorf("after the insert: %s", got)
@@ -97,10 +100,8 @@ func TestStagedImportCases(t *testing.T) {
 				t.Fatalf("customers, insert: %+v", s)
 			}
 			tiers := func() string {
-				var got string
-				st.DB().QueryRow(`SELECT string_agg(c.customer_id || ':' || coalesce(a.value, '-'), ' ' ORDER BY c.customer_id)
-						FROM customers c LEFT JOIN customer_attrs a ON a.customer_id = c.customer_id AND a.name = 'tier' WHERE c.customer_id NOT LIKE 'P%'`).Scan(&got)
-				return got
+				return value(`SELECT string_agg(c.customer_id || ':' || coalesce(a.value, '-'), ' ' ORDER BY c.customer_id)
+					FROM customers c LEFT JOIN customer_attrs a ON a.customer_id = c.customer_id AND a.name = 'tier' WHERE c.customer_id NOT LIKE 'P%'`)
 			}
 			if got := tiers(); got != "A:gold B:silver C:- E:gold" {
 				t.Errorf("after the insert: %s", got)
