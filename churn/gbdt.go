@@ -212,16 +212,49 @@ func (b binner) bin(f int, v float32) uint8 {
 	return uint8(lo + 1)
 }
 
-// binned returns the bins row-major (bins[i*p+f]), the layout histogram building scans.
-func (b binner) binned(m *Matrix) []uint8 {
-	p := len(m.Cols)
-	out := make([]uint8, m.N*p)
-	for f, c := range m.Cols {
-		for i, v := range c {
-			out[i*p+f] = b.bin(f, v)
+// binned returns the bins column by column (cols[f][i]), on all cores: a node's histogram scans
+// one feature's column at a time over the node's rows in index order, so the column is read
+// forwards and that feature's 256 bins stay in the L1 cache.
+func (b binner) binned(m *Matrix) [][]uint8 {
+	out := make([][]uint8, len(m.Cols))
+	forEachFeature(len(m.Cols), runtime.GOMAXPROCS(0), func(f int) {
+		o := make([]uint8, m.N)
+		for i, v := range m.Cols[f] {
+			o[i] = b.bin(f, v)
 		}
-	}
+		out[f] = o
+	})
 	return out
+}
+
+// forEachFeature calls fn for every feature 0..p−1 on at most w goroutines; each feature is
+// done by one goroutine, so what fn computes does not depend on w.
+func forEachFeature(p, w int, fn func(f int)) {
+	w = min(w, p)
+	if w <= 1 {
+		for f := range p {
+			fn(f)
+		}
+		return
+	}
+	var next sync.Mutex
+	f := 0
+	var wg sync.WaitGroup
+	for range w {
+		wg.Go(func() {
+			for {
+				next.Lock()
+				k := f
+				f++
+				next.Unlock()
+				if k >= p {
+					return
+				}
+				fn(k)
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // FitGBDT boosts trees on the training rows (x, y) and stops early on the validation rows (vx, vy;
@@ -245,63 +278,91 @@ func FitGBDT(ctx context.Context, x *Matrix, y []float64, vx *Matrix, vy []float
 	base := math.Log(pos / (float64(len(y)) - pos))
 	bn := newBinner(x, o.MaxBins, o.Seed)
 	bins := bn.binned(x)
-	var vbins []uint8
+	var vbins [][]uint8
 	if vx != nil {
 		vbins = bn.binned(vx)
 	}
 	g := &GBDT{Base: base, Features: p, ValLoss: math.NaN()}
-	t := &trainer{o: o, p: p, bins: bins, edges: bn.edges, grad: make([]float64, x.N), hess: make([]float64, x.N)}
+	t := &trainer{o: o, p: p, cols: bins, edges: bn.edges, grad: make([]float64, x.N), hess: make([]float64, x.N),
+		og: make([]float64, x.N), oh: make([]float64, x.N)}
 	score := make([]float64, x.N)
 	for i := range score {
 		score[i] = base
 	}
-	var vscore []float64
+	var vscore, vloss []float64
 	if vx != nil {
-		vscore = make([]float64, vx.N)
+		vscore, vloss = make([]float64, vx.N), make([]float64, vx.N)
 		for i := range vscore {
 			vscore[i] = base
 		}
 	}
 	rng := rand.New(rand.NewPCG(o.Seed, 0x67626474))
-	perm := make([]int32, x.N)
+	k := x.N
+	if o.Subsample < 1 {
+		k = max(1, int(o.Subsample*float64(x.N)))
+	}
+	perm, rows := make([]int32, x.N), make([]int32, k)
 	for i := range perm {
 		perm[i] = int32(i)
+		if i < k {
+			rows[i] = int32(i)
+		}
 	}
+	var drawn []uint32
+	if k < x.N {
+		drawn = make([]uint32, x.N)
+	}
+	t.scratch = make([]int32, k)
 	best, bestRound := math.Inf(1), 0
 	for round := range o.MaxRounds {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		for i, s := range score {
-			q := sigmoid(s)
-			t.grad[i] = q - y[i]
-			t.hess[i] = max(q*(1-q), 1e-16)
-		}
-		rows := perm
-		if o.Subsample < 1 {
-			// A partial Fisher–Yates shuffle draws the subsample without replacement.
-			k := max(1, int(o.Subsample*float64(x.N)))
+		parallel(x.N, func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				q := sigmoid(score[i])
+				t.grad[i] = q - y[i]
+				t.hess[i] = max(q*(1-q), 1e-16)
+			}
+		})
+		if k < x.N {
+			// A partial Fisher–Yates shuffle draws the subsample without replacement; the drawn
+			// rows are then listed in index order (a mark per row), which the histograms need.
 			for i := range k {
 				j := i + rng.IntN(x.N-i)
 				perm[i], perm[j] = perm[j], perm[i]
 			}
-			rows = slices.Clone(perm[:k])
-		} else {
-			rows = slices.Clone(perm)
+			stamp := uint32(round + 1)
+			for _, r := range perm[:k] {
+				drawn[r] = stamp
+			}
+			rows = rows[:0]
+			for i, d := range drawn {
+				if d == stamp {
+					rows = append(rows, int32(i))
+				}
+			}
 		}
 		tree := t.grow(rows)
 		g.Trees = append(g.Trees, tree)
 		g.Rounds = round + 1
-		for i := range score {
-			score[i] += tree.binnedValue(bins[i*p : (i+1)*p])
-		}
+		parallel(x.N, func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				score[i] += tree.binnedValue(bins, i)
+			}
+		})
 		if vx == nil {
 			continue
 		}
+		parallel(vx.N, func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				vscore[i] += tree.binnedValue(vbins, i)
+				vloss[i] = logLoss(vscore[i], vy[i])
+			}
+		})
 		var loss float64
-		for i := range vscore {
-			vscore[i] += tree.binnedValue(vbins[i*p : (i+1)*p])
-			loss += logLoss(vscore[i], vy[i])
+		for _, l := range vloss { // in row order, whatever the number of cores
+			loss += l
 		}
 		loss /= float64(vx.N)
 		if loss < best-1e-12 {
@@ -317,19 +378,19 @@ func FitGBDT(ctx context.Context, x *Matrix, y []float64, vx *Matrix, vy []float
 	return g, nil
 }
 
-// binnedValue walks the tree on a row's bins (training and validation rows).
-func (t *Tree) binnedValue(b []uint8) float64 {
-	i := int32(0)
+// binnedValue walks the tree on row i of column-major bins (training and validation rows).
+func (t *Tree) binnedValue(cols [][]uint8, i int) float64 {
+	j := int32(0)
 	for {
-		n := &t.Nodes[i]
+		n := &t.Nodes[j]
 		if n.Feature < 0 {
 			return n.Value
 		}
-		v := b[n.Feature]
+		v := cols[n.Feature][i]
 		if (v == 0 && n.MissingLeft) || (v != 0 && v <= n.bin) {
-			i = n.Left
+			j = n.Left
 		} else {
-			i = n.Right
+			j = n.Right
 		}
 	}
 }
@@ -351,10 +412,14 @@ func logLoss(s, y float64) float64 {
 type trainer struct {
 	o          GBDTOptions
 	p          int
-	bins       []uint8
+	cols       [][]uint8 // cols[f][i]: bin of feature f for training row i
 	edges      [][]float32
 	grad, hess []float64
-	pool       [][]float64
+	// og, oh hold the gradients and hessians of the node being histogrammed, in its row order
+	// (LightGBM's "ordered gradients"), so that every feature's pass reads them forwards.
+	og, oh  []float64
+	scratch []int32 // the right child's rows while a node's rows are partitioned
+	pool    [][]float64
 }
 
 // hist is per feature and bin: Σg, Σh, count.
@@ -370,46 +435,29 @@ func (t *trainer) newHist() []float64 {
 	return make([]float64, t.p*nb*3)
 }
 
+// build returns the histogram of rows (ascending row numbers), one feature per goroutine: every
+// bin sums its rows in row order, so the result does not depend on the number of cores.
 func (t *trainer) build(rows []int32) []float64 {
 	h := t.newHist()
+	g, hs := t.og[:len(rows)], t.oh[:len(rows)]
+	for j, r := range rows {
+		g[j], hs[j] = t.grad[r], t.hess[r]
+	}
 	w := t.o.Workers
-	if len(rows) < 20000 || w == 1 {
-		t.accumulate(h, rows)
-		return h
+	if len(rows) < 4096 {
+		w = 1
 	}
-	parts := make([][]float64, w)
-	var wg sync.WaitGroup
-	chunk := (len(rows) + w - 1) / w
-	for k := range w {
-		lo, hi := k*chunk, min(len(rows), (k+1)*chunk)
-		if k == 0 {
-			parts[k] = h
-		} else {
-			parts[k] = make([]float64, len(h))
+	forEachFeature(t.p, w, func(f int) {
+		col := t.cols[f]
+		hf := h[f*nb*3 : (f+1)*nb*3]
+		for j, r := range rows {
+			k := int(col[r]) * 3
+			hf[k] += g[j]
+			hf[k+1] += hs[j]
+			hf[k+2]++
 		}
-		wg.Go(func() { t.accumulate(parts[k], rows[lo:hi]) })
-	}
-	wg.Wait()
-	for _, q := range parts[1:] {
-		for i, v := range q {
-			h[i] += v
-		}
-	}
+	})
 	return h
-}
-
-func (t *trainer) accumulate(h []float64, rows []int32) {
-	p := t.p
-	for _, r := range rows {
-		g, hs := t.grad[r], t.hess[r]
-		b := t.bins[int(r)*p : int(r)*p+p]
-		for f, v := range b {
-			k := (f*nb + int(v)) * 3
-			h[k] += g
-			h[k+1] += hs
-			h[k+2]++
-		}
-	}
 }
 
 type split struct {
@@ -455,9 +503,9 @@ func (t *trainer) bestSplit(h []float64, G, H, N float64) split {
 	return best
 }
 
-// grow builds one tree depth-first; each child's histogram is either built from its rows (the
-// smaller child) or the parent's minus its sibling's (the larger), so each level scans at most
-// half the rows.
+// grow builds one tree depth-first on rows (ascending row numbers); each child's histogram is
+// either built from its rows (the smaller child) or the parent's minus its sibling's (the
+// larger), so each level scans at most half the rows.
 func (t *trainer) grow(rows []int32) Tree {
 	tree := Tree{}
 	h := t.build(rows)
@@ -484,26 +532,30 @@ func (t *trainer) node(tree *Tree, rows []int32, h []float64, depth int) int32 {
 		t.pool = append(t.pool, h)
 		return id
 	}
-	// Partition rows in place: left first.
-	p := t.p
+	// Partition rows in place, stably (both children keep ascending row numbers): left first.
+	col := t.cols[s.feature]
 	l := 0
-	for i, r := range rows {
-		v := t.bins[int(r)*p+s.feature]
+	right := t.scratch[:0]
+	for _, r := range rows {
+		v := col[r]
 		if (v == 0 && s.missingLeft) || (v != 0 && v <= s.bin) {
-			rows[l], rows[i] = rows[i], rows[l]
+			rows[l] = r
 			l++
+		} else {
+			right = append(right, r)
 		}
 	}
-	left, right := rows[:l], rows[l:]
+	copy(rows[l:], right)
+	left, rightRows := rows[:l], rows[l:]
 	var hl, hr []float64
-	if len(left) <= len(right) {
+	if len(left) <= len(rightRows) {
 		hl = t.build(left)
 		hr = h
 		for i, v := range hl {
 			hr[i] -= v
 		}
 	} else {
-		hr = t.build(right)
+		hr = t.build(rightRows)
 		hl = h
 		for i, v := range hr {
 			hl[i] -= v
@@ -513,7 +565,7 @@ func (t *trainer) node(tree *Tree, rows []int32, h []float64, depth int) int32 {
 	n.Feature, n.bin, n.MissingLeft, n.Gain = s.feature, s.bin, s.missingLeft, s.gain
 	n.Threshold = t.edges[s.feature][s.bin-1]
 	li := t.node(tree, left, hl, depth+1)
-	ri := t.node(tree, right, hr, depth+1)
+	ri := t.node(tree, rightRows, hr, depth+1)
 	tree.Nodes[id].Left, tree.Nodes[id].Right = li, ri
 	return id
 }
@@ -540,12 +592,40 @@ func (g *GBDT) Score(x *Matrix, i int) float64 {
 	return s
 }
 
-// Predict returns the probability of the positive class for every row of x.
+// Predict returns the probability of the positive class for every row of x. Rows go in blocks
+// and each block through one tree after another, so a tree's nodes and the columns it reads stay
+// in cache; every row still adds Base and the trees in order, as Score does.
 func (g *GBDT) Predict(x *Matrix) []float64 {
 	out := make([]float64, x.N)
+	const block = 2048
 	parallel(x.N, func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			out[i] = sigmoid(g.Score(x, i))
+		for b := lo; b < hi; b += block {
+			e := min(hi, b+block)
+			s := out[b:e]
+			for i := range s {
+				s[i] = g.Base
+			}
+			for k := range g.Trees {
+				nodes := g.Trees[k].Nodes
+				for i := range s {
+					j := int32(0)
+					for {
+						n := &nodes[j]
+						if n.Feature < 0 {
+							s[i] += n.Value
+							break
+						}
+						if goLeft(x.Cols[n.Feature][b+i], n) {
+							j = n.Left
+						} else {
+							j = n.Right
+						}
+					}
+				}
+			}
+			for i := range s {
+				s[i] = sigmoid(s[i])
+			}
 		}
 	})
 	return out

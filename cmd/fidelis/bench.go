@@ -226,7 +226,9 @@ func benchStore(ctx context.Context, e *env, path, prof string, only []string) e
 	if _, err := os.Stat(path); err != nil {
 		return fidelis.Errorf(fidelis.EInvalid, "bench --store %s: %v", path, err)
 	}
-	st, err := duckdb.Open(ctx, path)
+	// Read-only: the report writes nothing, and other readers (a server, another bench) can share
+	// the file meanwhile.
+	st, err := duckdb.OpenWith(ctx, path, duckdb.Options{ReadOnly: true})
 	if err != nil {
 		return err
 	}
