@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"sync/atomic"
 	"time"
 
 	"fidelis"
@@ -158,11 +159,17 @@ func scoreAll(ctx context.Context, src RowSource, end time.Time, method string, 
 	return s, nil
 }
 
-// StoreRows reads a store's churn rows into memory, the RowSource of a backtest.
+// StoreRows reads a store's churn rows into memory, the RowSource of a backtest. A backtest asks
+// for later cut-offs in turn, each with about as many customers as the one before or more, so
+// each read starts with room for the previous one's count and an eighth more: growing a slice of
+// a million 300-byte rows by doubling copied them twice over and left the halves to the collector.
 func StoreRows(cs fidelis.ChurnStore) RowSource {
+	var hint atomic.Int64
 	return func(ctx context.Context, asOf, until time.Time) ([]fidelis.ChurnRow, error) {
-		var rows []fidelis.ChurnRow
+		n := hint.Load()
+		rows := make([]fidelis.ChurnRow, 0, n+n/8)
 		err := cs.ChurnRows(ctx, asOf, until, func(r fidelis.ChurnRow) error { rows = append(rows, r); return nil })
+		hint.Store(int64(len(rows)))
 		return rows, err
 	}
 }
