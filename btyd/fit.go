@@ -316,7 +316,21 @@ func maximize(pr *problem, obj objective, p0 []float64, o FitOptions) *Result {
 		iters int
 		err   error
 	)
-	for round := 0; round <= k && run.Err() == nil; round++ {
+	// Newton's method where the objective has its Hessian: a handful of evaluations where BFGS
+	// needs twenty or more (issue #14). When it does not converge inside the bounds, BFGS with
+	// the active set below takes over from the better of its best point and the start.
+	newtonDone := false
+	if h, ok := runObj.(hessianObjective); ok {
+		nr := newton(h, u0, scale, bound, run)
+		evals += nr.evals
+		iters += nr.iters
+		if nr.ok {
+			best, newtonDone, status = nr.u, true, "GradientThreshold"
+		} else if nr.u != nil {
+			best = nr.u
+		}
+	}
+	for round := 0; round <= k && run.Err() == nil && !newtonDone; round++ {
 		x0 := free(best)
 		if len(x0) == 0 {
 			break
@@ -352,7 +366,7 @@ func maximize(pr *problem, obj objective, p0 []float64, o FitOptions) *Result {
 	// Polish: BFGS can stop on a stalled line search next to the optimum; a second short run from
 	// there, with a fresh Hessian approximation, usually reaches the gradient threshold.
 	evalAt(best)
-	if x0 := free(best); len(x0) > 0 && gmax(free(lastG)) > o.GradTol && run.Err() == nil {
+	if x0 := free(best); len(x0) > 0 && gmax(free(lastG)) > o.GradTol && run.Err() == nil && !newtonDone {
 		f0 := lastF
 		stale = 0
 		if r2, err2 := optimize.Minimize(prob, x0, settings, &optimize.LBFGS{}); r2 != nil && r2.F <= f0 {
@@ -407,20 +421,12 @@ func maximize(pr *problem, obj objective, p0 []float64, o FitOptions) *Result {
 	return res
 }
 
-func gmax(g []float64) float64 {
-	m := 0.0
-	for _, v := range g {
-		m = math.Max(m, math.Abs(v))
-	}
-	return m
-}
-
-// stdErrors fills StdErrors and Cov from a central-difference Hessian of the analytic gradient with
-// respect to log-parameters, H_ij = ∂/∂u_i (θ_j ∂LL/∂θ_j), and cov(θ) = D H⁻¹ D, D = diag(θ).
-func stdErrors(res *Result, obj objective) {
-	k := len(res.Params)
+// numericInfo fills info with the observed information −H in log-parameters, H by central
+// differences of the analytic gradient.
+func numericInfo(info *mat.SymDense, params []float64, obj objective) {
+	k := len(params)
 	u := make([]float64, k)
-	for i, v := range res.Params {
+	for i, v := range params {
 		u[i] = math.Log(v)
 	}
 	grad := func(uu []float64) []float64 {
@@ -436,7 +442,6 @@ func stdErrors(res *Result, obj objective) {
 		return g
 	}
 	const h = 1e-5
-	info := mat.NewSymDense(k, nil)
 	rowsH := make([][]float64, k)
 	for i := 0; i < k; i++ {
 		up, dn := slices.Clone(u), slices.Clone(u)
@@ -452,6 +457,39 @@ func stdErrors(res *Result, obj objective) {
 		for j := i; j < k; j++ {
 			info.SetSym(i, j, -(rowsH[i][j]+rowsH[j][i])/2)
 		}
+	}
+}
+
+func gmax(g []float64) float64 {
+	m := 0.0
+	for _, v := range g {
+		m = math.Max(m, math.Abs(v))
+	}
+	return m
+}
+
+// stdErrors fills StdErrors and Cov from the Hessian with respect to log-parameters, H_ij =
+// ∂/∂u_i (θ_j ∂LL/∂θ_j) (analytic where the objective has it, else central differences of the
+// analytic gradient), and cov(θ) = D H⁻¹ D, D = diag(θ).
+func stdErrors(res *Result, obj objective) {
+	k := len(res.Params)
+	info := mat.NewSymDense(k, nil)
+	if h, ok := obj.(hessianObjective); ok {
+		// The analytic Hessian in log-parameters: ∂²LL/∂u_i∂u_j = θ_i θ_j H_ij + δ_ij θ_i g_i.
+		g := make([]float64, k)
+		hess := make([]float64, k*k)
+		h.evalHess(res.Params, g, hess)
+		for i, pi := range res.Params {
+			for j := i; j < k; j++ {
+				v := pi * res.Params[j] * hess[i*k+j]
+				if i == j {
+					v += pi * g[i]
+				}
+				info.SetSym(i, j, -v)
+			}
+		}
+	} else {
+		numericInfo(info, res.Params, obj)
 	}
 	var ch mat.Cholesky
 	if !ch.Factorize(info) {
@@ -603,4 +641,26 @@ func parallelSum(n, workers, k int, grad []float64, f func(lo, hi int, grad []fl
 		}
 	}
 	return ll
+}
+
+// forEachChunk runs f over [0, n) split into up to workers contiguous chunks, one goroutine each;
+// small inputs run on the calling goroutine.
+func forEachChunk(n, workers int, f func(lo, hi int)) {
+	const minChunk = 4096
+	if workers > n/minChunk {
+		workers = n / minChunk
+	}
+	if workers <= 1 {
+		f(0, n)
+		return
+	}
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			f(n*w/workers, n*(w+1)/workers)
+		}()
+	}
+	wg.Wait()
 }

@@ -67,14 +67,10 @@ var paretoBounds = []float64{math.Log(1e4), math.Log(1e6), math.Log(1e4), math.L
 
 func newParetoObj(d *txData, workers int) *paretoObj {
 	o := &paretoObj{d: d, workers: workers}
-	o.pairs, o.pairOf = distinctPairs(d.ix, d.iT)
-	o.pairs1, o.pair1Of = distinctPairs(d.ix, d.itx)
+	pi := d.pairIndex()
+	o.pairs, o.pairOf = pi.xT, pi.ofT
+	o.pairs1, o.pair1Of = pi.xt, pi.oft
 	return o
-}
-
-// distinctPairs returns the distinct (a[j], b[j]) and each row's index among them.
-func distinctPairs(a, b []int32) ([][2]int32, []int32) {
-	return distinct(len(a), func(j int) [2]int32 { return [2]int32{a[j], b[j]} })
 }
 
 // lnFAt fills f with the hypergeometric term at time τ for x purchases (see lnF).

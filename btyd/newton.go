@@ -1,0 +1,165 @@
+package btyd
+
+import (
+	"context"
+	"math"
+	"slices"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// hessianObjective is an objective that also has its Hessian.
+type hessianObjective interface {
+	objective
+	// evalHess is eval that also stores ∂²LL/∂p_i∂p_j in hess (row-major k×k) when hess is not nil.
+	evalHess(p, grad, hess []float64) float64
+}
+
+type newtonResult struct {
+	u            []float64 // the point reached (converged or the best found), nil if none
+	ok           bool      // converged: gradient and Newton step negligible
+	iters, evals int
+}
+
+// newton maximises LL/scale over log-parameters u from u0 by Newton's method with a backtracking
+// line search. Where the Hessian is not negative definite, it is shifted by μI (Levenberg) until
+// it is; steps are capped at 2 in any log-parameter. It reports convergence when the gradient per
+// customer is below 1e-9 and the Newton step below 1e-9 in every log-parameter (parameters to
+// ~1e-9 relative, well inside the 1e-7 gradient the BFGS path stops at), and gives up, for BFGS to
+// take over, after 50 iterations, at a failed line search, at a non-finite value, or when a
+// parameter comes within 1 of its bound (the active-set logic of maximize handles bounds).
+func newton(obj hessianObjective, u0 []float64, scale float64, bound func(int) float64, run context.Context) newtonResult {
+	k := len(u0)
+	var res newtonResult
+	p := make([]float64, k)
+	g := make([]float64, k)
+	h := make([]float64, k*k)
+	// at evaluates LL/scale at u with its gradient gu and Hessian hu in log-parameters.
+	at := func(u, gu, hu []float64) float64 {
+		res.evals++
+		for i, ui := range u {
+			p[i] = math.Exp(ui)
+		}
+		ll := obj.evalHess(p, g, h) / scale
+		for i := range k {
+			gu[i] = g[i] * p[i] / scale
+			for j := range k {
+				hu[i*k+j] = p[i] * p[j] * h[i*k+j] / scale
+			}
+			hu[i*k+i] += gu[i]
+		}
+		return ll
+	}
+	inside := func(u []float64) bool {
+		for i, ui := range u {
+			if math.Abs(ui) >= bound(i)-1 {
+				return false
+			}
+		}
+		return true
+	}
+	u := slices.Clone(u0)
+	gu, hu := make([]float64, k), make([]float64, k*k)
+	f := at(u, gu, hu)
+	if !finite(f) || !inside(u) {
+		return res
+	}
+	res.u = slices.Clone(u)
+	un, gn, hn := make([]float64, k), make([]float64, k), make([]float64, k*k)
+	d := make([]float64, k)
+	for res.iters = 0; res.iters < 50; res.iters++ {
+		if run.Err() != nil || !allFinite(gu) || !allFinite(hu) {
+			return res
+		}
+		if !newtonStep(hu, gu, d) {
+			return res
+		}
+		if gmax(gu) <= 1e-9 && gmax(d) <= 1e-9 {
+			res.ok = true
+			return res
+		}
+		if m := gmax(d); m > 2 {
+			for i := range d {
+				d[i] *= 2 / m
+			}
+		}
+		slope := 0.0
+		for i := range d {
+			slope += gu[i] * d[i]
+		}
+		// Armijo on the increase, with room for the sum's rounding (~1e-15 relative) where the
+		// last steps change LL by less than that.
+		t, fn := 1.0, math.NaN()
+		accepted := false
+		for range 40 {
+			for i := range u {
+				un[i] = u[i] + t*d[i]
+			}
+			fn = math.NaN()
+			if inside(un) {
+				fn = at(un, gn, hn)
+			}
+			if finite(fn) && fn >= f+1e-4*t*slope-1e-13*math.Abs(f) {
+				accepted = true
+				break
+			}
+			if !inside(un) && t == 1 && gmax(d) < 1 {
+				return res // heading for a bound: BFGS's active set takes over
+			}
+			t /= 2
+		}
+		if !accepted {
+			return res
+		}
+		u, un = un, u
+		gu, gn = gn, gu
+		hu, hn = hn, hu
+		f = fn
+		res.u = slices.Clone(u)
+	}
+	return res
+}
+
+// newtonStep solves (−H + μI) d = g for the ascent direction d, with μ = 0 when −H is positive
+// definite and otherwise the smallest of μ = 1e-8·scale·10^j that makes it so.
+func newtonStep(hu, gu, d []float64) bool {
+	k := len(gu)
+	m := mat.NewSymDense(k, nil)
+	diag := 0.0
+	for i := range k {
+		diag = math.Max(diag, math.Abs(hu[i*k+i]))
+	}
+	for mu := 0.0; mu <= 1e10*math.Max(diag, 1); mu = math.Max(mu*10, 1e-8*math.Max(diag, 1e-300)) {
+		for i := range k {
+			for j := i; j < k; j++ {
+				v := -(hu[i*k+j] + hu[j*k+i]) / 2
+				if i == j {
+					v += mu
+				}
+				m.SetSym(i, j, v)
+			}
+		}
+		var ch mat.Cholesky
+		if !ch.Factorize(m) {
+			continue
+		}
+		var x mat.VecDense
+		if err := ch.SolveVecTo(&x, mat.NewVecDense(k, slices.Clone(gu))); err != nil {
+			continue
+		}
+		for i := range k {
+			d[i] = x.AtVec(i)
+		}
+		return allFinite(d)
+	}
+	return false
+}
+
+func allFinite(v []float64) bool {
+	for _, x := range v {
+		if !finite(x) {
+			return false
+		}
+	}
+	return true
+}
