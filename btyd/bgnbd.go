@@ -280,7 +280,11 @@ func FitBGNBD(rows []Row, opts *FitOptions) (BGNBD, *Result, error) {
 	o := opts.withDefaults()
 	pr := &problem{model: "bgnbd", names: BGNBDNames, n: totalWeight(rows), rows: len(rows), weights: d.w,
 		build: func(w []float64) objective { return &bgnbdObj{d: d.withWeights(w), workers: o.Workers} }}
-	res, err := fit(pr, bgnbdStart(rows), &o)
+	start := coarseStart(rows, bgnbdStart(rows), o, func(sub []Row, so *FitOptions) (*Result, error) {
+		_, r, err := FitBGNBD(sub, so)
+		return r, err
+	})
+	res, err := fit(pr, start, &o)
 	if err != nil {
 		return BGNBD{}, nil, err
 	}

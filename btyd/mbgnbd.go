@@ -32,7 +32,11 @@ func FitMBGNBD(rows []Row, opts *FitOptions) (MBGNBD, *Result, error) {
 	o := opts.withDefaults()
 	pr := &problem{model: "mbgnbd", names: MBGNBDNames, n: totalWeight(rows), rows: len(rows), weights: d.w,
 		build: func(w []float64) objective { return &bgnbdObj{d: d.withWeights(w), workers: o.Workers, mod: true} }}
-	res, err := fit(pr, bgnbdStart(rows), &o)
+	start := coarseStart(rows, bgnbdStart(rows), o, func(sub []Row, so *FitOptions) (*Result, error) {
+		_, r, err := FitMBGNBD(sub, so)
+		return r, err
+	})
+	res, err := fit(pr, start, &o)
 	if err != nil {
 		return MBGNBD{}, nil, err
 	}

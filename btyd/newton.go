@@ -19,6 +19,9 @@ type newtonResult struct {
 	u            []float64 // the point reached (converged or the best found), nil if none
 	ok           bool      // converged: gradient and Newton step negligible
 	iters, evals int
+	// At u: the log-likelihood, its gradient and Hessian in natural parameters (set when ok).
+	ll      float64
+	g, hess []float64
 }
 
 // newton maximises LL/scale over log-parameters u from u0 by Newton's method with a backtracking
@@ -76,6 +79,8 @@ func newton(obj hessianObjective, u0 []float64, scale float64, bound func(int) f
 		}
 		if gmax(gu) <= 1e-9 && gmax(d) <= 1e-9 {
 			res.ok = true
+			// p, g and h are from the last evaluation, which was at u.
+			res.ll, res.g, res.hess = f*scale, slices.Clone(g), slices.Clone(h)
 			return res
 		}
 		if m := gmax(d); m > 2 {
