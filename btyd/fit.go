@@ -318,17 +318,15 @@ func maximize(pr *problem, obj objective, p0 []float64, o FitOptions) *Result {
 	)
 	// Newton's method where the objective has its Hessian: a handful of evaluations where BFGS
 	// needs twenty or more (issue #14). When it does not converge inside the bounds, BFGS with
-	// the active set below takes over from the better of its best point and the start.
+	// the active set below runs from the start, as it did before Newton.
 	newtonDone := false
 	var nr newtonResult
 	if h, ok := runObj.(hessianObjective); ok {
-		nr = newton(h, u0, scale, bound, run)
+		nr = newton(h, u0, scale, o.GradTol, bound, run)
 		evals += nr.evals
 		iters += nr.iters
 		if nr.ok {
 			best, newtonDone, status = nr.u, true, "GradientThreshold"
-		} else if nr.u != nil {
-			best = nr.u
 		}
 	}
 	for round := 0; round <= k && run.Err() == nil && !newtonDone; round++ {

@@ -26,12 +26,16 @@ type newtonResult struct {
 
 // newton maximises LL/scale over log-parameters u from u0 by Newton's method with a backtracking
 // line search. Where the Hessian is not negative definite, it is shifted by μI (Levenberg) until
-// it is; steps are capped at 2 in any log-parameter. It reports convergence when the gradient per
-// customer is below 1e-9 and the Newton step below 1e-9 in every log-parameter (parameters to
-// ~1e-9 relative, well inside the 1e-7 gradient the BFGS path stops at), and gives up, for BFGS to
+// it is; steps are capped at 2 in any log-parameter. Once the gradient per customer is below
+// gradTol (the criterion BFGS stops at) it takes one more step if that step is small (below 1e-4
+// in every log-parameter: parameters then to ~1e-10, within quadratic convergence) and reports
+// convergence. Where that step is large the likelihood is flat along a ridge (e.g. BG/NBD's b → ∞
+// on data with one common dropout probability): where a fit stops on it depends on the optimiser,
+// and the model gate and churn features judge the parameters it stops at, so newton hands such
+// fits back to BFGS from the start, as they were before. It also gives up, for BFGS to
 // take over, after 50 iterations, at a failed line search, at a non-finite value, or when a
 // parameter comes within 1 of its bound (the active-set logic of maximize handles bounds).
-func newton(obj hessianObjective, u0 []float64, scale float64, bound func(int) float64, run context.Context) newtonResult {
+func newton(obj hessianObjective, u0 []float64, scale, gradTol float64, bound func(int) float64, run context.Context) newtonResult {
 	k := len(u0)
 	var res newtonResult
 	p := make([]float64, k)
@@ -70,6 +74,7 @@ func newton(obj hessianObjective, u0 []float64, scale float64, bound func(int) f
 	res.u = slices.Clone(u)
 	un, gn, hn := make([]float64, k), make([]float64, k), make([]float64, k*k)
 	d := make([]float64, k)
+	polished := false // the last step was taken from below gradTol
 	for res.iters = 0; res.iters < 50; res.iters++ {
 		if run.Err() != nil || !allFinite(gu) || !allFinite(hu) {
 			return res
@@ -77,12 +82,18 @@ func newton(obj hessianObjective, u0 []float64, scale float64, bound func(int) f
 		if !newtonStep(hu, gu, d) {
 			return res
 		}
-		if gmax(gu) <= 1e-9 && gmax(d) <= 1e-9 {
+		if gmax(gu) <= gradTol && gmax(d) > 1e-4 && !polished {
+			// A flat ridge: leave it to BFGS from the start, which stops on it where it always has.
+			res.u = nil
+			return res
+		}
+		if gmax(gu) <= gradTol && polished {
 			res.ok = true
 			// p, g and h are from the last evaluation, which was at u.
 			res.ll, res.g, res.hess = f*scale, slices.Clone(g), slices.Clone(h)
 			return res
 		}
+		polished = gmax(gu) <= gradTol
 		if m := gmax(d); m > 2 {
 			for i := range d {
 				d[i] *= 2 / m
