@@ -326,6 +326,10 @@ func TestDashboardInChromium(t *testing.T) {
 	n = b.renders()
 	b.do(chromedp.Click(chromedp.CSS(`#nav a[data-page="overview"]`)))
 	b.waitRender(n, "overview:pl")
+	// Messages the analysis sends (benchmark reasons) are translated too, not only the labels.
+	if main := unquote(b.eval(`document.querySelector('main').textContent`)); strings.Contains(main, "compared by value") {
+		t.Errorf("English benchmark reason on the Polish overview")
+	}
 	b.screenshot(filepath.Join(shots, "overview-pl.png"))
 
 	b.close()

@@ -103,7 +103,7 @@ export function render(ctx, main) {
         { label: t.t('Yours'), get: r => r.value, fmt: r => t.num(r.value, 1), num: true },
         { label: t.t('Benchmark'), get: r => r.benchmark.value, fmt: r => r.benchmark.value == null ? t.num(r.benchmark.low, 1) + '–' + t.num(r.benchmark.high, 1) : t.num(r.benchmark.value, 1), num: true },
         { label: t.t('Position'), get: r => t.t(r.position), cls: r => r.position === 'not comparable' ? 'warn' : '' },
-        { label: t.t('Source'), get: r => r.benchmark.source + (r.reason ? ' — ' + r.reason : '') },
+        { label: t.t('Source'), get: r => r.benchmark.source + (r.reason ? ' — ' + t.t(r.reason) : '') },
       ],
       rows: ins.comparisons,
     })));
