@@ -87,11 +87,5 @@ func (Dialect) ArgMax(val, key string) string { return `argMax(` + val + `, ` + 
 // AnyValue is any.
 func (Dialect) AnyValue(expr string) string { return `any(` + expr + `)` }
 
-// SquaredSteps squares arrayDifference of the sorted values (its first element is 0); the lambda
-// reaches only the array, not an aggregate, which 18.16 allows.
-func (Dialect) SquaredSteps(expr, cond string) string {
-	return `toInt64(arraySum(x -> x * x, arrayDifference(arraySort(groupArrayIf(` + expr + `, ` + when(cond) + `)))))`
-}
-
 // Trim removes leading and trailing spaces (18.16 has no trimBoth).
 func (Dialect) Trim(s string) string { return `replaceRegexpAll(` + s + `, '^ +| +$', '')` }

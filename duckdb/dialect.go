@@ -70,12 +70,5 @@ func (Dialect) ArgMax(val, key string) string { return `arg_max(` + val + `, ` +
 // AnyValue is any_value.
 func (Dialect) AnyValue(expr string) string { return `any_value(` + expr + `)` }
 
-// SquaredSteps walks the sorted list of the group's values with a lambda (DuckDB computes the
-// identical aggregate once per group); list_sum's HUGEINT is cast back to BIGINT.
-func (Dialect) SquaredSteps(expr, cond string) string {
-	l := `list_sort(list(` + expr + `) FILTER (WHERE ` + cond + `))`
-	return `CAST(coalesce(list_sum(list_transform(range(1, len(` + l + `)), i -> (` + l + `[i + 1] - ` + l + `[i]) * (` + l + `[i + 1] - ` + l + `[i]))), 0) AS BIGINT)`
-}
-
 // Trim is trim.
 func (Dialect) Trim(s string) string { return `trim(` + s + `)` }

@@ -55,11 +55,6 @@ type Dialect interface {
 	ArgMax(val, key string) string
 	// AnyValue is expr on any row of the group.
 	AnyValue(expr string) string
-	// SquaredSteps sorts the integer expr over the rows of a group where cond holds and sums the
-	// squares of the differences between neighbours: Σ (v[i+1] − v[i])², 0 with fewer than two
-	// such rows. With the count, first and last value it gives the spread of the gaps, which would
-	// otherwise need window functions (see ChurnRows).
-	SquaredSteps(expr, cond string) string
 	// Trim removes leading and trailing spaces of a string expression.
 	Trim(s string) string
 	// Name names the engine in messages ("duckdb", "clickhouse").
