@@ -117,14 +117,10 @@ func (w *writer) directConflicts(ctx context.Context) error {
 // joined with the whole table, which costs little next to its own size.
 const lookupMax = 10000
 
-// noteID keeps a staged row's id for the lookup, until there are more than lookupMax.
+// noteID gives up the lookup for an import of more than lookupMax rows (w.staged counts them).
 func (w *writer) noteID(id string) {
-	switch {
-	case w.manyIDs:
-	case len(w.ids) == lookupMax || strings.ContainsRune(id, 0): // a NUL cannot go in a literal
-		w.ids, w.manyIDs = nil, true
-	default:
-		w.ids = append(w.ids, id)
+	if w.staged > lookupMax || strings.ContainsRune(id, 0) { // a NUL cannot go in a literal
+		w.manyIDs = true
 	}
 }
 
@@ -134,23 +130,12 @@ func (w *writer) mayBeStored(ctx context.Context) (list string, repeats, ok bool
 	if w.manyIDs {
 		return "", true, false, nil
 	}
-	seen := make(map[string]bool, len(w.ids))
 	var ids []string
-	for _, id := range w.ids {
-		if seen[id] {
-			repeats = true
-			continue
-		}
-		seen[id] = true
-		ids = append(ids, id)
-	}
-	w.ids = nil
-	hashes := make([]uint64, 0, len(ids))
+	var hashes []uint64
 	rows, err := w.conn.QueryContext(ctx, `SELECT DISTINCT `+w.schema.ID+`, hash(`+w.schema.ID+`) FROM temp.stage`)
 	if err != nil {
 		return "", false, false, err
 	}
-	byID := make(map[string]uint64, len(ids))
 	for rows.Next() {
 		var id string
 		var h uint64
@@ -158,15 +143,13 @@ func (w *writer) mayBeStored(ctx context.Context) (list string, repeats, ok bool
 			rows.Close()
 			return "", false, false, err
 		}
-		byID[id] = h
+		ids, hashes = append(ids, id), append(hashes, h)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return "", false, false, err
 	}
-	for _, id := range ids {
-		hashes = append(hashes, byID[id])
-	}
+	repeats = int64(len(ids)) < w.staged
 	may, err := w.cache.mayHold(ctx, w.db, w.kind, hashes)
 	if err != nil {
 		return "", false, false, err

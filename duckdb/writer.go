@@ -42,9 +42,8 @@ type writer struct {
 	skipped int64              // direct mode with attributes: repeated ids not appended
 	// See update.go.
 	mode      fidelis.ImportMode
-	lines     []int64  // direct mode without attributes: the line of each appended row
-	ids       []string // staged mode: the ids written, while there are at most lookupMax
-	manyIDs   bool     // staged mode: more than lookupMax ids were written
+	lines     []int64 // direct mode without attributes: the line of each appended row
+	manyIDs   bool    // staged mode: more than lookupMax ids were written (or an id with a NUL)
 	conflicts []fidelis.Conflict
 	updated   int64
 	differ    int64
