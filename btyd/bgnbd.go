@@ -280,7 +280,7 @@ func FitBGNBD(rows []Row, opts *FitOptions) (BGNBD, *Result, error) {
 	o := opts.withDefaults()
 	pr := &problem{model: "bgnbd", names: BGNBDNames, n: totalWeight(rows), rows: len(rows), weights: d.w,
 		build: func(w []float64) objective { return &bgnbdObj{d: d.withWeights(w), workers: o.Workers} }}
-	start := coarseStart(rows, bgnbdStart(rows), o, func(sub []Row, so *FitOptions) (*Result, error) {
+	start, _ := coarseStart(rows, bgnbdStart(rows), o, false, func(sub []Row, so *FitOptions) (*Result, error) {
 		_, r, err := FitBGNBD(sub, so)
 		return r, err
 	})

@@ -32,7 +32,7 @@ func FitMBGNBD(rows []Row, opts *FitOptions) (MBGNBD, *Result, error) {
 	o := opts.withDefaults()
 	pr := &problem{model: "mbgnbd", names: MBGNBDNames, n: totalWeight(rows), rows: len(rows), weights: d.w,
 		build: func(w []float64) objective { return &bgnbdObj{d: d.withWeights(w), workers: o.Workers, mod: true} }}
-	start := coarseStart(rows, bgnbdStart(rows), o, func(sub []Row, so *FitOptions) (*Result, error) {
+	start, _ := coarseStart(rows, bgnbdStart(rows), o, false, func(sub []Row, so *FitOptions) (*Result, error) {
 		_, r, err := FitMBGNBD(sub, so)
 		return r, err
 	})

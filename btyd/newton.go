@@ -35,19 +35,37 @@ type newtonResult struct {
 // fits back to BFGS from the start, as they were before. It also gives up, for BFGS to
 // take over, after 50 iterations, at a failed line search, at a non-finite value, or when a
 // parameter comes within 1 of its bound (the active-set logic of maximize handles bounds).
-func newton(obj hessianObjective, u0 []float64, scale, gradTol float64, bound func(int) float64, run context.Context) newtonResult {
+//
+// With fixed (a Hessian of LL/scale in log-parameters, see problem.curvature) it starts from that
+// matrix instead of obj's own, refines it after every step by the BFGS secant update (which makes
+// the convergence superlinear: the sample's curvature alone gains only its sampling error per
+// step), and reports no Hessian: obj then needs only its gradient.
+func newton(obj objective, fixed, u0 []float64, scale, gradTol float64, bound func(int) float64, run context.Context) newtonResult {
 	k := len(u0)
 	var res newtonResult
 	p := make([]float64, k)
 	g := make([]float64, k)
 	h := make([]float64, k*k)
+	hobj, _ := obj.(hessianObjective)
+	if fixed == nil && hobj == nil {
+		return res
+	}
+	fixed = slices.Clone(fixed) // updated by secantUpdate; the caller's stays as it was
 	// at evaluates LL/scale at u with its gradient gu and Hessian hu in log-parameters.
 	at := func(u, gu, hu []float64) float64 {
 		res.evals++
 		for i, ui := range u {
 			p[i] = math.Exp(ui)
 		}
-		ll := obj.evalHess(p, g, h) / scale
+		if fixed != nil {
+			ll := obj.eval(p, g) / scale
+			for i := range k {
+				gu[i] = g[i] * p[i] / scale
+			}
+			copy(hu, fixed)
+			return ll
+		}
+		ll := hobj.evalHess(p, g, h) / scale
 		for i := range k {
 			gu[i] = g[i] * p[i] / scale
 			for j := range k {
@@ -90,10 +108,13 @@ func newton(obj hessianObjective, u0 []float64, scale, gradTol float64, bound fu
 		if gmax(gu) <= gradTol && polished {
 			res.ok = true
 			// p, g and h are from the last evaluation, which was at u.
-			res.ll, res.g, res.hess = f*scale, slices.Clone(g), slices.Clone(h)
+			res.ll, res.g = f*scale, slices.Clone(g)
+			if fixed == nil {
+				res.hess = slices.Clone(h)
+			}
 			return res
 		}
-		polished = gmax(gu) <= gradTol
+		polished = gmax(gu) <= gradTol && (fixed == nil || gmax(d) < 1e-9)
 		if m := gmax(d); m > 2 {
 			for i := range d {
 				d[i] *= 2 / m
@@ -127,6 +148,10 @@ func newton(obj hessianObjective, u0 []float64, scale, gradTol float64, bound fu
 		if !accepted {
 			return res
 		}
+		if fixed != nil {
+			secantUpdate(fixed, un, u, gn, gu)
+			copy(hn, fixed)
+		}
 		u, un = un, u
 		gu, gn = gn, gu
 		hu, hn = hn, hu
@@ -134,6 +159,35 @@ func newton(obj hessianObjective, u0 []float64, scale, gradTol float64, bound fu
 		res.u = slices.Clone(u)
 	}
 	return res
+}
+
+// secantUpdate applies the BFGS update to b, a negative definite approximation of the Hessian
+// (k×k, row-major), for the step from u0 to u1 with gradients g0, g1: b ← b − (bs)(bs)ᵀ/(sᵀbs) +
+// yyᵀ/(yᵀs), s = u1 − u0, y = g1 − g0, so that b s = y afterwards. Steps along which the
+// gradient does not fall (yᵀs ≥ 0, as on a non-concave stretch) leave b unchanged, which keeps it
+// negative definite.
+func secantUpdate(b, u1, u0, g1, g0 []float64) {
+	k := len(u0)
+	s, y, bs := make([]float64, k), make([]float64, k), make([]float64, k)
+	for i := range k {
+		s[i], y[i] = u1[i]-u0[i], g1[i]-g0[i]
+	}
+	var sbs, ys float64
+	for i := range k {
+		for j := range k {
+			bs[i] += b[i*k+j] * s[j]
+		}
+		sbs += s[i] * bs[i]
+		ys += y[i] * s[i]
+	}
+	if !(ys < 0) || !(sbs < 0) {
+		return
+	}
+	for i := range k {
+		for j := range k {
+			b[i*k+j] += -bs[i]*bs[j]/sbs + y[i]*y[j]/ys
+		}
+	}
 }
 
 // newtonStep solves (−H + μI) d = g for the ascent direction d, with μ = 0 when −H is positive

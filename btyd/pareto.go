@@ -83,16 +83,38 @@ type lnFv struct{ f, dA, dB, dp, dq float64 }
 // paretoRow returns the row log-likelihood without the ln Γ(r+x) − ln Γ(r) + r ln α + s ln β part,
 // its derivatives w.r.t. (r, α, s, β), and P(alive), given the terms f1 at t_x and f2 at T.
 func paretoRow(r, alpha, s, beta, x, tx, T float64, f1, f2 lnFv) (v, gr, ga, gs, gb, palive float64) {
-	rx := r + x
-	lAT, lBT := math.Log(alpha+T), math.Log(beta+T)
-	le := -rx*lAT - s*lBT
-	ls := math.Log(s)
-	lm := math.Max(le, ls+f1.f)
-	e := math.Exp(le - lm)
-	g1 := math.Exp(ls + f1.f - lm)
-	g2 := math.Exp(ls + f2.f - lm)
-	if tx >= T {
+	t := paretoTAt(alpha, beta, T)
+	return paretoRowT(r, s, x, math.Log(s), t.first(r, s, x), t, f1, f2, tx >= T)
+}
+
+// paretoT holds the terms of a row that depend on T alone: ln(α+T), ln(β+T) and their reciprocals.
+type paretoT struct{ lA, lB, iA, iB float64 }
+
+func paretoTAt(alpha, beta, T float64) paretoT {
+	return paretoT{math.Log(alpha + T), math.Log(beta + T), 1 / (alpha + T), 1 / (beta + T)}
+}
+
+// first is ln of the likelihood's first term, (α+T)^−(r+x) (β+T)^−s.
+func (t paretoT) first(r, s, x float64) float64 { return -(r+x)*t.lA - s*t.lB }
+
+// paretoRowT is paretoRow with the T terms, ln s and the first term le already computed (they are
+// shared by many rows); same says t_x = T, where the integral from t_x to T vanishes. The three
+// terms are scaled by the larger of e^le and s·e^f1 (which bounds s·e^f2), so a row costs two
+// exponentials and one logarithm.
+func paretoRowT(r, s, x, ls, le float64, t paretoT, f1, f2 lnFv, same bool) (v, gr, ga, gs, gb, palive float64) {
+	l1 := ls + f1.f
+	var e, g1, g2, lm float64
+	if le >= l1 {
+		lm, e, g1 = le, 1, math.Exp(l1-le)
 		g2 = g1
+		if !same {
+			g2 = g1 * math.Exp(f2.f-f1.f)
+		}
+	} else {
+		lm, e, g1, g2 = l1, math.Exp(le-l1), 1, 1
+		if !same {
+			g2 = math.Exp(f2.f - f1.f)
+		}
 	}
 	d := g1 - g2
 	if d < 0 {
@@ -101,11 +123,12 @@ func paretoRow(r, alpha, s, beta, x, tx, T float64, f1, f2 lnFv) (v, gr, ga, gs,
 	G := e + d
 	v = lm + math.Log(G)
 	// ∂/∂θ of (E1 + s(F1−F2)), scaled by e^−lm, then divided by G.
-	gr = (e*(-lAT) + g1*f1.dp - g2*f2.dp) / G
-	ga = (e*(-rx/(alpha+T)) + g1*f1.dA - g2*f2.dA) / G
-	gs = (e*(-lBT) + d/s + g1*f1.dq - g2*f2.dq) / G
-	gb = (e*(-s/(beta+T)) + g1*f1.dB - g2*f2.dB) / G
-	palive = e / G
+	iG := 1 / G
+	gr = (e*(-t.lA) + g1*f1.dp - g2*f2.dp) * iG
+	ga = (e*(-(r+x)*t.iA) + g1*f1.dA - g2*f2.dA) * iG
+	gs = (e*(-t.lB) + d/s + g1*f1.dq - g2*f2.dq) * iG
+	gb = (e*(-s*t.iB) + g1*f1.dB - g2*f2.dB) * iG
+	palive = e * iG
 	return
 }
 
@@ -140,6 +163,16 @@ func (o *paretoObj) eval(p, grad []float64) float64 {
 	})) {
 		return math.NaN()
 	}
+	// Terms per distinct T and per distinct (x, T): the rows share them.
+	tt := make([]paretoT, len(d.ts))
+	for i, T := range d.ts {
+		tt[i] = paretoTAt(alpha, beta, T)
+	}
+	le := make([]float64, n2)
+	for i, k := range o.pairs {
+		le[i] = tt[k[1]].first(r, s, d.xs[k[0]])
+	}
+	ls := math.Log(s)
 	la, lb := math.Log(alpha), math.Log(beta)
 	return parallelSum(len(d.w), o.workers, 4, grad, func(lo, hi int, g []float64) float64 {
 		var ll, s0, s1, s2, s3 float64
@@ -151,8 +184,9 @@ func (o *paretoObj) eval(p, grad []float64) float64 {
 			if w == 0 {
 				continue
 			}
-			x := d.xs[d.ix[j]]
-			v, gr, ga, gs, gb, _ := paretoRow(r, alpha, s, beta, x, d.txs[d.itx[j]], d.ts[d.iT[j]], f1[o.pair1Of[j]], f2[o.pairOf[j]])
+			x, iT := d.xs[d.ix[j]], d.iT[j]
+			k := o.pairOf[j]
+			v, gr, ga, gs, gb, _ := paretoRowT(r, s, x, ls, le[k], tt[iT], f1[o.pair1Of[j]], f2[k], d.txs[d.itx[j]] >= d.ts[iT])
 			t := xt[d.ix[j]]
 			ll += w * (t.c + r*la + s*lb + v)
 			s0 += w * (t.dr + la + gr)
@@ -195,7 +229,14 @@ func FitParetoNBD(rows []Row, opts *FitOptions) (ParetoNBD, *Result, error) {
 			c.d = d.withWeights(w)
 			return &c
 		}}
-	res, err := fit(pr, paretoStart(rows), &o)
+	// Pareto/NBD has no analytic Hessian (the hypergeometric terms' second derivatives): from a
+	// sample's optimum its Newton steps use the sample's curvature (problem.curvature).
+	start, curv := coarseStart(rows, paretoStart(rows), o, true, func(sub []Row, so *FitOptions) (*Result, error) {
+		_, r, err := FitParetoNBD(sub, so)
+		return r, err
+	})
+	pr.curvature = curv
+	res, err := fit(pr, start, &o)
 	if err != nil {
 		return ParetoNBD{}, nil, err
 	}
