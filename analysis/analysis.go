@@ -127,7 +127,7 @@ func RunSection(ctx context.Context, st fidelis.Store, o Options, name string) (
 		return nil, err
 	}
 	o.Only = []string{name}
-	return a, runSteps(ctx, st, o, a)
+	return a, runSteps(ctx, newShared(st), o, a)
 }
 
 // query is the store query of o's window, grain, activity window and segment.
@@ -170,6 +170,7 @@ func Run(ctx context.Context, st fidelis.Store, o Options) (*Analysis, error) {
 	if o.Grain == "" {
 		o.Grain = fidelis.Month
 	}
+	st = newShared(st) // queries several sections ask alike run once (see shared)
 	q := o.query()
 	a, err := Basics(ctx, st, o)
 	if err != nil {
