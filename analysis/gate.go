@@ -114,7 +114,6 @@ type Selection struct {
 	CalibrationEnd, ObservationEnd time.Time
 	HoldoutWeeks                   float64
 	Gate                           *Gate
-	calib                          []btyd.Customer // calibration summaries, for the tracking plot
 }
 
 // holdoutWeeks chooses the holdout. With two years of data or more it is the last 52 weeks, so
@@ -142,14 +141,10 @@ func SelectModel(ctx context.Context, ms fidelis.ModelStore, a *Analysis) (*Sele
 	hw := holdoutWeeks(obs.Sub(a.First))
 	cal := obs.AddDate(0, 0, -int(hw*7))
 	s := &Selection{CalibrationEnd: cal, ObservationEnd: obs, HoldoutWeeks: hw}
-	cs, raw, err := summaries(ctx, ms, a, "", cal, obs)
+	actual := make([]float64, 0, a.Counts[fidelis.Customers])
+	cs, err := summaries(ctx, ms, a, "", cal, obs, func(c fidelis.CustomerSummary) { actual = append(actual, c.Holdout) })
 	if err != nil {
 		return nil, err
-	}
-	s.calib = cs
-	actual := make([]float64, len(raw))
-	for i, c := range raw {
-		actual[i] = c.Holdout
 	}
 	days, err := ms.HoldoutDays(ctx, fidelis.Query{Segment: a.Segment}, cal, obs, 7)
 	if err != nil {

@@ -196,13 +196,19 @@ func observationEnd(a *Analysis) time.Time {
 
 var errNoModel = errors.New("not enough repeat purchases to fit a customer-base model")
 
-func summaries(ctx context.Context, ms fidelis.ModelStore, a *Analysis, by string, cal, obs time.Time) ([]btyd.Customer, []fidelis.CustomerSummary, error) {
-	var cs []btyd.Customer
-	var raw []fidelis.CustomerSummary
+// summaries reads every customer's summary as a btyd.Customer (durations in weeks) and calls keep,
+// when set, with each summary as it is read, so that callers hold only what they use of it: at a
+// million customers the summaries are the largest per-customer data of the models section (48
+// bytes each here, plus what keep retains). The slice is sized for every customer of the store
+// up front instead of growing by copies.
+func summaries(ctx context.Context, ms fidelis.ModelStore, a *Analysis, by string, cal, obs time.Time, keep func(fidelis.CustomerSummary)) ([]btyd.Customer, error) {
+	cs := make([]btyd.Customer, 0, a.Counts[fidelis.Customers])
 	repeaters := 0
 	err := ms.Summaries(ctx, fidelis.Query{By: by, Segment: a.Segment}, cal, obs, func(c fidelis.CustomerSummary) error {
 		cs = append(cs, btyd.Customer{ID: c.Customer, Frequency: c.X, Recency: c.Tx / 7, T: c.T / 7, Monetary: c.Monetary})
-		raw = append(raw, c)
+		if keep != nil {
+			keep(c)
+		}
 		if c.X > 0 {
 			repeaters++
 		}
@@ -211,7 +217,7 @@ func summaries(ctx context.Context, ms fidelis.ModelStore, a *Analysis, by strin
 	if err == nil && (len(cs) < 30 || repeaters < 10) {
 		err = errNoModel
 	}
-	return cs, raw, err
+	return cs, err
 }
 
 func runModels(ctx context.Context, st fidelis.Store, o Options, a *Analysis) (any, error) {
@@ -349,21 +355,20 @@ func ScoresFor(ctx context.Context, ms fidelis.ModelStore, a *Analysis, by strin
 // fills the history-only scores when sel's gate did not pass.
 func ScoresWith(ctx context.Context, ms fidelis.ModelStore, a *Analysis, sel *Selection, by string, withPrev bool, months int) (*Forecast, error) {
 	obs := sel.ObservationEnd
-	cs, raw, err := summaries(ctx, ms, a, by, obs, obs)
-	if err != nil {
-		return nil, err
-	}
 	window := float64(a.Window) * a.Grain.Days()
 	if window <= 0 {
 		window = float64(fidelis.Query{Grain: a.Grain}.ActivityWindow()) * a.Grain.Days()
 	}
 	f := &Forecast{Selection: sel, Months: months, WindowDays: window,
 		CLV: btyd.CLVOptions{Periods: months, PeriodLength: weeksPerMonth, Discount: MonthlyDiscount, Margin: 1}}
-	f.Scores = make([]CustomerScore, len(cs))
-	for i, r := range raw {
-		f.Scores[i] = CustomerScore{Customer: r.Customer, Segment: r.Segment, X: r.X, Recency: r.T - r.Tx, Age: r.T, Net: r.Net,
+	f.Scores = make([]CustomerScore, 0, a.Counts[fidelis.Customers])
+	cs, err := summaries(ctx, ms, a, by, obs, obs, func(r fidelis.CustomerSummary) {
+		f.Scores = append(f.Scores, CustomerScore{Customer: r.Customer, Segment: r.Segment, X: r.X, Recency: r.T - r.Tx, Age: r.T, Net: r.Net,
 			Active: r.T-r.Tx <= window, Yearly: r.Net / math.Max(r.T, window) * 365.25,
-			PAlive: math.NaN(), PAlivePrev: math.NaN(), Expected: math.NaN(), Spend: cs[i].Monetary, CLV: math.NaN()}
+			PAlive: math.NaN(), PAlivePrev: math.NaN(), Expected: math.NaN(), Spend: r.Monetary, CLV: math.NaN()})
+	})
+	if err != nil {
+		return nil, err
 	}
 	if !sel.Gate.Passed {
 		return f, nil
@@ -388,7 +393,7 @@ func ScoresWith(ctx context.Context, ms fidelis.ModelStore, a *Analysis, sel *Se
 	prev := map[string]float64{}
 	if withPrev {
 		back := obs.AddDate(0, 0, -int(math.Round(window)))
-		pcs, _, err := summaries(ctx, ms, a, "", back, back)
+		pcs, err := summaries(ctx, ms, a, "", back, back, nil)
 		if err != nil && !errors.Is(err, errNoModel) {
 			return nil, err
 		}
