@@ -59,8 +59,8 @@ func TestGradients(t *testing.T) {
 		checkGrad(t, "bgbb", &bgbbObj{rows: bg, w: w}, p)
 	}
 	sp := []SpendRow{{1, 20, 3}, {2, 35.5, 2}, {10, 12, 1}, {500, 40, 1}}
-	checkGrad(t, "gammagamma", &ggObj{rows: sp, w: []float64{3, 2, 1, 1}}, []float64{6.25, 3.74, 15.44})
-	checkGrad(t, "gammagamma", &ggObj{rows: sp, w: []float64{3, 2, 1, 1}}, []float64{0.5, 0.8, 100})
+	checkGrad(t, "gammagamma", newGGObj(sp, []float64{3, 2, 1, 1}, nil), []float64{6.25, 3.74, 15.44})
+	checkGrad(t, "gammagamma", newGGObj(sp, []float64{3, 2, 1, 1}, nil), []float64{0.5, 0.8, 100})
 	checkGrad(t, "sbg", &sbgObj{surv: []float64{1000, 631, 468, 382, 326, 289, 262, 241}}, []float64{0.704, 1.182})
 	checkGrad(t, "sbg", &sbgObj{surv: []float64{1000, 869, 743, 653, 593, 551, 517, 491}}, []float64{3, 0.2})
 }
