@@ -125,9 +125,10 @@ const SelfSelectionCaveat = "Members choose to join, and the customers who join 
 	"who quietly stopped. Matching removes only the differences it can see: a reason for joining that also " +
 	"changes how often one buys at the time of joining can still bias it."
 
-// unit is one customer's compact history: days since its first order.
+// unit is one customer's compact history: days since its first order. At a million customers
+// the units hold about 10M orders as two float32 each (~80 MB) besides 1M headers (~80 bytes).
 type unit struct {
-	profile string
+	profile int32 // index of the customer's profile (Comparer.profiles)
 	first   time.Time
 	enrol   float64 // days from first order to enrolment; NaN for non-members
 	orders  []float32
@@ -137,6 +138,9 @@ type unit struct {
 // Comparer accumulates customers (streamed from the store) and compares members with non-members.
 type Comparer struct {
 	units []unit
+	// profiles numbers the distinct profiles (a handful of region|segment values), so that a
+	// unit and its strata carry an integer instead of a string per customer.
+	profiles map[string]int32
 }
 
 // Add records one customer.
@@ -144,7 +148,15 @@ func (c *Comparer) Add(p fidelis.ProgramCustomer) {
 	if len(p.Orders) == 0 {
 		return
 	}
-	u := unit{profile: p.Profile, first: p.Orders[0], enrol: math.NaN()}
+	pr, ok := c.profiles[p.Profile]
+	if !ok {
+		if c.profiles == nil {
+			c.profiles = map[string]int32{}
+		}
+		pr = int32(len(c.profiles))
+		c.profiles[p.Profile] = pr
+	}
+	u := unit{profile: pr, first: p.Orders[0], enrol: math.NaN()}
 	if !p.Enrolled.IsZero() {
 		u.enrol = math.Max(0, p.Enrolled.Sub(u.first).Hours()/24)
 	}
@@ -257,9 +269,65 @@ func countClass(n int) int {
 	return 6
 }
 
+// stratum is a matching cell: profile, signup quarter, delay bucket and pre-period order class
+// (class −1 in the rate effect's coarse strata). Integers only, so hashing it is cheap.
 type stratum struct {
-	profile      string
-	q, db, class int
+	profile, q int32
+	db, class  int8
+}
+
+func coarse(s stratum) stratum { s.class = -1; return s }
+
+// control is a risk-set control record reduced to what the follow-up outcomes read (its span
+// goes straight to the rate set). At a million customers there are a few million (24 bytes each).
+type control struct {
+	value           float64
+	orders          int32
+	s               int32 // fine stratum id
+	retained, clean bool
+}
+
+// meanSum accumulates a weighted mean in the order of its terms (NaN values skipped); wmean's
+// first pass, for groups whose variance is not needed.
+type meanSum struct{ w, x float64 }
+
+func (m *meanSum) add(x, w float64) {
+	if !math.IsNaN(x) {
+		m.w += w
+		m.x += w * x
+	}
+}
+
+func (m meanSum) mean() float64 {
+	if m.w == 0 {
+		return math.NaN()
+	}
+	return m.x / m.w
+}
+
+// outcome is one follow-up outcome of the comparison.
+type outcome struct {
+	name string
+	get  func(follow) float64
+}
+
+var outcomes = []outcome{
+	{"orders in the follow-up (frequency)", func(f follow) float64 { return f.orders }},
+	{"retained: an order in the last 90 days of the follow-up", func(f follow) float64 { return f.retained }},
+	{"average order value in the follow-up", func(f follow) float64 { return f.aov }},
+	{"revenue in the follow-up (CLV over the horizon)", func(f follow) float64 { return f.value }},
+}
+
+// follow returns the outcomes of a control record (aov recomputed as in unit.follow).
+func (x control) follow() follow {
+	f := follow{orders: float64(x.orders), value: x.value, aov: math.NaN()}
+	if x.retained {
+		f.retained = 1
+	}
+	if f.orders > 0 {
+		f.aov = f.value / f.orders
+	}
+	return f
 }
 
 // Compare runs the naive and matched comparisons; it stops at ctx's end.
@@ -303,21 +371,50 @@ func (c *Comparer) Compare(ctx context.Context, o CompareOptions) (Comparison, e
 		buckets = append(buckets, b)
 	}
 	sort.Ints(buckets) // deterministic order of the controls
-	type rec struct {
-		f follow
-		s stratum
-		u int // index of the customer in c.units
+	// Fine strata numbered in order of first appearance; nm and nc count their members and
+	// controls.
+	ids := map[stratum]int32{}
+	var strata []stratum
+	var nm, nc []float64
+	id := func(s stratum) int32 {
+		v, ok := ids[s]
+		if !ok {
+			v = int32(len(strata))
+			ids[s] = v
+			strata, nm, nc = append(strata, s), append(nm, 0), append(nc, 0)
+		}
+		return v
 	}
-	var members, controls, naive []rec
+	// The rate effect: its own ATT strata leave out the order count (see spanRatio); only records
+	// with orders inside their known-alive span carry information.
+	rb := newRateBuilder(len(c.units))
+	type member struct {
+		f follow
+		s int32
+	}
+	members := make([]member, 0, len(mem))
 	for _, i := range mem {
 		u := &c.units[i]
 		f := u.follow(u.enrol, H, math.Inf(1))
-		members = append(members, rec{f, stratum{u.profile, quarter(u.first), delayBucket(u.enrol), countClass(f.preCount)}, i})
+		s := stratum{u.profile, int32(quarter(u.first)), int8(delayBucket(u.enrol)), int8(countClass(f.preCount))}
+		members = append(members, member{f, id(s)})
+		nm[members[len(members)-1].s]++
+		rb.add(0, i, coarse(s), &f)
 	}
+	// The naive comparison: all non-members, followed from the members' median delay; only
+	// their means are reported, so they are summed as they come.
+	var naive [4]meanSum
+	var naivePost, naivePostX float64
+	var controls []control
 	for i := range c.units {
 		u := &c.units[i]
 		if math.IsNaN(u.enrol) && !u.first.Add(time.Duration((median+H)*24*float64(time.Hour))).After(o.End) {
-			naive = append(naive, rec{f: u.follow(median, H, math.Inf(1))})
+			f := u.follow(median, H, math.Inf(1))
+			res.NonMembers++
+			for j, oc := range outcomes {
+				naive[j].add(oc.get(f), 1)
+			}
+			naivePost, naivePostX = naivePost+f.postN, naivePostX+f.postX
 		}
 		for _, b := range buckets {
 			d := rep[b]
@@ -338,71 +435,54 @@ func (c *Comparer) Compare(ctx context.Context, o CompareOptions) (Comparison, e
 				censor = u.enrol
 			}
 			f := u.follow(d, H, censor)
-			f.clean = math.IsNaN(u.enrol) || u.enrol >= d+H
 			if !f.alive {
 				continue
 			}
-			controls = append(controls, rec{f, stratum{u.profile, quarter(u.first), b, countClass(f.preCount)}, i})
+			s := stratum{u.profile, int32(quarter(u.first)), int8(b), int8(countClass(f.preCount))}
+			x := control{value: f.value, orders: int32(f.orders), s: id(s), retained: f.retained == 1,
+				clean: math.IsNaN(u.enrol) || u.enrol >= d+H}
+			nc[x.s]++
+			controls = append(controls, x)
+			rb.add(1, i, coarse(s), &f)
 		}
 	}
-	res.Members, res.NonMembers = len(members), len(naive)
+	res.Members = len(members)
 	// ATT weights: a control in stratum s weighs members(s) ÷ controls(s); members weigh 1.
-	nm, nc := map[stratum]float64{}, map[stratum]float64{}
-	for _, m := range members {
-		nm[m.s]++
-	}
-	for _, x := range controls {
-		nc[x.s]++
-	}
-	var mw, cw []float64
-	var mf, cf []follow
+	var mf []follow
 	for _, m := range members {
 		if nc[m.s] > 0 && m.f.alive {
-			mf, mw = append(mf, m.f), append(mw, 1)
+			mf = append(mf, m.f)
 		}
 	}
-	for _, x := range controls {
-		if nm[x.s] > 0 {
-			cf, cw = append(cf, x.f), append(cw, nm[x.s]/nc[x.s])
-		}
-	}
-	for s := range nm {
-		if nc[s] > 0 {
+	for s := range strata {
+		if nm[s] > 0 && nc[s] > 0 {
 			res.Strata++
 		}
 	}
 	res.Matched = len(mf)
-	// The follow-up outcomes use only controls not enrolled during the whole follow-up.
-	cleanW := make([]float64, len(cw))
-	for i := range cf {
-		if cf[i].clean {
-			cleanW[i] = cw[i]
+	allM := make([]follow, len(members))
+	for i, m := range members {
+		allM[i] = m.f
+	}
+	members = nil
+	// The follow-up outcomes use only the matched controls not enrolled during the whole
+	// follow-up (a zero weight for the others, which leaves every sum unchanged).
+	var cf []follow
+	var cw []float64
+	for _, x := range controls {
+		if x.clean && nm[x.s] > 0 {
+			cf, cw = append(cf, x.follow()), append(cw, nm[x.s]/nc[x.s])
 		}
 	}
-	var allM, allN []follow
-	for _, m := range members {
-		allM = append(allM, m.f)
-	}
-	for _, x := range naive {
-		allN = append(allN, x.f)
-	}
-	outcomes := []struct {
-		name string
-		get  func(follow) float64
-	}{
-		{"orders in the follow-up (frequency)", func(f follow) float64 { return f.orders }},
-		{"retained: an order in the last 90 days of the follow-up", func(f follow) float64 { return f.retained }},
-		{"average order value in the follow-up", func(f follow) float64 { return f.aov }},
-		{"revenue in the follow-up (CLV over the horizon)", func(f follow) float64 { return f.value }},
-	}
-	for _, oc := range outcomes {
+	controls = nil
+	for j, oc := range outcomes {
 		out := Outcome{Name: oc.name}
 		out.Members, _ = wmean(allM, nil, oc.get)
-		out.NonMembers, _ = wmean(allN, nil, oc.get)
+		out.NonMembers = naive[j].mean()
 		out.NaiveDiff = out.Members - out.NonMembers
 		out.NaiveRelative = out.NaiveDiff / out.NonMembers
-		mm, mv := wmean(mf, mw, oc.get)
-		cm, cv := wmean(cf, cleanW, oc.get)
+		mm, mv := wmean(mf, nil, oc.get)
+		cm, cv := wmean(cf, cw, oc.get)
 		out.MatchedControls = cm
 		out.MatchedDiff = mm - cm
 		out.MatchedSE = math.Sqrt(mv + cv)
@@ -410,13 +490,10 @@ func (c *Comparer) Compare(ctx context.Context, o CompareOptions) (Comparison, e
 		res.Outcomes = append(res.Outcomes, out)
 	}
 	mPost, _ := pooledRate(allM, nil)
-	nPost, _ := pooledRate(allN, nil)
-	res.NaiveRateEffect = mPost/nPost - 1
+	res.NaiveRateEffect = mPost/(naivePost/naivePostX) - 1
 
-	// The rate effect: its own ATT strata leave out the order count (see spanRatio); only records
-	// with orders inside their known-alive span carry information.
-	rs := newRateSet(members, controls, func(x rec) (follow, stratum, int) { return x.f, coarse(x.s), x.u })
-	members, controls = nil, nil
+	rs := rb.rs
+	rs.strata = len(rb.strata)
 	var rm, rc int
 	var start [2]float64
 	res.RateEffect, start, rm, rc = rs.effect(rs.ones(), [2]float64{}, &rateScratch{})
@@ -442,8 +519,6 @@ func (c *Comparer) Compare(ctx context.Context, o CompareOptions) (Comparison, e
 // before it (from the first order if that is later) and after it.
 const SpanWindow = 180.0
 
-func coarse(s stratum) stratum { s.class = -1; return s }
-
 // rateSet holds the rate effect's records in flat arrays for the bootstrap. Customers are
 // numbered densely in order of first appearance (the bootstrap draws among them); strata too.
 // At a million customers it holds about 1.2M members and risk-set controls with orders in their
@@ -462,45 +537,53 @@ type spanTerms struct {
 	post, n, x, y []float64 // orders after the reference day, orders in the span, X_post, X_pre
 }
 
-func (t *spanTerms) add(u, s int32, f follow) {
+func (t *spanTerms) add(u, s int32, f *follow) {
 	t.u, t.s = append(t.u, u), append(t.s, s)
 	t.post, t.n = append(t.post, f.spanPost), append(t.n, f.spanPre+f.spanPost)
 	t.x, t.y = append(t.x, f.spanXPost), append(t.y, f.spanXPre)
 }
 
-func newRateSet[R any](members, controls []R, get func(R) (follow, stratum, int)) *rateSet {
-	rs := &rateSet{}
-	cust, strata := map[int]int32{}, map[stratum]int32{}
-	id := func(x R) (follow, int32, int32) {
-		f, s, u := get(x)
-		cu, ok := cust[u]
-		if !ok {
-			cu = int32(len(cust))
-			cust[u] = cu
-		}
-		cs, ok := strata[s]
-		if !ok {
-			cs = int32(len(strata))
-			strata[s] = cs
-		}
-		return f, cu, cs
+// rateBuilder fills a rateSet record by record, members first: customers are numbered in order
+// of first appearance (cust, by unit; −1 before), coarse strata likewise.
+type rateBuilder struct {
+	rs     *rateSet
+	cust   []int32
+	strata map[stratum]int32
+}
+
+func newRateBuilder(units int) *rateBuilder {
+	b := &rateBuilder{rs: &rateSet{}, cust: make([]int32, units), strata: map[stratum]int32{}}
+	for i := range b.cust {
+		b.cust[i] = -1
 	}
-	for _, x := range members {
-		f, u, s := id(x)
-		rs.memberU, rs.memberS = append(rs.memberU, u), append(rs.memberS, s)
+	return b
+}
+
+// add records unit u's follow f in coarse stratum s, as a member (g = 0) or control (g = 1).
+func (b *rateBuilder) add(g int, u int, s stratum, f *follow) {
+	cu := b.cust[u]
+	if cu < 0 {
+		cu = int32(b.rs.customers)
+		b.cust[u] = cu
+		b.rs.customers++
+	}
+	cs, ok := b.strata[s]
+	if !ok {
+		cs = int32(len(b.strata))
+		b.strata[s] = cs
+	}
+	rs := b.rs
+	if g == 0 {
+		rs.memberU, rs.memberS = append(rs.memberU, cu), append(rs.memberS, cs)
 		if f.spanPre+f.spanPost > 0 {
-			rs.mem.add(u, s, f)
+			rs.mem.add(cu, cs, f)
 		}
+		return
 	}
-	for _, x := range controls {
-		f, u, s := id(x)
-		rs.controlU, rs.controlS = append(rs.controlU, u), append(rs.controlS, s)
-		if f.spanPre+f.spanPost > 0 {
-			rs.ctl.add(u, s, f)
-		}
+	rs.controlU, rs.controlS = append(rs.controlU, cu), append(rs.controlS, cs)
+	if f.spanPre+f.spanPost > 0 {
+		rs.ctl.add(cu, cs, f)
 	}
-	rs.customers, rs.strata = len(cust), len(strata)
-	return rs
 }
 
 func (rs *rateSet) ones() []float64 {
