@@ -97,6 +97,24 @@ type Writer interface {
 	Rollback() error
 }
 
+// GroupWriter applies several imports of one kind in one transaction, each with its own
+// accounting, so that many small imports (API batches from several clients) share one commit.
+// The rows of one import are written, then Segment ends that import: it stores them as Commit
+// would, the group's earlier imports counting as stored, and reports its counts, without
+// committing. Commit makes every segment durable at once; Rollback (or an error from Segment,
+// which rolls back) undoes them all.
+type GroupWriter interface {
+	Write(ctx context.Context, rows []Row) error
+	Segment(ctx context.Context, source string, rejected int64) (Committed, error)
+	Commit(ctx context.Context) error
+	Rollback() error
+}
+
+// Grouper is a Store that can apply imports in groups (see GroupWriter).
+type Grouper interface {
+	BeginGroup(ctx context.Context, kind Kind, mode ImportMode) (GroupWriter, error)
+}
+
 // Committed reports what an import's Commit did: Stored + Updated + Duplicates + len(Conflicts)
 // equals the rows written.
 type Committed struct {

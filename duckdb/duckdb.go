@@ -29,7 +29,8 @@ type Store struct {
 	db               *sql.DB
 	path             string
 	readOnly         bool
-	ids              idCache // stored id hashes for small imports (idcache.go)
+	ids              idCache    // stored id hashes for small imports (idcache.go)
+	cur              currencies // the orders' currencies per version (currency.go)
 }
 
 var _ fidelis.Store = (*Store)(nil)

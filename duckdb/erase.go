@@ -23,6 +23,10 @@ func (s *Store) Delete(ctx context.Context, kind fidelis.Kind, ids []string) ([]
 	}
 	ids = fidelis.UniqueIDs(ids)
 	var deleted []string
+	// The idCache must not answer a deleted id as stored: its recent ids of kind go, before the
+	// deletion (for imports meanwhile) and after it (for those it raced with).
+	s.ids.forgetRecent(kind)
+	defer s.ids.forgetRecent(kind)
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		return sqlstore.EachChunk(ids, func(ph string, args []any) error {
 			found, err := sqlstore.Strings(ctx, tx, `SELECT DISTINCT `+schema.ID+` FROM `+string(kind)+` WHERE `+schema.ID+` IN (`+ph+`)`, args...)
@@ -56,6 +60,8 @@ func (s *Store) Forget(ctx context.Context, ids []string) (fidelis.Erasure, erro
 	ids = fidelis.UniqueIDs(ids)
 	e := fidelis.Erasure{Removed: map[fidelis.Kind]int64{}}
 	found := map[string]bool{}
+	s.ids.forgetRecent() // as in Delete
+	defer s.ids.forgetRecent()
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		err := sqlstore.EachChunk(ids, func(ph string, args []any) error {
 			for _, k := range fidelis.Kinds {

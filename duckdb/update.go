@@ -117,65 +117,104 @@ func (w *writer) directConflicts(ctx context.Context) error {
 // joined with the whole table, which costs little next to its own size.
 const lookupMax = 10000
 
-// noteID gives up the lookup for an import of more than lookupMax rows (w.staged counts them).
-func (w *writer) noteID(id string) {
+// noteID keeps the sum of the first occurrence of each id, and gives up the lookup for an import
+// of more than lookupMax rows (w.staged counts them).
+func (w *writer) noteID(id string, r fidelis.Row) {
+	if w.manyIDs {
+		return
+	}
 	if w.staged > lookupMax || strings.ContainsRune(id, 0) { // a NUL cannot go in a literal
-		w.manyIDs = true
+		w.manyIDs, w.firsts = true, nil
+		return
+	}
+	if w.firsts == nil {
+		w.firsts = map[string]uint64{}
+	}
+	if _, ok := w.firsts[id]; !ok {
+		w.firsts[id] = rowSum(r)
 	}
 }
 
-// mayBeStored returns, as SQL string literals, the staged ids the idCache cannot rule out, and
-// whether an id repeats in the import. ok is false when the ids were too many to keep.
-func (w *writer) mayBeStored(ctx context.Context) (list string, repeats, ok bool, err error) {
+// sqlList is ids as a list of SQL string literals.
+func sqlList(ids []string) string {
+	var b strings.Builder
+	for i, id := range ids {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("'" + strings.ReplaceAll(id, "'", "''") + "'")
+	}
+	return b.String()
+}
+
+// mayBeStored sorts the staged ids: those the idCache cannot rule out (maybe) and, among them,
+// those it knows to be stored with the same values as their first occurrence here (known:
+// recorded by an earlier import of this process, or an earlier segment of the group), which
+// need no look at the table. repeats says whether an id repeats in the import; ok is false when
+// the ids were too many to keep.
+func (w *writer) mayBeStored(ctx context.Context) (maybe, known []string, repeats, ok bool, err error) {
 	if w.manyIDs {
-		return "", true, false, nil
+		return nil, nil, true, false, nil
 	}
 	var ids []string
 	var hashes []uint64
 	rows, err := w.conn.QueryContext(ctx, `SELECT DISTINCT `+w.schema.ID+`, hash(`+w.schema.ID+`) FROM temp.stage`)
 	if err != nil {
-		return "", false, false, err
+		return nil, nil, false, false, err
 	}
 	for rows.Next() {
 		var id string
 		var h uint64
 		if err := rows.Scan(&id, &h); err != nil {
 			rows.Close()
-			return "", false, false, err
+			return nil, nil, false, false, err
 		}
 		ids, hashes = append(ids, id), append(hashes, h)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return "", false, false, err
+		return nil, nil, false, false, err
 	}
 	repeats = int64(len(ids)) < w.staged
 	may, err := w.cache.mayHold(ctx, w.db, w.kind, hashes)
 	if err != nil {
-		return "", false, false, err
+		return nil, nil, false, false, err
 	}
 	// The import's ids are inserted below or stored already: either way the set may hold them.
 	w.cache.add(w.kind, hashes)
-	var b strings.Builder
 	for i, id := range ids {
 		if !may[i] {
 			continue
 		}
-		if b.Len() > 0 {
-			b.WriteString(", ")
+		sum, ok := w.pending[id]
+		if !ok {
+			sum, ok = w.cache.stored(w.kind, id)
 		}
-		b.WriteString("'" + strings.ReplaceAll(id, "'", "''") + "'")
+		if ok && sum == w.firsts[id] {
+			known = append(known, id)
+		} else {
+			maybe = append(maybe, id)
+		}
 	}
-	return b.String(), repeats, true, nil
+	return maybe, known, repeats, true, nil
 }
 
-// commitStaged stores staged rows into a table that had records: the first occurrence of each id
-// not stored yet and, in Update mode, replaces stored records that differ. For an import of at
-// most lookupMax ids the cost follows the import, not the store: the table is read only for ids
-// the idCache cannot rule out (none, for a batch of new records; a retried batch reads it once),
-// and the repeats query runs only when an id repeats.
+// commitStaged stores staged rows into a table that had records (applyStaged) and commits.
 func (w *writer) commitStaged(ctx context.Context, rejected int64) (fidelis.Committed, error) {
-	var none fidelis.Committed
+	stored, err := w.applyStaged(ctx)
+	if err != nil {
+		return fidelis.Committed{}, err
+	}
+	return w.finishCommit(ctx, stored, rejected)
+}
+
+// applyStaged stores the first occurrence of each staged id not stored yet and, in Update mode,
+// replaces stored records that differ; it returns the count of new ids. For an import of at most
+// lookupMax ids the cost follows the import, not the store: the table is read only for ids the
+// idCache cannot rule out and does not know (none, for a batch of new records or one retried
+// after this process stored it), and the repeats query runs only when an id repeats.
+func (w *writer) applyStaged(ctx context.Context) (int64, error) {
+	const none = 0
 	kind, id := "main."+string(w.kind), w.schema.ID
 	cols := make([]string, len(w.schema.Fields))
 	for i, f := range w.schema.Fields {
@@ -190,10 +229,11 @@ func (w *writer) commitStaged(ctx context.Context, rejected int64) (fidelis.Comm
 		return res.RowsAffected()
 	}
 	attrs := w.schema.KeepAttrs
-	ids, repeats, small, err := w.mayBeStored(ctx)
+	maybe, known, repeats, small, err := w.mayBeStored(ctx)
 	if err != nil {
 		return none, err
 	}
+	ids := sqlList(maybe)
 	// at restricts a stored table's column to the import's ids that may be stored (true when
 	// they were too many to check).
 	at := func(col string) string {
@@ -249,20 +289,43 @@ func (w *writer) commitStaged(ctx context.Context, rejected int64) (fidelis.Comm
 		cond = "(" + cond + " OR " + attrsDiffer(stagedAttrs("f.line"), `SELECT name, value FROM `+storedAttrs+` c WHERE c.customer_id = f.customer_id`) + ")"
 	}
 	var matched, changed int64
+	differs := map[string]bool{} // looked-up ids found stored: whether the stored record differs
 	lookup := !small || ids != ""
 	if lookup {
+		if small {
+			w.cache.lookups.Add(1)
+		}
 		if _, err := exec(`CREATE TEMP TABLE matched AS SELECT f.` + id + ` AS id, ` + cond + ` AS differs
 			FROM ` + src + ` f JOIN (SELECT * FROM ` + kind + ` WHERE ` + at(id) + `) m ON f.` + id + ` = m.` + id); err != nil {
 			return none, err
 		}
-		if err := w.conn.QueryRowContext(ctx, `SELECT count(*), count(*) FILTER (WHERE differs) FROM temp.matched`).Scan(&matched, &changed); err != nil {
+		if small {
+			if err := w.readMatched(ctx, differs); err != nil {
+				return none, err
+			}
+			for _, d := range differs {
+				matched++
+				if d {
+					changed++
+				}
+			}
+		} else if err := w.conn.QueryRowContext(ctx, `SELECT count(*), count(*) FILTER (WHERE differs) FROM temp.matched`).Scan(&matched, &changed); err != nil {
 			return none, err
 		}
 	}
 	keep := `SELECT id FROM temp.matched` // stored ids to leave as they are
 	if w.mode == fidelis.Update {
-		w.updated = changed
 		keep += ` WHERE NOT differs`
+	}
+	if !lookup {
+		keep = `SELECT NULL::VARCHAR AS id WHERE false`
+	}
+	if len(known) > 0 { // stored with the same values: kept, in either mode
+		keep = keep + ` UNION ALL SELECT unnest([` + sqlList(known) + `])`
+		matched += int64(len(known))
+	}
+	if w.mode == fidelis.Update {
+		w.updated = changed
 		if changed > 0 {
 			if _, err := exec(`DELETE FROM ` + kind + ` WHERE ` + at(id) + ` AND ` + id + ` IN (SELECT id FROM temp.matched WHERE differs)`); err != nil {
 				return none, err
@@ -304,5 +367,35 @@ func (w *writer) commitStaged(ctx context.Context, rejected int64) (fidelis.Comm
 			return none, err
 		}
 	}
-	return w.finishCommit(ctx, written-w.updated, rejected)
+	// What the import leaves stored, for the idCache once committed: the first occurrence's
+	// values under every id inserted or replaced, and under every stored id found equal to it.
+	if small {
+		if w.pending == nil {
+			w.pending = map[string]uint64{}
+		}
+		for i, sum := range w.firsts {
+			if d, found := differs[i]; !found || !d || w.mode == fidelis.Update {
+				w.pending[i] = sum
+			}
+		}
+	}
+	return written - w.updated, nil
+}
+
+// readMatched reads the looked-up ids found stored, and whether each stored record differs.
+func (w *writer) readMatched(ctx context.Context, differs map[string]bool) error {
+	rows, err := w.conn.QueryContext(ctx, `SELECT id, differs FROM temp.matched`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var d bool
+		if err := rows.Scan(&id, &d); err != nil {
+			return err
+		}
+		differs[id] = d
+	}
+	return rows.Err()
 }

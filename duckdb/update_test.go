@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"fidelis"
 	"fidelis/duckdb"
@@ -170,5 +171,143 @@ func TestStoredIDCache(t *testing.T) {
 	}
 	if c, _ := st.Counts(ctx); c[fidelis.Orders] != 20000+5+10001+2 {
 		t.Errorf("%d orders", c[fidelis.Orders])
+	}
+}
+
+// TestRetriedBatchReadsNoTable: a batch this process stored, sent again, is recognised from the
+// idCache's recent ids without reading the table — also after an update replaced some of its
+// records — while a changed row, an id stored by a bulk import, or an id deleted since is still
+// checked against the table (and so counted right).
+func TestRetriedBatchReadsNoTable(t *testing.T) {
+	ctx := context.Background()
+	st, err := duckdb.Open(ctx, ":memory:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	imp := func(body string, update bool) ingest.Summary {
+		t.Helper()
+		sum, err := ingest.ImportReader(ctx, st, fidelis.Orders, "batch.csv", strings.NewReader("order_id,customer_id,timestamp,amount\n"+body),
+			ingest.Options{Batch: true, Update: update})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sum
+	}
+	rows := func(prefix string, n int, amount func(i int) int) string {
+		var b strings.Builder
+		for i := range n {
+			fmt.Fprintf(&b, "%s%d,A,2024-01-01,%d\n", prefix, i, amount(i))
+		}
+		return b.String()
+	}
+	one := func(int) int { return 1 }
+	changed := func(i int) int { return 1 + 10*max(0, 1-i%1000) } // x0 costs 11, the rest 1
+	imp(rows("a", 20000, one), false)                          // bulk, into the empty table
+	if s := imp(rows("x", 1000, one), false); s.Stored != 1000 {
+		t.Fatalf("first batch: %+v", s)
+	}
+	look := st.TableLookups()
+	check := func(what string, s ingest.Summary, stored, updated, dups, differ, lookups int64) {
+		t.Helper()
+		if s.Stored != stored || s.Updated != updated || s.Duplicates != dups || s.Differ != differ {
+			t.Errorf("%s: %+v, want stored %d updated %d duplicates %d differ %d", what, s, stored, updated, dups, differ)
+		}
+		if got := st.TableLookups() - look; got != lookups {
+			t.Errorf("%s: %d table lookups, want %d", what, got, lookups)
+		}
+		look = st.TableLookups()
+	}
+	check("retried", imp(rows("x", 1000, one), false), 0, 0, 1000, 0, 0)
+	check("retried with x0 changed", imp(rows("x", 1000, changed), false), 0, 0, 1000, 1, 1)
+	check("x0 updated", imp(rows("x", 1000, changed), true), 0, 1, 999, 0, 1)
+	check("the update retried", imp(rows("x", 1000, changed), true), 0, 0, 1000, 0, 0)
+	check("ids of the bulk import", imp(rows("a", 3, one), false), 0, 0, 3, 0, 1)
+	if _, err := st.Delete(ctx, fidelis.Orders, []string{"x7"}); err != nil {
+		t.Fatal(err)
+	}
+	check("after deleting x7", imp(rows("x", 1000, changed), false), 1, 0, 999, 0, 1)
+	var x0 float64
+	st.DB().QueryRow(`SELECT amount FROM orders WHERE order_id = 'x0'`).Scan(&x0)
+	if c, _ := st.Counts(ctx); c[fidelis.Orders] != 21000 || x0 != 11 {
+		t.Errorf("%d orders, x0 = %v; want 21000 and 11", c[fidelis.Orders], x0)
+	}
+}
+
+// TestGroupSegments: imports applied in one transaction (BeginGroup) are each accounted as if
+// applied alone in turn — a later segment sees the earlier ones' records as stored, repeats and
+// conflicts are per segment — nothing is visible or remembered before Commit, and a rolled-back
+// group leaves nothing, not even in the idCache.
+func TestGroupSegments(t *testing.T) {
+	ctx := context.Background()
+	st, err := duckdb.Open(ctx, ":memory:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	row := func(line int64, id string, amount float64) fidelis.Row {
+		return fidelis.Row{Line: line, Values: []any{id, "A", time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), amount, nil, nil, nil}}
+	}
+	count := func() int64 {
+		c, err := st.Counts(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c[fidelis.Orders]
+	}
+	if n := len(fidelis.Schemas[fidelis.Orders].Fields); n != 7 {
+		t.Fatalf("orders have %d fields; the rows here have 7", n)
+	}
+	segments := [][]fidelis.Row{
+		{row(2, "o1", 10), row(3, "o2", 20)},
+		{row(2, "o2", 20), row(3, "o3", 30), row(4, "o3", 31), row(5, "o1", 10)}, // o2, o1 stored by segment 1
+		{row(2, "o2", 25), row(3, "o4", 40)},                                     // o2 differs from segment 1's
+	}
+	want := []fidelis.Committed{
+		{Stored: 2},
+		{Stored: 1, Duplicates: 2, Conflicts: []fidelis.Conflict{{Line: 4, FirstLine: 3, ID: "o3"}}},
+		{Stored: 1, Duplicates: 1, Differ: 1},
+	}
+	run := func(commit bool) {
+		t.Helper()
+		g, err := st.BeginGroup(ctx, fidelis.Orders, fidelis.Insert)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, rows := range segments {
+			if err := g.Write(ctx, rows); err != nil {
+				t.Fatal(err)
+			}
+			c, err := g.Segment(ctx, fmt.Sprintf("batch %d", i), 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fmt.Sprint(c) != fmt.Sprint(want[i]) {
+				t.Errorf("segment %d: %+v, want %+v", i, c, want[i])
+			}
+		}
+		if n := count(); n != 0 {
+			t.Errorf("%d orders visible before the group's commit", n)
+		}
+		if commit {
+			if err := g.Commit(ctx); err != nil {
+				t.Fatal(err)
+			}
+		} else if err := g.Rollback(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	run(false)
+	if n := count(); n != 0 {
+		t.Fatalf("%d orders after a rolled-back group", n)
+	}
+	run(true) // the same counts: the rolled-back group left nothing behind, in the table or the idCache
+	if n := count(); n != 4 {
+		t.Errorf("%d orders after the group, want 4", n)
+	}
+	var logged int64
+	st.DB().QueryRow(`SELECT count(*) FROM imports WHERE source LIKE 'batch %'`).Scan(&logged)
+	if logged != 3 {
+		t.Errorf("%d imports logged, want 3 (the committed group's)", logged)
 	}
 }

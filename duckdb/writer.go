@@ -48,10 +48,34 @@ type writer struct {
 	updated   int64
 	differ    int64
 	versions  *fidelis.Versions // the store's, bumped after COMMIT
+	// Staged mode, at most lookupMax rows: the values' sum (rowSum) of each id's first
+	// occurrence, and what the import leaves stored under each id (the idCache's recent ids,
+	// given to it after COMMIT).
+	firsts  map[string]uint64
+	pending map[string]uint64
+	// A group (BeginGroup): rows stored or updated by its segments so far, and whether one of
+	// them was too large for the idCache to follow.
+	wrote  int64
+	forget bool
 }
 
 // Begin starts the atomic import of one file.
 func (s *Store) Begin(ctx context.Context, kind fidelis.Kind, source string, mode fidelis.ImportMode) (fidelis.Writer, error) {
+	return s.begin(ctx, kind, source, mode, false)
+}
+
+// BeginGroup starts a transaction in which several imports of kind are applied one after
+// another (fidelis.GroupWriter). It always stages rows, so that each segment is checked
+// against the records stored before it, the group's earlier segments included.
+func (s *Store) BeginGroup(ctx context.Context, kind fidelis.Kind, mode fidelis.ImportMode) (fidelis.GroupWriter, error) {
+	w, err := s.begin(ctx, kind, "", mode, true)
+	if err != nil {
+		return nil, err
+	}
+	return &groupWriter{w}, nil
+}
+
+func (s *Store) begin(ctx context.Context, kind fidelis.Kind, source string, mode fidelis.ImportMode, group bool) (*writer, error) {
 	schema, ok := fidelis.Schemas[kind]
 	if !ok {
 		return nil, fidelis.Errorf(fidelis.EInvalid, "unknown kind %q", kind)
@@ -65,12 +89,14 @@ func (s *Store) Begin(ctx context.Context, kind fidelis.Kind, source string, mod
 		conn.Close()
 		return nil, fmt.Errorf("begin import: %w", err)
 	}
-	var existing int64
-	if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM main.`+string(kind)).Scan(&existing); err != nil {
-		w.Rollback()
-		return nil, fmt.Errorf("begin import: %w", err)
+	if !group {
+		var existing int64
+		if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM main.`+string(kind)).Scan(&existing); err != nil {
+			w.Rollback()
+			return nil, fmt.Errorf("begin import: %w", err)
+		}
+		w.direct = existing == 0
 	}
-	w.direct = existing == 0
 	if w.direct && schema.KeepAttrs {
 		w.seen = map[string]seenRow{}
 	}
@@ -133,7 +159,7 @@ func (w *writer) Write(ctx context.Context, rows []fidelis.Row) error {
 			w.lines = append(w.lines, r.Line)
 		default:
 			w.scratch = append(w.scratch, r.Line)
-			w.noteID(id)
+			w.noteID(id, r)
 		}
 		for _, v := range r.Values {
 			w.scratch = append(w.scratch, v)
@@ -203,9 +229,21 @@ func (w *writer) commitDirect(ctx context.Context, rejected int64) (fidelis.Comm
 	return w.finishCommit(ctx, stored, rejected)
 }
 
-// finishCommit logs the import and commits. Conflicting repeats count as rejected in the log, as
-// the caller reports them so.
+// finishCommit logs the import and commits.
 func (w *writer) finishCommit(ctx context.Context, stored, rejected int64) (fidelis.Committed, error) {
+	c, err := w.logImport(ctx, stored, rejected)
+	if err != nil {
+		return c, err
+	}
+	if err := w.commit(ctx, stored+w.updated, w.direct || w.manyIDs); err != nil {
+		return fidelis.Committed{}, err
+	}
+	return c, nil
+}
+
+// logImport counts an import and logs it in the store. Conflicting repeats count as rejected in
+// the log, as the caller reports them so.
+func (w *writer) logImport(ctx context.Context, stored, rejected int64) (fidelis.Committed, error) {
 	c := fidelis.Committed{Stored: stored, Updated: w.updated, Differ: w.differ, Conflicts: w.conflicts}
 	c.Duplicates = w.staged - stored - w.updated - int64(len(w.conflicts))
 	rejected += int64(len(w.conflicts))
@@ -213,18 +251,28 @@ func (w *writer) finishCommit(ctx context.Context, stored, rejected int64) (fide
 		string(w.kind), w.source, time.Now().UTC(), w.staged-int64(len(w.conflicts))+rejected, stored+w.updated, rejected, c.Duplicates); err != nil {
 		return fidelis.Committed{}, err
 	}
+	return c, nil
+}
+
+// commit commits the transaction, which wrote rows, and tells the store: a new version when
+// rows were written, the idCache the ids it stored, or that it must read the kind again when
+// they were too many to follow (forget).
+func (w *writer) commit(ctx context.Context, wrote int64, forget bool) error {
 	_, err := w.conn.ExecContext(ctx, `COMMIT`)
-	if stored+w.updated > 0 { // even when COMMIT failed: whether it took effect is unknown
+	if wrote > 0 { // even when COMMIT failed: whether it took effect is unknown
 		w.versions.Bump(w.kind)
 	}
-	if w.direct || w.manyIDs {
-		w.cache.forget(w.kind) // its ids were not added one by one (and, as above, even on error)
+	switch {
+	case forget:
+		w.cache.forget(w.kind) // as above, even on error
+	case err == nil:
+		w.cache.remember(w.kind, w.pending)
 	}
 	if err != nil {
-		return fidelis.Committed{}, err
+		return err
 	}
 	w.finish()
-	return c, nil
+	return nil
 }
 
 // hashID is FNV-1a, 64 bits: cheap, and a collision only costs the exact check in SQL.
@@ -235,6 +283,77 @@ func hashID(s string) uint64 {
 		h *= 1099511628211
 	}
 	return h
+}
+
+// groupWriter is a writer in a group's transaction (BeginGroup).
+type groupWriter struct{ *writer }
+
+// Segment ends one import of the group: its staged rows are stored as commitStaged stores them,
+// the import is logged under source, and the stage is emptied for the next one.
+func (g *groupWriter) Segment(ctx context.Context, source string, rejected int64) (c fidelis.Committed, err error) {
+	w := g.writer
+	defer func() {
+		if err != nil {
+			w.Rollback()
+		}
+	}()
+	if w.done {
+		return c, fmt.Errorf("segment: the group's transaction has ended")
+	}
+	if err = w.flushAppenders(); err != nil {
+		return c, err
+	}
+	w.source = source
+	stored, err := w.applyStaged(ctx)
+	if err != nil {
+		return c, err
+	}
+	if c, err = w.logImport(ctx, stored, rejected); err != nil {
+		return c, err
+	}
+	clear := []string{`DELETE FROM temp.stage`}
+	if w.schema.KeepAttrs {
+		clear = append(clear, `DELETE FROM temp.stage_attrs`)
+	}
+	for _, q := range clear {
+		if _, err = w.conn.ExecContext(ctx, q); err != nil {
+			return c, err
+		}
+	}
+	w.wrote += stored + w.updated
+	w.forget = w.forget || w.manyIDs
+	w.staged, w.manyIDs, w.conflicts, w.updated, w.differ, w.firsts = 0, false, nil, 0, 0, nil
+	return c, nil
+}
+
+// Commit makes every segment durable at once.
+func (g *groupWriter) Commit(ctx context.Context) (err error) {
+	w := g.writer
+	defer func() {
+		if err != nil {
+			w.Rollback()
+		}
+	}()
+	if w.done {
+		return fmt.Errorf("commit: the group's transaction has ended")
+	}
+	if w.staged > 0 {
+		return fmt.Errorf("commit: %d rows written after the last segment", w.staged)
+	}
+	if err = w.closeAppenders(); err != nil {
+		return err
+	}
+	return w.commit(ctx, w.wrote, w.forget)
+}
+
+func (w *writer) flushAppenders() error {
+	if err := w.app.Flush(); err != nil {
+		return err
+	}
+	if w.attrs != nil {
+		return w.attrs.Flush()
+	}
+	return nil
 }
 
 func (w *writer) closeAppenders() error {

@@ -204,25 +204,89 @@ func ImportReader(ctx context.Context, st fidelis.Store, kind fidelis.Kind, name
 
 // importFrom is Import's work on an opened input; path names it, size is its length when known.
 func importFrom(ctx context.Context, st fidelis.Store, schema fidelis.Schema, path string, r io.Reader, size int64, file bool, opt Options, start time.Time) (Summary, error) {
+	p, err := open(ctx, st, schema, path, r, size, file, opt, start)
+	if err != nil {
+		return p.sum, err
+	}
+	defer p.close()
+	w, err := st.Begin(ctx, schema.Kind, filepath.Base(path), p.mode())
+	if err != nil {
+		return p.sum, err
+	}
+	committed := false
+	defer func() {
+		if !committed {
+			w.Rollback()
+		}
+	}()
+	if err := p.read(ctx, st, w); err != nil {
+		return p.sum, err
+	}
+	c, err := w.Commit(ctx, p.rej.n)
+	if err != nil {
+		return p.sum, fmt.Errorf("%s: %w", path, err)
+	}
+	committed = true
+	return p.finish(ctx, st, c, nil)
+}
+
+// prepared is one import between its stages: opened (header mapped, sample read, currency
+// chosen), read (every record converted and handed to a writer, rejects collected), finished
+// (the store's answer accounted for). A Batcher runs the stages of many imports around one commit.
+type prepared struct {
+	sum      Summary
+	schema   fidelis.Schema
+	path     string
+	size     int64
+	opt      Options
+	start    time.Time
+	in       *input
+	m        mapping
+	conv     *converter
+	buffered []pending
+	before   fidelis.Quality // the store's, as far as open needed it
+	rej      *rejects
+	ps       pipeStats
+}
+
+func (p *prepared) close() {
+	if p.rej != nil {
+		p.rej.close()
+	}
+	if p.in != nil {
+		p.in.close()
+	}
+}
+
+func (p *prepared) mode() fidelis.ImportMode {
+	if p.opt.Update {
+		return fidelis.Update
+	}
+	return fidelis.Insert
+}
+
+// open reads the header and the sample, maps columns and chooses the currency.
+func open(ctx context.Context, st fidelis.Store, schema fidelis.Schema, path string, r io.Reader, size int64, file bool, opt Options, start time.Time) (*prepared, error) {
 	kind := schema.Kind
-	sum := Summary{File: path, Kind: kind, Columns: map[string]string{}}
+	p := &prepared{sum: Summary{File: path, Kind: kind, Columns: map[string]string{}}, schema: schema, path: path, size: size, opt: opt, start: start}
+	sum := &p.sum
 	cr := &countingReader{r: r, total: size, progress: opt.Progress}
 	in, err := openInput(cr, path, file, opt)
 	if err != nil {
 		if e, ok := err.(*fidelis.Error); ok {
 			c := *e
 			c.Message = path + ": " + e.Message
-			return sum, &c
+			return p, &c
 		}
-		return sum, fidelis.Errorf(fidelis.EInvalid, "%s: %v", path, err)
+		return p, fidelis.Errorf(fidelis.EInvalid, "%s: %v", path, err)
 	}
-	defer in.close()
+	p.in = in
 	src := in.src
 	sum.Format, sum.Encoding, sum.LineEnds = in.format, in.encoding, in.lineEnds
 
 	m, err := mapHeader(schema, src.Header(), opt.Map, path)
 	if err != nil {
-		return sum, err
+		return p, err
 	}
 
 	// Sample the first records to detect the decimal separator and date layouts.
@@ -237,12 +301,12 @@ func importFrom(ctx context.Context, st fidelis.Store, schema fidelis.Schema, pa
 				buffered = append(buffered, pending{line: re.line, err: re})
 				continue
 			}
-			return sum, fidelis.Errorf(fidelis.EInvalid, "%s: %v", path, err)
+			return p, fidelis.Errorf(fidelis.EInvalid, "%s: %v", path, err)
 		}
 		buffered = append(buffered, pending{line: line, fields: append([]string(nil), rec...)})
 	}
 	if sum.PII, err = screenPII(schema, src.Header(), &m, buffered, opt, path); err != nil {
-		return sum, err
+		return p, err
 	}
 	sum.Pseudonymised = opt.Pseudonymise != nil
 	for i, c := range m.cols {
@@ -259,92 +323,90 @@ func importFrom(ctx context.Context, st fidelis.Store, schema fidelis.Schema, pa
 	}
 	conv, err := newConverter(schema, m, buffered, opt, src.Header(), path)
 	if err != nil {
-		return sum, err
+		return p, err
 	}
+	p.m, p.conv, p.buffered = m, conv, buffered
 	sum.Decimal = string(conv.decimal)
 	sum.DateFormats = conv.layoutNames()
 	sum.Scales = conv.scaleNotes
 	sum.DateWindow = [2]string{conv.minDate.Format("2006-01-02"), conv.maxDate.Format("2006-01-02")}
-	var before fidelis.Quality
 	switch {
 	case !opt.Batch:
-		if before, err = kindQuality(ctx, st, kind); err != nil {
-			return sum, err
+		if p.before, err = kindQuality(ctx, st, kind); err != nil {
+			return p, err
 		}
 	case kind == fidelis.Orders:
 		// A batch's orders are checked against the store's currency as a file's are, from the
 		// few rows Currencies reads instead of a whole-store scan.
 		codes, err := st.Currencies(ctx)
 		if err != nil {
-			return sum, err
+			return p, err
 		}
-		for _, c := range codes {
-			before.Currencies = append(before.Currencies, fidelis.CurrencyTotal{Code: c})
-		}
+		p.before.Currencies = currencyTotals(codes)
 	}
 	if kind == fidelis.Orders {
-		if sum.Currency, err = conv.chooseCurrency(before, buffered, path); err != nil {
-			return sum, err
+		if sum.Currency, err = conv.chooseCurrency(p.before, buffered, path); err != nil {
+			return p, err
 		}
 	}
+	return p, nil
+}
 
-	mode := fidelis.Insert
-	if opt.Update {
-		mode = fidelis.Update
+func currencyTotals(codes []string) []fidelis.CurrencyTotal {
+	var out []fidelis.CurrencyTotal
+	for _, c := range codes {
+		out = append(out, fidelis.CurrencyTotal{Code: c})
 	}
-	w, err := st.Begin(ctx, kind, filepath.Base(path), mode)
+	return out
+}
+
+// read converts every record and hands the valid rows to w, in input order.
+func (p *prepared) read(ctx context.Context, st fidelis.Store, w fidelis.Writer) error {
+	p.rej = &rejects{path: p.opt.Rejects, input: p.path, label: p.path, reasons: map[string]int64{}, keep: p.opt.KeepRejects}
+	if x, ok := p.in.src.(guardedXLSX); ok {
+		p.rej.label, p.rej.colName = p.path+" [sheet "+x.sheet+"]", columnName
+	}
+	pv, err := newPrivacy(ctx, st, p.schema, p.opt)
 	if err != nil {
-		return sum, err
+		return err
 	}
-	committed := false
-	defer func() {
-		if !committed {
-			w.Rollback()
-		}
-	}()
-	rej := &rejects{path: opt.Rejects, input: path, label: path, reasons: map[string]int64{}, keep: opt.KeepRejects}
-	if x, ok := src.(guardedXLSX); ok {
-		rej.label, rej.colName = path+" [sheet "+x.sheet+"]", columnName
-	}
-	defer rej.close()
-	var ps pipeStats
-	pv, err := newPrivacy(ctx, st, schema, opt)
-	if err != nil {
-		return sum, err
-	}
-	if err := pipeline(ctx, src, buffered, conv, m, pv, w, rej, &sum.Read, &ps); err != nil {
+	if err := pipeline(ctx, p.in.src, p.buffered, p.conv, p.m, pv, w, p.rej, &p.sum.Read, &p.ps); err != nil {
 		if _, ok := err.(*fidelis.Error); ok || ctx.Err() != nil {
-			return sum, err
+			return err
 		}
-		return sum, fmt.Errorf("%s: %w", path, err)
+		return fmt.Errorf("%s: %w", p.path, err)
 	}
-	sum.Converted = ps.converted
-	c, err := w.Commit(ctx, rej.n)
-	if err != nil {
-		return sum, fmt.Errorf("%s: %w", path, err)
-	}
-	committed = true
+	p.sum.Converted = p.ps.converted
+	return nil
+}
+
+// finish accounts for what the store did with the rows: the summary, with its checks. counts,
+// when given, are the store's counts after the commit (a Batcher reads them once per group).
+func (p *prepared) finish(ctx context.Context, st fidelis.Store, c fidelis.Committed, counts map[fidelis.Kind]int64) (Summary, error) {
+	sum, kind, rej, path := &p.sum, p.schema.Kind, p.rej, p.path
 	sum.Stored, sum.Updated, sum.Duplicates, sum.Differ = c.Stored, c.Updated, c.Duplicates, c.Differ
 	sum.Conflicts = int64(len(c.Conflicts))
-	if err := rejectConflicts(rej, schema, m, c.Conflicts); err != nil {
-		return sum, err
+	if err := rejectConflicts(rej, p.schema, p.m, c.Conflicts); err != nil {
+		return *sum, err
 	}
 	sum.Rejected = rej.n
 	sum.Reasons = rej.reasons
 	if err := rej.close(); err != nil {
-		return sum, err
+		return *sum, err
 	}
 	sum.RejectsFile, sum.Rejects = rej.written, rej.kept
-	if opt.Batch {
-		counts, err := st.Counts(ctx)
-		if err != nil {
-			return sum, err
+	if p.opt.Batch {
+		if counts == nil {
+			var err error
+			if counts, err = st.Counts(ctx); err != nil {
+				return *sum, err
+			}
 		}
 		sum.CustomersKnown = counts[fidelis.Customers]
-		if ps.derived > 0 { // the store's legacy derived ids are not this import's: count them after
+		if p.ps.derived > 0 { // the store's legacy derived ids are not this import's: count them after
 			q, err := kindQuality(ctx, st, kind)
 			if err != nil {
-				return sum, err
+				return *sum, err
 			}
 			sum.LegacyIDs = q.LegacyIDs[kind]
 		}
@@ -354,31 +416,31 @@ func importFrom(ctx context.Context, st fidelis.Store, schema fidelis.Schema, pa
 	} else {
 		after, err := kindQuality(ctx, st, kind)
 		if err != nil {
-			return sum, err
+			return *sum, err
 		}
 		sum.CustomersKnown = after.Customers
-		if before.LegacyIDs[kind] > 0 && ps.derived > 0 {
-			sum.LegacyIDs = before.LegacyIDs[kind]
+		if p.before.LegacyIDs[kind] > 0 && p.ps.derived > 0 {
+			sum.LegacyIDs = p.before.LegacyIDs[kind]
 		}
-		sum.UnknownCustomers = after.UnknownCustomers[kind] - before.UnknownCustomers[kind]
+		sum.UnknownCustomers = after.UnknownCustomers[kind] - p.before.UnknownCustomers[kind]
 	}
 	if sum.Read != sum.Stored+sum.Updated+sum.Rejected+sum.Duplicates {
-		return sum, fidelis.Errorf(fidelis.EInternal, "%s: read %d ≠ stored %d + updated %d + rejected %d + duplicates %d",
+		return *sum, fidelis.Errorf(fidelis.EInternal, "%s: read %d ≠ stored %d + updated %d + rejected %d + duplicates %d",
 			path, sum.Read, sum.Stored, sum.Updated, sum.Rejected, sum.Duplicates)
 	}
-	if lc, ok := src.(lineCounter); ok {
+	if lc, ok := p.in.src.(lineCounter); ok {
 		ls := lc.lineStats()
 		sum.Lines, sum.HeaderLines, sum.BlankLines, sum.ContinuationLines = ls.Physical, ls.Header, ls.Blank, ls.Continuation
 		if ls.Physical != ls.Header+ls.Blank+sum.Read+ls.Continuation {
-			return sum, fidelis.Errorf(fidelis.EInternal, "%s: lines %d ≠ header %d + blank %d + read %d + continuation %d",
+			return *sum, fidelis.Errorf(fidelis.EInternal, "%s: lines %d ≠ header %d + blank %d + read %d + continuation %d",
 				path, ls.Physical, ls.Header, ls.Blank, sum.Read, ls.Continuation)
 		}
 	}
-	sum.Seconds = time.Since(start).Seconds()
-	if opt.Progress != nil {
-		opt.Progress(size, size)
+	sum.Seconds = time.Since(p.start).Seconds()
+	if p.opt.Progress != nil {
+		p.opt.Progress(p.size, p.size)
 	}
-	return sum, nil
+	return *sum, nil
 }
 
 // kindQuality is the store's Quality as far as the records of kind go (all an import reports:

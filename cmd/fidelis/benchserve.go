@@ -34,6 +34,7 @@ func runBenchServe(ctx context.Context, e *env, args []string) error {
 	only := fs.String("routes", "", "comma-separated GET routes for the read phase instead of the default mix (analyses, customer pages, the dashboard); \"none\": ingest only (a first analysis of a million customers takes longer than a bounded run)")
 	warmUp := fs.Bool("warm", false, "let the server warm its default views (as fidelis serve does) and wait until /healthz says ready before the first request; the time is reported")
 	asJSON := fs.Bool("json", false, "print JSON")
+	prof := fs.String("cpuprofile", "", "write a Go CPU profile of the load phases (server and clients) to this file")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -132,8 +133,13 @@ func runBenchServe(ctx context.Context, e *env, args []string) error {
 			routes = append(routes, r)
 		}
 	}
+	stop, err := startProfile(*prof)
+	if err != nil {
+		return err
+	}
 	res, err := load.Run(ctx, load.Config{Base: base, ReadToken: read, IngestToken: ing, Routes: routes, Clients: *clients,
 		Duration: *duration, Batches: *batches, BatchRows: *batchRows, Retry: 10, Customers: customers})
+	stop()
 	if err != nil {
 		return err
 	}
