@@ -203,7 +203,7 @@ func TestRetriedBatchReadsNoTable(t *testing.T) {
 	}
 	one := func(int) int { return 1 }
 	changed := func(i int) int { return 1 + 10*max(0, 1-i%1000) } // x0 costs 11, the rest 1
-	imp(rows("a", 20000, one), false)                          // bulk, into the empty table
+	imp(rows("a", 20000, one), false)                             // bulk, into the empty table
 	if s := imp(rows("x", 1000, one), false); s.Stored != 1000 {
 		t.Fatalf("first batch: %+v", s)
 	}
