@@ -3,6 +3,7 @@ package duckdb_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -310,4 +311,72 @@ func TestGroupSegments(t *testing.T) {
 	if logged != 3 {
 		t.Errorf("%d imports logged, want 3 (the committed group's)", logged)
 	}
+}
+
+// TestCurrenciesFollowWrites: the orders' currencies, kept between writes, follow every write
+// that changes them — a new currency inserted alone or in a group, a deletion, an update that
+// replaces the last order of a currency — and stay right across inserts of known ones.
+func TestCurrenciesFollowWrites(t *testing.T) {
+	ctx := context.Background()
+	st, err := duckdb.Open(ctx, ":memory:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	row := func(id, cur string) fidelis.Row {
+		return fidelis.Row{Line: 2, Values: []any{id, "A", time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), 1.0, cur, nil, nil}}
+	}
+	write := func(mode fidelis.ImportMode, rows ...fidelis.Row) {
+		t.Helper()
+		w, err := st.Begin(ctx, fidelis.Orders, "t", mode)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Write(ctx, rows); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.Commit(ctx, 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := func(what string, codes ...string) {
+		t.Helper()
+		got, err := st.Currencies(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		slices.Sort(got)
+		if fmt.Sprint(got) != fmt.Sprint(codes) {
+			t.Errorf("%s: currencies %v, want %v", what, got, codes)
+		}
+	}
+	want("empty")
+	write(fidelis.Insert, row("o1", "USD"))
+	want("first order", "USD")
+	write(fidelis.Insert, row("o2", "USD"), row("o3", ""))
+	want("orders of the known currency", "USD")
+	write(fidelis.Insert, row("o4", "PLN"))
+	want("a second currency", "PLN", "USD")
+	if _, err := st.Delete(ctx, fidelis.Orders, []string{"o4"}); err != nil {
+		t.Fatal(err)
+	}
+	want("its order deleted", "USD")
+	g, err := st.BeginGroup(ctx, fidelis.Orders, fidelis.Insert)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range []fidelis.Row{row("o5", "USD"), row("o6", "EUR")} {
+		if err := g.Write(ctx, []fidelis.Row{r}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := g.Segment(ctx, fmt.Sprint(i), 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := g.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	want("a group naming EUR", "EUR", "USD")
+	write(fidelis.Update, row("o6", "USD"))
+	want("EUR's one order updated to USD", "USD")
 }

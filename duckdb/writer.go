@@ -57,6 +57,10 @@ type writer struct {
 	// them was too large for the idCache to follow.
 	wrote  int64
 	forget bool
+	// Orders: the currencies written (for the store's currencies, see currency.go).
+	cur        *currencies
+	curField   int
+	currencies map[string]struct{}
 }
 
 // Begin starts the atomic import of one file.
@@ -84,7 +88,11 @@ func (s *Store) begin(ctx context.Context, kind fidelis.Kind, source string, mod
 	if err != nil {
 		return nil, err
 	}
-	w := &writer{conn: conn, kind: kind, schema: schema, source: source, mode: mode, versions: &s.Versions, db: s.db, cache: &s.ids}
+	w := &writer{conn: conn, kind: kind, schema: schema, source: source, mode: mode, versions: &s.Versions, db: s.db, cache: &s.ids,
+		cur: &s.cur, curField: -1}
+	if kind == fidelis.Orders {
+		w.curField, w.currencies = schema.Index("currency"), map[string]struct{}{}
+	}
 	if _, err := conn.ExecContext(ctx, `BEGIN TRANSACTION`); err != nil {
 		conn.Close()
 		return nil, fmt.Errorf("begin import: %w", err)
@@ -143,6 +151,11 @@ func (w *writer) Write(ctx context.Context, rows []fidelis.Row) error {
 	for _, r := range rows {
 		w.staged++
 		id := r.Values[0].(string)
+		if w.curField >= 0 {
+			if c, ok := r.Values[w.curField].(string); ok && c != "" {
+				w.currencies[c] = struct{}{}
+			}
+		}
 		w.scratch = w.scratch[:0]
 		switch {
 		case w.seen != nil:
@@ -260,7 +273,7 @@ func (w *writer) logImport(ctx context.Context, stored, rejected int64) (fidelis
 func (w *writer) commit(ctx context.Context, wrote int64, forget bool) error {
 	_, err := w.conn.ExecContext(ctx, `COMMIT`)
 	if wrote > 0 { // even when COMMIT failed: whether it took effect is unknown
-		w.versions.Bump(w.kind)
+		w.cur.bump(w.versions, w.kind, err == nil && w.mode == fidelis.Insert, w.currencies)
 	}
 	switch {
 	case forget:

@@ -67,16 +67,14 @@ func (s *Server) importHandler(ctx context.Context, in *importInput) (*body[inge
 			return nil, huma.Error400BadRequest(err.Error())
 		}
 	}
-	s.ingestMu.Lock() // one writer at a time: batches from several clients are applied in turn
-	defer s.ingestMu.Unlock()
 	s.store.RLock() // erasure and deletion wait for the import to finish
 	defer s.store.RUnlock()
 	// The import runs to its end even when the client leaves: a committed batch is answered, a
-	// half one rolled back, never left open.
+	// half one rolled back, never left open. Batches from several clients are read at once and
+	// applied one after another, those waiting together in one transaction (ingest.Batcher).
 	ictx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.AnalysisTimeout)
 	defer cancel()
-	sum, err := ingest.ImportReader(ictx, s.cfg.Store, kind, name, bytes.NewReader(in.RawBody),
-		ingest.Options{Update: in.Update, KeepRejects: maxRejects, Batch: true})
+	sum, err := s.ingest.Import(ictx, kind, name, in.RawBody, ingest.Options{Update: in.Update, KeepRejects: maxRejects})
 	if err != nil {
 		s.audit(p, "ingest_failed", map[string]any{"kind": kind, "bytes": len(in.RawBody), "error": err.Error()})
 		if code := fidelis.ErrorCode(err); code == fidelis.EInvalid {

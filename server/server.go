@@ -33,6 +33,7 @@ import (
 
 	"fidelis"
 	"fidelis/analysis"
+	"fidelis/ingest"
 	"fidelis/internal/nanjson"
 )
 
@@ -86,9 +87,9 @@ type Server struct {
 	m       *metrics
 
 	// store guards the store handle: reads and ingests share it, Forget and Delete take it alone.
-	store    sync.RWMutex
-	ingestMu sync.Mutex // one writer at a time
-	cache    *cache
+	store  sync.RWMutex
+	ingest *ingest.Batcher // one writer: batches waiting together are committed together
+	cache  *cache
 	// life ends when the server closes: computations in flight are cancelled.
 	life     context.Context
 	close    context.CancelFunc
@@ -134,7 +135,7 @@ func New(cfg Config) (*Server, error) {
 	// 1024 results: every analysis of a few dozen queries and the customer-list pages a team
 	// browses; the least recently used goes first.
 	s := &Server{cfg: cfg, mux: http.NewServeMux(), reg: prometheus.NewRegistry(), cache: newCache(1024),
-		sessions: newSessions(12 * time.Hour), limits: newLimiters(cfg.Rate, cfg.Burst)}
+		sessions: newSessions(12 * time.Hour), limits: newLimiters(cfg.Rate, cfg.Burst), ingest: ingest.NewBatcher(cfg.Store)}
 	s.life, s.close = context.WithCancel(context.Background())
 	s.warm = &warmer{done: make(chan struct{})}
 	s.m = newMetrics(s.reg)
