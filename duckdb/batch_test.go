@@ -147,39 +147,37 @@ func TestBatcherGroups(t *testing.T) {
 		}
 	}
 
+	// round sends the first batch, whose write waits at the gate, then the others one by one,
+	// each queued behind it, and opens the gate.
+	round := func(batches ...[]string) []chan result {
+		entered, gate := st.close()
+		out := []chan result{send("batch 0", batches[0]...)}
+		<-entered
+		for i, ids := range batches[1:] {
+			out = append(out, send(fmt.Sprint("batch ", i+1), ids...))
+			queue(i + 1)
+		}
+		close(gate)
+		return out
+	}
+
 	// A good group: b and c overlap on o3, and c repeats a's o1.
-	entered, gate := st.close()
-	a := send("a", "o1", "o2")
-	<-entered // a's write waits at the gate; b and c queue behind it
-	rb := send("b", "o3", "o4")
-	queue(1)
-	rc := send("c", "o3", "o5", "o1")
-	queue(2)
-	close(gate)
-	check("a", <-a, 2, 0)
-	check("b", <-rb, 2, 0)
-	check("c", <-rc, 1, 2)
+	r := round([]string{"o1", "o2"}, []string{"o3", "o4"}, []string{"o3", "o5", "o1"})
+	check("a", <-r[0], 2, 0)
+	check("b", <-r[1], 2, 0)
+	check("c", <-r[2], 1, 2)
 	if n := st.groups.Load(); n != 1 {
 		t.Errorf("%d groups, want 1 (b and c together)", n)
 	}
 
-	// A group with a poisoned batch: d and f are stored alone after the group's rollback.
-	entered, gate = st.close()
-	g := send("g", "o6")
-	<-entered
-	rd := send("d", "o7", "o8")
-	queue(1)
-	re := send("e", "o9", "poison")
-	queue(2)
-	rf := send("f", "o8", "o10", "o2")
-	queue(3)
-	close(gate)
-	check("g", <-g, 1, 0)
-	check("d", <-rd, 2, 0)
-	if r := <-re; !errors.Is(r.err, errPoison) {
-		t.Errorf("e: %v %+v, want the poison error", r.err, r.sum)
+	// A group with a poisoned batch (e): d and f are stored alone after the group's rollback.
+	r = round([]string{"o6"}, []string{"o7", "o8"}, []string{"o9", "poison"}, []string{"o8", "o10", "o2"})
+	check("g", <-r[0], 1, 0)
+	check("d", <-r[1], 2, 0)
+	if e := <-r[2]; !errors.Is(e.err, errPoison) {
+		t.Errorf("e: %v %+v, want the poison error", e.err, e.sum)
 	}
-	check("f", <-rf, 1, 2)
+	check("f", <-r[3], 1, 2)
 	if n := st.groups.Load(); n != 2 {
 		t.Errorf("%d groups, want 2", n)
 	}

@@ -52,12 +52,8 @@ func (s *idSet) has(h uint64) bool {
 	return ok
 }
 
-// mayHold returns which of the hashes may be stored ids of kind, building the kind's set from the
-// table the first time. The set is read through db, outside the import's transaction, so that it
-// sees every import committed before it; the lock orders it with forget, which follows a commit.
-func (c *idCache) mayHold(ctx context.Context, db *sql.DB, kind fidelis.Kind, hashes []uint64) ([]bool, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
+// set returns kind's set, made empty if there is none; the caller holds mu.
+func (c *idCache) set(kind fidelis.Kind) *idSet {
 	if c.sets == nil {
 		c.sets = map[fidelis.Kind]*idSet{}
 	}
@@ -66,6 +62,16 @@ func (c *idCache) mayHold(ctx context.Context, db *sql.DB, kind fidelis.Kind, ha
 		s = &idSet{added: map[uint64]struct{}{}}
 		c.sets[kind] = s
 	}
+	return s
+}
+
+// mayHold returns which of the hashes may be stored ids of kind, building the kind's set from the
+// table the first time. The set is read through db, outside the import's transaction, so that it
+// sees every import committed before it; the lock orders it with forget, which follows a commit.
+func (c *idCache) mayHold(ctx context.Context, db *sql.DB, kind fidelis.Kind, hashes []uint64) ([]bool, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	s := c.set(kind)
 	if !s.built {
 		// The kind is a fixed schema name, never input.
 		rows, err := db.QueryContext(ctx, `SELECT hash(`+fidelis.Schemas[kind].ID+`) FROM main.`+string(kind))
@@ -100,11 +106,7 @@ func (c *idCache) mayHold(ctx context.Context, db *sql.DB, kind fidelis.Kind, ha
 func (c *idCache) add(kind fidelis.Kind, hashes []uint64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	s := c.sets[kind]
-	if s == nil {
-		s = &idSet{added: map[uint64]struct{}{}}
-		c.sets[kind] = s
-	}
+	s := c.set(kind)
 	for _, h := range hashes {
 		s.added[h] = struct{}{}
 	}
@@ -139,14 +141,7 @@ func (c *idCache) remember(kind fidelis.Kind, sums map[string]uint64) {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.sets == nil {
-		c.sets = map[fidelis.Kind]*idSet{}
-	}
-	s := c.sets[kind]
-	if s == nil {
-		s = &idSet{added: map[uint64]struct{}{}}
-		c.sets[kind] = s
-	}
+	s := c.set(kind)
 	for id, sum := range sums {
 		if s.recent == nil || len(s.recent) >= recentMax {
 			s.older, s.recent = s.recent, make(map[string]uint64, len(sums))
