@@ -98,10 +98,10 @@ func readChunks(r io.Reader, carry []byte, line, workers int, work func(w int, d
 
 // SummarizeTransactions reads a transaction log (see ReadTransactions) and summarises it (see
 // Summarize) in one pass: blocks of lines are parsed on every core and each purchase goes
-// straight into its customer's list of (period, amount), so no list of every transaction is
-// built. The result equals Summarize(ReadTransactions(r), o), errors included (the first bad
-// line's *ParseError). Memory: the per-customer purchases kept (16 bytes each, only those inside
-// the periods summarised) and the customer ids.
+// straight into its worker's purchase log (see purchaseLog), grouped by customer at the end. The
+// result equals Summarize(ReadTransactions(r), o), errors included (the first bad line's
+// *ParseError). Memory: 20 bytes per purchase kept (only those inside the periods summarised)
+// while reading, 16 more while grouping, and the customer ids.
 func SummarizeTransactions(r io.Reader, o SummaryOptions) (*Summary, error) {
 	if o.CalibrationEnd.IsZero() {
 		return nil, errors.New("btyd: calibration end not set")
@@ -115,7 +115,7 @@ func SummarizeTransactions(r io.Reader, o SummaryOptions) (*Summary, error) {
 		l, err := br.ReadBytes('\n')
 		if len(l) == 0 && err != nil {
 			if errors.Is(err, io.EOF) {
-				return summarizeGroups(nil, o, newBounds(o)), nil
+				return summarizeGroups(purchaseGroups{off: []int{0}}, o, newBounds(o)), nil
 			}
 			return nil, err
 		}
@@ -138,12 +138,12 @@ func SummarizeTransactions(r io.Reader, o SummaryOptions) (*Summary, error) {
 	}
 	b := newBounds(o)
 	workers := runtime.GOMAXPROCS(0)
-	parts := make([]map[string][]pa, workers)
+	parts := make([]*purchaseLog, workers)
 	for i := range parts {
-		parts[i] = map[string][]pa{}
+		parts[i] = newPurchaseLog()
 	}
 	err := readChunks(br, carry, line+1, workers, func(w int, data []byte, line int) *ParseError {
-		by := parts[w]
+		pl := parts[w]
 		var f [][]byte
 		for ; len(data) > 0; line++ {
 			var l []byte
@@ -161,7 +161,7 @@ func SummarizeTransactions(r io.Reader, o SummaryOptions) (*Summary, error) {
 				return err
 			}
 			if per, ok := b.keep(t); ok {
-				by[string(id)] = append(by[string(id)], pa{per, amt})
+				add(pl, id, pa{per, amt})
 			}
 		}
 		return nil
@@ -169,11 +169,5 @@ func SummarizeTransactions(r io.Reader, o SummaryOptions) (*Summary, error) {
 	if err != nil {
 		return nil, err
 	}
-	by := parts[0]
-	for _, p := range parts[1:] {
-		for id, ps := range p {
-			by[id] = append(by[id], ps...)
-		}
-	}
-	return summarizeGroups(by, o, b), nil
+	return summarizeGroups(groupPurchases(parts), o, b), nil
 }
