@@ -138,11 +138,11 @@ type purchaseLog struct {
 	last   int32 // the previous purchase's customer: logs grouped by customer look each up once
 }
 
-const purchaseBlockSize = 1 << 16
+const purchaseBlockBits = 16
 
 type purchaseBlock struct {
-	cust [purchaseBlockSize]int32 // purchase → customer index
-	buys [purchaseBlockSize]pa
+	cust [1 << purchaseBlockBits]int32 // purchase → customer index
+	buys [1 << purchaseBlockBits]pa
 }
 
 func newPurchaseLog() *purchaseLog { return &purchaseLog{index: map[string]int32{}, last: -1} }
@@ -160,94 +160,102 @@ func add[S string | []byte](l *purchaseLog, id S, p pa) {
 		}
 		l.last = c
 	}
-	if len(l.blocks) == 0 || l.n == purchaseBlockSize {
-		l.blocks, l.n = append(l.blocks, new(purchaseBlock)), 0
-	}
-	b := l.blocks[len(l.blocks)-1]
-	b.cust[l.n], b.buys[l.n] = l.last, p
-	l.n++
-}
-
-// each calls f with every block's purchases, in the order added; with drop it lets go of each
-// block once f returns, so that memory is freed while a copy of the purchases grows.
-func (l *purchaseLog) each(drop bool, f func(cust []int32, buys []pa)) {
-	for i, b := range l.blocks {
-		n := purchaseBlockSize
-		if i == len(l.blocks)-1 {
-			n = l.n
-		}
-		f(b.cust[:n], b.buys[:n])
-		if drop {
-			l.blocks[i] = nil
-		}
-	}
-	if drop {
-		l.blocks, l.n = nil, 0
-	}
+	l.push(l.last, p)
 }
 
 func (l *purchaseLog) add(id string, p pa) { add(l, id, p) }
 
-// purchaseGroups holds every customer's purchases: customer i's are buys[off[i]:off[i+1]].
-type purchaseGroups struct {
-	ids  []string
-	off  []int
-	buys []pa
+func (l *purchaseLog) push(c int32, p pa) {
+	if len(l.blocks) == 0 || l.n == 1<<purchaseBlockBits {
+		l.blocks, l.n = append(l.blocks, new(purchaseBlock)), 0
+	}
+	b := l.blocks[len(l.blocks)-1]
+	b.cust[l.n], b.buys[l.n] = c, p
+	l.n++
 }
 
-// groupPurchases merges the logs (one per reading worker) and groups their purchases by customer
-// with a counting sort: two passes over the purchases and one more copy of them (16 bytes each).
-// Within a customer purchases keep the logs' order; summarizeGroups sorts them.
+// len is the number of purchases; at(i) and swap address them by position.
+func (l *purchaseLog) len() int {
+	if len(l.blocks) == 0 {
+		return 0
+	}
+	return (len(l.blocks)-1)<<purchaseBlockBits + l.n
+}
+
+func (l *purchaseLog) at(i int) (*int32, *pa) {
+	b, j := l.blocks[i>>purchaseBlockBits], i&(1<<purchaseBlockBits-1)
+	return &b.cust[j], &b.buys[j]
+}
+
+// purchaseGroups holds every customer's purchases ordered by customer: customer i's are at
+// positions off[i] to off[i+1] of the log.
+type purchaseGroups struct {
+	ids []string
+	off []int
+	log *purchaseLog
+}
+
+// purchases copies customer i's purchases into buf.
+func (g purchaseGroups) purchases(i int, buf []pa) []pa {
+	buf = buf[:0]
+	for j := g.off[i]; j < g.off[i+1]; j++ {
+		_, p := g.log.at(j)
+		buf = append(buf, *p)
+	}
+	return buf
+}
+
+// groupPurchases merges the logs (one per reading worker) into the first and orders its purchases
+// by customer with an in-place counting sort (each purchase is swapped at most once into its
+// customer's place), so grouping needs no second copy of the purchases. Within a customer the
+// order is arbitrary; summarizeGroups sorts them.
 func groupPurchases(logs []*purchaseLog) purchaseGroups {
-	var g purchaseGroups
-	index := map[string]int32{}
-	global := make([][]int32, len(logs)) // log-local customer index → global
-	n := 0
-	for k, l := range logs {
-		if k == 0 {
-			index, g.ids = l.index, l.ids
-			global[0] = nil
-		} else {
-			global[k] = make([]int32, len(l.ids))
-			for i, id := range l.ids {
-				c, ok := index[id]
-				if !ok {
-					c = int32(len(g.ids))
-					g.ids = append(g.ids, id)
-					index[id] = c
-				}
-				global[k][i] = c
+	g := purchaseGroups{log: logs[0], ids: logs[0].ids}
+	for _, l := range logs[1:] {
+		global := make([]int32, len(l.ids)) // this log's customer index → the first log's
+		for i, id := range l.ids {
+			c, ok := g.log.index[id]
+			if !ok {
+				c = int32(len(g.ids))
+				g.ids = append(g.ids, id)
+				g.log.index[id] = c
+			}
+			global[i] = c
+		}
+		for i := range l.len() {
+			c, p := l.at(i)
+			g.log.push(global[*c], *p)
+			if i&(1<<purchaseBlockBits-1) == 1<<purchaseBlockBits-1 {
+				l.blocks[i>>purchaseBlockBits] = nil // copied: the collector may take it
 			}
 		}
-		l.each(false, func(cust []int32, _ []pa) { n += len(cust) })
+		l.blocks, l.ids, l.index = nil, nil, nil
 	}
-	of := func(k int, c int32) int32 {
-		if global[k] == nil {
-			return c
-		}
-		return global[k][c]
-	}
+	g.log.index = nil
+	n := g.log.len()
 	g.off = make([]int, len(g.ids)+1)
-	for k, l := range logs {
-		l.each(false, func(cust []int32, _ []pa) {
-			for _, c := range cust {
-				g.off[of(k, c)+1]++
-			}
-		})
+	for i := range n {
+		c, _ := g.log.at(i)
+		g.off[*c+1]++
 	}
 	for i := 1; i < len(g.off); i++ {
 		g.off[i] += g.off[i-1]
 	}
 	next := slices.Clone(g.off[:len(g.ids)])
-	g.buys = make([]pa, n)
-	for k, l := range logs {
-		l.each(true, func(cust []int32, buys []pa) {
-			for j, c := range cust {
-				c = of(k, c)
-				g.buys[next[c]] = buys[j]
+	for c := range next {
+		for next[c] < g.off[c+1] {
+			ci, pi := g.log.at(next[c])
+			d := int(*ci)
+			if d == c {
 				next[c]++
+				continue
 			}
-		})
+			// The purchase belongs to customer d: swap it into d's next free place.
+			cj, pj := g.log.at(next[d])
+			*ci, *cj = *cj, *ci
+			*pi, *pj = *pj, *pi
+			next[d]++
+		}
 	}
 	return g
 }
@@ -288,8 +296,10 @@ func summarizeGroups(g purchaseGroups, o SummaryOptions, b bounds) *Summary {
 	}
 	minFirst := int64(math.MaxInt64)
 	var firsts []int64
+	var ps []pa
 	for _, i := range order {
-		id, ps := g.ids[i], g.buys[g.off[i]:g.off[i+1]]
+		id := g.ids[i]
+		ps = g.purchases(int(i), ps)
 		// By period, then amount: a period's amounts add up in the same order however they came.
 		slices.SortFunc(ps, func(a, b pa) int {
 			if a.p != b.p {

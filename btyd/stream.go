@@ -101,7 +101,7 @@ func readChunks(r io.Reader, carry []byte, line, workers int, work func(w int, d
 // straight into its worker's purchase log (see purchaseLog), grouped by customer at the end. The
 // result equals Summarize(ReadTransactions(r), o), errors included (the first bad line's
 // *ParseError). Memory: 20 bytes per purchase kept (only those inside the periods summarised)
-// while reading, 16 more while grouping, and the customer ids.
+// and the customer ids.
 func SummarizeTransactions(r io.Reader, o SummaryOptions) (*Summary, error) {
 	if o.CalibrationEnd.IsZero() {
 		return nil, errors.New("btyd: calibration end not set")
@@ -115,7 +115,7 @@ func SummarizeTransactions(r io.Reader, o SummaryOptions) (*Summary, error) {
 		l, err := br.ReadBytes('\n')
 		if len(l) == 0 && err != nil {
 			if errors.Is(err, io.EOF) {
-				return summarizeGroups(purchaseGroups{off: []int{0}}, o, newBounds(o)), nil
+				return summarizeGroups(groupPurchases([]*purchaseLog{newPurchaseLog()}), o, newBounds(o)), nil
 			}
 			return nil, err
 		}
