@@ -2,7 +2,7 @@ package analysis
 
 import (
 	"context"
-	"sort"
+	"slices"
 	"time"
 
 	"fidelis"
@@ -65,18 +65,53 @@ type Backtest struct {
 // they send a referral within it.
 const AdvocacyHorizon = 180 * 24 * time.Hour
 
-func features(ctx context.Context, as fidelis.AdvocacyStore, asOf, until time.Time) (rows []fidelis.CustomerFeatures, err error) {
-	f := fidelis.FeatureQuery{AsOf: asOf, Until: until, Recent: advocacy.RecentInteractions}
-	err = as.AdvocacyFeatures(ctx, f, func(f fidelis.CustomerFeatures) error { rows = append(rows, f); return nil })
-	return rows, err
+// rows holds the model inputs of one feature read, in the store's customer order: each row's
+// features (advocacy.Features) in blocks of rowBlock rows, so that growing never copies them (at
+// 1M customers 15 floats each, ~120 MB), the labels and the advocacy scores.
+type rows struct {
+	x     [][]float64
+	y     []bool
+	score []float64
+	block []float64
 }
 
-func design(rows []fidelis.CustomerFeatures) ([][]float64, []bool) {
-	x, y := make([][]float64, len(rows)), make([]bool, len(rows))
-	for i, r := range rows {
-		x[i], y[i] = advocacy.Features(r), r.Future > 0
+const rowBlock = 4096
+
+// add appends f's row; it returns the row's features.
+func (r *rows) add(f fidelis.CustomerFeatures) []float64 {
+	k := len(advocacy.FeatureNames)
+	if len(r.block) < k {
+		r.block = make([]float64, k*rowBlock)
 	}
-	return x, y
+	x := r.block[:k:k]
+	r.block = r.block[k:]
+	copy(x, advocacy.Features(f))
+	r.x, r.y, r.score = append(r.x, x), append(r.y, f.Future > 0), append(r.score, advocacy.Score(f))
+	return x
+}
+
+func (r *rows) positives() (n int) {
+	for _, v := range r.y {
+		if v {
+			n++
+		}
+	}
+	return n
+}
+
+// features reads the model inputs as of asOf (label: referrals in [asOf, until)); each customer's
+// row is also handed to fn when it is not nil.
+func features(ctx context.Context, as fidelis.AdvocacyStore, asOf, until time.Time, fn func(fidelis.CustomerFeatures, []float64)) (*rows, error) {
+	f := fidelis.FeatureQuery{AsOf: asOf, Until: until, Recent: advocacy.RecentInteractions}
+	r := &rows{}
+	err := as.AdvocacyFeatures(ctx, f, func(f fidelis.CustomerFeatures) error {
+		x := r.add(f)
+		if fn != nil {
+			fn(f, x)
+		}
+		return nil
+	})
+	return r, err
 }
 
 func runAdvocacy(ctx context.Context, st fidelis.Store, o Options, a *Analysis) (any, error) {
@@ -138,64 +173,59 @@ func runAdvocacy(ctx context.Context, st fidelis.Store, o Options, a *Analysis) 
 	t2 := end.Add(-AdvocacyHorizon)
 	t1 := t2.Add(-AdvocacyHorizon)
 	bt := Backtest{TrainCutoff: t1, TestCutoff: t2, End: end, HorizonDays: int(AdvocacyHorizon.Hours() / 24)}
-	train, err := features(ctx, st, t1, t2)
+	train, err := features(ctx, st, t1, t2, nil)
 	if err != nil {
 		return nil, err
 	}
-	test, err := features(ctx, st, t2, end)
+	test, err := features(ctx, st, t2, end, nil)
 	if err != nil {
 		return nil, err
 	}
-	xtr, ytr := design(train)
-	xte, yte := design(test)
-	bt.TrainN, bt.TestN = len(ytr), len(yte)
-	for _, v := range ytr {
-		if v {
-			bt.TrainPositives++
-		}
-	}
-	for _, v := range yte {
-		if v {
-			bt.TestPositives++
-		}
-	}
+	bt.TrainN, bt.TestN = len(train.y), len(test.y)
+	bt.TrainPositives, bt.TestPositives = train.positives(), test.positives()
 	if bt.TrainPositives > 0 && bt.TrainPositives < bt.TrainN {
-		m := advocacy.Fit(xtr, ytr, advocacy.DefaultLambda)
-		p, s := make([]float64, len(xte)), make([]float64, len(xte))
-		for i := range xte {
-			p[i] = m.Predict(xte[i])
-			s[i] = advocacy.Score(test[i])
+		m := advocacy.Fit(train.x, train.y, advocacy.DefaultLambda)
+		p := make([]float64, len(test.x))
+		for i, x := range test.x {
+			p[i] = m.Predict(x)
 		}
-		bt.AUC, bt.TopDecileLift, bt.ScoreAUC = advocacy.AUC(p, yte), advocacy.TopDecileLift(p, yte), advocacy.AUC(s, yte)
+		bt.AUC, bt.TopDecileLift, bt.ScoreAUC = advocacy.AUC(p, test.y), advocacy.TopDecileLift(p, test.y), advocacy.AUC(test.score, test.y)
 	}
+	train = nil
 	out.Backtest = bt
 	// The production model: fitted on the latest labelled split, applied to today's features.
-	now, err := features(ctx, st, end, end)
-	if err != nil {
-		return nil, err
-	}
-	var all []Advocate
 	if bt.TestPositives > 0 && bt.TestPositives < bt.TestN {
-		out.Model = advocacy.Fit(xte, yte, advocacy.DefaultLambda)
+		out.Model = advocacy.Fit(test.x, test.y, advocacy.DefaultLambda)
 	}
+	test = nil
+	// Every customer as of the end, in the store's order; reasons are worked out only for the
+	// customers listed (row indexes the features kept in now).
+	type scored struct {
+		Advocate
+		row int
+	}
+	var all []scored
 	var adv int64
-	for _, f := range now {
-		x := advocacy.Features(f)
+	now, err := features(ctx, st, end, end, func(f fidelis.CustomerFeatures, x []float64) {
 		v := Advocate{Customer: f.Customer, Score: advocacy.Score(f), Referrals: f.Referrals, Converted: f.Converted, NPS: f.NPS, Probability: -1}
 		if out.Model.Coef != nil {
 			v.Probability = out.Model.Predict(x)
-			v.Reasons = out.Model.Reasons(x, 3)
 		}
 		if v.Score >= advocacy.AdvocateThreshold {
 			adv++
 		}
-		all = append(all, v)
+		all = append(all, scored{v, len(all)})
+	})
+	if err != nil {
+		return nil, err
 	}
-	out.Customers = int64(len(now))
+	out.Customers = int64(len(all))
 	out.Advocates = metric.NewProportion(adv, out.Customers)
-	sort.SliceStable(all, func(i, j int) bool { return all[i].Score > all[j].Score })
-	out.Top = append(out.Top, all[:min(20, len(all))]...)
-	sort.SliceStable(all, func(i, j int) bool { return all[i].Probability > all[j].Probability })
+	slices.SortStableFunc(all, func(a, b scored) int { return desc(a.Score, b.Score) })
+	for _, v := range all[:min(20, len(all))] {
+		out.Top = append(out.Top, v.Advocate)
+	}
+	slices.SortStableFunc(all, func(a, b scored) int { return desc(a.Probability, b.Probability) })
 	for _, v := range all {
 		if v.Probability >= 0 {
 			out.ranked = append(out.ranked, Advocate{Customer: v.Customer, Probability: v.Probability})
@@ -206,13 +236,22 @@ func runAdvocacy(ctx context.Context, st fidelis.Store, o Options, a *Analysis) 
 			break
 		}
 		if v.Score < advocacy.AdvocateThreshold {
-			out.Likely = append(out.Likely, v)
+			v.Reasons = out.Model.Reasons(now.x[v.row], 3)
+			out.Likely = append(out.Likely, v.Advocate)
 		}
 	}
-	for i := range out.Top {
-		out.Top[i].Reasons = nil
-	}
 	return out, nil
+}
+
+// desc orders a before b when it is the larger (for stable sorts, largest first).
+func desc(a, b float64) int {
+	switch {
+	case a > b:
+		return -1
+	case a < b:
+		return 1
+	}
+	return 0
 }
 
 const scoreNote = "Advocacy score 0–100: promoter (latest NPS 9–10) 30 or passive (7–8) 10; referrals sent 5 each (max 15); " +
