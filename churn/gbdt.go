@@ -659,6 +659,36 @@ func (g *GBDT) Contributions(x *Matrix, i int, contrib []float64) (bias float64)
 	return bias
 }
 
+// contributionsBlock is Contributions (without the bias) for rows lo..hi−1 of x at once: row i's
+// term of feature f goes to c[(i−lo)·Features+f]. It walks one tree over the whole block before
+// the next, so the tree's nodes and the columns it reads stay in cache (row by row, every tree
+// fetched its columns' lines again per row); each row still adds its terms tree by tree along
+// the path, as Contributions does, so the sums are identical.
+func (g *GBDT) contributionsBlock(x *Matrix, lo, hi int, c []float64) {
+	p := g.Features
+	c = c[:(hi-lo)*p]
+	clear(c)
+	for k := range g.Trees {
+		nodes := g.Trees[k].Nodes
+		for i := lo; i < hi; i++ {
+			ci := c[(i-lo)*p : (i-lo+1)*p]
+			j := int32(0)
+			for {
+				n := &nodes[j]
+				if n.Feature < 0 {
+					break
+				}
+				if goLeft(x.Cols[n.Feature][i], n) {
+					j = n.Left
+				} else {
+					j = n.Right
+				}
+				ci[n.Feature] += nodes[j].Value - n.Value
+			}
+		}
+	}
+}
+
 // Importance returns each feature's share of the total split gain (sums to 1; zeros without
 // splits): the global importance shown to people.
 func (g *GBDT) Importance() []float64 {

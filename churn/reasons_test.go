@@ -2,6 +2,8 @@ package churn
 
 import (
 	"cmp"
+	"context"
+	"math"
 	"math/rand/v2"
 	"reflect"
 	"slices"
@@ -54,6 +56,42 @@ func TestRankedAUCEqualsAUC(t *testing.T) {
 		want := aucSorted(order(s), s, y, w)
 		if got := rank(s, y).auc(wb); got != want && !(got != got && want != want) {
 			t.Fatalf("trial %d: %v, aucSorted %v", trial, got, want)
+		}
+	}
+}
+
+// TestContributionsBlockEqualsRows: the blocked contributions equal Contributions row by row
+// exactly (same additions in the same order), on trees fitted to random rows with missing values.
+func TestContributionsBlockEqualsRows(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	const n, p = 3000, 5
+	x := NewMatrix(n, p)
+	y := make([]float64, n)
+	for i := range n {
+		for f := range p {
+			x.Cols[f][i] = float32(r.NormFloat64())
+			if r.IntN(10) == 0 {
+				x.Cols[f][i] = float32(math.NaN())
+			}
+		}
+		if x.Cols[0][i] > 0.3 || (x.Cols[1][i] < 0 && x.Cols[2][i] > 0) {
+			y[i] = 1
+		}
+	}
+	g, err := FitGBDT(context.Background(), x, y, nil, nil, GBDTOptions{MaxRounds: 30, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := make([]float64, p)
+	got := make([]float64, 700*p)
+	for lo := 0; lo < n; lo += 700 {
+		hi := min(n, lo+700)
+		g.contributionsBlock(x, lo, hi, got)
+		for i := lo; i < hi; i++ {
+			g.Contributions(x, i, want)
+			if !slices.Equal(got[(i-lo)*p:(i-lo+1)*p], want) {
+				t.Fatalf("row %d: block %v, row %v", i, got[(i-lo)*p:(i-lo+1)*p], want)
+			}
 		}
 	}
 }

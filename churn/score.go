@@ -133,27 +133,34 @@ func scoreAll(ctx context.Context, src RowSource, end time.Time, method string, 
 		s.Importance = append(s.Importance, Importance{Feature: ft.Name(), Label: ft.Msg().String(), Msg: ft.Msg(), Key: ft.Key, Level: ft.Level, Share: v})
 	}
 	slices.SortStableFunc(s.Importance, func(a, b Importance) int { return cmp.Compare(b.Share, a.Share) })
+	// Reasons in blocks of rows (see GBDT.contributionsBlock): 512 rows × ~70 features of
+	// contributions is under 300 kB per goroutine.
+	const block = 512
+	p := len(m.Features)
 	parallel(len(rows), func(lo, hi int) {
-		contrib := make([]float64, len(m.Features))
-		for i := lo; i < hi; i++ {
-			r, c := rows[i], sc[i]
-			cu := Customer{Customer: r.Customer, GBDT: c.GBDT, Logistic: c.Logistic, PAlive: c.PAlive, Pareto: c.PAlivePareto,
-				Hiatus: r.T-r.Tx >= m.Hiatus, Recency: r.T - r.Tx, Revenue: r.Revenue}
-			switch method {
-			case MethodLogistic:
-				cu.Risk = c.Logistic
-			case MethodBGNBD:
-				cu.Risk = 1 - c.PAlive
-			case MethodPareto:
-				cu.Risk = 1 - c.PAlivePareto
-			case MethodHiatus:
-				cu.Risk = c.Hiatus
-			default:
-				cu.Risk = c.GBDT
+		contrib := make([]float64, block*p)
+		for b := lo; b < hi; b += block {
+			e := min(hi, b+block)
+			m.GBDT.contributionsBlock(x, b, e, contrib)
+			for i := b; i < e; i++ {
+				r, c := rows[i], sc[i]
+				cu := Customer{Customer: r.Customer, GBDT: c.GBDT, Logistic: c.Logistic, PAlive: c.PAlive, Pareto: c.PAlivePareto,
+					Hiatus: r.T-r.Tx >= m.Hiatus, Recency: r.T - r.Tx, Revenue: r.Revenue}
+				switch method {
+				case MethodLogistic:
+					cu.Risk = c.Logistic
+				case MethodBGNBD:
+					cu.Risk = 1 - c.PAlive
+				case MethodPareto:
+					cu.Risk = 1 - c.PAlivePareto
+				case MethodHiatus:
+					cu.Risk = c.Hiatus
+				default:
+					cu.Risk = c.GBDT
+				}
+				cu.Reasons = topReasons(m.Features, x, i, contrib[(i-b)*p:(i-b+1)*p], 3)
+				s.Customers[i] = cu
 			}
-			m.GBDT.Contributions(x, i, contrib)
-			cu.Reasons = topReasons(m.Features, x, i, contrib, 3)
-			s.Customers[i] = cu
 		}
 	})
 	return s, nil
