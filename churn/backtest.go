@@ -36,7 +36,10 @@ type Options struct {
 	Cutoffs     int // rolling origins (default 4), spaced H days apart, the last H days before the end
 	Bootstrap   int // bootstrap replicates of the AUC (default 200)
 	Seed        uint64
-	GBDT        GBDTOptions
+	// TrainRows is the most customers a model trains on (default DefaultTrainRows; negative: all
+	// of them). Above it, Train draws a random sample stratified by outcome (see trainSample).
+	TrainRows int
+	GBDT      GBDTOptions
 	// BaseDeadline bounds each customer-base model fit (zero: DefaultBGNBDDeadline and
 	// DefaultParetoDeadline); a fit past it is marked failed (see FitBase).
 	BaseDeadline time.Duration
@@ -53,6 +56,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Bootstrap <= 0 {
 		o.Bootstrap = 200
+	}
+	if o.TrainRows == 0 {
+		o.TrainRows = DefaultTrainRows
 	}
 	o.GBDT.Seed = o.Seed
 	return o
@@ -83,9 +89,12 @@ type Scores struct {
 // Cutoff is one rolling origin: trained on rows as of TrainAsOf with outcomes in [TrainAsOf,
 // AsOf), tested on rows as of AsOf with outcomes in [AsOf, AsOf+H).
 type Cutoff struct {
-	AsOf       time.Time          `json:"as_of"`
-	TrainAsOf  time.Time          `json:"train_as_of"`
-	Train      int                `json:"train_customers"`
+	AsOf      time.Time `json:"as_of"`
+	TrainAsOf time.Time `json:"train_as_of"`
+	Train     int       `json:"train_customers"`
+	// Sampled is how many of the training customers the learners saw when there were more than
+	// Options.TrainRows (a stratified sample); 0 when they saw every one.
+	Sampled    int                `json:"train_sampled,omitempty"`
 	Test       int                `json:"test_customers"`
 	LapseRate  float64            `json:"lapse_rate"` // share of test customers who lapsed
 	Hiatus     float64            `json:"hiatus_days"`
@@ -251,6 +260,48 @@ func classes(y []float64) (pos, neg int) {
 // lrRows bounds the logistic regression's training rows.
 const lrRows = 200_000
 
+// DefaultTrainRows is the most customers a model trains on by default (Options.TrainRows).
+//
+// Why a sample: the learners' cost grows with the rows (each of up to 500 trees builds its
+// histograms over them; every L-BFGS step of the regression scores them all), while what they
+// learn stops improving long before a million customers. Learning curve on the 250k-customer
+// synthetic store (90-day backtest, two cut-offs of 155k and 188k training customers, pooled
+// held-out AUC of the trees over 438k test rows, 95% bootstrap interval ±0.0008): 30k customers
+// 0.9299, 60k 0.9307, 125k 0.9310, all 0.9313; Brier 0.0999, 0.0995, 0.0995, 0.0993. Past ~100k
+// the gain is within the interval; 250k leaves a wide margin. Stores of up to 250k customers per
+// cut-off train on every one, exactly as before.
+const DefaultTrainRows = 250_000
+
+// trainSample returns, when y has more than n rows (n > 0), the sorted indices of a random sample
+// of n of them, stratified by outcome: each class keeps its share (rounded), so the sample's
+// lapse rate, the trees' starting log-odds and what the calibrators learn are the population's.
+// nil means every row. The draw is seeded, so the same rows and seed give the same sample.
+func trainSample(y []float64, n int, seed uint64) []int {
+	if n <= 0 || len(y) <= n {
+		return nil
+	}
+	var pos, neg []int
+	for i, v := range y {
+		if v == 1 {
+			pos = append(pos, i)
+		} else {
+			neg = append(neg, i)
+		}
+	}
+	np := int(math.Round(float64(n) * float64(len(pos)) / float64(len(y))))
+	rng := rand.New(rand.NewPCG(seed, 0x736d706c))
+	draw := func(from []int, k int) []int {
+		for i := range k { // partial Fisher–Yates: k distinct rows
+			j := i + rng.IntN(len(from)-i)
+			from[i], from[j] = from[j], from[i]
+		}
+		return from[:k]
+	}
+	out := append(draw(pos, np), draw(neg, n-np)...)
+	slices.Sort(out)
+	return out
+}
+
 // Model is the fitted supervised model: the features, both learners and their calibrators.
 type Model struct {
 	Features    []Feature
@@ -263,6 +314,8 @@ type Model struct {
 	Hiatus     float64
 	HiatusRate [2]float64
 	HorizonDay int
+	// Sampled is the size of the stratified sample the learners saw (0: every training row).
+	Sampled int
 	// BGNBDMissing says why the training rows had no BG/NBD features (zero when they had).
 	BGNBDMissing fidelis.Msg
 }
@@ -270,15 +323,26 @@ type Model struct {
 // Train fits the model on rows as of a cut-off whose outcome window has passed: 70% of customers
 // train, 15% stop the boosting early, 15% calibrate (a seeded random split of customers; every
 // row's features and outcome come before the test cut-off, so the split leaks nothing in time).
+// Above Options.TrainRows customers, the learners see a stratified sample of that many (see
+// trainSample); the feature levels and the hiatus rule still come from every row.
 func Train(ctx context.Context, rows []fidelis.ChurnRow, base BaseModels, o Options) (*Model, error) {
 	o = o.withDefaults()
 	progress(o, "features")
 	y, _ := labels(rows)
 	fs := newSchema(rows)
-	x := matrix(fs, rows, base.extrasFor(rows, float64(o.HorizonDays)))
+	ex := base.extrasFor(rows, float64(o.HorizonDays))
+	ys := y
+	sample := trainSample(y, o.TrainRows, o.Seed)
+	if sample != nil {
+		ys = make([]float64, len(sample))
+		for j, i := range sample {
+			ys[j] = y[i]
+		}
+	}
+	x := matrix(fs, rows, ex, sample)
 	rng := rand.New(rand.NewPCG(o.Seed, 0x73706c74))
-	perm := rng.Perm(len(rows))
-	nFit, nVal := len(rows)*70/100, len(rows)*15/100
+	perm := rng.Perm(len(ys))
+	nFit, nVal := len(ys)*70/100, len(ys)*15/100
 	fit, val, cal := perm[:nFit], perm[nFit:nFit+nVal], perm[nFit+nVal:]
 	slices.Sort(fit)
 	slices.Sort(val)
@@ -286,11 +350,12 @@ func Train(ctx context.Context, rows []fidelis.ChurnRow, base BaseModels, o Opti
 	pick := func(idx []int) []float64 {
 		out := make([]float64, len(idx))
 		for j, i := range idx {
-			out[j] = y[i]
+			out[j] = ys[i]
 		}
 		return out
 	}
 	xf, xv, xc := x.Rows(fit), x.Rows(val), x.Rows(cal)
+	x = nil
 	yf, yv, yc := pick(fit), pick(val), pick(cal)
 	progress(o, fmt.Sprintf("boosting trees on %d customers", len(fit)))
 	g, err := FitGBDT(ctx, xf, yf, xv, yv, o.GBDT)
@@ -314,7 +379,7 @@ func Train(ctx context.Context, rows []fidelis.ChurnRow, base BaseModels, o Opti
 	if err != nil {
 		return nil, err
 	}
-	m := &Model{Features: fs, GBDT: g, Logistic: lr, HorizonDay: o.HorizonDays}
+	m := &Model{Features: fs, GBDT: g, Logistic: lr, HorizonDay: o.HorizonDays, Sampled: len(sample)}
 	if base.bgErr != nil {
 		m.BGNBDMissing = errMsg(base.bgErr)
 	}
@@ -392,7 +457,7 @@ type Scored struct {
 // that cut-off.
 func (m *Model) Score(rows []fidelis.ChurnRow, base BaseModels) (*Matrix, []Scored) {
 	ex := base.extrasFor(rows, float64(m.HorizonDay))
-	x := matrix(m.Features, rows, ex)
+	x := matrix(m.Features, rows, ex, nil)
 	pg, pl := m.GBDT.Predict(x), m.Logistic.Predict(x)
 	m.CalGBDT.ApplyAll(pg)
 	m.CalLogistic.ApplyAll(pl)
@@ -433,6 +498,7 @@ func runCutoff(ctx context.Context, o Options, train []fidelis.ChurnRow, trainBa
 	c.Hiatus = m.Hiatus
 	c.Calibrated = m.CalGBDT.Method
 	c.Trees = len(m.GBDT.Trees)
+	c.Sampled = m.Sampled
 	pr := pred{y: y, value: value, p: map[string][]float64{}, missing: map[string]fidelis.Msg{}, ids: make([]string, len(test))}
 	for i, r := range test {
 		pr.ids[i] = r.Customer

@@ -17,5 +17,8 @@ var Interval = interval
 func TrainingMatrix(rows []fidelis.ChurnRow, h int) (*Matrix, []float64) {
 	y, _ := labels(rows)
 	base := FitBase(context.Background(), rows, false, Options{})
-	return matrix(newSchema(rows), rows, base.extrasFor(rows, float64(h))), y
+	return matrix(newSchema(rows), rows, base.extrasFor(rows, float64(h)), nil), y
 }
+
+// TrainSample exposes the stratified training sample.
+var TrainSample = trainSample

@@ -219,13 +219,21 @@ func levels(n map[string]int, total int) []string {
 	return out
 }
 
-// matrix computes the features of every row, on all cores.
-func matrix(fs []Feature, rows []fidelis.ChurnRow, ex []extras) *Matrix {
-	m := NewMatrix(len(rows), len(fs))
-	parallel(len(rows), func(lo, hi int) {
-		for i := lo; i < hi; i++ {
+// matrix computes the features of the rows at idx (every row when idx is nil), on all cores.
+func matrix(fs []Feature, rows []fidelis.ChurnRow, ex []extras, idx []int) *Matrix {
+	n := len(rows)
+	if idx != nil {
+		n = len(idx)
+	}
+	m := NewMatrix(n, len(fs))
+	parallel(n, func(lo, hi int) {
+		for j := lo; j < hi; j++ {
+			i := j
+			if idx != nil {
+				i = idx[j]
+			}
 			for f, ft := range fs {
-				m.Cols[f][i] = float32(ft.value(&rows[i], &ex[i]))
+				m.Cols[f][j] = float32(ft.value(&rows[i], &ex[i]))
 			}
 		}
 	})

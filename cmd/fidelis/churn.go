@@ -58,6 +58,7 @@ func runChurn(ctx context.Context, e *env, args []string) error {
 	out := fs.String("out", "", "write every customer's score and top reasons to FILE.csv")
 	top := fs.Int("top", 10, "customers shown with their reasons on screen")
 	seed := fs.Uint64("seed", 1, "seed of the training split, the trees' subsampling and the bootstrap")
+	trainRows := fs.Int("train-rows", churn.DefaultTrainRows, "most customers each model trains on: above it, a sample stratified by outcome (0: every customer)")
 	langF := fs.String("lang", "en", "language of the reasons and feature labels on screen and in --out: en, pl, ro or lv")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
@@ -70,6 +71,12 @@ func runChurn(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if *trainRows < 0 || (*trainRows > 0 && *trainRows < 1000) {
+		return fidelis.Errorf(fidelis.EInvalid, "--train-rows %d: want 0 (every customer) or at least 1000", *trainRows)
+	}
+	if *trainRows == 0 {
+		*trainRows = -1 // churn.Options: negative trains on every customer
+	}
 	if *cutoffs < 1 || *cutoffs > 24 {
 		return fidelis.Errorf(fidelis.EInvalid, "--cutoffs %d: want 1 to 24", *cutoffs)
 	}
@@ -81,7 +88,7 @@ func runChurn(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	ch, err := churnModel(ctx, e, st, *db, churn.Options{HorizonDays: days, Cutoffs: *cutoffs, Seed: *seed})
+	ch, err := churnModel(ctx, e, st, *db, churn.Options{HorizonDays: days, Cutoffs: *cutoffs, Seed: *seed, TrainRows: *trainRows})
 	if err != nil {
 		return err
 	}
