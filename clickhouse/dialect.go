@@ -87,5 +87,11 @@ func (Dialect) ArgMax(val, key string) string { return `argMax(` + val + `, ` + 
 // AnyValue is any.
 func (Dialect) AnyValue(expr string) string { return `any(` + expr + `)` }
 
+// SquaredSteps squares arrayDifference of the sorted values (its first element is 0); the lambda
+// reaches only the array, not an aggregate, which 18.16 allows.
+func (Dialect) SquaredSteps(src, key, v, cond string) (from, agg string) {
+	return src, `toInt64(arraySum(x -> x * x, arrayDifference(arraySort(groupArrayIf(` + v + `, ` + when(cond) + `)))))`
+}
+
 // Trim removes leading and trailing spaces (18.16 has no trimBoth).
 func (Dialect) Trim(s string) string { return `replaceRegexpAll(` + s + `, '^ +| +$', '')` }

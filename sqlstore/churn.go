@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"time"
 
@@ -14,17 +15,20 @@ import (
 // ChurnRows streams one row per customer with a purchase day before asOf's day (see
 // fidelis.ChurnRow), in customer order.
 //
-// Three queries, read side by side in customer order:
-//   - each customer's purchase days before until (one row per customer and day), folded in Go into
-//     the purchase summary, the spread of the gaps between purchase days and the outcome; the
-//     gaps need consecutive days, which the common subset (no window functions) cannot pair;
+// Three queries, the first two read side by side in customer order:
+//   - each customer's purchase days before until, aggregated per customer: the days before asOf
+//     (count, first, last, and the sum of the squared gaps between consecutive days, from which
+//     the spread of the gaps follows: Dialect.SquaredSteps stands in for the window function the
+//     common subset lacks) and those from asOf on (the outcome);
 //   - the facts of every customer with an order before asOf: orders, surveys, programme,
 //     interactions, referrals, exits and subscriptions, each a per-customer aggregate joined on
 //     its own SELECT level (one JOIN per SELECT);
 //   - the per-channel interaction counts of the 90 days before asOf (only customers who
 //     interacted), held in a map while the others stream.
 //
-// Memory: one customer's purchase days, plus the channel map.
+// Memory: one row per customer in flight, plus the channel map. (Until this, the first query
+// streamed one row per customer and purchase day, ~10M rows at a million customers per cut-off,
+// and Go paired the days.)
 func (s *Shapes) ChurnRows(ctx context.Context, asOf, until time.Time, fn func(fidelis.ChurnRow) error) error {
 	a, u := asOf.UTC(), until.UTC()
 	d90, d180, d365 := a.AddDate(0, 0, -90), a.AddDate(0, 0, -180), a.AddDate(0, 0, -365)
@@ -54,8 +58,17 @@ func (s *Shapes) ChurnRows(ctx context.Context, asOf, until time.Time, fn func(f
 	}
 	defer dc.Close()
 	defer fc.Close()
-	days, err := dc.QueryContext(ctx, `SELECT customer_id AS cd_customer, `+day+` AS cd_day, sum(amount) AS cd_amt FROM orders
-		WHERE amount >= 0 AND "timestamp" < ? GROUP BY cd_customer, cd_day ORDER BY cd_customer, cd_day`, u)
+	ad := fidelis.Day.Index(a)
+	// The cut-off day is a number Go computed, written into the text: the conditions appear in
+	// several aggregates, and placeholders would need binding once per copy.
+	cut := strconv.FormatInt(ad, 10)
+	before, after := `cd_day < `+cut, `cd_day >= `+cut
+	from, steps := d.SquaredSteps(`(SELECT customer_id AS cd_customer, `+day+` AS cd_day, sum(amount) AS cd_amt FROM orders
+			WHERE amount >= 0 AND "timestamp" < ? GROUP BY cd_customer, cd_day)`, "cd_customer", "cd_day", before)
+	days, err := dc.QueryContext(ctx, `SELECT cd_customer, `+d.CountIf(before)+` AS cd_n, min(cd_day) AS cd_first,
+		`+d.MaxIf("cd_day", before)+` AS cd_last, `+steps+` AS cd_steps,
+		`+d.CountIf(after)+` AS cd_future, `+d.SumIf("cd_amt", after)+` AS cd_future_amt
+		FROM `+from+` cd GROUP BY cd_customer ORDER BY cd_customer`, u)
 	if err != nil {
 		return fmt.Errorf("churn rows: %w", err)
 	}
@@ -66,14 +79,25 @@ func (s *Shapes) ChurnRows(ctx context.Context, asOf, until time.Time, fn func(f
 	}
 	defer facts.Close()
 
-	ad := fidelis.Day.Index(a)
-	var cur purchaseDays
 	var f churnFact
 	haveFact := false
-	emit := func() error {
-		r, ok := cur.row(ad)
+	prevCustomer := ""
+	// Region, country, segment and channel take few values: one string each, not one per row.
+	intern := map[string]string{}
+	for days.Next() {
+		var p purchaseDays
+		var last sql.NullInt64
+		if err := days.Scan(&p.customer, &p.before, &p.first, &last, &p.steps, &p.future, &p.futureRevenue); err != nil {
+			return fmt.Errorf("churn rows: %w", err)
+		}
+		if p.customer < prevCustomer {
+			return fmt.Errorf("churn rows: %s after %s: the store does not order ids bytewise", p.customer, prevCustomer)
+		}
+		prevCustomer = p.customer
+		p.last = last.Int64
+		r, ok := p.row(ad)
 		if !ok {
-			return nil
+			continue
 		}
 		for !haveFact || f.customer < r.Customer {
 			if !facts.Next() {
@@ -95,68 +119,55 @@ func (s *Shapes) ChurnRows(ctx context.Context, asOf, until time.Time, fn func(f
 			return fmt.Errorf("churn rows: no orders of %s before %s, yet purchase days", r.Customer, a.Format(time.DateOnly))
 		}
 		f.fill(&r, a.Unix())
+		for _, v := range []*string{&r.Region, &r.Country, &r.Segment, &r.Channel} {
+			if w, ok := intern[*v]; ok {
+				*v = w
+			} else if len(intern) < 10_000 {
+				intern[*v] = *v
+			}
+		}
 		r.ByChannel90 = byChannel[r.Customer]
-		return fn(r)
-	}
-	for days.Next() {
-		var c string
-		var dd int64
-		var amt float64
-		if err := days.Scan(&c, &dd, &amt); err != nil {
-			return fmt.Errorf("churn rows: %w", err)
+		if err := fn(r); err != nil {
+			return err
 		}
-		if c != cur.customer {
-			if c < cur.customer {
-				return fmt.Errorf("churn rows: %s after %s: the store does not order ids bytewise", c, cur.customer)
-			}
-			if err := emit(); err != nil {
-				return err
-			}
-			cur = purchaseDays{customer: c, days: cur.days[:0], amounts: cur.amounts[:0]}
-		}
-		cur.days, cur.amounts = append(cur.days, dd), append(cur.amounts, amt)
 	}
 	if err := days.Err(); err != nil {
 		return fmt.Errorf("churn rows: %w", err)
 	}
-	return emit()
+	return nil
 }
 
-// purchaseDays is one customer's purchase days (ascending day numbers) and their values.
+// purchaseDays is one customer's purchase days (calendar days with a non-negative order) as
+// the store aggregates them: before the cut-off day, their count, first and last day numbers
+// and Σ of the squared gaps between consecutive days; from the cut-off on, their count and value.
 type purchaseDays struct {
-	customer string
-	days     []int64
-	amounts  []float64
+	customer            string
+	before, first, last int64
+	steps               int64
+	future              int64
+	futureRevenue       float64
 }
 
 // row summarises the days before day ad (as the customer-base models do: repeat days, first to
 // last, first to the cut-off; the sample standard deviation of the gaps, NaN under two gaps) and
 // those from ad on (the outcome). ok is false without a purchase day before ad.
 func (p purchaseDays) row(ad int64) (r fidelis.ChurnRow, ok bool) {
-	n := 0
-	for n < len(p.days) && p.days[n] < ad {
-		n++
-	}
+	n := p.before
 	if n == 0 {
 		return r, false
 	}
 	r.Customer = p.customer
-	first, last := p.days[0], p.days[n-1]
+	first, last := p.first, p.last
 	r.X, r.Tx, r.T = float64(n-1), float64(last-first), float64(ad-first)
 	r.GapSD = math.NaN()
 	if gaps := n - 1; gaps >= 2 {
-		mean := float64(last-first) / float64(gaps)
-		var ss float64
-		for i := 1; i < n; i++ {
-			g := float64(p.days[i]-p.days[i-1]) - mean
-			ss += g * g
-		}
-		r.GapSD = math.Sqrt(ss / float64(gaps-1))
+		// Σ (g − mean)² = (gaps·Σg² − (Σg)²) ÷ gaps, with Σg = last − first: the numerator is an
+		// exact integer, so the only rounding is the division.
+		span := last - first
+		ss := float64(gaps*p.steps-span*span) / float64(gaps)
+		r.GapSD = math.Sqrt(max(ss, 0) / float64(gaps-1))
 	}
-	for i := n; i < len(p.days); i++ {
-		r.Future++
-		r.FutureRevenue += p.amounts[i]
-	}
+	r.Future, r.FutureRevenue = p.future, p.futureRevenue
 	return r, true
 }
 

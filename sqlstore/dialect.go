@@ -55,6 +55,13 @@ type Dialect interface {
 	ArgMax(val, key string) string
 	// AnyValue is expr on any row of the group.
 	AnyValue(expr string) string
+	// SquaredSteps is for a query grouped by key over src, a subquery with one row per key and
+	// integer v: it returns what to select FROM in place of src and the aggregate Σ (v[i] −
+	// v[i−1])² over the group's rows where cond holds, in order of v (0 with fewer than two).
+	// cond must keep a prefix of each group's rows in that order (v < c). With the count, first
+	// and last v it gives the spread of the gaps (see ChurnRows). DuckDB: lag in a window over
+	// src; ClickHouse 18.16, which has no window functions: arrayDifference of the sorted values.
+	SquaredSteps(src, key, v, cond string) (from, agg string)
 	// Trim removes leading and trailing spaces of a string expression.
 	Trim(s string) string
 	// Name names the engine in messages ("duckdb", "clickhouse").
