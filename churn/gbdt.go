@@ -637,24 +637,10 @@ func (g *GBDT) Predict(x *Matrix) []float64 {
 // Unlike TreeSHAP (Lundberg et al. 2020) it is not consistent across features that interact, but it
 // is exact in sum, costs one walk per tree, and reads as "how far this feature moved the risk".
 func (g *GBDT) Contributions(x *Matrix, i int, contrib []float64) (bias float64) {
-	clear(contrib)
+	g.contributionsBlock(x, i, i+1, contrib)
 	bias = g.Base
 	for k := range g.Trees {
-		t := &g.Trees[k]
-		j := int32(0)
-		bias += t.Nodes[0].Value
-		for {
-			n := &t.Nodes[j]
-			if n.Feature < 0 {
-				break
-			}
-			if goLeft(x.Cols[n.Feature][i], n) {
-				j = n.Left
-			} else {
-				j = n.Right
-			}
-			contrib[n.Feature] += t.Nodes[j].Value - n.Value
-		}
+		bias += g.Trees[k].Nodes[0].Value
 	}
 	return bias
 }
