@@ -2,8 +2,11 @@ package advocacy
 
 import (
 	"math"
+	"runtime"
 	"slices"
 	"sort"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"gonum.org/v1/gonum/optimize"
@@ -123,16 +126,23 @@ func Fit(x [][]float64, y []bool, lambda float64) Model {
 			m.Scale[j] = 1
 		}
 	}
-	z := make([][]float64, n)
+	// The standardised rows in one array (at 1M customers 15 floats each, ~120 MB).
+	zs := make([]float64, n*k)
 	for i, r := range x {
-		z[i] = m.standardise(r)
-	}
-	fg := func(grad, w []float64) float64 {
-		for j := range grad {
-			grad[j] = 0
+		for j, v := range r {
+			zs[i*k+j] = (v - m.Mean[j]) / m.Scale[j]
 		}
-		f := 0.0
-		for i, zi := range z {
+	}
+	// The rows are summed in fixed blocks of fitBlock, each block on whichever core is free and
+	// the blocks' sums added in block order: the result does not depend on the number of cores.
+	blocks := (n + fitBlock - 1) / fitBlock
+	partF := make([]float64, blocks)
+	partG := make([]float64, blocks*(k+1))
+	block := func(b int, w []float64) {
+		f, g := 0.0, partG[b*(k+1):(b+1)*(k+1)]
+		clear(g)
+		for i := b * fitBlock; i < min(n, (b+1)*fitBlock); i++ {
+			zi := zs[i*k : (i+1)*k]
 			eta := w[k]
 			for j, v := range zi {
 				eta += w[j] * v
@@ -146,9 +156,33 @@ func Fit(x [][]float64, y []bool, lambda float64) Model {
 				r -= 1
 			}
 			for j, v := range zi {
-				grad[j] += r * v
+				g[j] += r * v
 			}
-			grad[k] += r
+			g[k] += r
+		}
+		partF[b] = f
+	}
+	workers := min(runtime.GOMAXPROCS(0), blocks)
+	fg := func(grad, w []float64) float64 {
+		var next atomic.Int64
+		var wg sync.WaitGroup
+		for range workers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for b := int(next.Add(1) - 1); b < blocks; b = int(next.Add(1) - 1) {
+					block(b, w)
+				}
+			}()
+		}
+		wg.Wait()
+		clear(grad)
+		f := 0.0
+		for b := range blocks {
+			f += partF[b]
+			for j, v := range partG[b*(k+1) : (b+1)*(k+1)] {
+				grad[j] += v
+			}
 		}
 		for j := range grad {
 			grad[j] /= float64(n)
@@ -183,6 +217,9 @@ func Fit(x [][]float64, y []bool, lambda float64) Model {
 	m.Coef, m.Bias = w[:k], w[k]
 	return m
 }
+
+// fitBlock is the number of rows summed together in one piece of Fit's objective.
+const fitBlock = 8192
 
 func (m Model) standardise(x []float64) []float64 {
 	z := make([]float64, len(x))
