@@ -25,8 +25,11 @@ func (s *Shapes) Cohorts(ctx context.Context, q fidelis.Query) ([]fidelis.Cohort
 		return nil, err
 	}
 	pp, pargs := s.purchasePeriods(q, "b")
-	ff, fargs := s.purchasePeriods(q, "f")
-	first := `(SELECT f_customer, f_seg, min(f_p) AS f_c, max(f_p) AS f_l FROM ` + ff + ` GROUP BY f_customer, f_seg)`
+	// Each customer's first and last purchase periods straight from the orders: the least and
+	// greatest period are the same over distinct periods, without grouping into them first.
+	src, fargs := s.source(q, "orders", "customer_id", "t.amount >= 0", `t.customer_id AS a_customer`,
+		s.D.Period(q.Grain, `t."timestamp"`)+` AS a_p`)
+	first := `(SELECT a_customer AS f_customer, seg AS f_seg, min(a_p) AS f_c, max(a_p) AS f_l FROM ` + src + ` GROUP BY a_customer, seg)`
 	type key struct {
 		seg  string
 		c, k int64

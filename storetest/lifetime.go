@@ -70,3 +70,41 @@ func testLifetimeLapseDay(t *testing.T, st fidelis.Store) {
 		t.Errorf("S(10) = %v, want 0.8", s)
 	}
 }
+
+func init() { AddCase("LifetimesSeveralOrdersADay", testLifetimesSameDay) }
+
+// testLifetimesSameDay: orders sharing a day count as one purchase day, and a refund is
+// no purchase. Window 10 days, data end on Feb 1 (last order Jan 31):
+//
+//	A three orders on Jan 1, one on Jan 12 (gap 11 > 10) → lapsed after Jan 1: event at 10 days
+//	B two orders on Jan 1, two on Jan 11 (gap 10), Jan 21, a refund on Jan 31 (no purchase) →
+//	  lapse after Jan 21, observed (Feb 1 − Jan 21 = 11 > 10): event at 20 + 10 = 30 days
+//	C a refund alone: not a customer with a purchase
+//	D Jan 31 twice: censored at 1 day
+func testLifetimesSameDay(t *testing.T, st fidelis.Store) {
+	defer st.Close()
+	orders := `order_id,customer_id,date,amount
+a1,A,2024-01-01,10
+a2,A,2024-01-01,20
+a3,A,2024-01-01,5
+a4,A,2024-01-12,10
+b1,B,2024-01-01,10
+b2,B,2024-01-01,10
+b3,B,2024-01-11,10
+b4,B,2024-01-11,10
+b5,B,2024-01-21,10
+b6,B,2024-01-31,-10
+c1,C,2024-01-15,-5
+d1,D,2024-01-31,10
+d2,D,2024-01-31,10
+`
+	Load(t, st, map[fidelis.Kind]string{fidelis.Orders: orders})
+	got, err := st.Lifetimes(context.Background(), fidelis.Query{}, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []fidelis.LifetimeCell{{Days: 1, Censored: 1}, {Days: 10, Events: 1}, {Days: 30, Events: 1}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("lifetimes %+v, want %+v", got, want)
+	}
+}
