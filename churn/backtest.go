@@ -257,8 +257,12 @@ func classes(y []float64) (pos, neg int) {
 	return pos, len(y) - pos
 }
 
-// lrRows bounds the logistic regression's training rows.
-const lrRows = 200_000
+// lrRows bounds the logistic regression's training rows: about a hundred coefficients (features
+// and their missing indicators) need far fewer than a million rows. On the 250k synthetic store
+// its pooled held-out AUC did not rise with more rows: 0.9235 on 21k, 0.9226 on 42k, 0.9232 on
+// 88k, 0.9223 on 109k/131k (95% intervals ±0.001); each L-BFGS step scores every row, so 50k
+// instead of 200k (until session 6) cuts its time by up to four.
+const lrRows = 50_000
 
 // DefaultTrainRows is the most customers a model trains on by default (Options.TrainRows).
 //
