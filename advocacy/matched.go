@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -143,6 +144,9 @@ type Comparer struct {
 	profiles map[string]int32
 }
 
+// Grow makes room for n more customers (a hint; Add grows as needed).
+func (c *Comparer) Grow(n int) { c.units = slices.Grow(c.units, n) }
+
 // Add records one customer.
 func (c *Comparer) Add(p fidelis.ProgramCustomer) {
 	if len(p.Orders) == 0 {
@@ -167,6 +171,15 @@ func (c *Comparer) Add(p fidelis.ProgramCustomer) {
 		u.amounts[i] = float32(p.Amounts[i])
 	}
 	c.units = append(c.units, u)
+}
+
+// atRisk says whether u can be a control at reference day d (days from its first order): not
+// enrolled by then, and followed for horizon days after it before end.
+func (u *unit) atRisk(d, horizon float64, end time.Time) bool {
+	if !math.IsNaN(u.enrol) && u.enrol <= d {
+		return false
+	}
+	return !u.first.Add(time.Duration((d + horizon) * 24 * float64(time.Hour))).After(end)
 }
 
 // follow holds one unit's outcomes relative to a reference day.
@@ -388,6 +401,7 @@ func (c *Comparer) Compare(ctx context.Context, o CompareOptions) (Comparison, e
 	// The rate effect: its own ATT strata leave out the order count (see spanRatio); only records
 	// with orders inside their known-alive span carry information.
 	rb := newRateBuilder(len(c.units))
+	rb.rs.memberU, rb.rs.memberS = make([]int32, 0, len(mem)), make([]int32, 0, len(mem))
 	type member struct {
 		f follow
 		s int32
@@ -405,7 +419,18 @@ func (c *Comparer) Compare(ctx context.Context, o CompareOptions) (Comparison, e
 	// their means are reported, so they are summed as they come.
 	var naive [4]meanSum
 	var naivePost, naivePostX float64
-	var controls []control
+	// Controls are sized for every customer at risk at a delay bucket's reference day (~5M at 1M
+	// customers, 24 bytes each), so that they are not copied as they grow.
+	nctl := 0
+	for i := range c.units {
+		for _, b := range buckets {
+			if c.units[i].atRisk(rep[b], H, o.End) {
+				nctl++
+			}
+		}
+	}
+	controls := make([]control, 0, nctl)
+	rb.rs.controlU, rb.rs.controlS = make([]int32, 0, nctl), make([]int32, 0, nctl)
 	for i := range c.units {
 		u := &c.units[i]
 		if math.IsNaN(u.enrol) && !u.first.Add(time.Duration((median+H)*24*float64(time.Hour))).After(o.End) {
@@ -424,10 +449,7 @@ func (c *Comparer) Compare(ctx context.Context, o CompareOptions) (Comparison, e
 			// enrolled", or "not enrolled during the window", conditions on the future: it keeps
 			// the would-be members who did not live to enrol, and biases the controls towards
 			// customers about to lapse.
-			if !math.IsNaN(u.enrol) && u.enrol <= d {
-				continue
-			}
-			if u.first.Add(time.Duration((d + H) * 24 * float64(time.Hour))).After(o.End) {
+			if !u.atRisk(d, H, o.End) {
 				continue
 			}
 			censor := math.Inf(1)
@@ -447,11 +469,12 @@ func (c *Comparer) Compare(ctx context.Context, o CompareOptions) (Comparison, e
 		}
 	}
 	res.Members = len(members)
-	// ATT weights: a control in stratum s weighs members(s) ÷ controls(s); members weigh 1.
-	var mf []follow
-	for _, m := range members {
-		if nc[m.s] > 0 && m.f.alive {
-			mf = append(mf, m.f)
+	// ATT weights: a control in stratum s weighs members(s) ÷ controls(s); members weigh 1. The
+	// matched members are those alive in a stratum with controls.
+	matched := func(m *member) bool { return nc[m.s] > 0 && m.f.alive }
+	for i := range members {
+		if matched(&members[i]) {
+			res.Matched++
 		}
 	}
 	for s := range strata {
@@ -459,37 +482,44 @@ func (c *Comparer) Compare(ctx context.Context, o CompareOptions) (Comparison, e
 			res.Strata++
 		}
 	}
-	res.Matched = len(mf)
-	allM := make([]follow, len(members))
-	for i, m := range members {
-		allM[i] = m.f
-	}
-	members = nil
 	// The follow-up outcomes use only the matched controls not enrolled during the whole
-	// follow-up (a zero weight for the others, which leaves every sum unchanged).
-	var cf []follow
-	var cw []float64
-	for _, x := range controls {
-		if x.clean && nm[x.s] > 0 {
-			cf, cw = append(cf, x.follow()), append(cw, nm[x.s]/nc[x.s])
-		}
-	}
-	controls = nil
+	// follow-up (a zero weight for the others, which leaves every sum unchanged). Records that do
+	// not count give NaN, which wmean skips.
 	for j, oc := range outcomes {
 		out := Outcome{Name: oc.name}
-		out.Members, _ = wmean(allM, nil, oc.get)
+		out.Members, _ = wmean(len(members), func(i int) (float64, float64) { return oc.get(members[i].f), 1 })
 		out.NonMembers = naive[j].mean()
 		out.NaiveDiff = out.Members - out.NonMembers
 		out.NaiveRelative = out.NaiveDiff / out.NonMembers
-		mm, mv := wmean(mf, nil, oc.get)
-		cm, cv := wmean(cf, cw, oc.get)
+		mm, mv := wmean(len(members), func(i int) (float64, float64) {
+			if !matched(&members[i]) {
+				return math.NaN(), 0
+			}
+			return oc.get(members[i].f), 1
+		})
+		cm, cv := wmean(len(controls), func(i int) (float64, float64) {
+			x := controls[i]
+			if !x.clean || nm[x.s] == 0 {
+				return math.NaN(), 0
+			}
+			return oc.get(x.follow()), nm[x.s] / nc[x.s]
+		})
 		out.MatchedControls = cm
 		out.MatchedDiff = mm - cm
 		out.MatchedSE = math.Sqrt(mv + cv)
 		out.MatchedRelative = out.MatchedDiff / cm
 		res.Outcomes = append(res.Outcomes, out)
 	}
-	mPost, _ := pooledRate(allM, nil)
+	controls = nil
+	// The naive post-enrolment rate of the members (Σ orders ÷ Σ known-active days after the
+	// reference day) against the non-members'.
+	var pn, px float64
+	for _, m := range members {
+		pn += m.f.postN
+		px += m.f.postX
+	}
+	members = nil
+	mPost := pn / px
 	res.NaiveRateEffect = mPost/(naivePost/naivePostX) - 1
 
 	rs := rb.rs
@@ -779,48 +809,28 @@ func spanRatio(a float64, c, x, y []float64, start float64) (float64, float64) {
 	return math.Exp(t), t
 }
 
-// pooledRate returns Σw·orders ÷ Σw·known-active days after and before the reference day.
-func pooledRate(fs []follow, w []float64) (post, pre float64) {
-	var pn, px, qn, qx float64
-	for i, f := range fs {
-		wi := 1.0
-		if w != nil {
-			wi = w[i]
-		}
-		pn += wi * f.postN
-		px += wi * f.postX
-		qn += wi * f.preN
-		qx += wi * f.preX
-	}
-	return pn / px, qn / qx
-}
-
-// wmean returns the weighted mean of get over fs (NaN values skipped) and the variance of that
-// mean (Σw²(x − mean)² ÷ (Σw)², the usual weighted-mean sandwich).
-func wmean(fs []follow, w []float64, get func(follow) float64) (mean, variance float64) {
-	type obs struct{ x, w float64 }
-	kept := make([]obs, 0, len(fs))
+// wmean returns the weighted mean of the n values at(i) gives with their weights (NaN values
+// skipped) and the variance of that mean (Σw²(x − mean)² ÷ (Σw)², the usual weighted-mean
+// sandwich). at is asked twice per value, so that nothing is held.
+func wmean(n int, at func(i int) (x, w float64)) (mean, variance float64) {
 	var sw, sx float64
-	for i, f := range fs {
-		x := get(f)
+	for i := range n {
+		x, w := at(i)
 		if math.IsNaN(x) {
 			continue
 		}
-		wi := 1.0
-		if w != nil {
-			wi = w[i]
-		}
-		kept = append(kept, obs{x, wi})
-		sw += wi
-		sx += wi * x
+		sw += w
+		sx += w * x
 	}
 	if sw == 0 {
 		return math.NaN(), math.NaN()
 	}
 	mean = sx / sw
 	var v float64
-	for _, o := range kept {
-		v += o.w * o.w * (o.x - mean) * (o.x - mean)
+	for i := range n {
+		if x, w := at(i); !math.IsNaN(x) {
+			v += w * w * (x - mean) * (x - mean)
+		}
 	}
 	return mean, v / (sw * sw)
 }

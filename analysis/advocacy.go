@@ -204,7 +204,7 @@ func runAdvocacy(ctx context.Context, st fidelis.Store, o Options, a *Analysis) 
 		Advocate
 		row int
 	}
-	var all []scored
+	all := make([]scored, 0, a.Counts[fidelis.Customers])
 	var adv int64
 	now, err := features(ctx, st, end, end, func(f fidelis.CustomerFeatures, x []float64) {
 		v := Advocate{Customer: f.Customer, Score: advocacy.Score(f), Referrals: f.Referrals, Converted: f.Converted, NPS: f.NPS, Probability: -1}
@@ -226,6 +226,7 @@ func runAdvocacy(ctx context.Context, st fidelis.Store, o Options, a *Analysis) 
 		out.Top = append(out.Top, v.Advocate)
 	}
 	slices.SortStableFunc(all, func(a, b scored) int { return desc(a.Probability, b.Probability) })
+	out.ranked = make([]Advocate, 0, len(all))
 	for _, v := range all {
 		if v.Probability >= 0 {
 			out.ranked = append(out.ranked, Advocate{Customer: v.Customer, Probability: v.Probability})

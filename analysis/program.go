@@ -116,6 +116,7 @@ func runProgram(ctx context.Context, st fidelis.Store, o Options, a *Analysis) (
 	}
 	out.Tiers, out.Flows, out.Upgrades, out.Downgrades = advocacy.Tiers(all, win)
 	var c advocacy.Comparer
+	c.Grow(int(a.Counts[fidelis.Customers]))
 	if o.To.IsZero() {
 		// The action's query has no end either: the same rows.
 		out.dormant = newDormant(a, periods)
