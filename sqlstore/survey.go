@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -194,7 +195,6 @@ func (s *Shapes) DefectorProfiles(ctx context.Context, q fidelis.Query) (fidelis
 	end = end.UTC()
 	pc.AsOf = end
 	start := end.Add(-time.Duration(float64(q.ActivityWindow()) * q.Grain.Days() * 24 * float64(time.Hour)))
-	d := s.D
 	cond, cargs := TimeBounds(fidelis.Query{From: q.From, To: end}, `"timestamp"`)
 	// The population: p_def 1 for a defector, 0 for a loyal customer (the groups are disjoint).
 	pop := `(SELECT customer_id AS p_customer, 1 AS p_def FROM exits WHERE ` + cond + ` GROUP BY p_customer
@@ -202,25 +202,54 @@ func (s *Shapes) DefectorProfiles(ctx context.Context, q fidelis.Query) (fidelis
 		WHERE amount >= 0 AND "timestamp" < ? AND customer_id NOT IN (SELECT customer_id FROM exits)
 		GROUP BY p_customer HAVING max("timestamp") >= ?)`
 	pargs := append(cargs, end, start)
-	if err := s.DB.QueryRowContext(ctx, `SELECT `+d.CountIf("p_def = 1")+`, `+d.CountIf("p_def = 0")+` FROM `+pop+` p`, pargs...).
-		Scan(&pc.Defectors, &pc.Loyal); err != nil {
-		return pc, fmt.Errorf("profiles: %w", err)
-	}
 	cell := func(r *sql.Rows, c *fidelis.ProfileCell) error {
 		var def int64
 		err := r.Scan(&c.Attribute, &c.Value, &def, &c.Customers)
 		c.Defector = def == 1
 		return err
 	}
-	// Fixed columns come from the whitelist, never from input.
-	for _, col := range fidelis.FixedDimensions {
-		cells, err := query(ctx, s.DB, "profiles", `SELECT '`+col+`' AS a_name, a_value, p_def, count(*) FROM `+pop+` p
-			JOIN (SELECT customer_id AS p_customer, `+col+` AS a_value FROM customers) c USING (p_customer)
-			WHERE coalesce(a_value, '') <> '' GROUP BY a_value, p_def ORDER BY a_value, p_def`, pargs, cell)
-		if err != nil {
-			return pc, err
+	// The fixed columns (from the whitelist, never from input) in one join of the population,
+	// counted per combination of their values and added up per column here, instead of one join
+	// each: combinations are at most the population's customers, in practice a few values per
+	// column multiplied.
+	dims, sel := fidelis.FixedDimensions, ""
+	for _, col := range dims {
+		sel += `, coalesce(` + col + `, '') AS a_` + col
+	}
+	type key struct {
+		col, value string
+		def        bool
+	}
+	fixed := map[key]int64{}
+	err := each(ctx, s.DB, "profiles", `SELECT p_def, a_`+strings.Join(dims, `, a_`)+`, count(*) FROM `+pop+` p
+		JOIN (SELECT customer_id AS p_customer`+sel+` FROM customers) c USING (p_customer)
+		GROUP BY p_def, a_`+strings.Join(dims, `, a_`), pargs, func(r *sql.Rows) error {
+		var def, n int64
+		vals := make([]string, len(dims))
+		dest := []any{&def}
+		for i := range vals {
+			dest = append(dest, &vals[i])
 		}
-		pc.Cells = append(pc.Cells, cells...)
+		if err := r.Scan(append(dest, &n)...); err != nil {
+			return fmt.Errorf("profiles: %w", err)
+		}
+		for i, v := range vals {
+			if v != "" {
+				fixed[key{dims[i], v, def == 1}] += n
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return pc, err
+	}
+	keys := slices.Collect(maps.Keys(fixed))
+	slices.SortFunc(keys, func(a, b key) int { // by column as listed, value, loyal first
+		return cmp.Or(cmp.Compare(slices.Index(dims, a.col), slices.Index(dims, b.col)), strings.Compare(a.value, b.value),
+			cmp.Compare(b2i(a.def), b2i(b.def)))
+	})
+	for _, k := range keys {
+		pc.Cells = append(pc.Cells, fidelis.ProfileCell{Attribute: k.col, Value: k.value, Defector: k.def, Customers: fixed[k]})
 	}
 	cells, err := query(ctx, s.DB, "profiles", `SELECT a_name, a_value, p_def, count(DISTINCT p_customer) FROM `+pop+` p
 		JOIN (SELECT customer_id AS p_customer, name AS a_name, value AS a_value FROM customer_attrs) c USING (p_customer)
@@ -250,5 +279,20 @@ func (s *Shapes) DefectorProfiles(ctx context.Context, q fidelis.Query) (fidelis
 			c.Defector = def == 1
 			return err
 		})
+	// Every customer of the population is in exactly one behaviour cell: the groups' sizes.
+	for _, b := range pc.Behaviours {
+		if b.Defector {
+			pc.Defectors += b.Customers
+		} else {
+			pc.Loyal += b.Customers
+		}
+	}
 	return pc, err
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
