@@ -53,22 +53,25 @@ func (s *Shapes) Summaries(ctx context.Context, q fidelis.Query, calEnd, obsEnd 
 	}
 	d := s.D
 	day := d.Period(fidelis.Day, `"timestamp"`)
-	// d: purchase days before obsEnd; f: customers whose first purchase day is before calEnd's,
-	// with their net revenue; the join gives each customer's summary over their days.
-	days := `(SELECT customer_id AS d_customer, ` + day + ` AS d_day, sum(amount) AS d_amt FROM orders
-		WHERE amount >= 0 AND "timestamp" < ? GROUP BY d_customer, d_day)`
-	first := `(SELECT customer_id AS f_customer, ` + d.MinIf(day, "amount >= 0") + ` AS f_first, sum(amount) AS f_net FROM orders
+	// o: orders before obsEnd; f: customers whose first purchase day is before calEnd's. Each
+	// customer's summary is read from their orders joined with that first day, purchase days counted
+	// distinct, instead of grouping the orders into (customer, day) first: nearly every purchase is
+	// a day of its own, and that grouping cost DuckDB more than the join (250k customers: 1.8-2.3
+	// against 2.7-3.9 CPU-s for the summary read into Go).
+	orders := `(SELECT customer_id AS o_customer, ` + day + ` AS o_day, amount AS o_amt FROM orders WHERE "timestamp" < ?)`
+	first := `(SELECT customer_id AS f_customer, ` + d.MinIf(day, "amount >= 0") + ` AS f_first FROM orders
 		WHERE "timestamp" < ? GROUP BY customer_id HAVING ` + d.CountIf("amount >= 0") + ` > 0 AND ` + d.MinIf(day, "amount >= 0") + ` < ?)`
-	cal := `d_day < ?`
-	summary := `(SELECT d_customer AS m_customer, f_first AS m_first, f_net AS m_net, ` + d.CountIf(cal) + ` - 1 AS m_x,
-		` + d.MaxIf("d_day", cal) + ` - f_first AS m_tx, ` + d.SumIf("d_amt", cal+` AND d_day > f_first`) + ` AS m_repeat,
-		` + d.CountIf(`d_day >= ?`) + ` AS m_hold, ` + d.SumIf("d_amt", `d_day >= ?`) + ` AS m_hspend
-		FROM ` + days + ` d JOIN ` + first + ` f ON f.f_customer = d.d_customer GROUP BY d_customer, f_first, f_net)`
+	cal, hold := `o_amt >= 0 AND o_day < ?`, `o_amt >= 0 AND o_day >= ?`
+	summary := `(SELECT o_customer AS m_customer, f_first AS m_first, sum(o_amt) AS m_net,
+		count(DISTINCT CASE WHEN ` + cal + ` THEN o_day END) - 1 AS m_x,
+		` + d.MaxIf("o_day", cal) + ` - f_first AS m_tx, ` + d.SumIf("o_amt", cal+` AND o_day > f_first`) + ` AS m_repeat,
+		count(DISTINCT CASE WHEN ` + hold + ` THEN o_day END) AS m_hold, ` + d.SumIf("o_amt", hold) + ` AS m_hspend
+		FROM ` + orders + ` o JOIN ` + first + ` f ON f.f_customer = o.o_customer GROUP BY o_customer, f_first)`
 	src, sargs := s.source(q, summary, "m_customer", "", "t.m_customer AS s_customer", "t.m_first AS s_first", "t.m_x AS s_x",
 		"t.m_tx AS s_tx", "t.m_repeat AS s_repeat", "t.m_hold AS s_hold", "t.m_hspend AS s_hspend", "t.m_net AS s_net")
 	cd := fidelis.Day.Index(calEnd)
 	// Arguments in the order of the text: the summary's (its aggregates' five calibration days,
-	// then d's and f's), then the segment join's.
+	// then o's and f's), then the segment join's.
 	args := append([]any{cd, cd, cd, cd, cd, obsEnd.UTC(), obsEnd.UTC(), cd}, sargs...)
 	return each(ctx, s.DB, "summaries", `SELECT s_customer, seg, s_first, s_x, s_tx, s_repeat, s_hold, s_hspend, s_net FROM `+src, args,
 		func(r *sql.Rows) error {
