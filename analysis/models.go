@@ -379,7 +379,8 @@ func ScoresWith(ctx context.Context, ms fidelis.ModelStore, a *Analysis, sel *Se
 			fit = c.fit
 		}
 	}
-	model, res, err := fit(ctx, btyd.Compress(cs))
+	rows := btyd.Compress(cs)
+	model, res, err := fit(ctx, rows)
 	if err != nil {
 		return nil, fmt.Errorf("fit: %w", err)
 	}
@@ -389,7 +390,6 @@ func ScoresWith(ctx context.Context, ms fidelis.ModelStore, a *Analysis, sel *Se
 			f.Spend = &gg
 		}
 	}
-	preds := btyd.Predict(model, f.Spend, cs, f.CLV)
 	prev := map[string]float64{}
 	if withPrev {
 		back := obs.AddDate(0, 0, -int(math.Round(window)))
@@ -401,13 +401,13 @@ func ScoresWith(ctx context.Context, ms fidelis.ModelStore, a *Analysis, sel *Se
 			prev[c.ID] = model.PAlive(c.Frequency, c.Recency, c.T)
 		}
 	}
-	for i, p := range preds {
+	btyd.PredictEach(model, f.Spend, cs, rows, f.CLV, func(i int, p btyd.Prediction) {
 		s := &f.Scores[i]
 		if pp, ok := prev[s.Customer]; ok {
 			s.PAlivePrev = pp
 		}
 		s.PAlive, s.Expected, s.Spend, s.CLV = p.PAlive, p.Expected, p.Spend, p.CLV
-	}
+	})
 	return f, nil
 }
 

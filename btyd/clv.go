@@ -87,10 +87,18 @@ type Prediction struct {
 // spend (from gg when not nil) and CLV. Work is done once per distinct (x, t_x, T) (the expectations
 // of an active customer once per distinct (x, T)) and spread over GOMAXPROCS goroutines.
 func Predict(m Transactor, gg *GammaGamma, cs []Customer, o CLVOptions) []Prediction {
-	o = o.withDefaults()
-	rows := Compress(cs)
-	pa, exp, fac := predictRows(m, rows, o)
 	out := make([]Prediction, len(cs))
+	PredictEach(m, gg, cs, Compress(cs), o, func(i int, p Prediction) { out[i] = p })
+	return out
+}
+
+// PredictEach is Predict for customers whose rows the caller has already compressed (rows =
+// Compress(cs)), handing each customer's forecast to each with its index in cs instead of
+// returning them all: a caller that fitted on those rows and keeps its own per-customer records
+// neither compresses twice nor holds a second copy of every forecast.
+func PredictEach(m Transactor, gg *GammaGamma, cs []Customer, rows []Row, o CLVOptions, each func(i int, p Prediction)) {
+	o = o.withDefaults()
+	pa, exp, fac := predictRows(m, rows, o)
 	for i, c := range cs {
 		tx := c.Recency
 		if c.Frequency == 0 {
@@ -109,10 +117,10 @@ func Predict(m Transactor, gg *GammaGamma, cs []Customer, o CLVOptions) []Predic
 		if gg != nil {
 			spend = gg.ExpectedSpend(c.Frequency, c.Monetary)
 		}
-		out[i] = Prediction{ID: c.ID, PAlive: pa[j], Expected: exp[j], Spend: spend, CLV: spend * fac[j]}
-		if math.IsNaN(out[i].CLV) {
-			out[i].CLV = 0
+		p := Prediction{ID: c.ID, PAlive: pa[j], Expected: exp[j], Spend: spend, CLV: spend * fac[j]}
+		if math.IsNaN(p.CLV) {
+			p.CLV = 0
 		}
+		each(i, p)
 	}
-	return out
 }
