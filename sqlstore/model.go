@@ -57,15 +57,15 @@ func (s *Shapes) Summaries(ctx context.Context, q fidelis.Query, calEnd, obsEnd 
 	// customer's summary is read from their orders joined with that first day, purchase days counted
 	// distinct, instead of grouping the orders into (customer, day) first: nearly every purchase is
 	// a day of its own, and that grouping cost DuckDB more than the join (250k customers: 1.8-2.3
-	// against 2.7-3.9 CPU-s for the summary read into Go).
+	// against 2.7-3.9 CPU-s for the summary read into Go). ClickHouse counts no value as NULL.
 	orders := `(SELECT customer_id AS o_customer, ` + day + ` AS o_day, amount AS o_amt FROM orders WHERE "timestamp" < ?)`
 	first := `(SELECT customer_id AS f_customer, ` + d.MinIf(day, "amount >= 0") + ` AS f_first FROM orders
 		WHERE "timestamp" < ? GROUP BY customer_id HAVING ` + d.CountIf("amount >= 0") + ` > 0 AND ` + d.MinIf(day, "amount >= 0") + ` < ?)`
 	cal, hold := `o_amt >= 0 AND o_day < ?`, `o_amt >= 0 AND o_day >= ?`
 	summary := `(SELECT o_customer AS m_customer, f_first AS m_first, sum(o_amt) AS m_net,
-		count(DISTINCT CASE WHEN ` + cal + ` THEN o_day END) - 1 AS m_x,
+		coalesce(count(DISTINCT CASE WHEN ` + cal + ` THEN o_day END), 0) - 1 AS m_x,
 		` + d.MaxIf("o_day", cal) + ` - f_first AS m_tx, ` + d.SumIf("o_amt", cal+` AND o_day > f_first`) + ` AS m_repeat,
-		count(DISTINCT CASE WHEN ` + hold + ` THEN o_day END) AS m_hold, ` + d.SumIf("o_amt", hold) + ` AS m_hspend
+		coalesce(count(DISTINCT CASE WHEN ` + hold + ` THEN o_day END), 0) AS m_hold, ` + d.SumIf("o_amt", hold) + ` AS m_hspend
 		FROM ` + orders + ` o JOIN ` + first + ` f ON f.f_customer = o.o_customer GROUP BY o_customer, f_first)`
 	src, sargs := s.source(q, summary, "m_customer", "", "t.m_customer AS s_customer", "t.m_first AS s_first", "t.m_x AS s_x",
 		"t.m_tx AS s_tx", "t.m_repeat AS s_repeat", "t.m_hold AS s_hold", "t.m_hspend AS s_hspend", "t.m_net AS s_net")
