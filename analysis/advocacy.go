@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"time"
@@ -100,10 +101,10 @@ func (r *rows) positives() (n int) {
 }
 
 // features reads the model inputs as of asOf (label: referrals in [asOf, until)); each customer's
-// row is also handed to fn when it is not nil.
-func features(ctx context.Context, as fidelis.AdvocacyStore, asOf, until time.Time, fn func(fidelis.CustomerFeatures, []float64)) (*rows, error) {
+// row is also handed to fn when it is not nil; room is made for size rows (at most one per customer).
+func features(ctx context.Context, as fidelis.AdvocacyStore, asOf, until time.Time, size int64, fn func(fidelis.CustomerFeatures, []float64)) (*rows, error) {
 	f := fidelis.FeatureQuery{AsOf: asOf, Until: until, Recent: advocacy.RecentInteractions}
-	r := &rows{}
+	r := &rows{x: make([][]float64, 0, size), y: make([]bool, 0, size), score: make([]float64, 0, size)}
 	err := as.AdvocacyFeatures(ctx, f, func(f fidelis.CustomerFeatures) error {
 		x := r.add(f)
 		if fn != nil {
@@ -173,11 +174,12 @@ func runAdvocacy(ctx context.Context, st fidelis.Store, o Options, a *Analysis) 
 	t2 := end.Add(-AdvocacyHorizon)
 	t1 := t2.Add(-AdvocacyHorizon)
 	bt := Backtest{TrainCutoff: t1, TestCutoff: t2, End: end, HorizonDays: int(AdvocacyHorizon.Hours() / 24)}
-	train, err := features(ctx, st, t1, t2, nil)
+	size := a.Counts[fidelis.Customers] // at most one row per customer
+	train, err := features(ctx, st, t1, t2, size, nil)
 	if err != nil {
 		return nil, err
 	}
-	test, err := features(ctx, st, t2, end, nil)
+	test, err := features(ctx, st, t2, end, size, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -206,7 +208,7 @@ func runAdvocacy(ctx context.Context, st fidelis.Store, o Options, a *Analysis) 
 	}
 	all := make([]scored, 0, a.Counts[fidelis.Customers])
 	var adv int64
-	now, err := features(ctx, st, end, end, func(f fidelis.CustomerFeatures, x []float64) {
+	now, err := features(ctx, st, end, end, size, func(f fidelis.CustomerFeatures, x []float64) {
 		v := Advocate{Customer: f.Customer, Score: advocacy.Score(f), Referrals: f.Referrals, Converted: f.Converted, NPS: f.NPS, Probability: -1}
 		if out.Model.Coef != nil {
 			v.Probability = out.Model.Predict(x)
@@ -221,18 +223,30 @@ func runAdvocacy(ctx context.Context, st fidelis.Store, o Options, a *Analysis) 
 	}
 	out.Customers = int64(len(all))
 	out.Advocates = metric.NewProportion(adv, out.Customers)
-	slices.SortStableFunc(all, func(a, b scored) int { return desc(a.Score, b.Score) })
-	for _, v := range all[:min(20, len(all))] {
-		out.Top = append(out.Top, v.Advocate)
+	// Sorted through their indexes with the store's order as the last key (the result of stable
+	// sorts, without moving the records): top advocates by score; then everyone by probability,
+	// ties by score.
+	idx := make([]int32, len(all))
+	for i := range idx {
+		idx[i] = int32(i)
 	}
-	slices.SortStableFunc(all, func(a, b scored) int { return desc(a.Probability, b.Probability) })
+	slices.SortFunc(idx, func(i, j int32) int {
+		return cmp.Or(desc(all[i].Score, all[j].Score), cmp.Compare(i, j))
+	})
+	for _, i := range idx[:min(20, len(idx))] {
+		out.Top = append(out.Top, all[i].Advocate)
+	}
+	slices.SortFunc(idx, func(i, j int32) int {
+		return cmp.Or(desc(all[i].Probability, all[j].Probability), desc(all[i].Score, all[j].Score), cmp.Compare(i, j))
+	})
 	out.ranked = make([]Advocate, 0, len(all))
-	for _, v := range all {
-		if v.Probability >= 0 {
+	for _, i := range idx {
+		if v := all[i]; v.Probability >= 0 {
 			out.ranked = append(out.ranked, Advocate{Customer: v.Customer, Probability: v.Probability})
 		}
 	}
-	for _, v := range all {
+	for _, i := range idx {
+		v := all[i]
 		if len(out.Likely) == 20 || v.Probability < 0 {
 			break
 		}
