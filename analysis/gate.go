@@ -141,7 +141,7 @@ func SelectModel(ctx context.Context, ms fidelis.ModelStore, a *Analysis) (*Sele
 	hw := holdoutWeeks(obs.Sub(a.First))
 	cal := obs.AddDate(0, 0, -int(hw*7))
 	s := &Selection{CalibrationEnd: cal, ObservationEnd: obs, HoldoutWeeks: hw}
-	actual := make([]float64, 0, a.Counts[fidelis.Customers])
+	actual := make([]float64, 0, customersHint(a))
 	cs, err := summaries(ctx, ms, a, "", cal, obs, func(c fidelis.CustomerSummary) { actual = append(actual, c.Holdout) })
 	if err != nil {
 		return nil, err

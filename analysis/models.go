@@ -199,10 +199,10 @@ var errNoModel = errors.New("not enough repeat purchases to fit a customer-base 
 // summaries reads every customer's summary as a btyd.Customer (durations in weeks) and calls keep,
 // when set, with each summary as it is read, so that callers hold only what they use of it: at a
 // million customers the summaries are the largest per-customer data of the models section (48
-// bytes each here, plus what keep retains). The slice is sized for every customer of the store
-// up front instead of growing by copies.
+// bytes each here, plus what keep retains). Slices are sized up front (see customersHint) instead
+// of growing by copies.
 func summaries(ctx context.Context, ms fidelis.ModelStore, a *Analysis, by string, cal, obs time.Time, keep func(fidelis.CustomerSummary)) ([]btyd.Customer, error) {
-	cs := make([]btyd.Customer, 0, a.Counts[fidelis.Customers])
+	cs := make([]btyd.Customer, 0, customersHint(a))
 	repeaters := 0
 	err := ms.Summaries(ctx, fidelis.Query{By: by, Segment: a.Segment}, cal, obs, func(c fidelis.CustomerSummary) error {
 		cs = append(cs, btyd.Customer{ID: c.Customer, Frequency: c.X, Recency: c.Tx / 7, T: c.T / 7, Monetary: c.Monetary})
@@ -218,6 +218,16 @@ func summaries(ctx context.Context, ms fidelis.ModelStore, a *Analysis, by strin
 		err = errNoModel
 	}
 	return cs, err
+}
+
+// customersHint is how many per-customer rows to make room for: every customer of the store,
+// unless a segment filter keeps only some (then nothing is reserved, so that a small segment of a
+// large store does not reserve room for all of it).
+func customersHint(a *Analysis) int64 {
+	if len(a.Segment) > 0 {
+		return 0
+	}
+	return a.Counts[fidelis.Customers]
 }
 
 func runModels(ctx context.Context, st fidelis.Store, o Options, a *Analysis) (any, error) {
@@ -361,7 +371,7 @@ func ScoresWith(ctx context.Context, ms fidelis.ModelStore, a *Analysis, sel *Se
 	}
 	f := &Forecast{Selection: sel, Months: months, WindowDays: window,
 		CLV: btyd.CLVOptions{Periods: months, PeriodLength: weeksPerMonth, Discount: MonthlyDiscount, Margin: 1}}
-	f.Scores = make([]CustomerScore, 0, a.Counts[fidelis.Customers])
+	f.Scores = make([]CustomerScore, 0, customersHint(a))
 	cs, err := summaries(ctx, ms, a, by, obs, obs, func(r fidelis.CustomerSummary) {
 		f.Scores = append(f.Scores, CustomerScore{Customer: r.Customer, Segment: r.Segment, X: r.X, Recency: r.T - r.Tx, Age: r.T, Net: r.Net,
 			Active: r.T-r.Tx <= window, Yearly: r.Net / math.Max(r.T, window) * 365.25,

@@ -60,3 +60,16 @@ func TestSharedActivityOncePerQuery(t *testing.T) {
 		t.Error("wrapping the shared store again starts a second memo")
 	}
 }
+
+// Per-customer slices are reserved for the whole store only when the analysis covers it: a
+// segment of a million-customer store reserves nothing (120 MB of scores otherwise).
+func TestCustomersHint(t *testing.T) {
+	a := &Analysis{Counts: map[fidelis.Kind]int64{fidelis.Customers: 1000000}}
+	if got := customersHint(a); got != 1000000 {
+		t.Errorf("whole store: %d, want 1000000", got)
+	}
+	a.Segment = []fidelis.AttrValue{{Name: "region", Value: "North"}}
+	if got := customersHint(a); got != 0 {
+		t.Errorf("one segment: %d, want 0", got)
+	}
+}
