@@ -73,25 +73,10 @@ func (c *idCache) mayHold(ctx context.Context, db *sql.DB, kind fidelis.Kind, ha
 	defer c.mu.Unlock()
 	s := c.set(kind)
 	if !s.built {
-		// The kind is a fixed schema name, never input.
-		rows, err := db.QueryContext(ctx, `SELECT hash(`+fidelis.Schemas[kind].ID+`) FROM main.`+string(kind))
+		all, err := storedHashes(ctx, db, kind)
 		if err != nil {
-			return nil, fmt.Errorf("stored ids: %w", err)
-		}
-		var all []uint64
-		for rows.Next() {
-			var h uint64
-			if err := rows.Scan(&h); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			all = append(all, h)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
 			return nil, err
 		}
-		slices.Sort(all)
 		s.sorted, s.built = slices.Compact(all), true
 	}
 	out := make([]bool, len(hashes))
@@ -99,6 +84,64 @@ func (c *idCache) mayHold(ctx context.Context, db *sql.DB, kind fidelis.Kind, ha
 		out[i] = s.has(h)
 	}
 	return out, nil
+}
+
+// storedHashes reads the hashes of kind's stored ids, sorted. They come as lists of 16,384 (the
+// driver's per-row cost made one row per id 2.3 times slower: 1.35 s at 2.6M orders) and are
+// sorted by their top 16 bits first, then within each of those buckets, which fit in cache
+// (slices.Sort on the whole took 0.8 s at 2.6M).
+func storedHashes(ctx context.Context, db *sql.DB, kind fidelis.Kind) ([]uint64, error) {
+	// The kind is a fixed schema name, never input.
+	t := `main.` + string(kind)
+	var n int64
+	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM `+t).Scan(&n); err != nil {
+		return nil, fmt.Errorf("stored ids: %w", err)
+	}
+	rows, err := db.QueryContext(ctx, `SELECT list(hash(`+fidelis.Schemas[kind].ID+`)) FROM `+t+` GROUP BY rowid >> 14`)
+	if err != nil {
+		return nil, fmt.Errorf("stored ids: %w", err)
+	}
+	defer rows.Close()
+	all := make([]uint64, 0, n+n/64)
+	for rows.Next() {
+		var hs []any
+		if err := rows.Scan(&hs); err != nil {
+			return nil, fmt.Errorf("stored ids: %w", err)
+		}
+		for _, h := range hs {
+			u, ok := h.(uint64)
+			if !ok {
+				return nil, fmt.Errorf("stored ids: hash is a %T", h)
+			}
+			all = append(all, u)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("stored ids: %w", err)
+	}
+	return sortHashes(all), nil
+}
+
+// sortHashes sorts hashes: a counting sort on the top 16 bits into a new slice, then each
+// bucket on its own.
+func sortHashes(hs []uint64) []uint64 {
+	var start [1<<16 + 1]int
+	for _, h := range hs {
+		start[h>>48+1]++
+	}
+	for i := 1; i < len(start); i++ {
+		start[i] += start[i-1]
+	}
+	out := make([]uint64, len(hs))
+	next := start
+	for _, h := range hs {
+		out[next[h>>48]] = h
+		next[h>>48]++
+	}
+	for i := 0; i < 1<<16; i++ {
+		slices.Sort(out[start[i]:start[i+1]])
+	}
+	return out
 }
 
 // add records inserted ids of kind. It may run before the transaction commits: an id that ends
