@@ -166,8 +166,8 @@ func TestBatcherGroups(t *testing.T) {
 	check("a", <-r[0], 2, 0)
 	check("b", <-r[1], 2, 0)
 	check("c", <-r[2], 1, 2)
-	if n := st.groups.Load(); n != 1 {
-		t.Errorf("%d groups, want 1 (b and c together)", n)
+	if n := st.groups.Load(); n != 2 {
+		t.Errorf("%d groups, want 2 (a, then b and c together)", n)
 	}
 
 	// A group with a poisoned batch (e): d and f are stored alone after the group's rollback.
@@ -178,8 +178,8 @@ func TestBatcherGroups(t *testing.T) {
 		t.Errorf("e: %v %+v, want the poison error", e.err, e.sum)
 	}
 	check("f", <-r[3], 1, 2)
-	if n := st.groups.Load(); n != 2 {
-		t.Errorf("%d groups, want 2", n)
+	if n := st.groups.Load(); n != 4 {
+		t.Errorf("%d groups, want 4", n)
 	}
 	var ids string
 	db.DB().QueryRow(`SELECT string_agg(order_id, ' ' ORDER BY order_id) FROM orders`).Scan(&ids)

@@ -380,3 +380,31 @@ func TestCurrenciesFollowWrites(t *testing.T) {
 	write(fidelis.Update, row("o6", "USD"))
 	want("EUR's one order updated to USD", "USD")
 }
+
+// TestEmptyStagedImport: an import whose every row is rejected, into a filled table, alone or as
+// a group's segment, stores nothing and fails nothing.
+func TestEmptyStagedImport(t *testing.T) {
+	ctx := context.Background()
+	st, err := duckdb.Open(ctx, ":memory:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	head := "order_id,customer_id,timestamp,amount\n"
+	for i, body := range []string{"o1,A,2024-01-01,1\n", "o2,A,2024-01-01,abc\n"} {
+		s, err := ingest.ImportReader(ctx, st, fidelis.Orders, "b.csv", strings.NewReader(head+body), ingest.Options{Batch: true, KeepRejects: 1})
+		if err != nil || s.Stored+s.Rejected != 1 {
+			t.Fatalf("import %d: %v %+v", i, err, s)
+		}
+	}
+	g, err := st.BeginGroup(ctx, fidelis.Orders, fidelis.Insert)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c, err := g.Segment(ctx, "empty", 3); err != nil || c.Stored+c.Duplicates != 0 {
+		t.Fatalf("empty segment: %v %+v", err, c)
+	}
+	if err := g.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+}

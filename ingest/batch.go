@@ -173,10 +173,11 @@ func (b *Batcher) commitLoop() {
 	b.mu.Unlock()
 }
 
-// apply stores a group: in one transaction when the store can, else batch by batch.
+// apply stores a group: in one transaction when the store can (also a group of one: a group's
+// transaction skips what a file import checks first), else batch by batch.
 func (b *Batcher) apply(group []*job) {
 	gr, ok := b.st.(fidelis.Grouper)
-	if !ok || len(group) == 1 {
+	if !ok {
 		for _, j := range group {
 			b.alone(j)
 		}
