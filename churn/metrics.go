@@ -106,13 +106,50 @@ func Reliability(p, y []float64) ([]Bin, float64) {
 	return bins, ece
 }
 
-// topDecile returns the rows with the highest 10% of scores (at least one), ties broken by row
-// order so that the result is deterministic.
+// topDecile returns the rows with the highest 10% of scores (at least one), highest first, ties
+// broken by row order so that the result is deterministic. It sorts a copy of the scores (no
+// comparison closure) to find the cut-off value, then orders only the rows it keeps: the same
+// rows in the same order as sorting every row, at a fraction of the cost on a million.
 func topDecile(s []float64) []int {
+	k := max(1, int(math.Ceil(float64(len(s))/10)))
+	if len(s) == 0 || slices.ContainsFunc(s, func(v float64) bool { return v != v }) {
+		return topDecileSorted(s, k) // NaN compares equal to everything there: keep that order
+	}
+	v := slices.Clone(s)
+	slices.Sort(v)
+	t := v[len(v)-k] // the k-th highest score
+	above := 0
+	for _, x := range s {
+		if x > t {
+			above++
+		}
+	}
+	idx := make([]int, 0, k)
+	ties := k - above // rows scoring exactly t that make it, the first ones by row order
+	for i, x := range s {
+		if x > t || (x == t && ties > 0) {
+			if x == t {
+				ties--
+			}
+			idx = append(idx, i)
+		}
+	}
+	sortByScore(idx, s)
+	return idx
+}
+
+// topDecileSorted is topDecile by sorting every row.
+func topDecileSorted(s []float64, k int) []int {
 	idx := make([]int, len(s))
 	for i := range idx {
 		idx[i] = i
 	}
+	sortByScore(idx, s)
+	return idx[:k]
+}
+
+// sortByScore orders idx by descending score, stably.
+func sortByScore(idx []int, s []float64) {
 	slices.SortStableFunc(idx, func(a, b int) int {
 		switch {
 		case s[a] > s[b]:
@@ -122,7 +159,6 @@ func topDecile(s []float64) []int {
 		}
 		return 0
 	})
-	return idx[:max(1, int(math.Ceil(float64(len(s))/10)))]
 }
 
 // LiftTop10 is the positive rate among the 10% of rows with the highest scores divided by the

@@ -107,3 +107,23 @@ func TestContributionsBlockEqualsRows(t *testing.T) {
 		}
 	}
 }
+
+// TestTopDecileEqualsFullSort: the selection returns the same rows in the same order as a stable
+// sort of every row, on scores with many ties, with and without NaN.
+func TestTopDecileEqualsFullSort(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	for trial := range 300 {
+		n := 1 + r.IntN(2000)
+		s := make([]float64, n)
+		for i := range s {
+			s[i] = float64(r.IntN(1 + trial%50))
+			if trial%10 == 9 && r.IntN(20) == 0 {
+				s[i] = math.NaN()
+			}
+		}
+		want := topDecileSorted(s, max(1, int(math.Ceil(float64(n)/10))))
+		if got := topDecile(s); !slices.Equal(got, want) {
+			t.Fatalf("trial %d: %v, want %v", trial, got, want)
+		}
+	}
+}
