@@ -36,6 +36,7 @@ type idCache struct {
 type idSet struct {
 	built  bool
 	sorted []uint64            // the table's id hashes when the set was built
+	bucket []int32             // where each value of the top 16 bits starts in sorted (and its end)
 	added  map[uint64]struct{} // hashes of ids inserted since
 	// Ids stored by this process lately → rowSum of the stored values; recent is filled until it
 	// holds recentMax ids, then becomes older.
@@ -48,7 +49,10 @@ func (s *idSet) has(h uint64) bool {
 	if _, ok := s.added[h]; ok {
 		return true
 	}
-	_, ok := slices.BinarySearch(s.sorted, h)
+	if len(s.sorted) == 0 {
+		return false
+	}
+	_, ok := slices.BinarySearch(s.sorted[s.bucket[h>>48]:s.bucket[h>>48+1]], h)
 	return ok
 }
 
@@ -77,13 +81,40 @@ func (c *idCache) mayHold(ctx context.Context, db *sql.DB, kind fidelis.Kind, ha
 		if err != nil {
 			return nil, err
 		}
-		s.sorted, s.built = slices.Compact(all), true
+		s.setSorted(slices.Compact(all))
+		s.built = true
 	}
 	out := make([]bool, len(hashes))
 	for i, h := range hashes {
 		out[i] = s.has(h)
 	}
 	return out, nil
+}
+
+// setSorted keeps sorted hashes with the index of their buckets (a lookup at 10M ids searched
+// 23 far-apart places; now about 7 nearby ones).
+func (s *idSet) setSorted(sorted []uint64) {
+	s.sorted, s.bucket = sorted, nil
+	if len(sorted) == 0 {
+		return
+	}
+	s.bucket = make([]int32, 1<<16+1)
+	for _, h := range sorted {
+		s.bucket[h>>48+1]++
+	}
+	for i := 1; i < len(s.bucket); i++ {
+		s.bucket[i] += s.bucket[i-1]
+	}
+}
+
+// warm builds the sets of kinds now, so that the first small import of each does not wait.
+func (c *idCache) warm(ctx context.Context, db *sql.DB, kinds ...fidelis.Kind) error {
+	for _, k := range kinds {
+		if _, err := c.mayHold(ctx, db, k, nil); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // storedHashes reads the hashes of kind's stored ids, sorted. They come as lists of 16,384 (the
@@ -158,7 +189,8 @@ func (c *idCache) add(kind fidelis.Kind, hashes []uint64) {
 			s.sorted = append(s.sorted, h)
 		}
 		slices.Sort(s.sorted)
-		s.sorted, s.added = slices.Compact(s.sorted), map[uint64]struct{}{}
+		s.setSorted(slices.Compact(s.sorted))
+		s.added = map[uint64]struct{}{}
 	}
 }
 
@@ -212,6 +244,13 @@ func (c *idCache) forget(kind fidelis.Kind) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if s := c.sets[kind]; s != nil {
-		s.built, s.sorted, s.recent, s.older = false, nil, nil, nil
+		s.built, s.recent, s.older = false, nil, nil
+		s.setSorted(nil)
 	}
+}
+
+// WarmIDs reads the stored ids of kinds for small imports now (a server that takes API ingest
+// calls it at start), instead of on each kind's first small import: 1–3 s at 10M orders.
+func (s *Store) WarmIDs(ctx context.Context, kinds ...fidelis.Kind) error {
+	return s.ids.warm(ctx, s.db, kinds...)
 }

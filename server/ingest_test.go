@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"fidelis"
+	"fidelis/duckdb"
 	"fidelis/ingest"
 	"fidelis/server"
 )
@@ -248,4 +249,30 @@ func TestIngestBatchNoStoreScan(t *testing.T) {
 	if n := qc.n.Load(); n != 0 {
 		t.Errorf("the batches scanned the whole store %d times", n)
 	}
+}
+
+// TestIngestWarm: with WarmIngest the server reads the stored ids at start; batches after that
+// still tell stored ids (the demo company's) from new ones, and Close waits for the read.
+func TestIngestWarm(t *testing.T) {
+	f := newFixture(t, false, func(c *server.Config) { c.WarmIngest = true })
+	select {
+	case <-f.srv.IngestWarm():
+	case <-time.After(time.Minute):
+		t.Fatal("the stored ids were not read within a minute")
+	}
+	var stored string
+	if err := f.st.(*duckdb.Store).DB().QueryRow(`SELECT min(order_id) FROM orders`).Scan(&stored); err != nil {
+		t.Fatal(err)
+	}
+	var sb strings.Builder
+	sb.WriteString("order_id,customer_id,timestamp,amount\n")
+	fmt.Fprintf(&sb, "%s,C1,2024-01-01,5\nwarm-new-1,C1,2024-01-02,6\n", stored)
+	w := f.do("POST", "/v1/import/orders", f.secret["ingest"], strings.NewReader(sb.String()), "Content-Type", "text/csv")
+	if w.Code != 200 {
+		t.Fatalf("status %d: %s", w.Code, w.Body)
+	}
+	if s := decode[summary](t, w); s.Stored != 1 || s.Duplicates+s.Rejected != 1 {
+		t.Errorf("%+v, want 1 stored and the stored id %s not stored again", s, stored)
+	}
+	f.srv.Close()
 }

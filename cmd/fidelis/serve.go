@@ -123,7 +123,7 @@ func serve(ctx context.Context, e *env, db string, st fidelis.Store, f serveFlag
 	}
 	srv, err := server.New(server.Config{Store: st, Tokens: tokens, ReadOnly: f.readOnly, Log: log, Audit: audit,
 		Dashboard: dash, CORSOrigins: csvList(f.cors), Rate: rate.Limit(f.rate), Burst: f.burst, MaxBody: f.maxBody,
-		Secure: f.cert != "", Insight: insight, Warm: f.warm})
+		Secure: f.cert != "", Insight: insight, Warm: f.warm, WarmIngest: true})
 	if err != nil {
 		return err
 	}
