@@ -178,9 +178,7 @@ func (b *Batcher) commitLoop() {
 func (b *Batcher) apply(group []*job) {
 	gr, ok := b.st.(fidelis.Grouper)
 	if !ok {
-		for _, j := range group {
-			b.alone(j)
-		}
+		b.allAlone(group)
 		return
 	}
 	// The group runs under its first batch's context: the callers' contexts outlive their
@@ -190,12 +188,12 @@ func (b *Batcher) apply(group []*job) {
 	first := group[0].p
 	cur, err := b.currencies(ctx, first.schema.Kind)
 	if err != nil {
-		b.each(group, func(j *job) { b.alone(j) })
+		b.allAlone(group)
 		return
 	}
 	g, err := gr.BeginGroup(ctx, first.schema.Kind, first.mode())
 	if err != nil {
-		b.each(group, func(j *job) { b.alone(j) })
+		b.allAlone(group)
 		return
 	}
 	var applied []*job
@@ -206,7 +204,7 @@ func (b *Batcher) apply(group []*job) {
 		}
 		c, err := segment(ctx, g, j)
 		if err != nil { // g is rolled back: nothing of the group is stored
-			b.each(group, func(j *job) { b.alone(j) })
+			b.allAlone(group)
 			return
 		}
 		j.c = c
@@ -228,9 +226,10 @@ func (b *Batcher) apply(group []*job) {
 	}
 }
 
-func (b *Batcher) each(group []*job, f func(*job)) {
+// allAlone stores each batch of group in its own transaction.
+func (b *Batcher) allAlone(group []*job) {
 	for _, j := range group {
-		f(j)
+		b.alone(j)
 	}
 }
 
