@@ -108,7 +108,14 @@ func parseTime(s, layout string) (time.Time, error) {
 		}
 		return time.Time{}, fmt.Errorf("not a date in the format %s", layoutName(layout))
 	}
-	return t.UTC(), nil
+	// A zone offset can carry the first or last instants of years 0000 and 9999 into years that
+	// have no four-digit form (0000-01-01T00:00+01:00 is year −1 in UTC): such a time could be
+	// neither written back nor compared with the store's dates.
+	t = t.UTC()
+	if y := t.Year(); y < 0 || y > 9999 {
+		return time.Time{}, fmt.Errorf("impossible date (year %d in UTC)", y)
+	}
+	return t, nil
 }
 
 // looksDecimalComma reports whether a sampled number is written with a decimal comma: digits, one
