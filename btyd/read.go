@@ -160,7 +160,7 @@ func ReadSummaries(r io.Reader) (*Summaries, error) {
 	s := &Summaries{HasMonetary: h.hasMonetary, HasWeights: h.wt >= 0}
 	all := parts[0].rows
 	for _, p := range parts[1:] {
-		p.rows.each(all.add)
+		all.merge(p.rows)
 	}
 	s.Rows = make([]Row, 0, all.n)
 	all.each(func(k rowKey, v float64) {

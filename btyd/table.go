@@ -7,8 +7,9 @@ import (
 
 // rowTable is an open-addressing hash table from (x, t_x, T) to a weight, used while reading large
 // summary files: it avoids the generic map's hashing cost, which dominates reading 1M+ rows. Each
-// slot holds its key and weight together (32 bytes), so a lookup touches one cache line; a slot
-// whose x is negative is empty (stored keys have x ≥ 0, see [Row.Validate]).
+// slot holds its key and weight together (32 bytes), so a lookup touches one cache line. Slots hold
+// x+1 (stored keys have whole x ≥ 0, see [Row.Validate], so x+1 is exact and ≥ 1): an all-zero slot
+// is empty, and a new table is the zeroed memory the allocator hands out, with no loop to mark it.
 type rowTable struct {
 	slots []rowSlot
 	n     int
@@ -41,7 +42,7 @@ func (t *rowTable) flush() {
 	var hs [len(t.pend)]uint64
 	for i := range np {
 		s := &t.pend[i]
-		s.k.x += 0
+		s.k.x++ // the slot form; also −0 → +1
 		s.k.tx += 0
 		s.k.t += 0
 		hs[i] = s.k.hash() & t.mask
@@ -64,9 +65,6 @@ func newRowTable() *rowTable {
 
 func (t *rowTable) alloc(size int) {
 	t.slots = make([]rowSlot, size)
-	for i := range t.slots {
-		t.slots[i].k.x = -1
-	}
 	t.mask = uint64(size - 1)
 }
 
@@ -87,7 +85,7 @@ func (k rowKey) hash() uint64 {
 
 // add adds w to key k's weight. Keys are canonicalised (−0 → +0) so equal values share a slot.
 func (t *rowTable) add(k rowKey, w float64) {
-	k.x += 0
+	k.x++ // the slot form; also −0 → +1
 	k.tx += 0
 	k.t += 0
 	if 4*(t.n+1) > 3*len(t.slots) {
@@ -96,7 +94,7 @@ func (t *rowTable) add(k rowKey, w float64) {
 	t.insert(k.hash()&t.mask, k, w)
 }
 
-// insert adds w to canonical key k, probing from slot i; the table has a free slot.
+// insert adds w to key k in its slot form (canonical, x+1), probing from slot i; the table has a free slot.
 func (t *rowTable) insert(i uint64, k rowKey, w float64) {
 	for ; ; i = (i + 1) & t.mask {
 		s := &t.slots[i]
@@ -104,7 +102,7 @@ func (t *rowTable) insert(i uint64, k rowKey, w float64) {
 			s.w += w
 			return
 		}
-		if s.k.x < 0 {
+		if s.k.x == 0 {
 			s.k, s.w = k, w
 			t.n++
 			return
@@ -117,10 +115,24 @@ func (t *rowTable) grow() {
 	t.alloc(2 * len(old))
 	t.n = 0
 	for _, s := range old {
-		if s.k.x >= 0 {
-			t.add(s.k, s.w)
+		if s.k.x != 0 {
+			t.insert(s.k.hash()&t.mask, s.k, s.w)
 		}
 	}
+}
+
+// merge adds every key of o. The table is first made large enough for both: o is walked in slot
+// order, which is hash order, and inserting a table's keys in hash order into a smaller table
+// piles them into long probe runs (reading a 1M-line summary on two cores spent 2.8 s there
+// instead of 0.3 s).
+func (t *rowTable) merge(o *rowTable) {
+	if o.np > 0 {
+		o.flush()
+	}
+	for 4*(t.n+o.n) > 3*len(t.slots) || len(t.slots) < len(o.slots) {
+		t.grow()
+	}
+	o.each(t.add)
 }
 
 func (t *rowTable) each(f func(k rowKey, w float64)) {
@@ -128,7 +140,8 @@ func (t *rowTable) each(f func(k rowKey, w float64)) {
 		t.flush()
 	}
 	for _, s := range t.slots {
-		if s.k.x >= 0 {
+		if s.k.x != 0 {
+			s.k.x--
 			f(s.k, s.w)
 		}
 	}
