@@ -273,7 +273,7 @@ const scoreNote = "Advocacy score 0–100: promoter (latest NPS 9–10) 30 or pa
 	"referrals converted 10 each (max 25); positive social mentions 5 each plus 1 per 10 shares (max 15); interactions " +
 	"in the last 90 days 1 each (max 15). Advocate: score ≥ 40."
 
-const modelNote = "Likely advocates: L2-regularised logistic regression (λ = 0.001 on standardised features, BFGS) " +
+const modelNote = "Likely advocates: L2-regularised logistic regression (λ = 0.001 on standardised features, fitted by Newton's method) " +
 	"predicting a referral in the next 180 days from recency, orders, revenue, tenure, NPS group, other survey scores, " +
 	"programme membership and points, interactions, channels, mentions and past referrals. Validated out of time: " +
 	"fitted on features 360 days before the end (label: the next 180 days), tested on features 180 days before the " +
