@@ -87,10 +87,15 @@ func (Dialect) ArgMax(val, key string) string { return `argMax(` + val + `, ` + 
 // AnyValue is any.
 func (Dialect) AnyValue(expr string) string { return `any(` + expr + `)` }
 
-// SquaredSteps squares arrayDifference of the sorted values (its first element is 0); the lambda
-// reaches only the array, not an aggregate, which 18.16 allows.
-func (Dialect) SquaredSteps(src, key, v, cond string) (from, agg string) {
-	return src, `toInt64(arraySum(x -> x * x, arrayDifference(arraySort(groupArrayIf(` + v + `, ` + when(cond) + `)))))`
+// SortedSteps squares arrayDifference of the sorted values (its first element is 0, a repeat's
+// is 0 too); the lambda reaches only the array, not an aggregate, which 18.16 allows. Distinct
+// values are uniqExact's.
+func (Dialect) SortedSteps(src, key, v string) (from string, distinct, squares func(cond string) string) {
+	return src,
+		func(cond string) string { return `toInt64(uniqExactIf(` + v + `, ` + when(cond) + `))` },
+		func(cond string) string {
+			return `toInt64(arraySum(x -> x * x, arrayDifference(arraySort(groupArrayIf(` + v + `, ` + when(cond) + `)))))`
+		}
 }
 
 // Trim removes leading and trailing spaces (18.16 has no trimBoth).

@@ -70,12 +70,19 @@ func (Dialect) ArgMax(val, key string) string { return `arg_max(` + val + `, ` +
 // AnyValue is any_value.
 func (Dialect) AnyValue(expr string) string { return `any_value(` + expr + `)` }
 
-// SquaredSteps takes each row's step from the one before with lag in a window over src (a list
-// lambda per group, tried first, ran 9 times slower at a million customers); the sum's HUGEINT is
-// cast back to BIGINT.
-func (Dialect) SquaredSteps(src, key, v, cond string) (from, agg string) {
+// SortedSteps takes each row's step from the one before with lag in a window over src (a list
+// lambda per group, tried first, ran 9 times slower at a million customers): a repeated value
+// steps by 0, so the distinct values are the first row and the rows with a step; the sum's
+// HUGEINT is cast back to BIGINT. Repeats are counted this way, not grouped away first: a GROUP
+// BY of a million customers' 10M orders by customer and day took 11 of its 19 CPU-s.
+func (Dialect) SortedSteps(src, key, v string) (from string, distinct, squares func(cond string) string) {
 	return `(SELECT *, ` + v + ` - lag(` + v + `) OVER (PARTITION BY ` + key + ` ORDER BY ` + v + `) AS sq_step FROM ` + src + `)`,
-		`CAST(coalesce(sum(sq_step * sq_step) FILTER (WHERE ` + cond + `), 0) AS BIGINT)`
+		func(cond string) string {
+			return `count(*) FILTER (WHERE (` + cond + `) AND (sq_step IS NULL OR sq_step <> 0))`
+		},
+		func(cond string) string {
+			return `CAST(coalesce(sum(sq_step * sq_step) FILTER (WHERE ` + cond + `), 0) AS BIGINT)`
+		}
 }
 
 // Trim is trim.

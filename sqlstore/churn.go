@@ -16,10 +16,11 @@ import (
 // fidelis.ChurnRow), in customer order.
 //
 // Three queries, the first two read side by side in customer order:
-//   - each customer's purchase days before until, aggregated per customer: the days before asOf
-//     (count, first, last, and the sum of the squared gaps between consecutive days, from which
-//     the spread of the gaps follows: Dialect.SquaredSteps stands in for the window function the
-//     common subset lacks) and those from asOf on (the outcome);
+//   - each customer with a purchase day before asOf, their orders ≥ 0 before until aggregated per
+//     customer: the purchase days before asOf (count, first, last, and the sum of the squared gaps
+//     between consecutive days, from which the spread of the gaps follows: Dialect.SortedSteps
+//     stands in for the window function the common subset lacks and counts the distinct days)
+//     and those from asOf on (the outcome);
 //   - the facts of every customer with an order before asOf: orders, surveys, programme,
 //     interactions, referrals, exits and subscriptions, each a per-customer aggregate joined on
 //     its own SELECT level (one JOIN per SELECT);
@@ -63,12 +64,13 @@ func (s *Shapes) ChurnRows(ctx context.Context, asOf, until time.Time, fn func(f
 	// several aggregates, and placeholders would need binding once per copy.
 	cut := strconv.FormatInt(ad, 10)
 	before, after := `cd_day < `+cut, `cd_day >= `+cut
-	from, steps := d.SquaredSteps(`(SELECT customer_id AS cd_customer, `+day+` AS cd_day, sum(amount) AS cd_amt FROM orders
-			WHERE amount >= 0 AND "timestamp" < ? GROUP BY cd_customer, cd_day)`, "cd_customer", "cd_day", before)
-	days, err := dc.QueryContext(ctx, `SELECT cd_customer, `+d.CountIf(before)+` AS cd_n, min(cd_day) AS cd_first,
-		`+d.MaxIf("cd_day", before)+` AS cd_last, `+steps+` AS cd_steps,
-		`+d.CountIf(after)+` AS cd_future, `+d.SumIf("cd_amt", after)+` AS cd_future_amt
-		FROM `+from+` cd GROUP BY cd_customer ORDER BY cd_customer`, u)
+	// Every order ≥ 0 before until, not one row per customer and day: the steps count the days.
+	from, distinct, squares := d.SortedSteps(`(SELECT customer_id AS cd_customer, `+day+` AS cd_day, amount AS cd_amt FROM orders
+			WHERE amount >= 0 AND "timestamp" < ?)`, "cd_customer", "cd_day")
+	days, err := dc.QueryContext(ctx, `SELECT cd_customer, `+distinct(before)+` AS cd_n, min(cd_day) AS cd_first,
+		`+d.MaxIf("cd_day", before)+` AS cd_last, `+squares(before)+` AS cd_steps,
+		`+distinct(after)+` AS cd_future, `+d.SumIf("cd_amt", after)+` AS cd_future_amt
+		FROM `+from+` cd GROUP BY cd_customer HAVING `+d.CountIf(before)+` > 0 ORDER BY cd_customer`, u)
 	if err != nil {
 		return fmt.Errorf("churn rows: %w", err)
 	}

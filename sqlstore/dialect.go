@@ -55,13 +55,16 @@ type Dialect interface {
 	ArgMax(val, key string) string
 	// AnyValue is expr on any row of the group.
 	AnyValue(expr string) string
-	// SquaredSteps is for a query grouped by key over src, a subquery with one row per key and
-	// integer v: it returns what to select FROM in place of src and the aggregate Σ (v[i] −
-	// v[i−1])² over the group's rows where cond holds, in order of v (0 with fewer than two).
-	// cond must keep a prefix of each group's rows in that order (v < c). With the count, first
-	// and last v it gives the spread of the gaps (see ChurnRows). DuckDB: lag in a window over
-	// src; ClickHouse 18.16, which has no window functions: arrayDifference of the sorted values.
-	SquaredSteps(src, key, v, cond string) (from, agg string)
+	// SortedSteps is for a query grouped by key over src, a subquery with integer column v (a
+	// value may repeat within a group): it returns what to select FROM in place of src and two
+	// aggregates over the group's rows where cond holds, for a cond that keeps a prefix of each
+	// group's rows in order of v (v < c) or the rest (v ≥ c): distinct counts the distinct
+	// values of v; squares is Σ (w[i] − w[i−1])² over those distinct values w in order, each
+	// step taken from the value before it, kept or not (0 with fewer than two). With the count,
+	// first and last v it gives the spread of the gaps (see ChurnRows). DuckDB: lag in a window
+	// over src, a repeat being a step of 0; ClickHouse 18.16, which has no window functions:
+	// arrayDifference of the sorted values.
+	SortedSteps(src, key, v string) (from string, distinct, squares func(cond string) string)
 	// Trim removes leading and trailing spaces of a string expression.
 	Trim(s string) string
 	// Name names the engine in messages ("duckdb", "clickhouse").

@@ -97,3 +97,48 @@ func checkChurnRows(t *testing.T, got, want []fidelis.ChurnRow) {
 		}
 	}
 }
+
+func init() { AddCase("ChurnRowsPurchaseDays", testChurnRowsPurchaseDays) }
+
+// testChurnRowsPurchaseDays: purchase days are the days with an order ≥ 0. F orders twice on Jan 1,
+// has a refund-only day (Jan 13) between purchase days and a refund beside an order on Feb 10;
+// after the cut-off, an order and a refund on Mar 5 and a refund-only day. G has only a refund
+// before the cut-off (no row); H a refund before its first purchase day.
+func testChurnRowsPurchaseDays(t *testing.T, st fidelis.Store) {
+	defer st.Close()
+	Load(t, st, map[fidelis.Kind]string{fidelis.Customers: "customer_id,region\nF,North\nG,North\nH,South\n",
+		fidelis.Orders: `order_id,customer_id,date,amount
+f1,F,2024-01-01,10
+f2,F,2024-01-01,5
+f3,F,2024-01-11,10
+f4,F,2024-01-13,-4
+f5,F,2024-01-31,10
+f6,F,2024-02-10,-3
+f7,F,2024-02-10,10
+f8,F,2024-03-05,10
+f9,F,2024-03-05,-2
+f10,F,2024-03-20,-1
+g1,G,2024-01-05,-5
+g2,G,2024-03-10,10
+h1,H,2024-01-05,-5
+h2,H,2024-02-01,10
+h3,H,2024-02-21,10
+`})
+	var rows []fidelis.ChurnRow
+	asOf, until := time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC), time.Date(2024, 4, 1, 0, 0, 0, 0, time.UTC)
+	if err := st.ChurnRows(context.Background(), asOf, until, func(r fidelis.ChurnRow) error { rows = append(rows, r); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 2 || rows[0].Customer != "F" || rows[1].Customer != "H" {
+		t.Fatalf("churn rows %+v, want F and H", rows)
+	}
+	// F: days Jan 1, 11, 31 and Feb 10 (gaps 10, 20, 10: sd √(100/3)); 5 orders, 2 refunds.
+	f, h := rows[0], rows[1]
+	if f.X != 3 || f.Tx != 40 || f.T != 60 || math.Abs(f.GapSD-math.Sqrt(100.0/3)) > 1e-9 || f.Orders != 5 || f.Refunds != 2 ||
+		f.Revenue != 38 || f.Revenue90 != 38 || f.Revenue365 != 38 || f.RevenuePrev90 != 0 || f.Future != 1 || f.FutureRevenue != 10 {
+		t.Errorf("F: %+v", f)
+	}
+	if h.X != 1 || h.Tx != 20 || h.T != 29 || !math.IsNaN(h.GapSD) || h.Orders != 2 || h.Refunds != 1 || h.Revenue != 15 || h.Future != 0 {
+		t.Errorf("H: %+v", h)
+	}
+}
