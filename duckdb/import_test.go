@@ -230,3 +230,69 @@ func TestCustomerRepeatsBySignupAndAttribute(t *testing.T) {
 		t.Errorf("stored %d, conflicts %d, duplicates %d, rejected %d (%v); want 5, 3 (A, B, E), 2 (C, D), 3", s.Stored, s.Conflicts, s.Duplicates, s.Rejected, s.Reasons)
 	}
 }
+
+// TestDirectImportKeepsFileOrder: the first import into an empty table appends rows straight into
+// it and then deletes repeated ids after their first occurrence by rowid, so rowids must follow
+// the file across every flush of the appender (hundreds of thousands of rows, as in a real file)
+// and repeats must resolve to the first occurrence whether they are far apart or adjacent. A
+// rejected row and a blank line in between shift the lines the conflicts name.
+func TestDirectImportKeepsFileOrder(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	st, err := duckdb.Open(ctx, filepath.Join(dir, "store.duckdb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	const n = 450000
+	var b strings.Builder
+	b.WriteString("order_id,customer_id,timestamp,amount\n")
+	for i := 1; i <= n; i++ {
+		fmt.Fprintf(&b, "O%07d,C%d,2024-01-01T00:00:00Z,%d.5\n", i, i%1000, i%500)
+		if i == 100000 { // line 100002 is rejected, 100003 blank: order i > 100000 is on line i+3
+			b.WriteString("bad,C1,2024-01-01T00:00:00Z,x\n\n")
+		}
+	}
+	// Repeats, on lines n+4 to n+6: of order 10 (line 11) far later, of order 200000 (line
+	// 200003) on the next line, and an identical copy of order 300000 (a duplicate, not a conflict).
+	b.WriteString("O0000010,C10,2024-01-01T00:00:00Z,999\nO0200000,C0,2024-01-01T00:00:00Z,999\nO0300000,C0,2024-01-01T00:00:00Z,0.5\n")
+	p := filepath.Join(dir, "orders.csv")
+	if err := os.WriteFile(p, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sum, err := ingest.Import(ctx, st, fidelis.Orders, p, ingest.Options{KeepRejects: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Read != n+4 || sum.Stored != n || sum.Rejected != 3 || sum.Conflicts != 2 || sum.Duplicates != 1 {
+		t.Fatalf("import %+v, want %d read, %d stored, 3 rejected (2 conflicts), 1 duplicate", sum, n+4, n)
+	}
+	var lines []string
+	for _, r := range sum.Rejects {
+		lines = append(lines, fmt.Sprintf("%d %s: %s", r.Line, r.Value, r.Reason))
+	}
+	want := []string{
+		"100002 x: not a number",
+		fmt.Sprintf("%d O0000010: same id as line 11 with different values; line 11 is the one stored", n+4),
+		fmt.Sprintf("%d O0200000: same id as line 200003 with different values; line 200003 is the one stored", n+5),
+	}
+	if strings.Join(lines, "\n") != strings.Join(want, "\n") {
+		t.Errorf("rejects\n%s\nwant\n%s", strings.Join(lines, "\n"), strings.Join(want, "\n"))
+	}
+	var amounts string
+	if err := st.DB().QueryRow(`SELECT string_agg(order_id || '=' || amount, ' ' ORDER BY order_id) FROM orders
+		WHERE order_id IN ('O0000010', 'O0200000', 'O0300000')`).Scan(&amounts); err != nil {
+		t.Fatal(err)
+	}
+	if amounts != "O0000010=10.5 O0200000=0.5 O0300000=0.5" {
+		t.Errorf("kept %s, want the first occurrences", amounts)
+	}
+	var outOfOrder int64
+	if err := st.DB().QueryRow(`SELECT count(*) FROM (SELECT order_id, lag(order_id) OVER (ORDER BY rowid) AS prev FROM orders)
+		WHERE prev >= order_id`).Scan(&outOfOrder); err != nil {
+		t.Fatal(err)
+	}
+	if outOfOrder != 0 {
+		t.Errorf("%d rows stored out of file order", outOfOrder)
+	}
+}
