@@ -82,7 +82,7 @@ func attrsDiffer(a, b string) string {
 
 // directConflicts finds, in rows appended straight into the (otherwise empty) table, later
 // occurrences of an id whose values differ from the first. Rows were appended in file order, so
-// a row's position (rowid − the first rowid) indexes w.lines.
+// a row's position (rowid − the first rowid) gives its line (w.lines).
 func (w *writer) directConflicts(ctx context.Context) error {
 	t, id := "main."+string(w.kind), w.schema.ID
 	q := `WITH base AS (SELECT min(rowid) AS r0 FROM ` + t + `),
@@ -94,22 +94,16 @@ func (w *writer) directConflicts(ctx context.Context) error {
 		return fmt.Errorf("repeated ids: %w", err)
 	}
 	defer rows.Close()
-	line := func(i int64) int64 {
-		if i >= 0 && i < int64(len(w.lines)) {
-			return w.lines[i]
-		}
-		return 0
-	}
 	for rows.Next() {
 		var i, first int64
 		var c fidelis.Conflict
 		if err := rows.Scan(&i, &first, &c.ID); err != nil {
 			return err
 		}
-		c.Line, c.FirstLine = line(i), line(first)
+		c.Line, c.FirstLine = w.lines.at(i), w.lines.at(first)
 		w.conflicts = append(w.conflicts, c)
 	}
-	w.lines = nil
+	w.lines = lineRuns{}
 	return rows.Err()
 }
 

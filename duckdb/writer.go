@@ -42,8 +42,8 @@ type writer struct {
 	skipped int64              // direct mode with attributes: repeated ids not appended
 	// See update.go.
 	mode      fidelis.ImportMode
-	lines     []int64 // direct mode without attributes: the line of each appended row
-	manyIDs   bool    // staged mode: more than lookupMax ids were written (or an id with a NUL)
+	lines     lineRuns // direct mode without attributes: the line of each appended row
+	manyIDs   bool     // staged mode: more than lookupMax ids were written (or an id with a NUL)
 	conflicts []fidelis.Conflict
 	updated   int64
 	differ    int64
@@ -172,7 +172,7 @@ func (w *writer) Write(ctx context.Context, rows []fidelis.Row) error {
 			w.seen[id] = seenRow{r.Line, rowSum(r)}
 		case w.direct:
 			w.hashes = append(w.hashes, hashID(id))
-			w.lines = append(w.lines, r.Line)
+			w.lines.add(r.Line)
 		default:
 			w.scratch = append(w.scratch, r.Line)
 			w.noteID(id, r)
@@ -215,15 +215,15 @@ func (w *writer) Commit(ctx context.Context, rejected int64) (c fidelis.Committe
 
 // commitDirect removes repeated ids from rows appended straight into an empty table.
 func (w *writer) commitDirect(ctx context.Context, rejected int64) (fidelis.Committed, error) {
-	slices.Sort(w.hashes)
+	hs := sortHashes(w.hashes)
+	w.hashes = nil
 	repeats := false
-	for i := 1; i < len(w.hashes); i++ {
-		if w.hashes[i] == w.hashes[i-1] {
+	for i := 1; i < len(hs); i++ {
+		if hs[i] == hs[i-1] {
 			repeats = true
 			break
 		}
 	}
-	w.hashes = nil
 	stored := w.staged - w.skipped
 	if repeats {
 		if err := w.directConflicts(ctx); err != nil {
@@ -289,6 +289,33 @@ func (w *writer) commit(ctx context.Context, wrote int64, forget bool) error {
 	}
 	w.finish()
 	return nil
+}
+
+// lineRuns maps the position of each row appended to its line in the file, as runs of
+// consecutive lines: a run starts only after a line that was not appended (rejected, blank, a
+// header), so a clean file of millions of rows is one run instead of an int64 per row.
+type lineRuns struct {
+	pos, line []int64 // the first position of each run and its line
+	n, last   int64   // rows added, the last one's line
+}
+
+func (l *lineRuns) add(line int64) {
+	if l.n == 0 || line != l.last+1 {
+		l.pos, l.line = append(l.pos, l.n), append(l.line, line)
+	}
+	l.n, l.last = l.n+1, line
+}
+
+// at returns the line of the row at position i, 0 if no such row was added.
+func (l *lineRuns) at(i int64) int64 {
+	if i < 0 || i >= l.n {
+		return 0
+	}
+	k, found := slices.BinarySearch(l.pos, i)
+	if !found {
+		k--
+	}
+	return l.line[k] + i - l.pos[k]
 }
 
 // hashID is FNV-1a, 64 bits: cheap, and a collision only costs the exact check in SQL.
