@@ -50,3 +50,43 @@ func BenchmarkFitGBDT(b *testing.B) {
 	// CPU seconds say more than the wall clock on a shared machine.
 	b.ReportMetric((cpuTime()-cpu).Seconds()/float64(b.N), "cpu_s/op")
 }
+
+// BenchmarkPredict scores 1,000,000 rows of 60 features (20% missing) with 300 depth-5 trees, the
+// size of a million-customer store's scoring, so that Predict can be compared between versions:
+//
+//	go test ./churn/ -run '^$' -bench Predict -benchtime 3x
+func BenchmarkPredict(b *testing.B) {
+	const n, p, fit = 1_000_000, 60, 50_000
+	r := rand.New(rand.NewPCG(4, 4))
+	x := churn.NewMatrix(n, p)
+	y := make([]float64, n)
+	for i := range n {
+		var s float64
+		for f := range p {
+			v := r.NormFloat64()
+			if r.Float64() < 0.2 {
+				v = math.NaN()
+			} else if f < 10 {
+				s += 0.3 * v
+			}
+			x.Cols[f][i] = float32(v)
+		}
+		if r.Float64() < 1/(1+math.Exp(-s)) {
+			y[i] = 1
+		}
+	}
+	idx := make([]int, fit)
+	for i := range idx {
+		idx[i] = i
+	}
+	g, err := churn.FitGBDT(context.Background(), x.Rows(idx), y[:fit], nil, nil, churn.GBDTOptions{MaxRounds: 300, Seed: 1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	cpu := cpuTime()
+	for range b.N {
+		g.Predict(x)
+	}
+	b.ReportMetric((cpuTime()-cpu).Seconds()/float64(b.N), "cpu_s/op")
+}

@@ -254,3 +254,40 @@ func TestLogisticRecovers(t *testing.T) {
 		t.Errorf("coefficients %v (sd %v), missing %v", m.Coef, m.SD, m.MissCoef)
 	}
 }
+
+// Predict walks trees as perfect trees (see GBDT.Predict); it must give Score's probability to the
+// bit on every row, with missing values either way, for trees of every depth (depth 10 is past
+// the perfect layout's bound and walked node by node).
+func TestGBDTPredictEqualsScore(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 5))
+	const n, p = 20_000, 6
+	x := churn.NewMatrix(n, p)
+	y := make([]float64, n)
+	for i := range n {
+		var s float64
+		for f := range p {
+			v := r.NormFloat64()
+			if r.Float64() < 0.2 {
+				v = math.NaN()
+			} else {
+				s += v
+			}
+			x.Cols[f][i] = float32(v)
+		}
+		if r.Float64() < 1/(1+math.Exp(-s)) {
+			y[i] = 1
+		}
+	}
+	for _, depth := range []int{1, 3, 5, 10} {
+		g, err := churn.FitGBDT(context.Background(), x, y, nil, nil, churn.GBDTOptions{MaxRounds: 20, MaxDepth: depth, MinLeaf: 5, Seed: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := g.Predict(x)
+		for i := range n {
+			if want := 1 / (1 + math.Exp(-g.Score(x, i))); got[i] != want {
+				t.Fatalf("depth %d, row %d: Predict %v, Score %v", depth, i, got[i], want)
+			}
+		}
+	}
+}
