@@ -3,6 +3,7 @@ package ingest_test
 import (
 	"context"
 	"encoding/csv"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -288,5 +289,37 @@ func TestParquet(t *testing.T) {
 	}
 	if r := readRejects(t, rej); len(r) != 1 || r[0][1] != "4" || r[0][3] != "customer_id" {
 		t.Errorf("rejects %v", r)
+	}
+}
+
+// TestCurrencySpellings: every spelling of a currency (case, symbol, spaces) is stored as its ISO
+// code on every row, across chunks converted on several workers, and a code that is not one is
+// rejected each time it comes, however often the valid ones came before it.
+func TestCurrencySpellings(t *testing.T) {
+	st := &memStore{}
+	spellings := []string{"eur", "€", " EUR", "EUR", "Eur", "EURO"}
+	var b strings.Builder
+	b.WriteString("order_id,customer_id,timestamp,amount,currency\n")
+	const n = 12000
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, "o%d,C%d,2024-01-02,1.5,%s\n", i, i%7, spellings[i%len(spellings)])
+	}
+	p := write(t, "o.csv", b.String())
+	sum, err := ingest.Import(context.Background(), st, fidelis.Orders, p, ingest.Options{Rejects: filepath.Join(t.TempDir(), "r.csv")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Stored != n*5/6 || sum.Rejected != n/6 {
+		t.Fatalf("stored %d rejected %d (%v), want %d and %d", sum.Stored, sum.Rejected, sum.Reasons, n*5/6, n/6)
+	}
+	for id, r := range st.rows {
+		if r.Values[4] != "EUR" {
+			t.Fatalf("%s stored currency %q", id, r.Values[4])
+		}
+	}
+	for reason := range sum.Reasons {
+		if !strings.HasPrefix(reason, "currency: not an ISO 4217 currency code") {
+			t.Errorf("reason %q", reason)
+		}
 	}
 }
