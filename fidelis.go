@@ -192,9 +192,10 @@ var FixedDimensions = []string{"region", "country", "segment", "acquisition_chan
 // CleanName folds a header or attribute name to its canonical form: lower case, trimmed, spaces and
 // dashes as underscores.
 func CleanName(s string) string {
-	s = strings.ToLower(strings.TrimSpace(s))
-	return strings.NewReplacer(" ", "_", "-", "_", ".", "_").Replace(s)
+	return nameSeparators.Replace(strings.ToLower(strings.TrimSpace(s)))
 }
+
+var nameSeparators = strings.NewReplacer(" ", "_", "-", "_", ".", "_") // safe for concurrent use
 
 // String lets a Kind print itself in messages.
 func (k Kind) String() string { return string(k) }

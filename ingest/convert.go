@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -27,7 +29,15 @@ type converter struct {
 	// every amount to fx.Base instead.
 	currency string
 	fx       *Rates
+	// attrNames are the clean names of the extra columns (m.extra), for customers' attributes.
+	attrNames []string
+	// codes caches currency codes as written → the ISO code (boxed, as a row holds it): a file
+	// writes its few currencies millions of times. Only valid codes are kept, at most maxCodes.
+	codes  sync.Map
+	ncodes atomic.Int32
 }
+
+const maxCodes = 256
 
 // rowInfo is what converting a row learnt beyond its values.
 type rowInfo struct {
@@ -44,6 +54,9 @@ type badValue struct {
 
 func newConverter(s fidelis.Schema, m mapping, sample []pending, opt Options, header []string, path string) (*converter, error) {
 	c := &converter{schema: s, m: m, header: header, decimal: '.', layouts: make([]string, len(s.Fields))}
+	for _, j := range m.extra {
+		c.attrNames = append(c.attrNames, fidelis.CleanName(header[j]))
+	}
 	switch opt.Decimal {
 	case ",":
 		c.decimal = ','
@@ -208,13 +221,32 @@ func (c *converter) row(line int64, fields []string) (fidelis.Row, rowInfo, *bad
 	}
 	row := fidelis.Row{Line: line, Values: vals}
 	if c.schema.KeepAttrs {
-		for _, j := range c.m.extra {
+		for k, j := range c.m.extra {
 			if v := strings.TrimSpace(fields[j]); v != "" {
-				row.Attrs = append(row.Attrs, fidelis.Attr{Name: fidelis.CleanName(c.header[j]), Value: v})
+				if row.Attrs == nil {
+					row.Attrs = make([]fidelis.Attr, 0, len(c.m.extra)-k)
+				}
+				row.Attrs = append(row.Attrs, fidelis.Attr{Name: c.attrNames[k], Value: v})
 			}
 		}
 	}
 	return row, info, nil
+}
+
+// currencyCode is normCurrency's code for s, boxed, from the cache when s was seen before.
+func (c *converter) currencyCode(s string) (any, error) {
+	if code, ok := c.codes.Load(s); ok {
+		return code, nil
+	}
+	code, _, err := normCurrency(s)
+	if err != nil {
+		return nil, err
+	}
+	boxed := any(code)
+	if c.ncodes.Add(1) <= maxCodes {
+		c.codes.Store(s, boxed)
+	}
+	return boxed, nil
 }
 
 // check applies the rules that involve a kind's meaning rather than a value's type.
@@ -260,7 +292,7 @@ func (c *converter) check(vals []any) *badValue {
 		if v == nil {
 			break
 		}
-		code, _, err := normCurrency(v.(string))
+		code, err := c.currencyCode(v.(string))
 		if err != nil {
 			return bad(i, err.Error())
 		}
