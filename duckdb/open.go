@@ -28,6 +28,10 @@ type Options struct {
 	Wait time.Duration
 	// Waiting, if set, is called once when the store is found locked and Open starts to wait.
 	Waiting func(holder Holder)
+	// MemoryLimit and TempDirectory, when set, replace the store's settings of those names for
+	// this open (fidelis.SettingMemoryLimit, fidelis.SettingTempDirectory): a run against a store
+	// it must not write, such as a benchmark of another limit.
+	MemoryLimit, TempDirectory string
 }
 
 // Holder describes the process holding a store's lock, as far as DuckDB's message tells.
@@ -76,24 +80,34 @@ func OpenWith(ctx context.Context, path string, o Options) (*Store, error) {
 			return nil, err
 		}
 		current, err := s.migrated(ctx)
-		if err != nil || current {
-			if err != nil {
-				s.Close()
+		if err == nil && !current {
+			s.Close()
+			if s, err = OpenWith(ctx, path, Options{Wait: o.Wait, Waiting: o.Waiting}); err != nil {
+				return nil, err
 			}
-			return s, err
+			s.Close()
+			if s, err = connect(ctx, path, true, o); err != nil {
+				return nil, err
+			}
 		}
-		s.Close()
-		if s, err = OpenWith(ctx, path, Options{Wait: o.Wait, Waiting: o.Waiting}); err != nil {
+		if err == nil {
+			err = s.configure(ctx, o)
+		}
+		if err != nil {
+			s.Close()
 			return nil, err
 		}
-		s.Close()
-		return connect(ctx, path, true, o)
+		return s, nil
 	}
 	s, err := connect(ctx, path, false, o)
 	if err != nil {
 		return nil, err
 	}
 	if err := s.migrate(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	if err := s.configure(ctx, o); err != nil {
 		s.Close()
 		return nil, err
 	}

@@ -64,6 +64,8 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	importOnly := fs.Bool("import-only", false, "stop after importing customers and orders")
 	txs := fs.String("transactions", "", "time fit --transactions on this log (header customer_id,timestamp,amount for the floor) instead of an import")
 	calEnd := fs.String("calibration-end", "", "with --transactions: the last day summarised (YYYY-MM-DD)")
+	memLimit := fs.String("memory-limit", "", "DuckDB's memory limit for this run (e.g. 2GiB), instead of the store's memory_limit setting or its default "+duckdb.DefaultMemoryLimit)
+	tempDir := fs.String("temp-directory", "", "the folder DuckDB spills into for this run, instead of the store's temp_directory setting or the system's")
 	shapes := fs.Bool("shapes", false, "after the core metrics, time each of their aggregates alone and the model inputs (per-customer summaries, compressed)")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
@@ -73,7 +75,7 @@ func runBench(ctx context.Context, e *env, args []string) error {
 		if *only != "" {
 			sections = strings.Split(*only, ",")
 		}
-		return benchStore(ctx, e, *store, *prof, sections)
+		return benchStore(ctx, e, *store, *prof, sections, duckdb.Options{ReadOnly: true, MemoryLimit: *memLimit, TempDirectory: *tempDir})
 	}
 	if *path == "both" && *txs != "" {
 		return benchBoth(ctx, e, args, *runs)
@@ -118,7 +120,7 @@ func runBench(ctx context.Context, e *env, args []string) error {
 		db := filepath.Join(*dir, *path+".duckdb")
 		os.Remove(db)
 		os.Remove(db + ".wal")
-		ds, err := duckdb.Open(ctx, db)
+		ds, err := duckdb.OpenWith(ctx, db, duckdb.Options{MemoryLimit: *memLimit, TempDirectory: *tempDir})
 		if err != nil {
 			return err
 		}
@@ -222,17 +224,20 @@ func benchTransactions(ctx context.Context, stage stager, file, calEnd, prof str
 }
 
 // benchStore times the full report from a loaded store, or only some sections.
-func benchStore(ctx context.Context, e *env, path, prof string, only []string) error {
+func benchStore(ctx context.Context, e *env, path, prof string, only []string, o duckdb.Options) error {
 	if _, err := os.Stat(path); err != nil {
 		return fidelis.Errorf(fidelis.EInvalid, "bench --store %s: %v", path, err)
 	}
 	// Read-only: the report writes nothing, and other readers (a server, another bench) can share
 	// the file meanwhile.
-	st, err := duckdb.OpenWith(ctx, path, duckdb.Options{ReadOnly: true})
+	st, err := duckdb.OpenWith(ctx, path, o)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	if limit, err := st.MemoryLimit(ctx); err == nil {
+		fmt.Fprintf(e.stdout, "DuckDB memory limit %s\n", limit)
+	}
 	stop, err := startProfile(prof)
 	if err != nil {
 		return err

@@ -3,15 +3,18 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 
 	"fidelis"
+	"fidelis/duckdb"
 	"fidelis/insight"
 )
 
 func init() {
-	register("settings", "what the store declares about the business (industry, for benchmarks): settings [set NAME VALUE | unset NAME]", runSettings)
+	register("settings", "what the store declares about the business (industry, for benchmarks) and a DuckDB store's memory (memory_limit, temp_directory): settings [set NAME VALUE | unset NAME]", runSettings)
 }
 
 func runSettings(ctx context.Context, e *env, args []string) error {
@@ -26,7 +29,10 @@ func runSettings(ctx context.Context, e *env, args []string) error {
 	switch {
 	case len(pos) == 0:
 	case pos[0] == "set" && len(pos) == 3:
-		name, value = pos[1], strings.ToLower(strings.TrimSpace(pos[2]))
+		name, value = pos[1], strings.TrimSpace(pos[2])
+		if name != fidelis.SettingTempDirectory {
+			value = strings.ToLower(value)
+		}
 		if value == "" {
 			return fidelis.Errorf(fidelis.EInvalid, "settings set %s: empty value", name).WithHint("fidelis settings unset %s", name)
 		}
@@ -44,9 +50,20 @@ func runSettings(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 	}
+	if name == fidelis.SettingTempDirectory && value != "" {
+		// The folder is used by whichever process opens the store next, from its own folder.
+		if value, err = filepath.Abs(value); err != nil {
+			return err
+		}
+	}
+	if isClickHouse(sf.db) && (name == fidelis.SettingMemoryLimit || name == fidelis.SettingTempDirectory) {
+		return fidelis.Errorf(fidelis.EInvalid, "%s applies to DuckDB stores only: a ClickHouse store's memory is the servers' own configuration", name).
+			WithHint("max_server_memory_usage and tmp_path in the servers' config.xml")
+	}
 	if err := mustExist(ctx, sf, "fidelis import orders FILE --db "+sf.db+", or fidelis demo"); err != nil {
 		return err
 	}
+	sf.defaultMemory = true
 	st, err := openStore(ctx, e, sf, name == "")
 	if err != nil {
 		return err
@@ -60,7 +77,12 @@ func runSettings(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		if v == "" {
+		switch {
+		case v == "" && n == fidelis.SettingMemoryLimit && !isClickHouse(sf.db):
+			v = "(not set: " + duckdb.DefaultMemoryLimit + ")"
+		case v == "" && n == fidelis.SettingTempDirectory && !isClickHouse(sf.db):
+			v = "(not set: " + os.TempDir() + ")"
+		case v == "":
 			v = "(not set)"
 		}
 		fmt.Fprintf(e.stdout, "%s\t%s\n", n, v)

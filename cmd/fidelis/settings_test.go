@@ -72,3 +72,47 @@ func TestDeclaredIndustry(t *testing.T) {
 		t.Errorf("after unset: industry %q", ind)
 	}
 }
+
+// TestMemorySettings: settings shows the memory defaults in effect, stores a valid limit and an
+// existing folder (as an absolute path, its case kept), refuses a bad size or a missing folder
+// with the value named, and still opens the store to mend a folder removed since it was set.
+func TestMemorySettings(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "s.duckdb")
+	file := filepath.Join(dir, "orders.csv")
+	os.WriteFile(file, []byte("order_id,customer_id,date,amount\no1,c1,2024-01-02,10\n"), 0o644)
+	if code, _, errs := cli(t, "import", "orders", file, "--db", db); code != 0 {
+		t.Fatalf("import: %s", errs)
+	}
+	if code, out, _ := cli(t, "settings", "--db", db); code != 0 || !strings.Contains(out, "memory_limit\t(not set: 1GiB)") || !strings.Contains(out, "temp_directory\t(not set: "+os.TempDir()+")") {
+		t.Errorf("settings: exit %d %q, want the defaults in effect", code, out)
+	}
+	if code, _, errs := cli(t, "settings", "--db", db, "set", "memory_limit", "lots"); code != 2 || !strings.Contains(errs, `memory_limit "lots"`) {
+		t.Errorf("set memory_limit lots: exit %d %s", code, errs)
+	}
+	if code, _, errs := cli(t, "settings", "--db", db, "set", "temp_directory", filepath.Join(dir, "nosuch")); code != 2 || !strings.Contains(errs, "nosuch") {
+		t.Errorf("set a missing temp_directory: exit %d %s", code, errs)
+	}
+	spill := filepath.Join(dir, "Spill")
+	os.Mkdir(spill, 0o755)
+	t.Chdir(dir)
+	if code, _, errs := cli(t, "settings", "--db", db, "set", "memory_limit", "1.5GiB"); code != 0 {
+		t.Fatalf("set memory_limit: %s", errs)
+	}
+	if code, _, errs := cli(t, "settings", "--db", db, "set", "temp_directory", "Spill"); code != 0 {
+		t.Fatalf("set temp_directory: %s", errs)
+	}
+	if code, out, _ := cli(t, "settings", "--db", db); code != 0 || !strings.Contains(out, "memory_limit\t1.5gib") || !strings.Contains(out, "temp_directory\t"+spill+"\n") {
+		t.Errorf("settings: exit %d %q, want the stored values (the folder absolute, its case kept)", code, out)
+	}
+	if code, _, errs := cli(t, "metrics", "--db", db); code != 0 {
+		t.Errorf("metrics with the stored settings: exit %d %s", code, errs)
+	}
+	os.Remove(spill)
+	if code, _, errs := cli(t, "metrics", "--db", db); code != 2 || !strings.Contains(errs, spill) {
+		t.Errorf("metrics after the folder was removed: exit %d %s, want the folder named", code, errs)
+	}
+	if code, _, errs := cli(t, "settings", "--db", db, "unset", "temp_directory"); code != 0 {
+		t.Errorf("unset a temp_directory since removed: exit %d %s", code, errs)
+	}
+}

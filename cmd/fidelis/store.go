@@ -21,6 +21,9 @@ const defaultDB = "fidelis.duckdb"
 type storeFlags struct {
 	db   string
 	wait time.Duration
+	// defaultMemory opens a DuckDB store with the default memory settings instead of its own, so
+	// that `settings` can mend a stored value that no longer works (a folder since removed).
+	defaultMemory bool
 }
 
 func (f *storeFlags) register(fs *flag.FlagSet, usage string) {
@@ -38,6 +41,9 @@ func openStore(ctx context.Context, e *env, f storeFlags, readOnly bool) (fideli
 		return clickhouse.Open(ctx, f.db, clickhouse.Options{ReadOnly: readOnly, Wait: f.wait})
 	}
 	o := duckdb.Options{ReadOnly: readOnly, Wait: f.wait}
+	if f.defaultMemory {
+		o.MemoryLimit, o.TempDirectory = duckdb.DefaultMemoryLimit, os.TempDir()
+	}
 	if e != nil {
 		o.Waiting = func(h duckdb.Holder) {
 			fmt.Fprintf(e.stderr, "The store %s is in use by %s; waiting up to %s…\n", f.db, h, f.wait)
