@@ -146,3 +146,9 @@ func checkTempDirectory(dir string) error {
 
 // quote writes s as an SQL string literal.
 func quote(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
+// OutOfMemory reports whether err is DuckDB refusing to exceed its memory limit, for a query it
+// could not spill to disk.
+func OutOfMemory(err error) bool {
+	return err != nil && strings.Contains(err.Error(), "Out of Memory Error")
+}

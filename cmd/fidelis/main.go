@@ -67,6 +67,7 @@ func run(ctx context.Context, e *env, args []string) int {
 	if errors.Is(err, flag.ErrHelp) {
 		return 0
 	}
+	err = explainMemory(err)
 	fmt.Fprintf(e.stderr, "Error: %v\n", err)
 	if hint := fidelis.ErrorHint(err); hint != "" {
 		fmt.Fprintf(e.stderr, "Try: %s\n", hint)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -9,7 +10,9 @@ import (
 	"strings"
 	"testing"
 
+	"fidelis"
 	"fidelis/analysis"
+	"fidelis/duckdb"
 	"fidelis/insight"
 )
 
@@ -114,5 +117,29 @@ func TestMemorySettings(t *testing.T) {
 	}
 	if code, _, errs := cli(t, "settings", "--db", db, "unset", "temp_directory"); code != 0 {
 		t.Errorf("unset a temp_directory since removed: exit %d %s", code, errs)
+	}
+}
+
+// TestOutOfMemoryHint: a query DuckDB cannot fit under the store's memory limit (a list
+// aggregate cannot spill) fails with the limit named and the setting to raise, not DuckDB's
+// advice to run SET statements.
+func TestOutOfMemoryHint(t *testing.T) {
+	ctx := context.Background()
+	st, err := duckdb.OpenWith(ctx, "", duckdb.Options{MemoryLimit: "32MiB"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var n int
+	err = st.DB().QueryRowContext(ctx, `SELECT len(list(range::VARCHAR || 'padding to make it large')) FROM range(20000000)`).Scan(&n)
+	if !duckdb.OutOfMemory(err) {
+		t.Fatalf("a 20M-element list under 32 MiB: %v, want DuckDB's out-of-memory error", err)
+	}
+	e := explainMemory(fmt.Errorf("advocacy features: %w", err))
+	if strings.Contains(e.Error(), "SET ") || !strings.Contains(e.Error(), "memory limit is too low") || !strings.Contains(fidelis.ErrorHint(e), "settings set memory_limit") {
+		t.Errorf("explained: %v (hint %q)", e, fidelis.ErrorHint(e))
+	}
+	if other := errors.New("no such table"); explainMemory(other) != other {
+		t.Error("another error was rewritten")
 	}
 }

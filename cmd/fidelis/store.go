@@ -163,3 +163,14 @@ func runAnalysis(ctx context.Context, e *env, f *analysisFlags, only ...string) 
 	}
 	return analysis.Run(ctx, st, o)
 }
+
+// explainMemory turns DuckDB's out-of-memory error into one that says what to do with Fidelis:
+// DuckDB's own advice (SET memory_limit, SET threads) names SQL the user has no prompt for.
+func explainMemory(err error) error {
+	if !duckdb.OutOfMemory(err) {
+		return err
+	}
+	msg, _, _ := strings.Cut(err.Error(), "\n")
+	return fidelis.Errorf(fidelis.EInternal, "%s: the store's memory limit is too low for this data (DuckDB could not spill this query to disk)", strings.TrimSpace(msg)).
+		WithHint("fidelis settings set %s 4GiB --db STORE (the default is %s; the machine's free memory is the ceiling)", fidelis.SettingMemoryLimit, duckdb.DefaultMemoryLimit)
+}
