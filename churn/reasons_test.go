@@ -127,3 +127,29 @@ func TestTopDecileEqualsFullSort(t *testing.T) {
 		}
 	}
 }
+
+// poisson1 reads a table of the cumulative probabilities; it must draw what the term-by-term
+// inversion it replaced drew for the same uniforms (the bootstrap intervals depend on it).
+func TestPoisson1AsInversion(t *testing.T) {
+	ref := func(u float64) int {
+		p := math.Exp(-1.0)
+		c, k := p, 0
+		for u > c && k < 20 {
+			k++
+			p /= float64(k)
+			c += p
+		}
+		return k
+	}
+	a, b := rand.New(rand.NewPCG(1, 2)), rand.New(rand.NewPCG(1, 2))
+	for i := range 1_000_000 {
+		if got, want := poisson1(a), ref(b.Float64()); got != want {
+			t.Fatalf("draw %d: %d, want %d", i, got, want)
+		}
+	}
+	for k, c := range poisson1CDF[:15] { // u exactly at P(X ≤ k) still draws k (past 15 the sums stop growing)
+		if got, want := poisson1Of(c), ref(c); got != want || got != k {
+			t.Errorf("u = P(X ≤ %d): %d, want %d", k, got, want)
+		}
+	}
+}
