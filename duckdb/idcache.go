@@ -2,7 +2,9 @@ package duckdb
 
 import (
 	"context"
+	"crypto/md5"
 	"database/sql"
+	"encoding/binary"
 	"fmt"
 	"slices"
 	"sync"
@@ -11,14 +13,15 @@ import (
 	"fidelis"
 )
 
-// idCache remembers, per record kind, DuckDB's 64-bit hash of every stored id, so that an import
+// idCache remembers, per record kind, a 64-bit hash of every stored id (idHash), so that an import
 // of a small batch asks the table only about ids it may hold: the table has no index on its ids
 // (an ART index on 10M order ids doubled the file and made every checkpoint rewrite it), and
 // reading its id column costs 0.1–0.5 s at 10M orders — per batch, that kept API ingest under
 // 1,000 rows/s. A kind's set is made on the first small import (one pass over the id column) and
 // is kept a superset of the stored ids: ids are added as they are inserted, never removed (a
-// deleted id only costs an exact check), and a bulk import forgets the kind's set. Hashes are
-// only compared within this process, so the hash function's version does not matter.
+// deleted id only costs an exact check), and a bulk import forgets the kind's set. The hash is
+// MD5's first 8 bytes, which DuckDB computes for the table (md5_number) and Go for a batch, so a
+// batch's ids are checked without a query.
 //
 // It also knows, exactly, the ids this process stored lately (the last recentMax to
 // recentMax×2 per kind) with the sum of their values (rowSum): a batch sent again, as a client
@@ -128,7 +131,10 @@ func storedHashes(ctx context.Context, db *sql.DB, kind fidelis.Kind) ([]uint64,
 	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM `+t).Scan(&n); err != nil {
 		return nil, fmt.Errorf("stored ids: %w", err)
 	}
-	rows, err := db.QueryContext(ctx, `SELECT list(hash(`+fidelis.Schemas[kind].ID+`)) FROM `+t+` GROUP BY rowid >> 14`)
+	if err := checkIDHash(ctx, db); err != nil {
+		return nil, err
+	}
+	rows, err := db.QueryContext(ctx, `SELECT list(`+sqlIDHash(fidelis.Schemas[kind].ID)+`) FROM `+t+` GROUP BY rowid >> 14`)
 	if err != nil {
 		return nil, fmt.Errorf("stored ids: %w", err)
 	}
@@ -151,6 +157,34 @@ func storedHashes(ctx context.Context, db *sql.DB, kind fidelis.Kind) ([]uint64,
 		return nil, fmt.Errorf("stored ids: %w", err)
 	}
 	return sortHashes(all), nil
+}
+
+// idHash is the hash the idCache keeps of an id: the first 8 bytes of its MD5 digest, read
+// little-endian, as DuckDB's md5_number gives them (sqlIDHash).
+func idHash(id string) uint64 {
+	sum := md5.Sum([]byte(id))
+	return binary.LittleEndian.Uint64(sum[:8])
+}
+
+// sqlIDHash is idHash of column in DuckDB's SQL: md5_number is the digest as an unsigned 128-bit
+// number whose low 64 bits are the digest's first 8 bytes, little-endian.
+func sqlIDHash(column string) string {
+	return `(md5_number(` + column + `) & 18446744073709551615::UHUGEINT)::UBIGINT`
+}
+
+// checkIDHash makes sure that DuckDB and Go hash an id alike: if they did not (a DuckDB version
+// that changed md5_number), a stored id would look new and be stored twice. It costs one query
+// per reading of a set.
+func checkIDHash(ctx context.Context, db *sql.DB) error {
+	const probe = "fidelis-order-42"
+	var got uint64
+	if err := db.QueryRowContext(ctx, `SELECT `+sqlIDHash(`'`+probe+`'`)).Scan(&got); err != nil {
+		return fmt.Errorf("stored ids: %w", err)
+	}
+	if want := idHash(probe); got != want {
+		return fmt.Errorf("stored ids: DuckDB hashes %q as %#x, Go as %#x: this DuckDB's md5_number differs, and ids cannot be checked", probe, got, want)
+	}
+	return nil
 }
 
 // sortHashes sorts hashes: a counting sort on the top 16 bits into a new slice, then each

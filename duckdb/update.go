@@ -118,7 +118,7 @@ func (w *writer) noteID(id string, r fidelis.Row) {
 		return
 	}
 	if w.staged > lookupMax || strings.ContainsRune(id, 0) { // a NUL cannot go in a literal
-		w.manyIDs, w.firsts, w.distinct, w.firstRow = true, nil, nil, nil
+		w.manyIDs, w.firsts, w.distinct = true, nil, nil
 		return
 	}
 	if w.firsts == nil {
@@ -126,7 +126,7 @@ func (w *writer) noteID(id string, r fidelis.Row) {
 	}
 	if _, ok := w.firsts[id]; !ok {
 		w.firsts[id] = rowSum(r)
-		w.distinct, w.firstRow = append(w.distinct, id), append(w.firstRow, int(w.staged-1))
+		w.distinct = append(w.distinct, id)
 	}
 }
 
@@ -151,23 +151,10 @@ func (w *writer) mayBeStored(ctx context.Context) (maybe, known []string, repeat
 	if w.manyIDs {
 		return nil, nil, true, false, nil
 	}
-	// DuckDB's hashes of the staged ids, in the order written: one row holding a list, where a
-	// row per distinct id cost 4 ms a batch of 1,000 (most of it the driver's per-row work).
-	var all []any
-	if err := w.conn.QueryRowContext(ctx, `SELECT coalesce(list(hash(`+w.schema.ID+`) ORDER BY rowid), []) FROM temp.stage`).Scan(&all); err != nil {
-		return nil, nil, false, false, err
-	}
-	if int64(len(all)) != w.staged {
-		return nil, nil, false, false, fmt.Errorf("stored ids: %d hashes for %d staged rows", len(all), w.staged)
-	}
 	ids := w.distinct
 	hashes := make([]uint64, len(ids))
-	for i, r := range w.firstRow {
-		h, ok := all[r].(uint64)
-		if !ok {
-			return nil, nil, false, false, fmt.Errorf("stored ids: hash is a %T", all[r])
-		}
-		hashes[i] = h
+	for i, id := range ids {
+		hashes[i] = idHash(id)
 	}
 	repeats = int64(len(ids)) < w.staged
 	may, err := w.cache.mayHold(ctx, w.db, w.kind, hashes)

@@ -52,9 +52,8 @@ type writer struct {
 	// occurrence, and what the import leaves stored under each id (the idCache's recent ids,
 	// given to it after COMMIT).
 	firsts map[string]uint64
-	// ... and the distinct ids in the order written, with the index of each one's first row.
+	// ... and the distinct ids in the order written.
 	distinct []string
-	firstRow []int
 	pending  map[string]uint64
 	// A group (BeginGroup): rows stored or updated by its segments so far, and whether one of
 	// them was too large for the idCache to follow.
@@ -366,7 +365,7 @@ func (g *groupWriter) Segment(ctx context.Context, source string, rejected int64
 	w.wrote += stored + w.updated
 	w.forget = w.forget || w.manyIDs
 	w.staged, w.manyIDs, w.conflicts, w.updated, w.differ = 0, false, nil, 0, 0
-	w.firsts, w.distinct, w.firstRow = nil, nil, nil
+	w.firsts, w.distinct = nil, nil
 	return c, nil
 }
 
