@@ -167,6 +167,10 @@ func (w *writer) mayBeStored(ctx context.Context) (maybe, known []string, repeat
 		if !may[i] {
 			continue
 		}
+		if w.forget { // a segment of the group too large to follow may have replaced them
+			maybe = append(maybe, id)
+			continue
+		}
 		sum, ok := w.pending[id]
 		if !ok {
 			sum, ok = w.cache.stored(w.kind, id)

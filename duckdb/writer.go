@@ -34,6 +34,7 @@ type writer struct {
 	app     *duck.Appender
 	attrs   *duck.Appender
 	staged  int64
+	stage   bool // the stage's temporary tables were made (dropped when the connection goes back)
 	done    bool
 	scratch []driver.Value
 	direct  bool
@@ -70,17 +71,6 @@ func (s *Store) Begin(ctx context.Context, kind fidelis.Kind, source string, mod
 	return s.begin(ctx, kind, source, mode, false)
 }
 
-// BeginGroup starts a transaction in which several imports of kind are applied one after
-// another (fidelis.GroupWriter). It always stages rows, so that each segment is checked
-// against the records stored before it, the group's earlier segments included.
-func (s *Store) BeginGroup(ctx context.Context, kind fidelis.Kind, mode fidelis.ImportMode) (fidelis.GroupWriter, error) {
-	w, err := s.begin(ctx, kind, "", mode, true)
-	if err != nil {
-		return nil, err
-	}
-	return &groupWriter{w}, nil
-}
-
 func (s *Store) begin(ctx context.Context, kind fidelis.Kind, source string, mode fidelis.ImportMode, group bool) (*writer, error) {
 	schema, ok := fidelis.Schemas[kind]
 	if !ok {
@@ -99,28 +89,20 @@ func (s *Store) begin(ctx context.Context, kind fidelis.Kind, source string, mod
 		conn.Close()
 		return nil, fmt.Errorf("begin import: %w", err)
 	}
-	if !group {
-		var existing int64
-		if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM main.`+string(kind)).Scan(&existing); err != nil {
-			w.Rollback()
-			return nil, fmt.Errorf("begin import: %w", err)
-		}
-		w.direct = existing == 0
+	if group { // a group makes its stage when a segment needs one (group.go)
+		return w, nil
 	}
+	var existing int64
+	if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM main.`+string(kind)).Scan(&existing); err != nil {
+		w.Rollback()
+		return nil, fmt.Errorf("begin import: %w", err)
+	}
+	w.direct = existing == 0
 	if w.direct && schema.KeepAttrs {
 		w.seen = map[string]seenRow{}
 	}
-	var stmts []string
 	if !w.direct {
-		stmts = append(stmts, `DROP TABLE IF EXISTS temp.stage`,
-			`CREATE TEMP TABLE stage AS SELECT 0::BIGINT AS line, * FROM main.`+string(kind)+` LIMIT 0`)
-	}
-	if schema.KeepAttrs && !w.direct {
-		stmts = append(stmts, `DROP TABLE IF EXISTS temp.stage_attrs`,
-			`CREATE TEMP TABLE stage_attrs (line BIGINT, name VARCHAR, value VARCHAR)`)
-	}
-	for _, q := range stmts {
-		if _, err := conn.ExecContext(ctx, q); err != nil {
+		if err := w.makeStage(ctx); err != nil {
 			w.Rollback()
 			return nil, fmt.Errorf("begin import: %w", err)
 		}
@@ -134,13 +116,7 @@ func (s *Store) begin(ctx context.Context, kind fidelis.Kind, source string, mod
 			w.attrs, err = duck.NewAppender(dc.(driver.Conn), "", "main", "customer_attrs")
 			return err
 		}
-		if w.app, err = duck.NewAppender(dc.(driver.Conn), "temp", "main", "stage"); err != nil {
-			return err
-		}
-		if schema.KeepAttrs {
-			w.attrs, err = duck.NewAppender(dc.(driver.Conn), "temp", "main", "stage_attrs")
-		}
-		return err
+		return w.stageAppenders(dc.(driver.Conn))
 	})
 	if err != nil {
 		w.Rollback()
@@ -327,66 +303,32 @@ func hashID(s string) uint64 {
 	return h
 }
 
-// groupWriter is a writer in a group's transaction (BeginGroup).
-type groupWriter struct{ *writer }
-
-// Segment ends one import of the group: its staged rows are stored as commitStaged stores them,
-// the import is logged under source, and the stage is emptied for the next one.
-func (g *groupWriter) Segment(ctx context.Context, source string, rejected int64) (c fidelis.Committed, err error) {
-	w := g.writer
-	defer func() {
-		if err != nil {
-			w.Rollback()
-		}
-	}()
-	if w.done {
-		return c, fmt.Errorf("segment: the group's transaction has ended")
-	}
-	if err = w.flushAppenders(); err != nil {
-		return c, err
-	}
-	w.source = source
-	stored, err := w.applyStaged(ctx)
-	if err != nil {
-		return c, err
-	}
-	if c, err = w.logImport(ctx, stored, rejected); err != nil {
-		return c, err
-	}
-	clear := []string{`DELETE FROM temp.stage`}
+// makeStage makes the temporary tables rows are staged in.
+func (w *writer) makeStage(ctx context.Context) error {
+	stmts := []string{`DROP TABLE IF EXISTS temp.stage`,
+		`CREATE TEMP TABLE stage AS SELECT 0::BIGINT AS line, * FROM main.` + string(w.kind) + ` LIMIT 0`}
 	if w.schema.KeepAttrs {
-		clear = append(clear, `DELETE FROM temp.stage_attrs`)
+		stmts = append(stmts, `DROP TABLE IF EXISTS temp.stage_attrs`,
+			`CREATE TEMP TABLE stage_attrs (line BIGINT, name VARCHAR, value VARCHAR)`)
 	}
-	for _, q := range clear {
-		if _, err = w.conn.ExecContext(ctx, q); err != nil {
-			return c, err
+	w.stage = true
+	for _, q := range stmts {
+		if _, err := w.conn.ExecContext(ctx, q); err != nil {
+			return err
 		}
 	}
-	w.wrote += stored + w.updated
-	w.forget = w.forget || w.manyIDs
-	w.staged, w.manyIDs, w.conflicts, w.updated, w.differ = 0, false, nil, 0, 0
-	w.firsts, w.distinct = nil, nil
-	return c, nil
+	return nil
 }
 
-// Commit makes every segment durable at once.
-func (g *groupWriter) Commit(ctx context.Context) (err error) {
-	w := g.writer
-	defer func() {
-		if err != nil {
-			w.Rollback()
-		}
-	}()
-	if w.done {
-		return fmt.Errorf("commit: the group's transaction has ended")
-	}
-	if w.staged > 0 {
-		return fmt.Errorf("commit: %d rows written after the last segment", w.staged)
-	}
-	if err = w.closeAppenders(); err != nil {
+// stageAppenders opens the appenders to the stage.
+func (w *writer) stageAppenders(dc driver.Conn) (err error) {
+	if w.app, err = duck.NewAppender(dc, "temp", "main", "stage"); err != nil {
 		return err
 	}
-	return w.commit(ctx, w.wrote, w.forget)
+	if w.schema.KeepAttrs {
+		w.attrs, err = duck.NewAppender(dc, "temp", "main", "stage_attrs")
+	}
+	return err
 }
 
 func (w *writer) flushAppenders() error {
@@ -426,7 +368,9 @@ func (w *writer) Rollback() error {
 
 func (w *writer) finish() {
 	w.done = true
-	w.conn.ExecContext(context.Background(), `DROP TABLE IF EXISTS temp.stage`)
-	w.conn.ExecContext(context.Background(), `DROP TABLE IF EXISTS temp.stage_attrs`)
+	if w.stage {
+		w.conn.ExecContext(context.Background(), `DROP TABLE IF EXISTS temp.stage`)
+		w.conn.ExecContext(context.Background(), `DROP TABLE IF EXISTS temp.stage_attrs`)
+	}
 	w.conn.Close()
 }
