@@ -190,17 +190,8 @@ func (g *groupWriter) flushTable() error {
 
 // closeTable flushes and closes the table appenders.
 func (g *groupWriter) closeTable() error {
-	var err error
-	for _, a := range []**duck.Appender{&g.table, &g.tableAttrs} {
-		if *a != nil {
-			if e := (*a).Close(); err == nil {
-				err = e
-			}
-			*a = nil
-		}
-	}
 	g.appended = false
-	return err
+	return closeAll(&g.table, &g.tableAttrs)
 }
 
 // staged stores a segment through the stage, as commitStaged stores an import, and empties the

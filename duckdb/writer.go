@@ -341,17 +341,18 @@ func (w *writer) flushAppenders() error {
 	return nil
 }
 
-func (w *writer) closeAppenders() error {
+func (w *writer) closeAppenders() error { return closeAll(&w.app, &w.attrs) }
+
+// closeAll closes the appenders that are open (each flushes its rows) and forgets them.
+func closeAll(as ...**duck.Appender) error {
 	var err error
-	if w.app != nil {
-		err = w.app.Close()
-		w.app = nil
-	}
-	if w.attrs != nil {
-		if e := w.attrs.Close(); err == nil {
-			err = e
+	for _, a := range as {
+		if *a != nil {
+			if e := (*a).Close(); err == nil {
+				err = e
+			}
+			*a = nil
 		}
-		w.attrs = nil
 	}
 	return err
 }
