@@ -71,6 +71,14 @@ var FeatureNames = []string{
 // Features maps a customer's row to the model's inputs (log1p on counts and amounts, NPS as
 // promoter/detractor/missing indicators, missing survey means as 0.5 with the NPS-missing flag).
 func Features(f fidelis.CustomerFeatures) []float64 {
+	x := make([]float64, len(FeatureNames))
+	FillFeatures(x, f)
+	return x
+}
+
+// FillFeatures writes Features(f) into x (len(FeatureNames) long), for callers that keep a
+// million rows in blocks of their own and would otherwise allocate each row twice.
+func FillFeatures(x []float64, f fidelis.CustomerFeatures) {
 	b := func(v bool) float64 {
 		if v {
 			return 1
@@ -82,10 +90,10 @@ func Features(f fidelis.CustomerFeatures) []float64 {
 	if math.IsNaN(sv) {
 		sv = 0.5
 	}
-	return []float64{l(f.RecencyDays), l(float64(f.Orders)), l(f.Revenue), l(f.TenureDays),
-		b(f.NPS >= 9), b(f.NPS <= 6), b(math.IsNaN(f.NPS)), sv,
-		b(f.Member), l(f.Points), l(float64(f.Interactions)), float64(f.Channels),
-		l(float64(f.Mentions)), l(float64(f.Referrals)), l(float64(f.Converted))}
+	x[0], x[1], x[2], x[3] = l(f.RecencyDays), l(float64(f.Orders)), l(f.Revenue), l(f.TenureDays)
+	x[4], x[5], x[6], x[7] = b(f.NPS >= 9), b(f.NPS <= 6), b(math.IsNaN(f.NPS)), sv
+	x[8], x[9], x[10], x[11] = b(f.Member), l(f.Points), l(float64(f.Interactions)), float64(f.Channels)
+	x[12], x[13], x[14] = l(float64(f.Mentions)), l(float64(f.Referrals)), l(float64(f.Converted))
 }
 
 // Model is an L2-regularised logistic regression on standardised features.

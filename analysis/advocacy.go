@@ -86,7 +86,7 @@ func (r *rows) add(f fidelis.CustomerFeatures) []float64 {
 	}
 	x := r.block[:k:k]
 	r.block = r.block[k:]
-	copy(x, advocacy.Features(f))
+	advocacy.FillFeatures(x, f)
 	r.x, r.y, r.score = append(r.x, x), append(r.y, f.Future > 0), append(r.score, advocacy.Score(f))
 	return x
 }
