@@ -32,7 +32,7 @@ func TestTopReasonsPicksLikeASort(t *testing.T) {
 		if len(want) > k {
 			want = want[:k]
 		}
-		if got := topReasons(fs, x, 0, contrib, k); !reflect.DeepEqual(got, want) {
+		if got := topReasons(reasonTemplates(fs), x, 0, contrib, k); !reflect.DeepEqual(got, want) {
 			t.Fatalf("contributions %v, k %d:\n got %+v\nwant %+v", contrib, k, got, want)
 		}
 	}

@@ -137,6 +137,7 @@ func scoreAll(ctx context.Context, src RowSource, end time.Time, method string, 
 	// contributions is under 300 kB per goroutine.
 	const block = 512
 	p := len(m.Features)
+	tmpl := reasonTemplates(m.Features)
 	parallel(len(rows), func(lo, hi int) {
 		contrib := make([]float64, block*p)
 		for b := lo; b < hi; b += block {
@@ -158,7 +159,7 @@ func scoreAll(ctx context.Context, src RowSource, end time.Time, method string, 
 				default:
 					cu.Risk = c.GBDT
 				}
-				cu.Reasons = topReasons(m.Features, x, i, contrib[(i-b)*p:(i-b+1)*p], 3)
+				cu.Reasons = topReasons(tmpl, x, i, contrib[(i-b)*p:(i-b+1)*p], 3)
 				s.Customers[i] = cu
 			}
 		}
@@ -213,10 +214,20 @@ func StoreRows(cs fidelis.ChurnStore) RowSource {
 // chunkRows is the size of the chunks StoreRows reads into past its first guess (~20 MB).
 const chunkRows = 1 << 16
 
+// reasonTemplates are the features' reasons without a value: names, labels and messages made once
+// and shared by every customer's reasons (made per reason, they were three million strings and
+// messages at a million customers).
+func reasonTemplates(fs []Feature) []Reason {
+	out := make([]Reason, len(fs))
+	for f, ft := range fs {
+		out[f] = Reason{Feature: ft.Name(), Label: ft.Msg().String(), Msg: ft.Msg(), Key: ft.Key, Level: ft.Level}
+	}
+	return out
+}
+
 // topReasons returns the k features with the largest positive contributions (ties to the earlier
-// feature). It picks them before building any Reason: a label is formatted per reason, and a
-// million customers have tens of positive contributions each.
-func topReasons(fs []Feature, x *Matrix, i int, contrib []float64, k int) []Reason {
+// feature), each from its template (see reasonTemplates) with its value and contribution.
+func topReasons(tmpl []Reason, x *Matrix, i int, contrib []float64, k int) []Reason {
 	top := make([]int, 0, k+1)
 	for f, c := range contrib {
 		if c <= 0 {
@@ -239,7 +250,8 @@ func topReasons(fs []Feature, x *Matrix, i int, contrib []float64, k int) []Reas
 	}
 	out := make([]Reason, len(top))
 	for j, f := range top {
-		out[j] = Reason{Feature: fs[f].Name(), Label: fs[f].Msg().String(), Msg: fs[f].Msg(), Key: fs[f].Key, Level: fs[f].Level, Value: float64(x.Cols[f][i]), Contribution: contrib[f]}
+		out[j] = tmpl[f]
+		out[j].Value, out[j].Contribution = float64(x.Cols[f][i]), contrib[f]
 	}
 	return out
 }
