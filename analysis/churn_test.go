@@ -2,8 +2,10 @@ package analysis
 
 import (
 	"context"
+	"fmt"
 	"maps"
 	"math"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -100,5 +102,34 @@ func TestTopRiskCustomers(t *testing.T) {
 	cs, _ = TopRiskCustomers(a.forecast, a.Sections["churn"].(*Churn), 0.5, "", "")
 	if len(cs) != 2 || cs[1].Risk != 0.5 || cs[1].Value != 100 {
 		t.Errorf("half: %+v", cs)
+	}
+}
+
+// topByRisk picks what sorting every customer by risk and keeping the first k picks, on risks and
+// revenues with many ties, NaN risks and repeated ids (where the sort's stability decides).
+func TestTopByRiskEqualsSort(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 7))
+	for trial := range 300 {
+		cs := make([]churn.Customer, r.IntN(60))
+		for i := range cs {
+			cs[i] = churn.Customer{Customer: fmt.Sprintf("C%d", r.IntN(40)), Risk: float64(r.IntN(5)) / 4, Revenue: float64(r.IntN(3)),
+				Recency: float64(i)} // Recency tells repeated ids apart
+			if r.IntN(10) == 0 {
+				cs[i].Risk = math.NaN()
+			}
+		}
+		k := r.IntN(12)
+		want := slices.Clone(cs)
+		SortByRisk(want)
+		want = want[:min(k, len(want))]
+		got := topByRisk(cs, k)
+		if len(got) != len(want) {
+			t.Fatalf("trial %d: %d customers, want %d", trial, len(got), len(want))
+		}
+		for i := range want {
+			if got[i].Customer != want[i].Customer || got[i].Recency != want[i].Recency {
+				t.Fatalf("trial %d, k %d: got %+v\nwant %+v", trial, k, got, want)
+			}
+		}
 	}
 }
