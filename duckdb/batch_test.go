@@ -187,3 +187,36 @@ func TestBatcherGroups(t *testing.T) {
 		t.Errorf("stored %q, want o1–o8 and o10 once each, nothing of e", ids)
 	}
 }
+
+// TestBatcherCustomersKnown: each batch's answer reports the store's customers as they are after
+// its commit, whatever changed them in between (the Batcher reads the count again only after a
+// change to customers: a batch of them, a file import, a deletion).
+func TestBatcherCustomersKnown(t *testing.T) {
+	ctx := context.Background()
+	st, err := duckdb.Open(ctx, ":memory:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	b := ingest.NewBatcher(st)
+	batch := func(kind fidelis.Kind, body string, want int64) {
+		t.Helper()
+		sum, err := b.Import(ctx, kind, "batch.csv", []byte(body), ingest.Options{})
+		if err != nil || sum.CustomersKnown != want {
+			t.Fatalf("%s batch: %v, %d customers known, want %d", kind, err, sum.CustomersKnown, want)
+		}
+	}
+	orders := "order_id,customer_id,timestamp,amount\n"
+	batch(fidelis.Customers, "customer_id\nA\nB\n", 2)
+	batch(fidelis.Orders, orders+"o1,A,2024-01-01,5\n", 2)
+	batch(fidelis.Customers, "customer_id\nC\n", 3)
+	batch(fidelis.Orders, orders+"o2,A,2024-01-01,5\n", 3)
+	if _, err := ingest.ImportReader(ctx, st, fidelis.Customers, "more.csv", strings.NewReader("customer_id\nD\nE\n"), ingest.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	batch(fidelis.Orders, orders+"o3,A,2024-01-01,5\n", 5)
+	if _, err := st.Delete(ctx, fidelis.Customers, []string{"B"}); err != nil {
+		t.Fatal(err)
+	}
+	batch(fidelis.Orders, orders+"o4,A,2024-01-01,5\n", 4)
+}

@@ -32,6 +32,11 @@ type Batcher struct {
 	mu    sync.Mutex // guards queue and busy
 	queue []*job
 	busy  bool // a committer goroutine runs
+	// The store's customer count, which each batch's answer reports, and the store's version of
+	// customers when it was read: the committer reads it again only after customers changed
+	// (nine counts per group cost ~6 ms of the committing thread at 1M customers).
+	customers, customersAt int64
+	counted                bool
 }
 
 const (
@@ -217,13 +222,28 @@ func (b *Batcher) apply(group []*job) {
 		}
 		return
 	}
-	counts, err := b.st.Counts(ctx)
+	counts, err := b.customersKnown(ctx)
 	for _, j := range applied {
 		// Each caller's finish reads the counts itself if they could not be read here.
 		if err == nil {
 			j.counts = counts
 		}
 	}
+}
+
+// customersKnown returns the store's counts as far as a batch's answer needs them (customers),
+// reading them only when the store's customers changed since the last read. The committer calls
+// it, under b.write.
+func (b *Batcher) customersKnown(ctx context.Context) (map[fidelis.Kind]int64, error) {
+	v := b.st.Version(fidelis.Customers) // before the read: a change during it is seen next time
+	if !b.counted || v != b.customersAt {
+		counts, err := b.st.Counts(ctx)
+		if err != nil {
+			return nil, err
+		}
+		b.customers, b.customersAt, b.counted = counts[fidelis.Customers], v, true
+	}
+	return map[fidelis.Kind]int64{fidelis.Customers: b.customers}, nil
 }
 
 // allAlone stores each batch of group in its own transaction.
