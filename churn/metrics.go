@@ -4,7 +4,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
-	"sort"
 	"sync"
 )
 
@@ -17,12 +16,32 @@ func AUC(s, y, w []float64) float64 {
 	return aucSorted(idx, s, y, w)
 }
 
+// order returns the rows in ascending score; the order within tied scores is unspecified (every
+// reader takes a run of ties as a whole). The scores are sorted beside their rows, not through
+// the rows' indices: sort.Slice's reflection swaps and a lookup per comparison took 4 CPU-s of a
+// 1M-customer backtest.
 func order(s []float64) []int {
-	idx := make([]int, len(s))
-	for i := range idx {
-		idx[i] = i
+	type scored struct {
+		s float64
+		i int
 	}
-	sort.Slice(idx, func(a, b int) bool { return s[idx[a]] < s[idx[b]] })
+	v := make([]scored, len(s))
+	for i, x := range s {
+		v[i] = scored{x, i}
+	}
+	slices.SortFunc(v, func(a, b scored) int {
+		switch {
+		case a.s < b.s:
+			return -1
+		case b.s < a.s:
+			return 1
+		}
+		return 0
+	})
+	idx := make([]int, len(s))
+	for j, x := range v {
+		idx[j] = x.i
+	}
 	return idx
 }
 
