@@ -665,10 +665,7 @@ func (g *GBDT) Score(x *Matrix, i int) float64 {
 // of Predict's time (~4 s per million rows of 300 trees on this machine).
 func (g *GBDT) Predict(x *Matrix) []float64 {
 	out := make([]float64, x.N)
-	trees := make([]perfectTree, len(g.Trees))
-	for k := range g.Trees {
-		trees[k] = newPerfectTree(&g.Trees[k])
-	}
+	trees := g.perfectTrees()
 	const block = 2048
 	parallel(x.N, func(lo, hi int) {
 		for b := lo; b < hi; b += block {
@@ -717,7 +714,18 @@ type perfectTree struct {
 	feature   []int32
 	threshold []float32
 	missRight []uint8 // 1: a missing value goes right
-	leaves    []float64
+	// values are the nodes' values in heap order (a padding split has its leaf's value), leaves
+	// the last level's.
+	values, leaves []float64
+}
+
+// perfectTrees lays out every tree as a perfectTree.
+func (g *GBDT) perfectTrees() []perfectTree {
+	out := make([]perfectTree, len(g.Trees))
+	for k := range g.Trees {
+		out[k] = newPerfectTree(&g.Trees[k])
+	}
+	return out
 }
 
 // maxPerfectDepth bounds the perfect layout at 2⁸ leaves per tree (the default depth is 5).
@@ -738,12 +746,13 @@ func newPerfectTree(t *Tree) perfectTree {
 	}
 	inner := 1<<d - 1
 	p := perfectTree{depth: d, feature: make([]int32, inner), threshold: make([]float32, inner), missRight: make([]uint8, inner),
-		leaves: make([]float64, 1<<d)}
+		values: make([]float64, inner+1<<d)}
+	p.leaves = p.values[inner:]
 	var fill func(j int32, h int)
 	fill = func(j int32, h int) {
 		n := &t.Nodes[j]
+		p.values[h] = n.Value
 		if h >= inner {
-			p.leaves[h-inner] = n.Value
 			return
 		}
 		if n.Feature < 0 { // every row left, down to copies of this leaf
@@ -791,7 +800,7 @@ func b2i(b bool) int {
 // Unlike TreeSHAP (Lundberg et al. 2020) it is not consistent across features that interact, but it
 // is exact in sum, costs one walk per tree, and reads as "how far this feature moved the risk".
 func (g *GBDT) Contributions(x *Matrix, i int, contrib []float64) (bias float64) {
-	g.contributionsBlock(x, i, i+1, contrib)
+	g.contributionsBlock(g.perfectTrees(), x, i, i+1, contrib)
 	bias = g.Base
 	for k := range g.Trees {
 		bias += g.Trees[k].Nodes[0].Value
@@ -804,11 +813,15 @@ func (g *GBDT) Contributions(x *Matrix, i int, contrib []float64) (bias float64)
 // the next, so the tree's nodes and the columns it reads stay in cache (row by row, every tree
 // fetched its columns' lines again per row); each row still adds its terms tree by tree along
 // the path, as Contributions does, so the sums are identical.
-func (g *GBDT) contributionsBlock(x *Matrix, lo, hi int, c []float64) {
+func (g *GBDT) contributionsBlock(pt []perfectTree, x *Matrix, lo, hi int, c []float64) {
 	p := g.Features
 	c = c[:(hi-lo)*p]
 	clear(c)
 	for k := range g.Trees {
+		if t := &pt[k]; t.leaves != nil {
+			t.contribute(x, lo, hi, p, c)
+			continue
+		}
 		nodes := g.Trees[k].Nodes
 		for i := lo; i < hi; i++ {
 			ci := c[(i-lo)*p : (i-lo+1)*p]
@@ -825,6 +838,24 @@ func (g *GBDT) contributionsBlock(x *Matrix, lo, hi int, c []float64) {
 				}
 				ci[n.Feature] += nodes[j].Value - n.Value
 			}
+		}
+	}
+}
+
+// contribute adds, for rows lo..hi−1 of x, each split's change of value along the row's path to
+// its feature's term in c (p terms per row), as contributionsBlock's walk does. A padding split
+// adds 0 (its child has its value) to feature 0's term, which leaves the term as it was: a sum
+// starting at +0 is never −0, and adding ±0 to anything else changes nothing.
+func (t *perfectTree) contribute(x *Matrix, lo, hi, p int, c []float64) {
+	for i := lo; i < hi; i++ {
+		ci := c[(i-lo)*p : (i-lo+1)*p]
+		h := 0
+		for range t.depth {
+			f := t.feature[h]
+			v := x.Cols[f][i]
+			ch := 2*h + 1 + (b2i(v > t.threshold[h]) | (b2i(v != v) & int(t.missRight[h])))
+			ci[f] += t.values[ch] - t.values[h]
+			h = ch
 		}
 	}
 }

@@ -87,7 +87,7 @@ func TestContributionsBlockEqualsRows(t *testing.T) {
 	got := make([]float64, 700*p)
 	for lo := 0; lo < n; lo += 700 {
 		hi := min(n, lo+700)
-		g.contributionsBlock(x, lo, hi, got)
+		g.contributionsBlock(g.perfectTrees(), x, lo, hi, got)
 		for i := lo; i < hi; i++ {
 			clear(want)
 			for _, tr := range g.Trees {

@@ -138,11 +138,12 @@ func scoreAll(ctx context.Context, src RowSource, end time.Time, method string, 
 	const block = 512
 	p := len(m.Features)
 	tmpl := reasonTemplates(m.Features)
+	pt := m.GBDT.perfectTrees()
 	parallel(len(rows), func(lo, hi int) {
 		contrib := make([]float64, block*p)
 		for b := lo; b < hi; b += block {
 			e := min(hi, b+block)
-			m.GBDT.contributionsBlock(x, b, e, contrib)
+			m.GBDT.contributionsBlock(pt, x, b, e, contrib)
 			for i := b; i < e; i++ {
 				r, c := rows[i], sc[i]
 				cu := Customer{Customer: r.Customer, GBDT: c.GBDT, Logistic: c.Logistic, PAlive: c.PAlive, Pareto: c.PAlivePareto,
