@@ -11,7 +11,7 @@ const SettingIndustry = "industry"
 // SettingMemoryLimit names the most memory an embedded (DuckDB) store's engine may hold for its
 // caches and queries in one process, as DuckDB writes sizes ("2GiB", "1.5GB", "800MiB"). Above
 // it DuckDB spills sorts, aggregates and joins to SettingTempDirectory. Unset, a DuckDB store
-// uses 1 GiB (duckdb.DefaultMemoryLimit says why). A
+// uses 1 GiB or three times its file, whichever is larger (duckdb.DefaultMemoryLimit says why). A
 // ClickHouse store has no such setting of ours: its memory is the servers' configuration.
 const SettingMemoryLimit = "memory_limit"
 

@@ -2,6 +2,7 @@ package duckdb_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -66,6 +67,35 @@ func TestMemoryLimit(t *testing.T) {
 	ro.Close()
 	if _, err := duckdb.OpenWith(ctx, path, duckdb.Options{MemoryLimit: "2 parsecs"}); fidelis.ErrorCode(err) != fidelis.EInvalid {
 		t.Errorf("open with a bad limit: %v, want EInvalid", err)
+	}
+}
+
+// TestDefaultMemoryLimit: 1 GiB for a small, missing or in-memory store, three times the file
+// above a third of a GiB (sparse files stand in for large stores).
+func TestDefaultMemoryLimit(t *testing.T) {
+	dir := t.TempDir()
+	sized := func(n int64) string {
+		p := filepath.Join(dir, fmt.Sprintf("s%d.duckdb", n))
+		f, err := os.Create(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		if err := f.Truncate(n); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	for _, c := range []struct{ path, want string }{
+		{"", "1GiB"},
+		{filepath.Join(dir, "missing.duckdb"), "1GiB"},
+		{sized(360 << 20), "1080MiB"},
+		{sized(1 << 30), "3GiB"},
+		{sized(100<<20 + 1), "1GiB"},
+	} {
+		if got := duckdb.DefaultMemoryLimit(c.path); got != c.want {
+			t.Errorf("DefaultMemoryLimit(%s) = %s, want %s", c.path, got, c.want)
+		}
 	}
 }
 

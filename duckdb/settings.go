@@ -61,15 +61,32 @@ func (s *Store) SetSetting(ctx context.Context, name, value string) error {
 	return tx.Commit()
 }
 
-// DefaultMemoryLimit is DuckDB's memory limit when the store sets none. DuckDB's own default, 80%
-// of the machine's memory, leaves no room for what Fidelis holds in Go beside it (the churn rows,
-// the per-customer summaries), and its caches and hash tables grow toward it although the
-// queries run as well in far less: a 1M-customer report reads a 360 MB store. Above the limit DuckDB spills to the temporary folder; the measured cost
-// is in the README ("Memory").
-const DefaultMemoryLimit = "1GiB"
+// DefaultMemoryLimit is DuckDB's memory limit when the store sets none: 1 GiB, or three times the
+// store file when that is larger. DuckDB's own default, 80% of the machine's memory, leaves no room
+// for what Fidelis holds in Go beside it (the churn rows, the per-customer summaries), and its
+// caches and hash tables grow toward it although the queries run as well in far less. The queries
+// need memory in proportion to the data, and some (the advocacy features' join) cannot spill: the
+// 1M-customer store (360 MB) runs every section at 1 GiB without spilling, spills 184 MB at
+// 512 MiB and fails at 256 MiB, so a fixed 1 GiB would fail stores a few times larger. Three
+// times the file keeps that margin at every size. Above the limit DuckDB spills to the temporary
+// folder; the measured cost is in the README ("Memory").
+func DefaultMemoryLimit(path string) string {
+	const floor = 1 << 30
+	limit := int64(floor)
+	if fi, err := os.Stat(path); err == nil && !fi.IsDir() {
+		limit = max(limit, 3*fi.Size())
+	}
+	if limit%floor == 0 {
+		return fmt.Sprintf("%dGiB", limit/floor)
+	}
+	return fmt.Sprintf("%dMiB", (limit+1<<20-1)>>20)
+}
+
+// DefaultMemoryLimitRule says DefaultMemoryLimit in words, for help texts.
+const DefaultMemoryLimitRule = "1GiB or 3x the store file, whichever is larger"
 
 // configure applies the store's memory settings to the open database: DuckDB's memory_limit
-// (o.MemoryLimit, else the stored setting, else DefaultMemoryLimit) and a temporary folder of this
+// (o.MemoryLimit, else the stored setting, else DefaultMemoryLimit of the store's file) and a temporary folder of this
 // process's own for what spills. The folder sits in o.TempDirectory, else the stored setting, else
 // the system's temporary folder: not beside the store, which may be shared read-only by several
 // processes (DuckDB's temporary file names would collide) or sit in a folder the reader cannot
@@ -88,7 +105,7 @@ func (s *Store) configure(ctx context.Context, o Options) error {
 		}
 	}
 	if limit == "" {
-		limit = DefaultMemoryLimit
+		limit = DefaultMemoryLimit(s.path)
 	}
 	if err := s.setMemoryLimit(ctx, limit); err != nil {
 		return err

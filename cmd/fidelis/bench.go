@@ -64,7 +64,7 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	importOnly := fs.Bool("import-only", false, "stop after importing customers and orders")
 	txs := fs.String("transactions", "", "time fit --transactions on this log (header customer_id,timestamp,amount for the floor) instead of an import")
 	calEnd := fs.String("calibration-end", "", "with --transactions: the last day summarised (YYYY-MM-DD)")
-	memLimit := fs.String("memory-limit", "", "DuckDB's memory limit for this run (e.g. 2GiB), instead of the store's memory_limit setting or its default "+duckdb.DefaultMemoryLimit)
+	memLimit := fs.String("memory-limit", "", "DuckDB's memory limit for this run (e.g. 2GiB), instead of the store's memory_limit setting or its default ("+duckdb.DefaultMemoryLimitRule+")")
 	tempDir := fs.String("temp-directory", "", "the folder DuckDB spills into for this run, instead of the store's temp_directory setting or the system's")
 	shapes := fs.Bool("shapes", false, "after the core metrics, time each of their aggregates alone and the model inputs (per-customer summaries, compressed)")
 	if _, err := parseFlags(fs, args); err != nil {

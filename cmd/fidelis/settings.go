@@ -79,7 +79,7 @@ func runSettings(ctx context.Context, e *env, args []string) error {
 		}
 		switch {
 		case v == "" && n == fidelis.SettingMemoryLimit && !isClickHouse(sf.db):
-			v = "(not set: " + duckdb.DefaultMemoryLimit + ")"
+			v = "(not set: " + duckdb.DefaultMemoryLimit(sf.db) + " here: " + duckdb.DefaultMemoryLimitRule + ")"
 		case v == "" && n == fidelis.SettingTempDirectory && !isClickHouse(sf.db):
 			v = "(not set: " + os.TempDir() + ")"
 		case v == "":

@@ -87,7 +87,7 @@ func TestMemorySettings(t *testing.T) {
 	if code, _, errs := cli(t, "import", "orders", file, "--db", db); code != 0 {
 		t.Fatalf("import: %s", errs)
 	}
-	if code, out, _ := cli(t, "settings", "--db", db); code != 0 || !strings.Contains(out, "memory_limit\t(not set: 1GiB)") || !strings.Contains(out, "temp_directory\t(not set: "+os.TempDir()+")") {
+	if code, out, _ := cli(t, "settings", "--db", db); code != 0 || !strings.Contains(out, "memory_limit\t(not set: 1GiB here: 1GiB or 3x the store file, whichever is larger)") || !strings.Contains(out, "temp_directory\t(not set: "+os.TempDir()+")") {
 		t.Errorf("settings: exit %d %q, want the defaults in effect", code, out)
 	}
 	if code, _, errs := cli(t, "settings", "--db", db, "set", "memory_limit", "lots"); code != 2 || !strings.Contains(errs, `memory_limit "lots"`) {

@@ -42,7 +42,7 @@ func openStore(ctx context.Context, e *env, f storeFlags, readOnly bool) (fideli
 	}
 	o := duckdb.Options{ReadOnly: readOnly, Wait: f.wait}
 	if f.defaultMemory {
-		o.MemoryLimit, o.TempDirectory = duckdb.DefaultMemoryLimit, os.TempDir()
+		o.MemoryLimit, o.TempDirectory = duckdb.DefaultMemoryLimit(f.db), os.TempDir()
 	}
 	if e != nil {
 		o.Waiting = func(h duckdb.Holder) {
@@ -172,5 +172,5 @@ func explainMemory(err error) error {
 	}
 	msg, _, _ := strings.Cut(err.Error(), "\n")
 	return fidelis.Errorf(fidelis.EInternal, "%s: the store's memory limit is too low for this data (DuckDB could not spill this query to disk)", strings.TrimSpace(msg)).
-		WithHint("fidelis settings set %s 4GiB --db STORE (the default is %s; the machine's free memory is the ceiling)", fidelis.SettingMemoryLimit, duckdb.DefaultMemoryLimit)
+		WithHint("fidelis settings set %s 4GiB --db STORE (the default is %s; the machine's free memory is the ceiling)", fidelis.SettingMemoryLimit, duckdb.DefaultMemoryLimitRule)
 }
