@@ -57,24 +57,12 @@ func BenchmarkFitGBDT(b *testing.B) {
 //	go test ./churn/ -run '^$' -bench Predict -benchtime 3x
 func BenchmarkPredict(b *testing.B) {
 	const n, p, fit = 1_000_000, 60, 50_000
-	r := rand.New(rand.NewPCG(4, 4))
-	x := churn.NewMatrix(n, p)
-	y := make([]float64, n)
-	for i := range n {
-		var s float64
-		for f := range p {
-			v := r.NormFloat64()
-			if r.Float64() < 0.2 {
-				v = math.NaN()
-			} else if f < 10 {
-				s += 0.3 * v
-			}
-			x.Cols[f][i] = float32(v)
+	x, y := sparseLogistic(rand.New(rand.NewPCG(4, 4)), n, p, func(f int) float64 {
+		if f < 10 { // the first ten features carry the signal, the other fifty are noise
+			return 0.3
 		}
-		if r.Float64() < 1/(1+math.Exp(-s)) {
-			y[i] = 1
-		}
-	}
+		return 0
+	})
 	idx := make([]int, fit)
 	for i := range idx {
 		idx[i] = i

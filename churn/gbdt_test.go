@@ -259,25 +259,8 @@ func TestLogisticRecovers(t *testing.T) {
 // bit on every row, with missing values either way, for trees of every depth (depth 10 is past
 // the perfect layout's bound and walked node by node).
 func TestGBDTPredictEqualsScore(t *testing.T) {
-	r := rand.New(rand.NewPCG(5, 5))
 	const n, p = 20_000, 6
-	x := churn.NewMatrix(n, p)
-	y := make([]float64, n)
-	for i := range n {
-		var s float64
-		for f := range p {
-			v := r.NormFloat64()
-			if r.Float64() < 0.2 {
-				v = math.NaN()
-			} else {
-				s += v
-			}
-			x.Cols[f][i] = float32(v)
-		}
-		if r.Float64() < 1/(1+math.Exp(-s)) {
-			y[i] = 1
-		}
-	}
+	x, y := sparseLogistic(rand.New(rand.NewPCG(5, 5)), n, p, func(int) float64 { return 1 })
 	for _, depth := range []int{1, 3, 5, 10} {
 		g, err := churn.FitGBDT(context.Background(), x, y, nil, nil, churn.GBDTOptions{MaxRounds: 20, MaxDepth: depth, MinLeaf: 5, Seed: 1})
 		if err != nil {
@@ -290,4 +273,27 @@ func TestGBDTPredictEqualsScore(t *testing.T) {
 			}
 		}
 	}
+}
+
+// sparseLogistic draws n rows of p standard normal features, each missing (NaN) with probability
+// 0.2, and labels from a logistic model whose logit is Σ weight(f)·x_f over the present features.
+func sparseLogistic(r *rand.Rand, n, p int, weight func(f int) float64) (*churn.Matrix, []float64) {
+	x := churn.NewMatrix(n, p)
+	y := make([]float64, n)
+	for i := range n {
+		var s float64
+		for f := range p {
+			v := r.NormFloat64()
+			if r.Float64() < 0.2 {
+				v = math.NaN()
+			} else {
+				s += weight(f) * v
+			}
+			x.Cols[f][i] = float32(v)
+		}
+		if r.Float64() < 1/(1+math.Exp(-s)) {
+			y[i] = 1
+		}
+	}
+	return x, y
 }
