@@ -61,7 +61,7 @@ func runChurn(ctx context.Context, st fidelis.Store, o Options, a *Analysis) (an
 // ChurnModel backtests the churn model on the store's orders from first to end (the day after the
 // last order), then scores every customer as of end with the backtest's winner.
 func ChurnModel(ctx context.Context, st fidelis.Store, first, end time.Time, o churn.Options) (*Churn, error) {
-	src := churn.StoreRows(st)
+	src := churn.StoreRows(st, churn.Reads(first, end, o))
 	bt, sc, err := churn.BacktestAndScore(ctx, src, first, end, o)
 	if err != nil {
 		return nil, err

@@ -177,18 +177,9 @@ func run(ctx context.Context, src RowSource, start, end time.Time, o Options) (*
 	var prevBase BaseModels
 	var last *cutoffRows
 	var preds []pred
-	// The last cut-off is H before the end, so its outcome window is fully observed.
-	first := end.Add(-time.Duration(o.Cutoffs+1) * h)
-	minHistory := max(h, 90*24*time.Hour)
-	for k := 0; k <= o.Cutoffs; k++ {
-		asOf := first.Add(time.Duration(k) * h)
-		if asOf.Sub(start) < minHistory {
-			if k < o.Cutoffs && asOf.Add(h).After(start) {
-				bt.Notes = append(bt.Notes, fmt.Sprintf("cut-off %s left out: its training rows (as of %s) have under %d days of history",
-					asOf.Add(h).Format(time.DateOnly), asOf.Format(time.DateOnly), int(minHistory.Hours()/24)))
-			}
-			continue
-		}
+	origins, notes := origins(start, end, o)
+	bt.Notes = append(bt.Notes, notes...)
+	for _, asOf := range origins {
 		progress(o, fmt.Sprintf("rows as of %s", asOf.Format(time.DateOnly)))
 		rows, err := src(ctx, asOf, asOf.Add(h))
 		if err != nil {
@@ -222,6 +213,41 @@ func run(ctx context.Context, src RowSource, start, end time.Time, o Options) (*
 	progress(o, "backtest metrics")
 	pool(bt, preds, o)
 	return bt, last, nil
+}
+
+// origins are the cut-offs whose rows run reads, in order (o with its defaults), and notes on
+// those left out.
+func origins(start, end time.Time, o Options) (asOf []time.Time, notes []string) {
+	h := time.Duration(o.HorizonDays) * 24 * time.Hour
+	// The last cut-off is H before the end, so its outcome window is fully observed.
+	first := end.Add(-time.Duration(o.Cutoffs+1) * h)
+	minHistory := max(h, 90*24*time.Hour)
+	for k := 0; k <= o.Cutoffs; k++ {
+		a := first.Add(time.Duration(k) * h)
+		if a.Sub(start) < minHistory {
+			if k < o.Cutoffs && a.Add(h).After(start) {
+				notes = append(notes, fmt.Sprintf("cut-off %s left out: its training rows (as of %s) have under %d days of history",
+					a.Add(h).Format(time.DateOnly), a.Format(time.DateOnly), int(minHistory.Hours()/24)))
+			}
+			continue
+		}
+		asOf = append(asOf, a)
+	}
+	return asOf, notes
+}
+
+// Reads are the rows BacktestAndScore reads from its RowSource, in order: each origin of the
+// backtest with its outcome window, then the end (the final model's training rows are the last
+// origin's, read once). Give them to StoreRows so that a store reads them in one series.
+func Reads(start, end time.Time, o Options) []fidelis.ChurnCut {
+	o = o.withDefaults()
+	h := time.Duration(o.HorizonDays) * 24 * time.Hour
+	as, _ := origins(start, end, o)
+	cuts := make([]fidelis.ChurnCut, 0, len(as)+1)
+	for _, a := range as {
+		cuts = append(cuts, fidelis.ChurnCut{AsOf: a, Until: a.Add(h)})
+	}
+	return append(cuts, fidelis.ChurnCut{AsOf: end, Until: end})
 }
 
 func progress(o Options, msg string) {

@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"sync/atomic"
 	"time"
 
 	"fidelis"
@@ -168,52 +167,44 @@ func scoreAll(ctx context.Context, src RowSource, end time.Time, method string, 
 	return s, nil
 }
 
-// StoreRows reads a store's churn rows into memory, the RowSource of a backtest. A backtest asks
-// for later cut-offs in turn, each with about as many customers as the one before or more, so
-// each read starts with room for the previous one's count and an eighth more. Rows past that
-// room go to chunks of chunkRows, copied once into a slice of the exact length at the end: on the
-// 1M store a later cut-off has up to 15% more customers than the one before, and the first read
-// has no count to go by, so growing one slice by doubling copied ~300 MB of rows over and over
-// (7 CPU-s of the report's churn section) and left up to twice the rows' size allocated.
-func StoreRows(cs fidelis.ChurnStore) RowSource {
-	var hint atomic.Int64
+// StoreRows reads a store's churn rows into memory, the RowSource of a backtest. The rows of the
+// cut-offs in plan (see Reads) come from one series (fidelis.ChurnStore.ChurnSeries), opened at
+// the first of them: the store reads the orders' purchase days once for all. Any other cut-off
+// is a series of its own. Each read knows its row count first, so the rows take one slice of
+// the exact length (growing a slice by doubling copied ~300 MB of rows over and over at a
+// million customers).
+func StoreRows(cs fidelis.ChurnStore, plan []fidelis.ChurnCut) RowSource {
+	var series fidelis.ChurnSeries
 	return func(ctx context.Context, asOf, until time.Time) ([]fidelis.ChurnRow, error) {
-		n := hint.Load()
-		rows := make([]fidelis.ChurnRow, 0, n+n/8)
-		var chunks [][]fidelis.ChurnRow
-		err := cs.ChurnRows(ctx, asOf, until, func(r fidelis.ChurnRow) error {
-			if len(rows) < cap(rows) {
-				rows = append(rows, r)
-				return nil
+		k := slices.IndexFunc(plan, func(c fidelis.ChurnCut) bool { return c.AsOf.Equal(asOf) && c.Until.Equal(until) })
+		s := series
+		switch {
+		case k < 0:
+			var err error
+			if s, err = cs.ChurnSeries(ctx, []fidelis.ChurnCut{{AsOf: asOf, Until: until}}); err != nil {
+				return nil, err
 			}
-			if k := len(chunks); k == 0 || len(chunks[k-1]) == chunkRows {
-				chunks = append(chunks, make([]fidelis.ChurnRow, 0, chunkRows))
+			k = 0
+		case s == nil:
+			var err error
+			if s, err = cs.ChurnSeries(ctx, plan); err != nil {
+				return nil, err
 			}
-			k := len(chunks) - 1
-			chunks[k] = append(chunks[k], r)
+			series = s
+			fallthrough
+		default:
+			if k == len(plan)-1 {
+				series = nil // the plan's last read: its held days can go
+			}
+		}
+		rows := make([]fidelis.ChurnRow, 0, s.Len(k))
+		err := s.Rows(ctx, k, func(r fidelis.ChurnRow) error {
+			rows = append(rows, r)
 			return nil
 		})
-		if chunks != nil {
-			total := len(rows)
-			for _, c := range chunks {
-				total += len(c)
-			}
-			all := make([]fidelis.ChurnRow, 0, total)
-			all = append(all, rows...)
-			rows = nil
-			for i, c := range chunks {
-				all = append(all, c...)
-				chunks[i] = nil
-			}
-			rows = all
-		}
-		hint.Store(int64(len(rows)))
 		return rows, err
 	}
 }
-
-// chunkRows is the size of the chunks StoreRows reads into past its first guess (~20 MB).
-const chunkRows = 1 << 16
 
 // reasonTemplates are the features' reasons without a value: names, labels and messages made once
 // and shared by every customer's reasons (made per reason, they were three million strings and

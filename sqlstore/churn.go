@@ -13,25 +13,175 @@ import (
 )
 
 // ChurnRows streams one row per customer with a purchase day before asOf's day (see
-// fidelis.ChurnRow), in customer order.
+// fidelis.ChurnRow), in customer order: the series of that one cut-off (see ChurnSeries).
+func (s *Shapes) ChurnRows(ctx context.Context, asOf, until time.Time, fn func(fidelis.ChurnRow) error) error {
+	cs, err := s.ChurnSeries(ctx, []fidelis.ChurnCut{{AsOf: asOf, Until: until}})
+	if err != nil {
+		return err
+	}
+	return cs.Rows(ctx, 0, fn)
+}
+
+// ChurnSeries reads the purchase days of every cut-off in one query and holds them (see
+// churnDays); each Rows(k) then reads that cut-off's other facts and streams the rows.
 //
-// Three queries, the first two read side by side in customer order:
-//   - each customer with a purchase day before asOf, their orders ≥ 0 before until aggregated per
-//     customer: the purchase days before asOf (count, first, last, and the sum of the squared gaps
-//     between consecutive days, from which the spread of the gaps follows: Dialect.SortedSteps
-//     stands in for the window function the common subset lacks and counts the distinct days)
-//     and those from asOf on (the outcome);
-//   - the facts of every customer with an order before asOf: orders, surveys, programme,
+// Three queries make the rows of a cut-off:
+//   - (once for all cut-offs) each customer with a purchase day before the latest cut-off, their
+//     orders ≥ 0 before the latest until aggregated per customer, for each cut-off: the purchase
+//     days before it (count, first, last, and the sum of the squared gaps between consecutive
+//     days, from which the spread of the gaps follows: Dialect.SortedSteps stands in for the
+//     window function the common subset lacks and counts the distinct days) and those from it
+//     to its until (the outcome). The days and their steps do not depend on the cut-off, only
+//     which of them count does: conditional aggregates, one pass;
+//   - the facts of every customer with an order before the cut-off: orders, surveys, programme,
 //     interactions, referrals, exits and subscriptions, each a per-customer aggregate joined on
-//     its own SELECT level (one JOIN per SELECT);
-//   - the per-channel interaction counts of the 90 days before asOf (only customers who
+//     its own SELECT level (one JOIN per SELECT), read beside the held days in customer order;
+//   - the per-channel interaction counts of the 90 days before the cut-off (only customers who
 //     interacted), held in a map while the others stream.
 //
-// Memory: one row per customer in flight, plus the channel map. (Until this, the first query
-// streamed one row per customer and purchase day, ~10M rows at a million customers per cut-off,
-// and Go paired the days.)
-func (s *Shapes) ChurnRows(ctx context.Context, asOf, until time.Time, fn func(fidelis.ChurnRow) error) error {
-	a, u := asOf.UTC(), until.UTC()
+// Memory: the held days (about 30 bytes per customer and cut-off, 120 MB for four cut-offs of a
+// million customers), one row in flight, and the channel map. Until session 8 every cut-off read
+// its days anew: the window over every order cost as much as the facts query.
+func (s *Shapes) ChurnSeries(ctx context.Context, cuts []fidelis.ChurnCut) (fidelis.ChurnSeries, error) {
+	if len(cuts) == 0 {
+		return nil, fmt.Errorf("churn rows: no cut-off")
+	}
+	days, err := s.churnDays(ctx, cuts)
+	if err != nil {
+		return nil, err
+	}
+	return &churnSeries{s: s, cuts: cuts, days: days}, nil
+}
+
+// churnDays are the purchase days of every customer with one before the latest cut-off's day, in
+// customer order, for each cut-off (see purchaseDays): compact columns, no pointer per customer.
+type churnDays struct {
+	ids   []byte   // the customers' ids end to end
+	ends  []uint32 // customer i is ids[ends[i-1]:ends[i]]
+	first []int32  // first purchase day (day numbers since 1970-01-01)
+	cuts  []dayCut
+}
+
+// dayCut is the days of every customer for one cut-off (day number ad): before it their count
+// (0: no row), last day and squared steps; from it to the cut-off's until, their count and value.
+type dayCut struct {
+	ad      int64
+	rows    int // customers with before > 0
+	before  []int32
+	last    []int32
+	steps   []int64
+	future  []int32
+	revenue []float64
+}
+
+func (d *churnDays) id(i int) string {
+	lo := uint32(0)
+	if i > 0 {
+		lo = d.ends[i-1]
+	}
+	return string(d.ids[lo:d.ends[i]])
+}
+
+// days returns customer i's purchase days at cut-off k.
+func (d *churnDays) days(i, k int) purchaseDays {
+	c := &d.cuts[k]
+	return purchaseDays{before: int64(c.before[i]), first: int64(d.first[i]), last: int64(c.last[i]), steps: c.steps[i],
+		future: int64(c.future[i]), futureRevenue: c.revenue[i]}
+}
+
+func (s *Shapes) churnDays(ctx context.Context, cuts []fidelis.ChurnCut) (*churnDays, error) {
+	d := s.D
+	day := d.Period(fidelis.Day, `"timestamp"`)
+	out := &churnDays{cuts: make([]dayCut, len(cuts))}
+	var maxA, maxU int64
+	// Each cut-off's day numbers are numbers Go computed, written into the text: the conditions
+	// appear in several aggregates each, and placeholders would need binding once per copy.
+	// Every order ≥ 0 before the latest until's day, not one row per customer and day: the steps
+	// count the days.
+	from, distinct, squares := d.SortedSteps(`(SELECT customer_id AS cd_customer, `+day+` AS cd_day, amount AS cd_amt FROM orders
+			WHERE amount >= 0 AND "timestamp" < ?)`, "cd_customer", "cd_day")
+	var sel strings.Builder
+	for k, c := range cuts {
+		ad, ud := fidelis.Day.Index(c.AsOf.UTC()), fidelis.Day.Index(c.Until.UTC())
+		out.cuts[k].ad = ad
+		if k == 0 || ad > maxA {
+			maxA = ad
+		}
+		if k == 0 || ud > maxU {
+			maxU = ud
+		}
+		a, u := strconv.FormatInt(ad, 10), strconv.FormatInt(ud, 10)
+		before, after := `cd_day < `+a, `cd_day >= `+a+` AND cd_day < `+u
+		sel.WriteString(fmt.Sprintf(`, %s AS cd_n%d, %s AS cd_last%d, %s AS cd_steps%d, %s AS cd_future%d, %s AS cd_amt%d`,
+			distinct(before), k, d.MaxIf("cd_day", before), k, squares(before), k, distinct(after), k, d.SumIf("cd_amt", after), k))
+	}
+	rows, err := s.DB.QueryContext(ctx, `SELECT cd_customer, min(cd_day) AS cd_first`+sel.String()+`
+		FROM `+from+` cd GROUP BY cd_customer HAVING `+d.CountIf(`cd_day < `+strconv.FormatInt(maxA, 10))+` > 0 ORDER BY cd_customer`,
+		time.Unix(maxU*86400, 0).UTC())
+	if err != nil {
+		return nil, fmt.Errorf("churn rows: %w", err)
+	}
+	defer rows.Close()
+	k := len(cuts)
+	var (
+		id    string
+		first int64
+		vals  = make([]any, 2+5*k)
+		n     = make([]int64, k)
+		last  = make([]sql.NullInt64, k)
+		steps = make([]int64, k)
+		fut   = make([]int64, k)
+		amt   = make([]sql.NullFloat64, k)
+	)
+	vals[0], vals[1] = &id, &first
+	for j := range k {
+		vals[2+5*j], vals[3+5*j], vals[4+5*j], vals[5+5*j], vals[6+5*j] = &n[j], &last[j], &steps[j], &fut[j], &amt[j]
+	}
+	prev := ""
+	for rows.Next() {
+		if err := rows.Scan(vals...); err != nil {
+			return nil, fmt.Errorf("churn rows: %w", err)
+		}
+		if id < prev {
+			return nil, fmt.Errorf("churn rows: %s after %s: the store does not order ids bytewise", id, prev)
+		}
+		prev = id
+		out.ids = append(out.ids, id...)
+		if len(out.ids) > math.MaxUint32 {
+			return nil, fmt.Errorf("churn rows: customer ids past 4 GB")
+		}
+		out.ends = append(out.ends, uint32(len(out.ids)))
+		out.first = append(out.first, int32(first))
+		for j := range k {
+			c := &out.cuts[j]
+			if n[j] > 0 {
+				c.rows++
+			}
+			c.before = append(c.before, int32(n[j]))
+			c.last = append(c.last, int32(last[j].Int64))
+			c.steps = append(c.steps, steps[j])
+			c.future = append(c.future, int32(fut[j]))
+			c.revenue = append(c.revenue, amt[j].Float64)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("churn rows: %w", err)
+	}
+	return out, nil
+}
+
+// churnSeries is ChurnSeries' result.
+type churnSeries struct {
+	s    *Shapes
+	cuts []fidelis.ChurnCut
+	days *churnDays
+}
+
+func (cs *churnSeries) Len(k int) int { return cs.days.cuts[k].rows }
+
+func (cs *churnSeries) Rows(ctx context.Context, k int, fn func(fidelis.ChurnRow) error) error {
+	s, days := cs.s, cs.days
+	a := cs.cuts[k].AsOf.UTC()
 	d90, d180, d365 := a.AddDate(0, 0, -90), a.AddDate(0, 0, -180), a.AddDate(0, 0, -365)
 	byChannel := map[string]map[string]int64{}
 	err := each(ctx, s.DB, "churn rows", `SELECT customer_id, channel, count(*) FROM interactions
@@ -50,57 +200,24 @@ func (s *Shapes) ChurnRows(ctx context.Context, asOf, until time.Time, fn func(f
 	if err != nil {
 		return err
 	}
-
-	d := s.D
-	day := d.Period(fidelis.Day, `"timestamp"`)
-	dc, fc, err := s.twoConns(ctx)
-	if err != nil {
-		return fmt.Errorf("churn rows: %w", err)
-	}
-	defer dc.Close()
-	defer fc.Close()
-	ad := fidelis.Day.Index(a)
-	// The cut-off day is a number Go computed, written into the text: the conditions appear in
-	// several aggregates, and placeholders would need binding once per copy.
-	cut := strconv.FormatInt(ad, 10)
-	before, after := `cd_day < `+cut, `cd_day >= `+cut
-	// Every order ≥ 0 before until, not one row per customer and day: the steps count the days.
-	from, distinct, squares := d.SortedSteps(`(SELECT customer_id AS cd_customer, `+day+` AS cd_day, amount AS cd_amt FROM orders
-			WHERE amount >= 0 AND "timestamp" < ?)`, "cd_customer", "cd_day")
-	days, err := dc.QueryContext(ctx, `SELECT cd_customer, `+distinct(before)+` AS cd_n, min(cd_day) AS cd_first,
-		`+d.MaxIf("cd_day", before)+` AS cd_last, `+squares(before)+` AS cd_steps,
-		`+distinct(after)+` AS cd_future, `+d.SumIf("cd_amt", after)+` AS cd_future_amt
-		FROM `+from+` cd GROUP BY cd_customer HAVING `+d.CountIf(before)+` > 0 ORDER BY cd_customer`, u)
-	if err != nil {
-		return fmt.Errorf("churn rows: %w", err)
-	}
-	defer days.Close()
-	facts, err := s.churnFacts(ctx, fc, a, d90, d180, d365)
+	facts, err := s.churnFacts(ctx, s.DB, a, d90, d180, d365)
 	if err != nil {
 		return err
 	}
 	defer facts.Close()
 
+	ad := days.cuts[k].ad
 	var f churnFact
 	haveFact := false
-	prevCustomer := ""
 	// Region, country, segment and channel take few values: one string each, not one per row.
 	intern := map[string]string{}
-	for days.Next() {
-		var p purchaseDays
-		var last sql.NullInt64
-		if err := days.Scan(&p.customer, &p.before, &p.first, &last, &p.steps, &p.future, &p.futureRevenue); err != nil {
-			return fmt.Errorf("churn rows: %w", err)
-		}
-		if p.customer < prevCustomer {
-			return fmt.Errorf("churn rows: %s after %s: the store does not order ids bytewise", p.customer, prevCustomer)
-		}
-		prevCustomer = p.customer
-		p.last = last.Int64
-		r, ok := p.row(ad)
-		if !ok {
+	for i, before := range days.cuts[k].before {
+		if before == 0 {
 			continue
 		}
+		p := days.days(i, k)
+		p.customer = days.id(i)
+		r, _ := p.row(ad)
 		for !haveFact || f.customer < r.Customer {
 			if !facts.Next() {
 				if err := facts.Err(); err != nil {
@@ -132,9 +249,6 @@ func (s *Shapes) ChurnRows(ctx context.Context, asOf, until time.Time, fn func(f
 		if err := fn(r); err != nil {
 			return err
 		}
-	}
-	if err := days.Err(); err != nil {
-		return fmt.Errorf("churn rows: %w", err)
 	}
 	return nil
 }

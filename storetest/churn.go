@@ -142,3 +142,48 @@ h3,H,2024-02-21,10
 		t.Errorf("H: %+v", h)
 	}
 }
+
+func init() { AddCase("ChurnSeries", testChurnSeries) }
+
+// testChurnSeries: a series of several cut-offs gives at each what ChurnRows gives alone (its
+// purchase days come from one pass over the orders), in any order of the cut-offs, with windows
+// that overlap or are empty, and a cut-off before every purchase (no rows). Len counts the rows.
+func testChurnSeries(t *testing.T, st fidelis.Store) {
+	defer st.Close()
+	Load(t, st, map[fidelis.Kind]string{fidelis.Customers: customersCSV, fidelis.Orders: ordersCSV,
+		fidelis.Referrals: referralsCSV, fidelis.Surveys: advocacySurveysCSV, fidelis.Program: programCSV,
+		fidelis.Interactions: interactionsCSV, fidelis.Exits: churnExitsCSV, fidelis.Subscriptions: churnSubscriptionsCSV})
+	ctx := context.Background()
+	day := func(m, d int) time.Time { return time.Date(2024, time.Month(m), d, 0, 0, 0, 0, time.UTC) }
+	cuts := []fidelis.ChurnCut{{AsOf: day(5, 1), Until: day(6, 1)}, {AsOf: day(3, 1), Until: day(4, 1)}, {AsOf: day(2, 1), Until: day(5, 1)},
+		{AsOf: day(1, 1), Until: day(3, 1)}, {AsOf: day(4, 1), Until: day(4, 1)}, {AsOf: day(3, 16), Until: day(8, 1)}}
+	cs, err := st.ChurnSeries(ctx, cuts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k := len(cuts) - 1; k >= 0; k-- {
+		c := cuts[k]
+		var alone, got []fidelis.ChurnRow
+		if err := st.ChurnRows(ctx, c.AsOf, c.Until, func(r fidelis.ChurnRow) error { alone = append(alone, r); return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if err := cs.Rows(ctx, k, func(r fidelis.ChurnRow) error { got = append(got, r); return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if cs.Len(k) != len(got) {
+			t.Errorf("cut-off %s: Len %d, %d rows", c.AsOf.Format(time.DateOnly), cs.Len(k), len(got))
+		}
+		if c.AsOf.Equal(day(1, 1)) != (len(got) == 0) {
+			t.Errorf("cut-off %s: %d rows", c.AsOf.Format(time.DateOnly), len(got))
+		}
+		checkChurnRows(t, got, alone)
+	}
+	// The single cut-off of March 1 as testChurnRows pins it, through the series.
+	var mar []fidelis.ChurnRow
+	if err := cs.Rows(ctx, 1, func(r fidelis.ChurnRow) error { mar = append(mar, r); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(mar) != 4 || mar[0].Customer != "A" || mar[0].Future != 1 || mar[0].X != 1 || mar[3].Customer != "E" {
+		t.Errorf("March 1 through the series: %+v", mar)
+	}
+}
