@@ -14,7 +14,7 @@ type AdvocacyStore interface {
 	// ReferralRevenue returns, per segment of the referred customer, the net revenue in
 	// [q.From, q.To) of customers acquired through a converted referral and of all customers.
 	ReferralRevenue(ctx context.Context, q Query) ([]ReferralRevenueCell, error)
-	// AdvocacyFeatures streams, in customer order, one row per customer with an order (other
+	// AdvocacyFeatures streams, in no particular order, one row per customer with an order (other
 	// than a refund) before f.AsOf: behaviour observed before f.AsOf, interactions in the f.Recent
 	// before it, and the number of referrals the customer sent in [f.AsOf, f.Until).
 	AdvocacyFeatures(ctx context.Context, f FeatureQuery, fn func(CustomerFeatures) error) error

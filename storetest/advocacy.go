@@ -4,6 +4,8 @@ import (
 	"context"
 	"math"
 	"reflect"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -129,6 +131,8 @@ func testAdvocacyFeatures(t *testing.T, st fidelis.Store) {
 		if err := st.AdvocacyFeatures(context.Background(), f, func(c fidelis.CustomerFeatures) error { got = append(got, c); return nil }); err != nil {
 			t.Fatal(err)
 		}
+		// The rows come in no particular order; compared in customer order.
+		slices.SortFunc(got, func(a, b fidelis.CustomerFeatures) int { return strings.Compare(a.Customer, b.Customer) })
 		return got
 	}
 	got := features(f)
