@@ -123,11 +123,35 @@ func byCustomer(n int, id func(int) string) []int32 {
 	if sorted {
 		return nil
 	}
-	idx := make([]int32, n)
-	for i := range idx {
-		idx[i] = int32(i)
+	// Each id's first eight bytes, big-endian and zero-padded, order ids as their bytes do
+	// wherever they differ; equal prefixes fall back to the whole ids. Ids are mostly that short.
+	type key struct {
+		prefix uint64
+		id     string
+		i      int32
 	}
-	slices.SortFunc(idx, func(i, j int32) int { return strings.Compare(id(int(i)), id(int(j))) })
+	keys := make([]key, n)
+	for i := range keys {
+		s := id(i)
+		var p uint64
+		for b := range 8 {
+			p <<= 8
+			if b < len(s) {
+				p |= uint64(s[b])
+			}
+		}
+		keys[i] = key{p, s, int32(i)}
+	}
+	slices.SortFunc(keys, func(a, b key) int {
+		if a.prefix != b.prefix {
+			return cmp.Compare(a.prefix, b.prefix)
+		}
+		return strings.Compare(a.id, b.id)
+	})
+	idx := make([]int32, n)
+	for i, k := range keys {
+		idx[i] = k.i
+	}
 	return idx
 }
 

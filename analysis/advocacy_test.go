@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -67,5 +68,31 @@ func TestFeaturesInCustomerOrder(t *testing.T) {
 	}
 	if sorted.order != nil || !slices.Equal(sorted.id, []string{"C2", "c1", "c10"}) {
 		t.Errorf("sorted input: order %v ids %v", sorted.order, sorted.id)
+	}
+}
+
+func BenchmarkByCustomer(b *testing.B) {
+	ids := make([]string, 1_000_000)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("C%07d", (i*7919)%len(ids))
+	}
+	for b.Loop() {
+		byCustomer(len(ids), func(i int) string { return ids[i] })
+	}
+}
+
+// byCustomer orders ids as their bytes do, also where the first eight bytes (its quick key) are
+// equal, where one id is a prefix of another and where ids hold zero bytes.
+func TestByCustomerBytewise(t *testing.T) {
+	ids := []string{"C0000002", "C00000021", "C0000002\x00", "C000000", "", "\x00", "b", "B", "C00000020", "Ä", "C0000001zz", "C0000001z"}
+	idx := byCustomer(len(ids), func(i int) string { return ids[i] })
+	got := make([]string, len(idx))
+	for i, j := range idx {
+		got[i] = ids[j]
+	}
+	want := slices.Clone(ids)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("order %q, want %q", got, want)
 	}
 }
