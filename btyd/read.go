@@ -112,7 +112,6 @@ func parseSummaryHeader(line string) (*summaryHeader, error) {
 // goroutines and compresses as it goes, so memory is proportional to the distinct rows. Errors are
 // *ParseError values naming the line, column and value.
 func ReadSummaries(r io.Reader) (*Summaries, error) {
-	const chunkSize = 1 << 20
 	buf := make([]byte, 64<<10)
 	n, err := io.ReadFull(r, buf)
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
@@ -137,14 +136,15 @@ func ReadSummaries(r io.Reader) (*Summaries, error) {
 
 	workers := runtime.GOMAXPROCS(0)
 	type partial struct {
-		rows   *rowTable
+		rows   *rowTable // rows without a packed form
+		packed *packedTable
 		spend  map[[2]float64]float64
 		lines  int
 		fields [][]byte
 	}
 	parts := make([]*partial, workers)
 	for w := range parts {
-		p := &partial{rows: newRowTable(), fields: make([][]byte, h.ncol)}
+		p := &partial{rows: newRowTable(), packed: newPackedTable(), fields: make([][]byte, h.ncol)}
 		if h.hasMonetary {
 			p.spend = make(map[[2]float64]float64, 1024)
 		}
@@ -152,25 +152,24 @@ func ReadSummaries(r io.Reader) (*Summaries, error) {
 	}
 	err = readChunks(r, rest, 2, workers, func(w int, data []byte, line int) *ParseError {
 		p := parts[w]
-		return h.parseChunk(data, line, p.fields, p.rows, p.spend, &p.lines)
+		return h.parseChunk(data, line, p.fields, p.rows, p.packed, p.spend, &p.lines)
 	})
 	if err != nil {
 		return nil, err
 	}
 	s := &Summaries{HasMonetary: h.hasMonetary, HasWeights: h.wt >= 0}
-	all := parts[0].rows
+	all, packed := parts[0].rows, parts[0].packed
 	for _, p := range parts[1:] {
 		all.merge(p.rows)
+		packed.merge(p.packed)
 	}
-	s.Rows = make([]Row, 0, all.n)
-	all.each(func(k rowKey, v float64) {
-		s.Rows = append(s.Rows, Row{X: k.x, Tx: k.tx, T: k.t, Weight: v})
-		s.N += v
-		if k.x > 0 && k.tx == 0 {
-			s.ZeroRecency += v
+	s.Rows = collectRows(all, packed)
+	for _, r := range s.Rows {
+		s.N += r.Weight
+		if r.X > 0 && r.Tx == 0 {
+			s.ZeroRecency += r.Weight
 		}
-	})
-	SortRows(s.Rows)
+	}
 	if h.hasMonetary {
 		sp := parts[0].spend
 		for _, p := range parts[1:] {
@@ -189,6 +188,31 @@ func ReadSummaries(r io.Reader) (*Summaries, error) {
 		return nil, &ParseError{Line: 2, Err: errors.New("no data rows after the header")}
 	}
 	return s, nil
+}
+
+// collectRows returns the rows of both tables, sorted as SortRows sorts. Float keys with a packed
+// form (values the careful parser read, such as "3.9e1") join their packed twins first.
+func collectRows(floats *rowTable, packed *packedTable) []Row {
+	var rest []Row
+	floats.each(func(k rowKey, w float64) {
+		if pk, ok := packFloat(k); ok {
+			packed.push(pk|packOccupied, w)
+		} else {
+			rest = append(rest, Row{X: k.x, Tx: k.tx, T: k.t, Weight: w})
+		}
+	})
+	sorted := packed.sorted()
+	rows := make([]Row, len(sorted), len(sorted)+len(rest))
+	adviseHuge(rows)
+	for i, s := range sorted {
+		x, tx, t := unpackKey(s.k)
+		rows[i] = Row{X: x, Tx: tx, T: t, Weight: s.w}
+	}
+	if len(rest) > 0 {
+		rows = append(rows, rest...)
+		SortRows(rows)
+	}
+	return rows
 }
 
 // splitFields splits l on sep into fields (reusing the slice); it returns the number found.
@@ -283,6 +307,9 @@ func (h *summaryHeader) number(fields [][]byte, i, line int) (float64, *ParseErr
 	}
 	return v, nil
 }
+
+// pow10i holds the powers of ten that fit in a uint64's 15-digit mantissas' range of use.
+var pow10i = [...]uint64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15}
 
 var pow10 = [...]float64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
 	1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22}
@@ -410,14 +437,14 @@ func ReadCustomers(r io.Reader) ([]Customer, error) {
 // take a fast path (fastLine); a line with anything else (quotes, spaces, signs, exponents, a wrong
 // field count, an invalid summary) goes through parseLine, which parses it carefully and reports
 // errors.
-func (h *summaryHeader) parseChunk(data []byte, line int, fields [][]byte, rows *rowTable, spend map[[2]float64]float64, lines *int) *ParseError {
+func (h *summaryHeader) parseChunk(data []byte, line int, fields [][]byte, rows *rowTable, packed *packedTable, spend map[[2]float64]float64, lines *int) *ParseError {
 	for len(data) > 0 {
 		if data[0] == '\n' { // blank line
 			data = data[1:]
 			line++
 			continue
 		}
-		if n, ok := h.fastLine(data, rows, spend); ok {
+		if n, ok := h.fastLine(data, rows, packed, spend); ok {
 			data = data[n:]
 			*lines++
 			line++
@@ -441,9 +468,12 @@ func (h *summaryHeader) parseChunk(data []byte, line int, fields [][]byte, rows 
 // parseNumber's exact fast path) in the used columns, returning the bytes consumed (with the line
 // end). It reports false, having stored nothing, for anything else, including a summary that
 // Row.Validate would reject.
-func (h *summaryHeader) fastLine(data []byte, rows *rowTable, spend map[[2]float64]float64) (int, bool) {
+func (h *summaryHeader) fastLine(data []byte, rows *rowTable, packed *packedTable, spend map[[2]float64]float64) (int, bool) {
 	var vals [8]float64
 	vals[kWt] = 1
+	// hund holds each value in hundredths when it is a whole number of them (see packKey).
+	var hund [8]uint64
+	packable := true
 	i := 0
 	sep := h.sep
 	kinds := h.kind
@@ -479,6 +509,13 @@ func (h *summaryHeader) fastLine(data []byte, rows *rowTable, spend map[[2]float
 				v /= pow10[frac]
 			}
 			vals[kind&7] = v
+			if frac <= 2 {
+				hund[kind&7] = mant * pow10i[2-frac]
+			} else if d := pow10i[frac-2]; mant%d == 0 {
+				hund[kind&7] = mant / d
+			} else if kind != kWt && kind != kMon {
+				packable = false
+			}
 		}
 		// The field must end at a separator, or at the line end for the last column.
 		if c < last {
@@ -504,8 +541,13 @@ func (h *summaryHeader) fastLine(data []byte, rows *rowTable, spend map[[2]float
 	}
 	if x == 0 {
 		tx = 0
+		hund[kRec] = 0
 	}
-	rows.push(rowKey{x, tx, T}, w)
+	if xh := hund[kFreq]; packable && xh < 100*packMaxX && hund[kRec] < packMaxHund && hund[kT] < packMaxHund {
+		packed.push(packKey(xh/100, hund[kRec], hund[kT])|packOccupied, w)
+	} else {
+		rows.push(rowKey{x, tx, T}, w)
+	}
 	if spend != nil && x > 0 && m > 0 {
 		spend[[2]float64{x, m}] += w
 	}

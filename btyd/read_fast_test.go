@@ -55,3 +55,39 @@ func TestReadSummariesFastPathMatchesCareful(t *testing.T) {
 		t.Fatalf("error %v, want line 120002, column 3 (recency), value 45.5", err)
 	}
 }
+
+// TestReadSummariesPackedAndFloatRows mixes lines whose values pack into integer keys (whole x,
+// hundredths) with lines that do not (three decimals, T past the packed range) and with packable
+// values written for the careful parser ("3.9e1"), and checks the rows, weights and order
+// against ReadCustomers compressed by Compress, another path.
+func TestReadSummariesPackedAndFloatRows(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("ID,frequency,recency,T\n")
+	for i := range 200_000 {
+		x := i % 23
+		switch i % 7 {
+		case 0:
+			fmt.Fprintf(&b, "%d,%d,%d.%03d,52.125\n", i, x, i%50, i%1000)
+		case 1:
+			fmt.Fprintf(&b, "%d,%d,%d.%02d,%de-1\n", i, x, i%40, i%100, 400+i%3)
+		case 2:
+			fmt.Fprintf(&b, "%d,%d,1.5,200000.25\n", i, x)
+		case 3:
+			fmt.Fprintf(&b, "%d,%d.0,%d.500,40.10\n", i, x, i%40)
+		default:
+			fmt.Fprintf(&b, "%d,%d,%d.%02d,%d.%d\n", i, x, i%40, i%100, 40+i%3, i%10)
+		}
+	}
+	s, err := btyd.ReadSummaries(strings.NewReader(b.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs, err := btyd.ReadCustomers(strings.NewReader(b.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := btyd.Compress(cs)
+	if !reflect.DeepEqual(s.Rows, want) || s.N != float64(len(cs)) {
+		t.Fatalf("rows differ from Compress(ReadCustomers): %d vs %d rows, N %v vs %d", len(s.Rows), len(want), s.N, len(cs))
+	}
+}

@@ -15,7 +15,9 @@ import (
 // worker's block fails, its later blocks (later lines) are skipped. It returns once every block
 // is handled, with a read error or else the failure of the earliest line.
 func readChunks(r io.Reader, carry []byte, line, workers int, work func(w int, data []byte, line int) *ParseError) (err error) {
-	const chunkSize = 1 << 20
+	// Small enough that the few buffers in flight touch little fresh memory (a page fault per 4 KiB
+	// is costly, see adviseHuge), large enough that handing one over costs nothing in comparison.
+	const chunkSize = 256 << 10
 	type chunk struct {
 		data []byte // whole lines
 		buf  []byte // the buffer to recycle once parsed
@@ -61,7 +63,7 @@ func readChunks(r io.Reader, carry []byte, line, workers int, work func(w int, d
 		select {
 		case buf = <-free:
 		default:
-			buf = make([]byte, chunkSize+64<<10)
+			buf = make([]byte, chunkSize+16<<10)
 		}
 		if need := len(carry) + chunkSize; cap(buf) < need {
 			buf = make([]byte, need)
