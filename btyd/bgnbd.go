@@ -34,6 +34,10 @@ type bgnbdObj struct {
 	workers int
 	mod     bool      // MBG/NBD variant
 	wx      []float64 // Σ weights per distinct x; computed on first use
+	// pT and pt keep the pair factors' memory from one evaluation to the next (an objective is
+	// evaluated by one goroutine at a time): a fit evaluates ~8 times, and fresh memory is costly
+	// (see adviseHuge).
+	pT, pt []float64
 }
 
 // bgnbdAcc names the sums one pass over the rows accumulates (see bgnbdObj.sums).
@@ -123,8 +127,8 @@ func (o *bgnbdObj) evalHess(p, grad, hess []float64) float64 {
 		}
 		return math.Exp(e)
 	}
-	pT := make([]float64, len(pi.xT))
-	pt := make([]float64, len(pi.xt))
+	o.pT, o.pt = resize(o.pT, len(pi.xT)), resize(o.pt, len(pi.xt))
+	pT, pt := o.pT, o.pt
 	forEachChunk(len(pT)+len(pt), o.workers, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			if i < len(pT) {
@@ -418,4 +422,12 @@ func logGE1(y float64) float64 {
 	c := -1.0/8 + r*(1.0/9)
 	p := r + (a + r4*(b+r4*c))
 	return k*ln2hi + (e.logc + (p + k*ln2lo))
+}
+
+// resize returns s with length n, reusing its memory when it can (contents unspecified).
+func resize(s []float64, n int) []float64 {
+	if cap(s) < n {
+		return make([]float64, n)
+	}
+	return s[:n]
 }

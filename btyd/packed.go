@@ -146,16 +146,18 @@ func (t *packedTable) merge(o *packedTable) {
 }
 
 // sorted returns the keys (occupied mark included) and weights in key order: an LSD radix sort
-// by 11-bit digits, skipping the digits all keys share.
+// by 11-bit digits, skipping the digits all keys share. It empties the table.
 func (t *packedTable) sorted() []packedSlot {
 	t.flush()
-	a := make([]packedSlot, 0, t.n)
-	adviseHuge(a)
+	// The keys are moved to the front of the table's own slots, which the sort then uses as one
+	// of its two buffers: fresh memory is costly (see adviseHuge). The table is unusable after.
+	a := t.slots[:0]
 	for _, s := range t.slots {
 		if s.k != 0 {
 			a = append(a, s)
 		}
 	}
+	t.slots, t.n = nil, 0
 	b := make([]packedSlot, len(a))
 	adviseHuge(b)
 	const bits = 11

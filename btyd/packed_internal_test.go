@@ -32,9 +32,10 @@ func TestPackedTableAgainstMap(t *testing.T) {
 		}
 	}
 	small.merge(big)
+	n := small.n
 	got := small.sorted()
-	if len(got) != len(want) || small.n != len(want) {
-		t.Fatalf("%d keys (n %d), want %d", len(got), small.n, len(want))
+	if len(got) != len(want) || n != len(want) {
+		t.Fatalf("%d keys (n %d), want %d", len(got), n, len(want))
 	}
 	rows := make([]Row, len(got))
 	for i, s := range got {

@@ -10,6 +10,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"runtime"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -231,6 +232,7 @@ func runFit(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return err
 		}
+		runtime.GC() // the reader's tables are garbage now: let the fit reuse their memory
 		if !*asJSON {
 			fmt.Fprintf(e.stderr, "read %d customers (%d distinct rows) in %.3fs\n", int64(sum.N), len(sum.Rows), time.Since(start).Seconds())
 		}
