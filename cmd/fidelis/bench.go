@@ -43,6 +43,8 @@ func init() {
 //	                                  # the same stages on ClickHouse (a database of its own, bench*,
 //	                                  # dropped first), with the servers' peak resident memory
 //	fidelis bench ... --import-only    # customers and orders only, no metrics
+//	fidelis bench --fit summary.csv --runs 5  # fit --input, whole process, BG/NBD and Pareto/NBD
+//	                                  # alternating, against the peers' documented times
 //	fidelis bench --transactions orders.csv --calibration-end 2026-06-30 --path both
 //	                                  # fit --transactions (summary + BG/NBD fit, days in weeks)
 //	                                  # against DuckDB's read_csv + the same GROUP BY
@@ -66,9 +68,14 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	calEnd := fs.String("calibration-end", "", "with --transactions: the last day summarised (YYYY-MM-DD)")
 	memLimit := fs.String("memory-limit", "", "DuckDB's memory limit for this run (e.g. 2GiB), instead of the store's memory_limit setting or its default ("+duckdb.DefaultMemoryLimitRule+")")
 	tempDir := fs.String("temp-directory", "", "the folder DuckDB spills into for this run, instead of the store's temp_directory setting or the system's")
+	fitFile := fs.String("fit", "", "time the whole process of fit --input on this summary CSV (one process per run, --runs each model), against the peers' documented times")
+	fitModels := fs.String("models", "bgnbd,paretonbd", "with --fit: the models (comma-separated)")
 	shapes := fs.Bool("shapes", false, "after the core metrics, time each of their aggregates alone and the model inputs (per-customer summaries, compressed)")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if *fitFile != "" {
+		return benchFit(ctx, e, *fitFile, strings.Split(*fitModels, ","), *runs)
 	}
 	if *store != "" {
 		var sections []string

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -94,5 +95,46 @@ func TestBenchTransactions(t *testing.T) {
 		if want := fmt.Sprintf("%-8s transactions → RFM → fit (2)", path); !strings.Contains(out, want) || !stageLine.MatchString(strings.TrimSpace(out)) {
 			t.Errorf("no stage line %q in\n%s", want, out)
 		}
+	}
+}
+
+// TestBenchFit times fit --input as whole child processes (here the test binary running main)
+// for both models, alternating, and prints each model's medians, the peer's documented time and
+// the fit's log-likelihood; a file that does not parse fails the bench.
+func TestBenchFit(t *testing.T) {
+	defer func(f func(context.Context, string, ...string) *exec.Cmd) { selfCommand = f }(selfCommand)
+	selfCommand = func(ctx context.Context, self string, args ...string) *exec.Cmd {
+		cmd := exec.CommandContext(ctx, self)
+		cmd.Env = append(os.Environ(), mainArgsEnv+"="+strings.Join(args, "\n"))
+		return cmd
+	}
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("ID,frequency,recency,T\n")
+	for i := range 3000 {
+		x := i % 7
+		tx := float64(i%3800) / 100
+		if x == 0 {
+			tx = 0
+		}
+		fmt.Fprintf(&b, "%d,%d,%.2f,38.5\n", i, x, tx)
+	}
+	file := filepath.Join(dir, "summary.csv")
+	if err := os.WriteFile(file, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := runCLI(t, "bench", "--fit", file, "--runs", "2")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, want := range []string{"medians of 2 runs per model", "bgnbd ", "lifetimes 10.6 s", "paretonbd ", "CLVTools 37.2 s", "LL -"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("no %q in\n%s", want, out)
+		}
+	}
+	bad := filepath.Join(dir, "bad.csv")
+	os.WriteFile(bad, []byte("ID,frequency,recency,T\n1,x,2,3\n"), 0o644)
+	if code, _, errs := runCLI(t, "bench", "--fit", bad, "--runs", "1"); code == 0 || !strings.Contains(errs, "fit --model bgnbd") {
+		t.Errorf("a bad file: exit %d, %s", code, errs)
 	}
 }
