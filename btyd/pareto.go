@@ -41,6 +41,7 @@ type paretoObj struct {
 	pairOf  []int32    // row → pair
 	pairs1  [][2]int32 // distinct (x index, t_x index)
 	pair1Of []int32    // row → pairs1
+	minTau  []float64  // per x index: the smallest T or t_x of its pairs (see newLnFPre)
 	workers int
 	ctx     context.Context // nil: never stopped
 }
@@ -70,6 +71,16 @@ func newParetoObj(d *txData, workers int) *paretoObj {
 	pi := d.pairIndex()
 	o.pairs, o.pairOf = pi.xT, pi.ofT
 	o.pairs1, o.pair1Of = pi.xt, pi.oft
+	o.minTau = make([]float64, len(d.xs))
+	for i := range o.minTau {
+		o.minTau[i] = math.Inf(1)
+	}
+	for _, k := range o.pairs {
+		o.minTau[k[0]] = math.Min(o.minTau[k[0]], d.ts[k[1]])
+	}
+	for _, k := range o.pairs1 {
+		o.minTau[k[0]] = math.Min(o.minTau[k[0]], d.txs[k[1]])
+	}
 	return o
 }
 
@@ -143,7 +154,18 @@ func (o *paretoObj) eval(p, grad []float64) float64 {
 		l, _ := math.Lgamma(r + x)
 		xt[i] = xterm{l - lgr, mathext.Digamma(r+x) - psr}
 	}
-	// The hypergeometric terms at T (per distinct (x, T)) and at t_x (per distinct (x, t_x)).
+	// The hypergeometric terms at T (per distinct (x, T)) and at t_x (per distinct (x, t_x)), with
+	// what the pairs share computed once (lnFPre: the same values as lnFAt's, to the bit).
+	pre := newLnFPre(r, alpha, s, beta, d.xs, o.minTau)
+	logs := func(taus []float64) (la, lb []float64) {
+		la, lb = make([]float64, len(taus)), make([]float64, len(taus))
+		for i, t := range taus {
+			la[i], lb[i] = math.Log(alpha+t), math.Log(beta+t)
+		}
+		return
+	}
+	laT, lbT := logs(d.ts)
+	lat, lbt := logs(d.txs)
 	f2 := make([]lnFv, len(o.pairs))
 	f1 := make([]lnFv, len(o.pairs1))
 	n2 := len(o.pairs)
@@ -153,10 +175,11 @@ func (o *paretoObj) eval(p, grad []float64) float64 {
 				return math.NaN()
 			}
 			if i < n2 {
-				lnFAt(&f2[i], r, alpha, s, beta, d.xs[o.pairs[i][0]], d.ts[o.pairs[i][1]])
+				k := o.pairs[i]
+				pre.at(&f2[i], r, s, d.xs[k[0]], int(k[0]), d.ts[k[1]], laT[k[1]], lbT[k[1]])
 			} else {
 				k := o.pairs1[i-n2]
-				lnFAt(&f1[i-n2], r, alpha, s, beta, d.xs[k[0]], d.txs[k[1]])
+				pre.at(&f1[i-n2], r, s, d.xs[k[0]], int(k[0]), d.txs[k[1]], lat[k[1]], lbt[k[1]])
 			}
 		}
 		return 0
