@@ -9,8 +9,8 @@ func Messages(lang string) (map[string]string, error) {
 		return nil, err
 	}
 	idx := locales[lang].idx
-	m := make(map[string]string, len(catalogue))
-	for k, tr := range catalogue {
+	m := make(map[string]string, len(catalogue()))
+	for k, tr := range catalogue() {
 		if idx < 0 {
 			m[k] = k
 		} else {

@@ -45,7 +45,7 @@ func withChurn() *analysis.Analysis {
 // reasons and importance read in every report language.
 func TestChurnMessagesTranslated(t *testing.T) {
 	for _, k := range append(churn.Labels(), churn.MissingMessages...) {
-		if _, ok := report.Catalogue[k]; !ok {
+		if _, ok := report.Catalogue()[k]; !ok {
 			t.Errorf("%q is not in the catalogue", k)
 		}
 	}

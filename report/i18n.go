@@ -5,6 +5,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -90,20 +91,30 @@ func ParseLang(s string) (string, error) {
 
 // catalogue maps an English key to its Polish, Romanian and Latvian text. Plural keys hold their
 // forms separated by "|": English one|other, Polish one|few|many, Romanian one|few|other, Latvian
-// zero|one|other.
-var catalogue = map[string][3]string{}
+// zero|one|other. It is built on first use from what add registered, not at program start:
+// commands that write no report (fit, import) should not pay for hashing the messages.
+var catalogue = sync.OnceValue(func() map[string][3]string {
+	m := make(map[string][3]string, len(pending)*64)
+	for _, quads := range pending {
+		for i := 0; i < len(quads); i += 4 {
+			if _, dup := m[quads[i]]; dup {
+				panic("report catalogue: duplicate key " + quads[i])
+			}
+			m[quads[i]] = [3]string{quads[i+1], quads[i+2], quads[i+3]}
+		}
+	}
+	return m
+})
+
+// pending holds add's groups until catalogue builds the map.
+var pending [][]string
 
 // add registers translations as groups of four strings: English key, Polish, Romanian, Latvian.
 func add(quads ...string) bool {
 	if len(quads)%4 != 0 {
 		panic(fmt.Sprintf("report catalogue: %d strings, not groups of four (after %q)", len(quads), quads[len(quads)-len(quads)%4]))
 	}
-	for i := 0; i < len(quads); i += 4 {
-		if _, dup := catalogue[quads[i]]; dup {
-			panic("report catalogue: duplicate key " + quads[i])
-		}
-		catalogue[quads[i]] = [3]string{quads[i+1], quads[i+2], quads[i+3]}
-	}
+	pending = append(pending, quads)
 	return true
 }
 
@@ -113,7 +124,7 @@ func add(quads ...string) bool {
 func (l locale) T(key string, args ...any) string {
 	format := key
 	if l.idx >= 0 {
-		if tr, ok := catalogue[key]; ok {
+		if tr, ok := catalogue()[key]; ok {
 			format = tr[l.idx]
 		} else if l.missing != nil {
 			l.missing(key)

@@ -32,7 +32,7 @@ func verbCount(s string) int {
 // TestCatalogueComplete: every message has a non-empty Polish, Romanian and Latvian text with as
 // many arguments as the English key, and plural messages the language's number of forms.
 func TestCatalogueComplete(t *testing.T) {
-	for key, tr := range report.Catalogue {
+	for key, tr := range report.Catalogue() {
 		for i, lang := range langs {
 			s := tr[i]
 			if strings.TrimSpace(s) == "" {
@@ -101,7 +101,7 @@ func TestKeysUsedExist(t *testing.T) {
 		if err != nil || !strings.ContainsAny(verbRE.ReplaceAllString(key, ""), "abcdefghijklmnopqrstuvwxyz") {
 			continue // not a sentence (a format of numbers only, an id)
 		}
-		if _, ok := report.Catalogue[key]; !ok {
+		if _, ok := report.Catalogue()[key]; !ok {
 			t.Errorf("%s: %q is not in the catalogue", f, key)
 		}
 	}

@@ -2,6 +2,7 @@ package voc
 
 import (
 	"strings"
+	"sync"
 	"unicode"
 )
 
@@ -175,18 +176,18 @@ func Terms(text string, lang Language, bigrams bool) (unigrams, bigramList []str
 // IsStopWord reports whether the normalised word w is a stop word of lang (of any of the four
 // languages for AnyLanguage or an unsupported code).
 func IsStopWord(w string, lang Language) bool {
-	if m, ok := stopSets[lang]; ok {
+	if m, ok := stopSets()[lang]; ok {
 		return m[w]
 	}
-	return stopSets[AnyLanguage][w]
+	return stopSets()[AnyLanguage][w]
 }
 
 // StopWords returns the stop-word list of lang (normalised, sorted order not guaranteed), or the
 // union of all four for AnyLanguage.
 func StopWords(lang Language) []string {
-	m, ok := stopSets[lang]
+	m, ok := stopSets()[lang]
 	if !ok {
-		m = stopSets[AnyLanguage]
+		m = stopSets()[AnyLanguage]
 	}
 	out := make([]string, 0, len(m))
 	for w := range m {
@@ -198,7 +199,7 @@ func StopWords(lang Language) []string {
 // negations are kept out of the stop lists although they are function words: "not happy",
 // "nie polecam", "nu recomand", "ne iesaku" carry the complaint, and dropping the negation would
 // leave the opposite word as a detractor driver.
-var negations = func() map[string]bool {
+var negations = sync.OnceValue(func() map[string]bool {
 	m := map[string]bool{}
 	for _, w := range strings.Fields(`not no never nor neither nothing nobody none noone nowhere cannot can't
 		couldn't didn't doesn't don't hadn't hasn't haven't isn't mustn't shan't shouldn't wasn't weren't won't
@@ -206,16 +207,18 @@ var negations = func() map[string]bool {
 		m[Normalize(w)] = true
 	}
 	return m
-}()
+})
 
-var stopSets = func() map[Language]map[string]bool {
+// stopSets holds each language's stop words (and all of them under AnyLanguage), normalised. Both
+// sets are built on first use, not at program start: most commands never read a comment.
+var stopSets = sync.OnceValue(func() map[Language]map[string]bool {
 	all := map[string]bool{}
 	sets := map[Language]map[string]bool{}
 	for lang, list := range stopLists {
 		m := map[string]bool{}
 		for _, w := range strings.Fields(list) {
 			w = Normalize(w)
-			if negations[w] {
+			if negations()[w] {
 				continue
 			}
 			m[w] = true
@@ -225,4 +228,4 @@ var stopSets = func() map[Language]map[string]bool {
 	}
 	sets[AnyLanguage] = all
 	return sets
-}()
+})
