@@ -121,3 +121,52 @@ func testCompressedSummaries(t *testing.T, st fidelis.Store) {
 
 // withoutCompression hides a store's optional optimisations, so the Go fallback runs.
 type withoutCompression struct{ fidelis.Store }
+
+func init() { AddCase("HoldoutDaysEdges", testHoldoutDaysEdges) }
+
+// testHoldoutDaysEdges: calibration ending at noon on 2024-03-01 (its day, not its instant, splits
+// the data), observation ending 2024-03-15, weeks from Mar 1:
+//
+//	P: first on Feb 28; Mar 1 08:00 and 20:00 (one day, week 0), a refund on Mar 2 (not a
+//	   purchase), Mar 8 (week 1), an order at the observation end (left out).
+//	Q: a refund on Feb 20, first purchase Mar 1 09:00: not before the calibration day, left out.
+//	R: first on Feb 29 23:59:59 (before the day), Mar 14 23:00 (week 1); in region South.
+//	S: only refunds before the calibration day; Mar 3 (week 0) does not count.
+//
+// Under the segment filter region = North only P counts.
+func testHoldoutDaysEdges(t *testing.T, st fidelis.Store) {
+	defer st.Close()
+	Load(t, st, map[fidelis.Kind]string{fidelis.Customers: "customer_id,region\nP,North\nQ,North\nR,South\nS,North\n",
+		fidelis.Orders: `order_id,customer_id,timestamp,amount
+p1,P,2024-02-28T10:00:00Z,10
+p2,P,2024-03-01T08:00:00Z,10
+p3,P,2024-03-01T20:00:00Z,10
+p4,P,2024-03-02T10:00:00Z,-5
+p5,P,2024-03-08T10:00:00Z,10
+p6,P,2024-03-15T00:00:00Z,10
+q1,Q,2024-02-20T10:00:00Z,-5
+q2,Q,2024-03-01T09:00:00Z,10
+q3,Q,2024-03-05T09:00:00Z,10
+r1,R,2024-02-29T23:59:59Z,10
+r2,R,2024-03-14T23:00:00Z,10
+s1,S,2024-02-10T10:00:00Z,-10
+s2,S,2024-03-03T10:00:00Z,10
+`})
+	ctx := context.Background()
+	cal := time.Date(2024, 3, 1, 12, 0, 0, 0, time.UTC)
+	obs := time.Date(2024, 3, 15, 0, 0, 0, 0, time.UTC)
+	days, err := st.HoldoutDays(ctx, fidelis.Query{}, cal, obs, 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []int64{1, 2}; !reflect.DeepEqual(days, want) {
+		t.Errorf("holdout days %v, want %v", days, want)
+	}
+	north := fidelis.Query{Segment: []fidelis.AttrValue{{Name: "region", Value: "North"}}}
+	if days, err = st.HoldoutDays(ctx, north, cal, obs, 7); err != nil {
+		t.Fatal(err)
+	}
+	if want := []int64{1, 1}; !reflect.DeepEqual(days, want) {
+		t.Errorf("holdout days of North %v, want %v", days, want)
+	}
+}
