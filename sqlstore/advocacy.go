@@ -46,11 +46,15 @@ func (s *Shapes) ReferralRevenue(ctx context.Context, q fidelis.Query) ([]fideli
 	d := s.D
 	cond, targs := TimeBounds(q, `t."timestamp"`)
 	src, args := s.source(q, "orders", "customer_id", cond, `t.customer_id AS a_customer`, `t.order_id AS a_order`, `t.amount AS a_amount`)
+	converts := `(SELECT converted_customer_id AS a_customer, 1 AS r_has FROM referrals
+			WHERE coalesce(converted_customer_id, '') <> '' GROUP BY a_customer)`
 	referred := `(SELECT a_customer, a_order, a_amount, seg, coalesce(r_has, 0) AS a_referred FROM ` + src + ` o
-		LEFT JOIN (SELECT converted_customer_id AS a_customer, 1 AS r_has FROM referrals
-			WHERE coalesce(converted_customer_id, '') <> '' GROUP BY a_customer) r USING (a_customer))`
-	first := `(SELECT customer_id AS a_customer, ` + d.ArgMin("order_id", `("timestamp", order_id)`) + ` AS f_first
-		FROM orders WHERE amount >= 0 GROUP BY a_customer)`
+		LEFT JOIN ` + converts + ` r USING (a_customer))`
+	// First orders are read only where they count, for referred customers (a few percent of all):
+	// the first order of every customer was a grouping of all the orders.
+	first := `(SELECT a_customer, ` + d.ArgMin("a_order", `(a_time, a_order)`) + ` AS f_first FROM (SELECT customer_id AS a_customer,
+		order_id AS a_order, "timestamp" AS a_time FROM orders WHERE amount >= 0) o JOIN ` + converts + ` r USING (a_customer)
+		GROUP BY a_customer)`
 	qs := `SELECT seg, coalesce(count(DISTINCT CASE WHEN a_referred = 1 THEN a_customer END), 0),
 		` + d.SumIf("a_amount", "a_referred = 1") + `, ` + d.SumIf("a_amount", "a_referred = 1 AND a_order = coalesce(f_first, '')") + `,
 		count(DISTINCT a_customer), coalesce(sum(a_amount), 0)
