@@ -23,10 +23,8 @@ type ChurnCut struct{ AsOf, Until time.Time }
 
 // ChurnSeries reads the rows of the cut-offs it was made for (see ChurnStore.ChurnSeries).
 type ChurnSeries interface {
-	// Len is the number of rows Rows(ctx, k, …) streams.
-	Len(k int) int
-	// Rows streams the rows of the k-th cut-off, ordered by customer id.
-	Rows(ctx context.Context, k int, fn func(ChurnRow) error) error
+	// Rows returns the rows of the k-th cut-off, ordered by customer id.
+	Rows(ctx context.Context, k int) ([]ChurnRow, error)
 }
 
 // ChurnRow is one customer's history as of a cut-off (asOf). Everything but the Future fields is

@@ -170,9 +170,9 @@ func scoreAll(ctx context.Context, src RowSource, end time.Time, method string, 
 // StoreRows reads a store's churn rows into memory, the RowSource of a backtest. The rows of the
 // cut-offs in plan (see Reads) come from one series (fidelis.ChurnStore.ChurnSeries), opened at
 // the first of them: the store reads the orders' purchase days once for all. Any other cut-off
-// is a series of its own. Each read knows its row count first, so the rows take one slice of
-// the exact length (growing a slice by doubling copied ~300 MB of rows over and over at a
-// million customers).
+// is a series of its own. The series returns each cut-off's rows in one slice of the exact
+// length (growing a slice by doubling copied ~300 MB of rows over and over at a million
+// customers).
 func StoreRows(cs fidelis.ChurnStore, plan []fidelis.ChurnCut) RowSource {
 	var series fidelis.ChurnSeries
 	return func(ctx context.Context, asOf, until time.Time) ([]fidelis.ChurnRow, error) {
@@ -197,12 +197,7 @@ func StoreRows(cs fidelis.ChurnStore, plan []fidelis.ChurnCut) RowSource {
 				series = nil // the plan's last read: its held days can go
 			}
 		}
-		rows := make([]fidelis.ChurnRow, 0, s.Len(k))
-		err := s.Rows(ctx, k, func(r fidelis.ChurnRow) error {
-			rows = append(rows, r)
-			return nil
-		})
-		return rows, err
+		return s.Rows(ctx, k)
 	}
 }
 

@@ -25,7 +25,13 @@ func (s *seriesStore) ChurnRows(ctx context.Context, asOf, until time.Time, fn f
 	if err != nil {
 		return err
 	}
-	return cs.Rows(ctx, 0, fn)
+	rows, err := cs.Rows(ctx, 0)
+	for _, r := range rows {
+		if err == nil {
+			err = fn(r)
+		}
+	}
+	return err
 }
 
 func (s *seriesStore) ChurnSeries(_ context.Context, cuts []fidelis.ChurnCut) (fidelis.ChurnSeries, error) {
@@ -40,19 +46,16 @@ type sizedSeries struct {
 
 func (ss sizedSeries) day(k int) int { return int(ss.cuts[k].AsOf.Sub(cutDay(0)).Hours() / 24) }
 
-func (ss sizedSeries) Len(k int) int { return ss.s.sizes[ss.day(k)] }
-
-func (ss sizedSeries) Rows(_ context.Context, k int, fn func(fidelis.ChurnRow) error) error {
-	for i := range ss.Len(k) {
-		if err := fn(fidelis.ChurnRow{Customer: fmt.Sprintf("C%07d", i), X: float64(ss.day(k))}); err != nil {
-			return err
-		}
+func (ss sizedSeries) Rows(_ context.Context, k int) ([]fidelis.ChurnRow, error) {
+	rows := make([]fidelis.ChurnRow, ss.s.sizes[ss.day(k)])
+	for i := range rows {
+		rows[i] = fidelis.ChurnRow{Customer: fmt.Sprintf("C%07d", i), X: float64(ss.day(k))}
 	}
-	return nil
+	return rows, nil
 }
 
 // StoreRows reads the planned cut-offs from one series, opened at the first of them, and any
-// other cut-off from a series of its own; every read returns its rows in order, whatever its size.
+// other cut-off from a series of its own.
 func TestStoreRowsReadsThePlanInOneSeries(t *testing.T) {
 	st := &seriesStore{sizes: []int{0, 70_000, 5, 240_000}}
 	var plan []fidelis.ChurnCut

@@ -8,24 +8,35 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unsafe"
 
 	"fidelis"
 )
 
 // ChurnRows streams one row per customer with a purchase day before asOf's day (see
-// fidelis.ChurnRow), in customer order: the series of that one cut-off (see ChurnSeries).
+// fidelis.ChurnRow), in customer order: the rows of a series of that one cut-off (see ChurnSeries).
 func (s *Shapes) ChurnRows(ctx context.Context, asOf, until time.Time, fn func(fidelis.ChurnRow) error) error {
 	cs, err := s.ChurnSeries(ctx, []fidelis.ChurnCut{{AsOf: asOf, Until: until}})
 	if err != nil {
 		return err
 	}
-	return cs.Rows(ctx, 0, fn)
+	rows, err := cs.Rows(ctx, 0)
+	if err != nil {
+		return err
+	}
+	for _, r := range rows {
+		if err := fn(r); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
-// ChurnSeries reads the purchase days of every cut-off in one query and holds them (see
-// churnDays); each Rows(k) then reads that cut-off's other facts and streams the rows.
+// ChurnSeries reads the purchase days of every cut-off in one query and the customers'
+// attributes in another, and holds them (see churnDays); each Rows(k) then reads that cut-off's
+// other facts and returns its rows.
 //
-// Three queries make the rows of a cut-off:
+// The queries:
 //   - (once for all cut-offs) each customer with a purchase day before the latest cut-off, their
 //     orders ≥ 0 before the latest until aggregated per customer, for each cut-off: the purchase
 //     days before it (count, first, last, and the sum of the squared gaps between consecutive
@@ -33,21 +44,26 @@ func (s *Shapes) ChurnRows(ctx context.Context, asOf, until time.Time, fn func(f
 //     window function the common subset lacks and counts the distinct days) and those from it
 //     to its until (the outcome). The days and their steps do not depend on the cut-off, only
 //     which of them count does: conditional aggregates, one pass;
-//   - the facts of every customer with an order before the cut-off: orders, surveys, programme,
-//     interactions, referrals, exits and subscriptions, each a per-customer aggregate joined on
-//     its own SELECT level (one JOIN per SELECT), read beside the held days in customer order;
-//   - the per-channel interaction counts of the 90 days before the cut-off (only customers who
-//     interacted), held in a map while the others stream.
+//   - (once) the customers' region, country, segment and acquisition channel;
+//   - (per cut-off) the facts of every customer with an order before the cut-off: orders,
+//     surveys, programme, interactions, referrals, exits and subscriptions, each a per-customer
+//     aggregate joined on its own SELECT level (one JOIN per SELECT);
+//   - (per cut-off) the per-channel interaction counts of the 90 days before the cut-off (only
+//     customers who interacted), held in a map while the rows are built.
 //
 // Memory: the held days (about 30 bytes per customer and cut-off, 120 MB for four cut-offs of a
-// million customers), one row in flight, and the channel map. Until session 8 every cut-off read
-// its days anew: the window over every order cost as much as the facts query.
+// million customers) and attributes (16 bytes per customer), the rows of the cut-off read, and
+// the channel map. Until session 8 every cut-off read its days and attributes anew: the window
+// over every order cost as much as the facts query.
 func (s *Shapes) ChurnSeries(ctx context.Context, cuts []fidelis.ChurnCut) (fidelis.ChurnSeries, error) {
 	if len(cuts) == 0 {
 		return nil, fmt.Errorf("churn rows: no cut-off")
 	}
 	days, err := s.churnDays(ctx, cuts)
 	if err != nil {
+		return nil, err
+	}
+	if err := s.churnAttributes(ctx, days); err != nil {
 		return nil, err
 	}
 	return &churnSeries{s: s, cuts: cuts, days: days}, nil
@@ -59,7 +75,39 @@ type churnDays struct {
 	ids   []byte   // the customers' ids end to end
 	ends  []uint32 // customer i is ids[ends[i-1]:ends[i]]
 	first []int32  // first purchase day (day numbers since 1970-01-01)
-	cuts  []dayCut
+	// attrs[4i+f] is customer i's region, country, segment and acquisition channel (f = 0…3)
+	// as an index into values: they take few values.
+	attrs  []uint32
+	values []string
+	cuts   []dayCut
+}
+
+func (d *churnDays) attr(i, f int) string { return d.values[d.attrs[4*i+f]] }
+
+// find returns the index of the customer with id c.
+func (d *churnDays) find(c string) (int, bool) {
+	lo, hi := 0, len(d.ends)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if d.key(m) < c {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo, lo < len(d.ends) && d.key(lo) == c
+}
+
+// key is customer i's id without a copy, for comparisons.
+func (d *churnDays) key(i int) string {
+	lo := uint32(0)
+	if i > 0 {
+		lo = d.ends[i-1]
+	}
+	if lo == d.ends[i] {
+		return ""
+	}
+	return unsafe.String(&d.ids[lo], int(d.ends[i]-lo))
 }
 
 // dayCut is the days of every customer for one cut-off (day number ad): before it their count
@@ -170,6 +218,37 @@ func (s *Shapes) churnDays(ctx context.Context, cuts []fidelis.ChurnCut) (*churn
 	return out, nil
 }
 
+// churnAttributes reads the customers' fixed attributes into days, once for every cut-off (they
+// were a join of every cut-off's facts query).
+func (s *Shapes) churnAttributes(ctx context.Context, days *churnDays) error {
+	d := s.D
+	days.attrs = make([]uint32, 4*len(days.ends))
+	days.values = []string{""}
+	index := map[string]uint32{"": 0}
+	var id string
+	var v [4]sql.NullString
+	return each(ctx, s.DB, "churn rows", `SELECT customer_id, `+d.AnyValue("region")+`, `+d.AnyValue("country")+`, `+d.AnyValue("segment")+`,
+		`+d.AnyValue("acquisition_channel")+` FROM customers GROUP BY customer_id`, nil, func(r *sql.Rows) error {
+		if err := r.Scan(&id, &v[0], &v[1], &v[2], &v[3]); err != nil {
+			return fmt.Errorf("churn rows: %w", err)
+		}
+		i, ok := days.find(id)
+		if !ok {
+			return nil
+		}
+		for f, x := range v {
+			n, ok := index[x.String]
+			if !ok {
+				n = uint32(len(days.values))
+				index[x.String] = n
+				days.values = append(days.values, x.String)
+			}
+			days.attrs[4*i+f] = n
+		}
+		return nil
+	})
+}
+
 // churnSeries is ChurnSeries' result.
 type churnSeries struct {
 	s    *Shapes
@@ -177,9 +256,10 @@ type churnSeries struct {
 	days *churnDays
 }
 
-func (cs *churnSeries) Len(k int) int { return cs.days.cuts[k].rows }
-
-func (cs *churnSeries) Rows(ctx context.Context, k int, fn func(fidelis.ChurnRow) error) error {
+// Rows builds the rows of cut-off k from the held days and attributes, then fills in the facts
+// as they stream in the engine's order (placed by the customer's index: no ORDER BY of the wide
+// joined rows, which took 2 CPU-s and the rows' size in the engine at a million customers).
+func (cs *churnSeries) Rows(ctx context.Context, k int) ([]fidelis.ChurnRow, error) {
 	s, days := cs.s, cs.days
 	a := cs.cuts[k].AsOf.UTC()
 	d90, d180, d365 := a.AddDate(0, 0, -90), a.AddDate(0, 0, -180), a.AddDate(0, 0, -365)
@@ -198,59 +278,52 @@ func (cs *churnSeries) Rows(ctx context.Context, k int, fn func(fidelis.ChurnRow
 		return nil
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
-	facts, err := s.churnFacts(ctx, s.DB, a, d90, d180, d365)
-	if err != nil {
-		return err
-	}
-	defer facts.Close()
 
-	ad := days.cuts[k].ad
-	var f churnFact
-	haveFact := false
-	// Region, country, segment and channel take few values: one string each, not one per row.
-	intern := map[string]string{}
-	for i, before := range days.cuts[k].before {
+	c := &days.cuts[k]
+	rows := make([]fidelis.ChurnRow, c.rows)
+	// pos[i] is customer i's row at this cut-off, -1 without a purchase day before it.
+	pos := make([]int32, len(days.first))
+	j := 0
+	for i, before := range c.before {
 		if before == 0 {
+			pos[i] = -1
 			continue
 		}
 		p := days.days(i, k)
 		p.customer = days.id(i)
-		r, _ := p.row(ad)
-		for !haveFact || f.customer < r.Customer {
-			if !facts.Next() {
-				if err := facts.Err(); err != nil {
-					return fmt.Errorf("churn rows: %w", err)
-				}
-				return fmt.Errorf("churn rows: no orders of %s before %s, yet purchase days", r.Customer, a.Format(time.DateOnly))
-			}
-			prev := f.customer
-			if err := f.scan(facts); err != nil {
-				return fmt.Errorf("churn rows: %w", err)
-			}
-			if haveFact && f.customer < prev {
-				return fmt.Errorf("churn rows: %s after %s: the store does not order ids bytewise", f.customer, prev)
-			}
-			haveFact = true
-		}
-		if f.customer != r.Customer {
-			return fmt.Errorf("churn rows: no orders of %s before %s, yet purchase days", r.Customer, a.Format(time.DateOnly))
-		}
-		f.fill(&r, a.Unix())
-		for _, v := range []*string{&r.Region, &r.Country, &r.Segment, &r.Channel} {
-			if w, ok := intern[*v]; ok {
-				*v = w
-			} else if len(intern) < 10_000 {
-				intern[*v] = *v
-			}
-		}
+		r, _ := p.row(c.ad)
+		r.Region, r.Country, r.Segment, r.Channel = days.attr(i, 0), days.attr(i, 1), days.attr(i, 2), days.attr(i, 3)
 		r.ByChannel90 = byChannel[r.Customer]
-		if err := fn(r); err != nil {
-			return err
+		rows[j], pos[i] = r, int32(j)
+		j++
+	}
+	facts, err := s.churnFacts(ctx, s.DB, a, d90, d180, d365)
+	if err != nil {
+		return nil, err
+	}
+	defer facts.Close()
+	var f churnFact
+	for facts.Next() {
+		if err := f.scan(facts); err != nil {
+			return nil, fmt.Errorf("churn rows: %w", err)
+		}
+		// Customers with orders before the cut-off but no purchase day (refunds only) have no row.
+		if i, ok := days.find(f.customer); ok && pos[i] >= 0 {
+			f.fill(&rows[pos[i]], a.Unix())
 		}
 	}
-	return nil
+	if err := facts.Err(); err != nil {
+		return nil, fmt.Errorf("churn rows: %w", err)
+	}
+	for i := range rows {
+		// A purchase day before the cut-off is an order ≥ 0 before it: every row has its facts.
+		if rows[i].Orders == 0 {
+			return nil, fmt.Errorf("churn rows: no orders of %s before %s, yet purchase days", rows[i].Customer, a.Format(time.DateOnly))
+		}
+	}
+	return rows, nil
 }
 
 // purchaseDays is one customer's purchase days (calendar days with a non-negative order) as
@@ -290,7 +363,6 @@ func (p purchaseDays) row(ad int64) (r fidelis.ChurnRow, ok bool) {
 // churnFact is one row of churnFacts.
 type churnFact struct {
 	customer                              string
-	region, country, segment, channel     sql.NullString
 	orders, refunds                       int64
 	revenue, rev90, revPrev90, rev365     float64
 	surveys, hasNPS, hasCSAT, hasCES      sql.NullInt64
@@ -302,7 +374,7 @@ type churnFact struct {
 }
 
 func (f *churnFact) scan(r *sql.Rows) error {
-	return r.Scan(&f.customer, &f.region, &f.country, &f.segment, &f.channel,
+	return r.Scan(&f.customer,
 		&f.orders, &f.refunds, &f.revenue, &f.rev90, &f.revPrev90, &f.rev365,
 		&f.surveys, &f.hasNPS, &f.nps, &f.hasCSAT, &f.csat, &f.hasCES, &f.ces, &f.surveySec,
 		&f.member, &f.earned, &f.redeemed, &f.events90, &f.programSec,
@@ -313,7 +385,6 @@ func (f *churnFact) scan(r *sql.Rows) error {
 // fill copies the facts into r; ages are days before asOf (Unix seconds), NaN where the customer
 // has no such record.
 func (f *churnFact) fill(r *fidelis.ChurnRow, asOf int64) {
-	r.Region, r.Country, r.Segment, r.Channel = f.region.String, f.country.String, f.segment.String, f.channel.String
 	r.Orders, r.Refunds, r.Revenue, r.Revenue90, r.RevenuePrev90, r.Revenue365 = f.orders, f.refunds, f.revenue, f.rev90, f.revPrev90, f.rev365
 	latest := func(has sql.NullInt64, v sql.NullFloat64) float64 {
 		if has.Int64 > 0 && v.Valid {
@@ -336,7 +407,7 @@ func (f *churnFact) fill(r *fidelis.ChurnRow, asOf int64) {
 	r.Subscribed = f.subscribed.Int64 > 0
 }
 
-// churnFacts queries, in customer order, the facts of every customer with an order before a:
+// churnFacts queries, in no order, the facts of every customer with an order before a:
 // their orders' aggregate, on which the other record kinds' per-customer aggregates are left
 // joined one level at a time. Every joined column is read through its presence (NULL or a
 // default where the customer has no such record, depending on the engine).
@@ -361,9 +432,6 @@ func (s *Shapes) churnFacts(ctx context.Context, db Querier, a, d90, d180, d365 
 		args       []any
 		cols       []string
 	}{
-		{"cu_id", `(SELECT customer_id AS cu_id, ` + d.AnyValue("region") + ` AS cu_region, ` + d.AnyValue("country") + ` AS cu_country,
-			` + d.AnyValue("segment") + ` AS cu_segment, ` + d.AnyValue("acquisition_channel") + ` AS cu_channel FROM customers GROUP BY customer_id)`,
-			nil, []string{"cu_region", "cu_country", "cu_segment", "cu_channel"}},
 		{"sv_id", `(SELECT s1_id AS sv_id, sum(s1_n) AS sv_n, ` + kind("nps") + `, ` + kind("csat") + `, ` + kind("ces") + `, max(s1_sec) AS sv_sec
 			FROM ` + latest + ` GROUP BY s1_id)`, []any{a},
 			[]string{"sv_n", "sv_has_nps", "sv_nps", "sv_has_csat", "sv_csat", "sv_has_ces", "sv_ces", "sv_sec"}},
@@ -387,12 +455,11 @@ func (s *Shapes) churnFacts(ctx context.Context, db Querier, a, d90, d180, d365 
 		args = append(args, p.args...)
 	}
 	n := func(c string) string { return `coalesce(` + c + `, 0)` }
-	rows, err := db.QueryContext(ctx, `SELECT c_id, cu_region, cu_country, cu_segment, cu_channel,
-		o_n, o_nref, o_rev, o_r90, o_rp90, o_r365,
+	rows, err := db.QueryContext(ctx, `SELECT c_id, o_n, o_nref, o_rev, o_r90, o_rp90, o_r365,
 		`+n("sv_n")+`, `+n("sv_has_nps")+`, sv_nps, `+n("sv_has_csat")+`, sv_csat, `+n("sv_has_ces")+`, sv_ces, sv_sec,
 		`+n("pg_has")+`, pg_earned, pg_redeemed, `+n("pg_ev90")+`, pg_sec,
 		`+n("it_n")+`, `+n("it_n90")+`, it_sec, `+n("rf_n")+`, `+n("ex_n")+`, ex_sec, `+n("sb_has")+`
-		FROM `+q+` f ORDER BY c_id`, args...)
+		FROM `+q+` f`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("churn rows: %w", err)
 	}
