@@ -7,8 +7,9 @@ import (
 	"testing"
 )
 
-// TestPackedTableAgainstMap adds packed keys through push and merge (tables of very different
-// sizes) and checks every weight against a plain map and the order against SortRows.
+// TestPackedTableAgainstMap adds packed keys to two tables of very different sizes, with keys in
+// both, and checks that collectRows lists each key once with the weights of both added (checked
+// against a plain map) in SortRows' order.
 func TestPackedTableAgainstMap(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 5))
 	want := map[uint64]float64{}
@@ -31,24 +32,20 @@ func TestPackedTableAgainstMap(t *testing.T) {
 			big.push(k, w)
 		}
 	}
-	small.merge(big)
-	n := small.n
-	got := small.sorted()
-	if len(got) != len(want) || n != len(want) {
-		t.Fatalf("%d keys (n %d), want %d", len(got), n, len(want))
+	rows := collectRows(newRowTable(), []*packedTable{small, big})
+	if len(rows) != len(want) {
+		t.Fatalf("%d rows, want %d", len(rows), len(want))
 	}
-	rows := make([]Row, len(got))
-	for i, s := range got {
-		if want[s.k] != s.w {
-			t.Fatalf("key %x: weight %v, want %v", s.k, s.w, want[s.k])
+	for _, r := range rows {
+		k, ok := packFloat(rowKey{r.X, r.Tx, r.T})
+		if !ok || want[k|packOccupied] != r.Weight {
+			t.Fatalf("row %+v: weight %v", r, want[k|packOccupied])
 		}
-		x, tx, T := unpackKey(s.k)
-		rows[i] = Row{X: x, Tx: tx, T: T, Weight: s.w}
 	}
 	sorted := slices.Clone(rows)
 	SortRows(sorted)
 	if !slices.Equal(rows, sorted) {
-		t.Fatal("radix order differs from SortRows' order")
+		t.Fatal("rows not in SortRows' order")
 	}
 }
 

@@ -158,10 +158,13 @@ func ReadSummaries(r io.Reader) (*Summaries, error) {
 		return nil, err
 	}
 	s := &Summaries{HasMonetary: h.hasMonetary, HasWeights: h.wt >= 0}
-	all, packed := parts[0].rows, parts[0].packed
-	for _, p := range parts[1:] {
-		all.merge(p.rows)
-		packed.merge(p.packed)
+	all := parts[0].rows
+	packed := make([]*packedTable, len(parts))
+	for i, p := range parts {
+		if i > 0 {
+			all.merge(p.rows)
+		}
+		packed[i] = p.packed
 	}
 	s.Rows = collectRows(all, packed)
 	for _, r := range s.Rows {
@@ -190,23 +193,47 @@ func ReadSummaries(r io.Reader) (*Summaries, error) {
 	return s, nil
 }
 
-// collectRows returns the rows of both tables, sorted as SortRows sorts. Float keys with a packed
-// form (values the careful parser read, such as "3.9e1") join their packed twins first.
-func collectRows(floats *rowTable, packed *packedTable) []Row {
+// collectRows returns the rows of the float table and the workers' packed tables, sorted as
+// SortRows sorts. Float keys with a packed form (values the careful parser read, such as "3.9e1")
+// join their packed twins first. Each packed table is sorted on its own and the sorted runs are
+// merged straight into the rows, adding the weights of a key found in several: merging the tables
+// into one first cost a table as large as both (fresh memory is costly, see adviseHuge).
+func collectRows(floats *rowTable, packed []*packedTable) []Row {
 	var rest []Row
 	floats.each(func(k rowKey, w float64) {
 		if pk, ok := packFloat(k); ok {
-			packed.push(pk|packOccupied, w)
+			packed[0].push(pk|packOccupied, w)
 		} else {
 			rest = append(rest, Row{X: k.x, Tx: k.tx, T: k.t, Weight: w})
 		}
 	})
-	sorted := packed.sorted()
-	rows := make([]Row, len(sorted), len(sorted)+len(rest))
+	runs := make([][]packedSlot, len(packed))
+	n := len(rest)
+	for i, t := range packed {
+		runs[i] = t.sorted()
+		n += len(runs[i])
+	}
+	rows := make([]Row, 0, n) // an upper bound: keys in several runs make one row
 	adviseHuge(rows)
-	for i, s := range sorted {
-		x, tx, t := unpackKey(s.k)
-		rows[i] = Row{X: x, Tx: tx, T: t, Weight: s.w}
+	for {
+		best := -1
+		for i, r := range runs {
+			if len(r) > 0 && (best < 0 || r[0].k < runs[best][0].k) {
+				best = i
+			}
+		}
+		if best < 0 {
+			break
+		}
+		k, w := runs[best][0].k, 0.0
+		for i, r := range runs {
+			if len(r) > 0 && r[0].k == k {
+				w += r[0].w
+				runs[i] = r[1:]
+			}
+		}
+		x, tx, t := unpackKey(k)
+		rows = append(rows, Row{X: x, Tx: tx, T: t, Weight: w})
 	}
 	if len(rest) > 0 {
 		rows = append(rows, rest...)
