@@ -44,6 +44,7 @@ type paretoObj struct {
 	minTau  []float64  // per x index: the smallest T or t_x of its pairs (see newLnFPre)
 	workers int
 	ctx     context.Context // nil: never stopped
+	exact   bool            // rows by paretoRowT alone (tests: the reference for paretoFactors)
 }
 
 func (o *paretoObj) withContext(ctx context.Context) objective {
@@ -197,6 +198,7 @@ func (o *paretoObj) eval(p, grad []float64) float64 {
 	}
 	ls := math.Log(s)
 	la, lb := math.Log(alpha), math.Log(beta)
+	fac := o.factors(ls, le, f1, f2)
 	return parallelSum(len(d.w), o.workers, 4, grad, func(lo, hi int, g []float64) float64 {
 		var ll, s0, s1, s2, s3 float64
 		for j := lo; j < hi; j++ {
@@ -208,8 +210,17 @@ func (o *paretoObj) eval(p, grad []float64) float64 {
 				continue
 			}
 			x, iT := d.xs[d.ix[j]], d.iT[j]
-			k := o.pairOf[j]
-			v, gr, ga, gs, gb, _ := paretoRowT(r, s, x, ls, le[k], tt[iT], f1[o.pair1Of[j]], f2[k], d.txs[d.itx[j]] >= d.ts[iT])
+			k, k1 := o.pairOf[j], o.pair1Of[j]
+			same := d.txs[d.itx[j]] >= d.ts[iT]
+			var v, gr, ga, gs, gb float64
+			// The row's two exponentials as products of its pairs' factors (see factors), unless
+			// a product leaves the range where it is a safe double.
+			R, Q := fac.l1[k1]*fac.l2[k], fac.e2[k]*fac.e1[k1]
+			if R > 0 && R < math.Inf(1) && Q > 0 && Q < math.Inf(1) && !o.exact {
+				v, gr, ga, gs, gb = paretoRowRQ(r, s, x, le[k], ls+f1[k1].f, tt[iT], f1[k1], f2[k], same, R, Q)
+			} else {
+				v, gr, ga, gs, gb, _ = paretoRowT(r, s, x, ls, le[k], tt[iT], f1[k1], f2[k], same)
+			}
 			t := xt[d.ix[j]]
 			ll += w * (t.c + r*la + s*lb + v)
 			s0 += w * (t.dr + la + gr)
@@ -225,6 +236,80 @@ func (o *paretoObj) eval(p, grad []float64) float64 {
 		}
 		return ll
 	})
+}
+
+// paretoFactors split a row's exponentials e^(l1−le) and e^(f2−f1) (see paretoRowT; l1 = ln s + f1)
+// into a factor per (x, t_x) pair and one per (x, T) pair, taken about a centre per x:
+// e^(l1−le) = l1f·l2f with l1f = e^(l1−c'), l2f = e^(c'−le), and e^(f2−f1) = e2f·e1f with
+// e2f = e^(f2−c), e1f = e^(c−f1). The pairs are ~20% as many as the rows, so a row costs one
+// logarithm and no exponential. A factor whose exponent exceeds ±650 is NaN, sending its rows to
+// paretoRowT. The results agree with paretoRowT's to ~1e-15 relative (two roundings instead of one).
+type paretoFactors struct{ l1, l2, e1, e2 []float64 }
+
+func (o *paretoObj) factors(ls float64, le []float64, f1, f2 []lnFv) paretoFactors {
+	nx := len(o.d.xs)
+	// Centres: the middle of each x's range of ln s + f1 and le (c'), and of f1 and f2 (c).
+	lo1, hi1 := make([]float64, nx), make([]float64, nx)
+	lo2, hi2 := make([]float64, nx), make([]float64, nx)
+	for i := range nx {
+		lo1[i], hi1[i], lo2[i], hi2[i] = math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)
+	}
+	for i, k := range o.pairs1 {
+		x := k[0]
+		lo1[x], hi1[x] = math.Min(lo1[x], ls+f1[i].f), math.Max(hi1[x], ls+f1[i].f)
+		lo2[x], hi2[x] = math.Min(lo2[x], f1[i].f), math.Max(hi2[x], f1[i].f)
+	}
+	for i, k := range o.pairs {
+		x := k[0]
+		lo1[x], hi1[x] = math.Min(lo1[x], le[i]), math.Max(hi1[x], le[i])
+		lo2[x], hi2[x] = math.Min(lo2[x], f2[i].f), math.Max(hi2[x], f2[i].f)
+	}
+	const safe = 650
+	ex := func(e float64) float64 {
+		if !(math.Abs(e) <= safe) {
+			return math.NaN()
+		}
+		return math.Exp(e)
+	}
+	f := paretoFactors{make([]float64, len(o.pairs1)), make([]float64, len(o.pairs)), make([]float64, len(o.pairs1)), make([]float64, len(o.pairs))}
+	for i, k := range o.pairs1 {
+		c1, c2 := (lo1[k[0]]+hi1[k[0]])/2, (lo2[k[0]]+hi2[k[0]])/2
+		f.l1[i], f.e1[i] = ex(ls+f1[i].f-c1), ex(c2-f1[i].f)
+	}
+	for i, k := range o.pairs {
+		c1, c2 := (lo1[k[0]]+hi1[k[0]])/2, (lo2[k[0]]+hi2[k[0]])/2
+		f.l2[i], f.e2[i] = ex(c1-le[i]), ex(f2[i].f-c2)
+	}
+	return f
+}
+
+// paretoRowRQ is paretoRowT with R = e^(l1−le) and Q = e^(f2−f1) given.
+func paretoRowRQ(r, s, x, le, l1 float64, t paretoT, f1, f2 lnFv, same bool, R, Q float64) (v, gr, ga, gs, gb float64) {
+	var e, g1, g2, lm float64
+	if le >= l1 {
+		lm, e, g1 = le, 1, R
+		g2 = g1
+		if !same {
+			g2 = g1 * Q
+		}
+	} else {
+		lm, e, g1, g2 = l1, 1/R, 1, 1
+		if !same {
+			g2 = Q
+		}
+	}
+	d := g1 - g2
+	if d < 0 {
+		d = 0
+	}
+	G := e + d
+	v = lm + math.Log(G)
+	iG := 1 / G
+	gr = (e*(-t.lA) + g1*f1.dp - g2*f2.dp) * iG
+	ga = (e*(-(r+x)*t.iA) + g1*f1.dA - g2*f2.dA) * iG
+	gs = (e*(-t.lB) + d/s + g1*f1.dq - g2*f2.dq) * iG
+	gb = (e*(-s*t.iB) + g1*f1.dB - g2*f2.dB) * iG
+	return
 }
 
 func paretoStart(rows []Row) []float64 {
