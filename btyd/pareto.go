@@ -128,6 +128,12 @@ func paretoRowT(r, s, x, ls, le float64, t paretoT, f1, f2 lnFv, same bool) (v, 
 			g2 = math.Exp(f2.f - f1.f)
 		}
 	}
+	return paretoRowTail(r, s, x, lm, e, g1, g2, t, f1, f2)
+}
+
+// paretoRowTail finishes a row from its three terms scaled by e^−lm: e (the first), g1 and g2 (s·F
+// at t_x and at T).
+func paretoRowTail(r, s, x, lm, e, g1, g2 float64, t paretoT, f1, f2 lnFv) (v, gr, ga, gs, gb, palive float64) {
 	d := g1 - g2
 	if d < 0 {
 		d = 0
@@ -298,17 +304,7 @@ func paretoRowRQ(r, s, x, le, l1 float64, t paretoT, f1, f2 lnFv, same bool, R, 
 			g2 = Q
 		}
 	}
-	d := g1 - g2
-	if d < 0 {
-		d = 0
-	}
-	G := e + d
-	v = lm + math.Log(G)
-	iG := 1 / G
-	gr = (e*(-t.lA) + g1*f1.dp - g2*f2.dp) * iG
-	ga = (e*(-(r+x)*t.iA) + g1*f1.dA - g2*f2.dA) * iG
-	gs = (e*(-t.lB) + d/s + g1*f1.dq - g2*f2.dq) * iG
-	gb = (e*(-s*t.iB) + g1*f1.dB - g2*f2.dB) * iG
+	v, gr, ga, gs, gb, _ = paretoRowTail(r, s, x, lm, e, g1, g2, t, f1, f2)
 	return
 }
 
