@@ -8,6 +8,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -186,6 +187,8 @@ func TestDomainAggregatesParity(t *testing.T) {
 			if err := st.AdvocacyFeatures(ctx, f, func(c fidelis.CustomerFeatures) error { rows = append(rows, c); return nil }); err != nil {
 				t.Fatalf("advocacy features %+v: %v", f, err)
 			}
+			// The store streams them in no particular order (the analysis sorts them).
+			slices.SortFunc(rows, func(a, b fidelis.CustomerFeatures) int { return strings.Compare(a.Customer, b.Customer) })
 			out[fmt.Sprint("AdvocacyFeatures ", i)] = rows
 		}
 		return out
