@@ -55,6 +55,8 @@ func (s *Store) loadNativeAttrs(ctx context.Context, schema fidelis.Schema, path
 	if err != nil {
 		return err
 	}
+	// Go's reader keeps a byte-order mark in the first name; DuckDB's drops it.
+	header[0] = strings.TrimPrefix(header[0], "\ufeff")
 	var names []string
 	for _, h := range header {
 		if schema.Index(h) < 0 {

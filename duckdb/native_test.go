@@ -2,6 +2,7 @@ package duckdb_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -15,9 +16,16 @@ import (
 // customers file's extra columns as the same attributes an import stores (names cleaned,
 // blank values left out), so that it does the work the import does.
 func TestLoadNativeKeepsAttributes(t *testing.T) {
+	// The same file plain and with a UTF-8 byte-order mark, as spreadsheet exports write it.
+	for _, bom := range []string{"", "\ufeff"} {
+		t.Run(fmt.Sprintf("bom=%t", bom != ""), func(t *testing.T) { testLoadNativeKeepsAttributes(t, bom) })
+	}
+}
+
+func testLoadNativeKeepsAttributes(t *testing.T, bom string) {
 	ctx := context.Background()
 	p := filepath.Join(t.TempDir(), "customers.csv")
-	body := "customer_id,signup_at,region,country,segment,acquisition_channel,Age Band,gender\n" +
+	body := bom + "customer_id,signup_at,region,country,segment,acquisition_channel,Age Band,gender\n" +
 		"A,2024-01-01T00:00:00Z,North,GB,consumer,web,25-34,f\nB,2024-01-02T00:00:00Z,South,RO,consumer,store, ,m\n" +
 		"C,2024-01-03T00:00:00Z,,,,,45-54,\n"
 	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
